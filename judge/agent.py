@@ -1,0 +1,409 @@
+"""Runner agent: PID 1 inside a submission's container (stdlib only, sent in over stdin at start).
+
+It owns everything that happens inside the container: it receives the submission's files, compiles
+once, then runs each test as a child process under an unprivileged uid with rlimits, measures CPU time
+(rusage of every reaped process), wall time and peak memory (wait4 ``ru_maxrss``), reads the cgroup's
+OOM-kill counter, and kills every process of the test afterwards (``kill(-1)`` from PID 1 reaches them
+all, setsid and double forks included). It knows nothing of verdicts or answers.
+
+Protocol on stdin/stdout, both directions: a 4-byte big-endian length, a JSON header of that length,
+then ``header["size"]`` raw bytes of payload.
+"""
+
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import struct
+import sys
+import time
+
+BOX = "/box"  # source and compiled program; writable by the submission only while compiling
+TMP = "/tmp"  # the submission's scratch space, emptied after every test
+PRIVATE = "/judge"  # the agent's own files (0700 root): the current input, captured output
+CHUNK = 1 << 20
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+stdin = sys.stdin.buffer
+stdout = sys.stdout.buffer
+
+
+def read_exact(n):
+    data = stdin.read(n)
+    if len(data) != n:
+        raise EOFError
+    return data
+
+
+def read_message():
+    (length,) = struct.unpack(">I", read_exact(4))
+    return json.loads(read_exact(length))
+
+
+def send(header, *payloads):
+    header = dict(header, size=sum(len(p) for p in payloads))
+    raw = json.dumps(header).encode()
+    stdout.write(struct.pack(">I", len(raw)) + raw)
+    for payload in payloads:
+        stdout.write(payload)
+    stdout.flush()
+
+
+def receive_to_file(path, size, mode=0o600):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        left = size
+        while left:
+            chunk = stdin.read(min(CHUNK, left))
+            if not chunk:
+                raise EOFError
+            os.write(fd, chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+
+
+def read_head(path, limit):
+    with open(path, "rb") as f:
+        return f.read(limit)
+
+
+def oom_counter_path():
+    """The cgroup file holding this container's OOM-kill count (cgroup v2 or v1), or None."""
+    candidates = ["/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"]
+    try:
+        with open("/proc/self/cgroup") as f:
+            for line in f:
+                hierarchy, controllers, path = line.rstrip("\n").split(":", 2)
+                if hierarchy == "0" and not controllers:
+                    candidates.append(f"/sys/fs/cgroup{path}/memory.events")
+                elif "memory" in controllers.split(","):
+                    candidates.append(f"/sys/fs/cgroup/memory{path}/memory.oom_control")
+    except (OSError, ValueError):
+        pass
+    for path in candidates:
+        if read_oom_kills(path) is not None:
+            return path
+    return None
+
+
+def read_oom_kills(path):
+    try:
+        with open(path) as f:
+            for line in f:
+                key, _, value = line.partition(" ")
+                if key == "oom_kill":
+                    return int(value)
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def cgroup_version():
+    return "v2" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else "v1"
+
+
+def proc_cpu(pid):
+    """CPU seconds (user+sys, with reaped children) of a live process, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / CLK_TCK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def cgroup_cpu_reader():
+    """A function giving the container's total CPU seconds (every process in it), or None."""
+    sources = (
+        ("/sys/fs/cgroup/cpu.stat", 1e-6),  # v2: line "usage_usec N"
+        ("/sys/fs/cgroup/cpuacct/cpuacct.usage", 1e-9),  # v1: nanoseconds
+        ("/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage", 1e-9),
+    )
+    for path, scale in sources:
+
+        def read(path=path, scale=scale):
+            with open(path) as f:
+                text = f.read()
+            if text[:1].isdigit():
+                return int(text) * scale
+            for line in text.splitlines():
+                key, _, value = line.partition(" ")
+                if key == "usage_usec":
+                    return int(value) * scale
+            raise ValueError(path)
+
+        try:
+            read()
+        except (OSError, ValueError):
+            continue
+        return read
+    return None
+
+
+def children_cpu():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def spawn(cmd, cwd, fds, rlimits, env, uid):
+    """fork+exec ``cmd`` as ``uid`` in a new session; returns (pid, error text or '')."""
+    err_r, err_w = os.pipe()  # both close-on-exec (PEP 446)
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.close(err_r)
+            os.setsid()
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+            for res, value in rlimits:
+                resource.setrlimit(res, value)
+            with open("/proc/self/oom_score_adj", "w") as f:
+                f.write("1000")  # the OOM killer takes the submission, never the agent
+            os.chdir(cwd)
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+            os.execvpe(cmd[0], cmd, env)
+        except BaseException as exc:
+            try:
+                os.write(err_w, f"{type(exc).__name__}: {exc}".encode()[:1000])
+            finally:
+                os._exit(127)
+    os.close(err_w)
+    chunks = []
+    while True:
+        chunk = os.read(err_r, 4096)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(err_r)
+    return pid, b"".join(chunks).decode(errors="replace")
+
+
+def wait_limited(pid, time_limit, wall_limit, started, container_cpu):
+    """Wait for ``pid``; kill everything when it passes its CPU or wall limit. Returns what fired.
+
+    CPU is the larger of the process's own and the container's growth since the start, so CPU burnt
+    by many processes (a fork bomb) counts too.
+    """
+    base = container_cpu() if container_cpu else 0.0
+
+    def used():
+        own = proc_cpu(pid)
+        return max(own, container_cpu() - base) if container_cpu else own
+
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = None
+    poller = select.poll()
+    if pidfd is not None:
+        poller.register(pidfd, select.POLLIN)
+    try:
+        while True:
+            elapsed = time.monotonic() - started
+            cpu = used()
+            if cpu > time_limit:
+                return "cpu"
+            if elapsed >= wall_limit:
+                return "wall"
+            # CPU time grows no faster than wall time under the container's CPU quota of one core,
+            # so the earliest moment the CPU limit can be passed is (limit - used) from now.
+            wait = min(wall_limit - elapsed, max(time_limit - cpu, 0.005))
+            if pidfd is not None:
+                if poller.poll(wait * 1000 + 1):
+                    return None
+            elif os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                return None
+            else:
+                time.sleep(min(wait, 0.01))
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
+
+
+def kill_and_reap(pid):
+    """Kill every other process in the container and reap them all; returns wait4 of ``pid``."""
+    status, usage = None, None
+    while True:
+        try:
+            os.kill(-1, signal.SIGKILL)  # from PID 1 this reaches every process but us
+        except ProcessLookupError:
+            pass
+        try:
+            done, st, ru = os.wait4(-1, 0)
+        except ChildProcessError:
+            break
+        if done == pid:
+            status, usage = st, ru
+    return status, usage
+
+
+def clear_dir(path):
+    for name in os.listdir(path):
+        full = os.path.join(path, name)
+        if os.path.isdir(full) and not os.path.islink(full):
+            shutil.rmtree(full, ignore_errors=True)
+        else:
+            try:
+                os.unlink(full)
+            except OSError:
+                pass
+
+
+class Agent:
+    def __init__(self):
+        self.oom_path = oom_counter_path()
+        self.container_cpu = cgroup_cpu_reader()
+
+    def hello(self):
+        send(
+            {
+                "op": "hello",
+                "pid": os.getpid(),
+                "cgroup": cgroup_version(),
+                "oom_counter": self.oom_path,
+                "container_cpu": self.container_cpu is not None,
+                "python": sys.version.split()[0],
+            }
+        )
+
+    def oom_kills(self):
+        return read_oom_kills(self.oom_path) if self.oom_path else None
+
+    def op_file(self, msg):
+        name = os.path.basename(msg["name"])  # never a path: no traversal, no symlinks
+        if name in ("", ".", ".."):
+            raise ValueError(f"bad file name {msg['name']!r}")
+        path = os.path.join(BOX, name)
+        if os.path.lexists(path):
+            os.unlink(path)
+        receive_to_file(path, msg["size"], 0o644)
+        send({"op": "ok"})
+
+    def execute(self, msg, writable_box, stdin_path):
+        """Run one command under limits; returns (measurement header, stdout path, stderr path)."""
+        uid = msg["uid"]
+        out_limit = msg["output_limit"]
+        out_path, err_path = os.path.join(PRIVATE, "stdout"), os.path.join(PRIVATE, "stderr")
+        in_fd = os.open(stdin_path, os.O_RDONLY)
+        out_fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        err_fd = out_fd if msg.get("merge_stderr") else os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if writable_box:
+            os.chown(BOX, uid, uid)
+        time_limit, wall_limit = float(msg["time"]), float(msg["wall"])
+        cpu_soft = int(time_limit) + 1
+        stack = msg.get("stack") or resource.RLIM_INFINITY
+        fsize = msg.get("fsize") or out_limit + 1
+        rlimits = [
+            (resource.RLIMIT_CPU, (cpu_soft, cpu_soft + 1)),
+            (resource.RLIMIT_FSIZE, (fsize, fsize)),
+            (resource.RLIMIT_CORE, (0, 0)),
+            (resource.RLIMIT_STACK, (stack, stack)),
+            (resource.RLIMIT_NOFILE, (msg.get("nofile", 256), msg.get("nofile", 256))),
+        ]
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": TMP, "TMPDIR": TMP, "LANG": "C.UTF-8"}
+        env.update(msg.get("env") or {})
+        oom_before = self.oom_kills()
+        cpu_before = children_cpu()
+        started = time.monotonic()
+        try:
+            pid, spawn_error = spawn(msg["cmd"], BOX, (in_fd, out_fd, err_fd), rlimits, env, uid)
+        finally:
+            for fd in {in_fd, out_fd, err_fd}:
+                os.close(fd)
+        killed_by = None if spawn_error else wait_limited(pid, time_limit, wall_limit, started, self.container_cpu)
+        status, usage = kill_and_reap(pid)
+        wall = time.monotonic() - started
+        cpu = children_cpu() - cpu_before
+        oom_after = self.oom_kills()
+        clear_dir(TMP)
+        if writable_box:
+            self.seal_box()
+        exit_code = sig = None
+        if status is not None:
+            if os.WIFSIGNALED(status):
+                sig = os.WTERMSIG(status)
+            else:
+                exit_code = os.WEXITSTATUS(status)
+        stdout_size = os.path.getsize(out_path)
+        stderr_size = stdout_size if msg.get("merge_stderr") else os.path.getsize(err_path)
+        header = {
+            "exit_code": exit_code,
+            "signal": sig,
+            "cpu": round(cpu, 6),
+            "wall": round(wall, 6),
+            "memory": (usage.ru_maxrss * 1024) if usage else 0,
+            "killed_by": killed_by,
+            "oom": bool(oom_before is not None and oom_after is not None and oom_after > oom_before),
+            "oom_counter": oom_after is not None,
+            "output_exceeded": stdout_size > out_limit,
+            "stderr_exceeded": stderr_size > out_limit,
+            "stdout_size": stdout_size,
+            "spawn_error": spawn_error,
+        }
+        return header, out_path, (out_path if msg.get("merge_stderr") else err_path)
+
+    def seal_box(self):
+        """After compiling: hand the box back to root and make it read-only for the submission."""
+        for root, dirs, files in os.walk(BOX):
+            for name in dirs + files:
+                path = os.path.join(root, name)
+                os.lchown(path, 0, 0)
+                if not os.path.islink(path):
+                    os.chmod(path, os.stat(path).st_mode & 0o755)
+        os.chown(BOX, 0, 0)
+        os.chmod(BOX, 0o755)
+
+    def op_compile(self, msg):
+        empty = os.path.join(PRIVATE, "empty")
+        open(empty, "wb").close()
+        header, out_path, _ = self.execute(dict(msg, merge_stderr=True), True, empty)
+        output = read_head(out_path, msg.get("report_limit", 65536))
+        send(dict(header, op="result"), output)
+
+    def op_run(self, msg):
+        in_path = os.path.join(PRIVATE, "input")
+        receive_to_file(in_path, msg["size"])
+        header, out_path, err_path = self.execute(msg, False, in_path)
+        os.unlink(in_path)
+        output = b"" if header["output_exceeded"] else read_head(out_path, msg["output_limit"])
+        errors = read_head(err_path, msg.get("stderr_limit", 4096))
+        header.update(op="result", stdout_len=len(output))
+        send(header, output, errors)
+
+    def serve(self):
+        self.hello()
+        while True:
+            try:
+                msg = read_message()
+            except EOFError:
+                return
+            op = msg.get("op")
+            try:
+                if op == "exit":
+                    return
+                handler = getattr(self, f"op_{op}", None)
+                if handler is None:
+                    raise ValueError(f"unknown op {op!r}")
+                handler(msg)
+            except Exception as exc:
+                send({"op": "error", "message": f"{type(exc).__name__}: {exc}"})
+                return
+
+
+def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for path, mode in ((PRIVATE, 0o700), (BOX, 0o755)):
+        os.makedirs(path, exist_ok=True)
+        os.chmod(path, mode)
+    Agent().serve()
+
+
+if __name__ == "__main__":
+    main()

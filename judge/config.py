@@ -1,0 +1,117 @@
+"""Settings from judge.yaml: default limits, compile limits, sandbox knobs and where problems/runners live.
+
+Found as $JUDGE_CONFIG, else judge.yaml in the current folder or a parent, else the one shipped with
+judge. Values a file leaves out come from the shipped defaults.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import JudgeInputError
+from .yamlfile import load_mapping, number
+
+MIB = 1024 * 1024
+PACKAGE_DIR = Path(__file__).resolve().parent
+# An editable install reads the repository's files; a wheel carries copies in judge/_data.
+SHIPPED_DIR = PACKAGE_DIR / "_data" if (PACKAGE_DIR / "_data").is_dir() else PACKAGE_DIR.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path | None
+    problems_dir: Path
+    runners_dir: Path
+    time: float
+    memory: int
+    output: int
+    code: int
+    wall_multiplier: float
+    wall_extra: float
+    compile_time: float
+    compile_memory: int
+    compile_output: int
+    uid: int
+    pids: int
+    cpus: float
+    tmp_size: int
+    box_size: int
+    log_max_size: str
+    base_tag: str
+    base_pull: str
+    base_suite: str
+
+    def wall_limit(self, time_limit: float) -> float:
+        """The wall-clock cap of a test whose CPU limit is ``time_limit``."""
+        return time_limit * self.wall_multiplier + self.wall_extra
+
+
+def find_config(start: Path | None = None) -> Path:
+    env = os.environ.get("JUDGE_CONFIG")
+    if env:
+        path = Path(env)
+        if not path.is_file():
+            raise JudgeInputError(f"{path}: file not found (from $JUDGE_CONFIG)")
+        return path
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "judge.yaml").is_file():
+            return folder / "judge.yaml"
+    return SHIPPED_DIR / "judge.yaml"
+
+
+def _section(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise JudgeInputError(f"{path}: '{key}' must be a mapping")
+    return value
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or find_config()
+    defaults = load_mapping(SHIPPED_DIR / "judge.yaml", missing_ok=True)
+    data = load_mapping(path)
+
+    def get(section: str, key: str) -> Any:
+        for source in (data, defaults):
+            value = _section(path, source, section).get(key)
+            if value is not None:
+                return value
+        raise JudgeInputError(f"{path}: '{section}.{key}' is missing")
+
+    def num(section: str, key: str) -> float:
+        return number(path, f"{section}.{key}", get(section, key))
+
+    base = path.parent
+
+    def folder(key: str) -> Path:
+        value = data.get(key) or defaults.get(key) or key.removesuffix("_dir")
+        found = (base / str(value)).resolve()
+        if key == "runners_dir" and not found.is_dir():
+            return SHIPPED_DIR / "runners"
+        return found
+
+    return Settings(
+        path=path,
+        problems_dir=folder("problems_dir"),
+        runners_dir=folder("runners_dir"),
+        time=num("limits", "time"),
+        memory=int(num("limits", "memory") * MIB),
+        output=int(num("limits", "output") * MIB),
+        code=int(num("limits", "code") * 1024),
+        wall_multiplier=num("limits", "wall_multiplier"),
+        wall_extra=number(path, "limits.wall_extra", get("limits", "wall_extra"), positive=False),
+        compile_time=num("compile", "time"),
+        compile_memory=int(num("compile", "memory") * MIB),
+        compile_output=int(num("compile", "output") * 1024),
+        uid=int(num("sandbox", "uid")),
+        pids=int(num("sandbox", "pids")),
+        cpus=num("sandbox", "cpus"),
+        tmp_size=int(num("sandbox", "tmp_size") * MIB),
+        box_size=int(num("sandbox", "box_size") * MIB),
+        log_max_size=str(get("sandbox", "log_max_size")),
+        base_tag=str(get("base_image", "tag")),
+        base_pull=str(get("base_image", "pull")),
+        base_suite=str(get("base_image", "suite")),
+    )

@@ -1,0 +1,146 @@
+"""Runner images: the shared Debian base (pulled, or bootstrapped offline) and one image per runner.
+
+With a registry the base is ``runners/base/Dockerfile`` on top of the pulled Debian image; without one it
+is ``debootstrap --variant=minbase --include=python3`` imported as an image. Runner images are built
+FROM the base and labelled with a hash of their folder, so an edited runner is rebuilt and an
+unchanged one is skipped.
+"""
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import docker
+import docker.errors
+
+from .config import Settings
+from .engine import ENGINE_ERRORS
+from .errors import JudgeFailure
+from .runners import Runner
+
+Log = Callable[..., None]  # log(line, detail=False): detail lines are the build's own output
+
+
+def image_labels(client: docker.DockerClient, tag: str) -> dict[str, str] | None:
+    """The labels of image ``tag``, or None when there is no such image."""
+    try:
+        return client.images.get(tag).labels or {}
+    except docker.errors.ImageNotFound:
+        return None
+
+
+def _build(
+    client: docker.DockerClient, folder: Path, tag: str, log: Log, *, buildargs: dict[str, str], labels: dict[str, str]
+) -> None:
+    try:
+        for event in client.api.build(
+            path=str(folder),
+            tag=tag,
+            buildargs=buildargs,
+            labels=labels,
+            rm=True,
+            forcerm=True,
+            pull=False,
+            decode=True,
+        ):
+            if "error" in event:
+                raise JudgeFailure(f"building {tag} from {folder}/Dockerfile failed: {event['error'].strip()}")
+            line = str(event.get("stream", "")).rstrip()
+            if line:
+                log(line, detail=True)
+    except ENGINE_ERRORS as exc:
+        raise JudgeFailure(f"building {tag} failed: {exc}") from None
+
+
+def _pull_base(client: docker.DockerClient, settings: Settings, log: Log) -> bool:
+    try:
+        log(f"pulling {settings.base_pull} ...")
+        client.images.pull(settings.base_pull)
+    except ENGINE_ERRORS as exc:
+        log(f"cannot pull {settings.base_pull} ({str(exc).splitlines()[0][:160]}); bootstrapping offline")
+        return False
+    _build(
+        client,
+        settings.runners_dir / "base",
+        settings.base_tag,
+        log,
+        buildargs={"FROM": settings.base_pull},
+        labels={"judge.base": "pulled"},
+    )
+    return True
+
+
+def _bootstrap_base(client: docker.DockerClient, settings: Settings, log: Log) -> None:
+    if shutil.which("debootstrap") is None:
+        raise JudgeFailure(
+            "no registry reachable for the base image and debootstrap is not installed "
+            "(apt-get install debootstrap, or run scripts/setup as root)"
+        )
+    if os.geteuid() != 0:
+        raise JudgeFailure("bootstrapping the base image offline needs root (debootstrap); run scripts/setup as root")
+    with tempfile.TemporaryDirectory(prefix="judge-base-") as tmp:
+        root, tarball = Path(tmp) / "root", Path(tmp) / "root.tar"
+        log(f"debootstrap --variant=minbase --include=python3 {settings.base_suite} (about a minute) ...")
+        steps = [
+            ["debootstrap", "--variant=minbase", "--include=python3", settings.base_suite, str(root)],
+            ["tar", "-C", str(root), "--numeric-owner", "-cf", str(tarball), "."],
+        ]
+        for step in steps:
+            done = subprocess.run(step, capture_output=True, text=True)
+            if done.returncode:
+                tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+                raise JudgeFailure(f"{step[0]} failed: {' / '.join(tail)}")
+            if step[0] == "debootstrap":
+                for junk in ("var/cache/apt/archives", "var/lib/apt/lists"):
+                    for item in (root / junk).glob("*"):
+                        if item.is_file():
+                            item.unlink()
+        repository, _, tag = settings.base_tag.partition(":")
+        try:
+            client.api.import_image_from_file(
+                str(tarball),
+                repository=repository,
+                tag=tag or "latest",
+                changes=['LABEL judge.base="debootstrap"', 'CMD ["python3"]'],
+            )
+        except ENGINE_ERRORS as exc:
+            raise JudgeFailure(f"docker import of the bootstrapped base failed: {exc}") from None
+    log(f"imported {settings.base_tag}")
+
+
+def ensure_base(client: docker.DockerClient, settings: Settings, log: Log, *, force: bool = False) -> None:
+    if not force and image_labels(client, settings.base_tag) is not None:
+        return
+    if not _pull_base(client, settings, log):
+        _bootstrap_base(client, settings, log)
+
+
+def build_runner(
+    client: docker.DockerClient, runner: Runner, settings: Settings, log: Log, *, force: bool = False
+) -> bool:
+    """Build ``runner``'s image unless an up-to-date one exists; returns whether it built."""
+    digest = runner.definition_hash()
+    labels = image_labels(client, runner.image)
+    if not force and labels is not None and labels.get("judge.runner.hash") == digest:
+        log(f"{runner.name}: {runner.image} is up to date")
+        return False
+    log(f"{runner.name}: building {runner.image} ...")
+    _build(
+        client,
+        runner.folder,
+        runner.image,
+        log,
+        buildargs={"BASE": settings.base_tag},
+        labels={"judge.runner": runner.name, "judge.runner.hash": digest},
+    )
+    return True
+
+
+def runner_status(client: docker.DockerClient, runner: Runner) -> str:
+    labels = image_labels(client, runner.image)
+    if labels is None:
+        return "missing"
+    return "ready" if labels.get("judge.runner.hash") == runner.definition_hash() else "stale"

@@ -1,0 +1,105 @@
+"""Reports of a SubmissionResult: a rich table on a terminal, plain text elsewhere, and JSON.
+
+Knows only the result records; nothing here talks to Docker.
+"""
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .results import SubmissionResult, Verdict
+
+MIB = 1024 * 1024
+STYLE = {
+    Verdict.AC: "bold green",
+    Verdict.WA: "bold red",
+    Verdict.TLE: "bold yellow",
+    Verdict.MLE: "bold magenta",
+    Verdict.RTE: "bold red",
+    Verdict.OLE: "bold magenta",
+    Verdict.CE: "bold blue",
+    Verdict.JE: "bold white on red",
+}
+COMPILE_SHOWN = 4000  # characters of compiler output in the human report
+
+
+def to_json(result: SubmissionResult) -> str:
+    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+
+
+def _memory(value: int) -> str:
+    return f"{value / MIB:.1f} MiB" if value else "-"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def _summary(result: SubmissionResult) -> str:
+    lim = result.limits
+    parts = [
+        f"{result.verdict} ({result.verdict.title})",
+        f"{result.passed}/{len(result.tests)} tests passed",
+        f"score {result.score:g}/{result.max_score:g}",
+        f"CPU {result.time:.3f} s",
+        f"graded in {result.wall:.2f} s",
+    ]
+    limits = (
+        f"limits: time {lim.get('time', 0):g} s ({lim.get('time_source', '?')}), wall cap {lim.get('wall', 0):g} s, "
+        f"memory {lim.get('memory', 0) / MIB:g} MiB, output {lim.get('output', 0) / MIB:g} MiB"
+    )
+    return " · ".join(parts) + "\n" + limits
+
+
+def _rows(result: SubmissionResult) -> list[list[str]]:
+    return [
+        [t.name, str(t.verdict), _seconds(t.time), _seconds(t.wall), _memory(t.memory), t.message] for t in result.tests
+    ]
+
+
+HEADERS = ["test", "verdict", "CPU s", "wall s", "memory", "message"]
+
+
+def _header_lines(result: SubmissionResult) -> list[str]:
+    lines = [f"{result.submission} · problem {result.problem} ({result.problem_name}) · {result.language}"]
+    if result.compile.output and (not result.compile.ok or result.verdict == Verdict.CE):
+        lines.append("compiler output:")
+        lines.append(result.compile.output[:COMPILE_SHOWN].rstrip())
+    return lines
+
+
+def render_plain(result: SubmissionResult) -> str:
+    """The report as plain aligned text (for pipes, files and CI logs)."""
+    lines = _header_lines(result)
+    rows = _rows(result)
+    if rows:
+        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS[:-1])]
+        fmt = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
+        lines.append(fmt.format(*HEADERS).rstrip())
+        lines += [fmt.format(*row).rstrip() for row in rows]
+    if result.message and result.verdict == Verdict.JE:
+        lines.append(f"judge error: {result.message}")
+    lines.append(_summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def render_rich(result: SubmissionResult, console: Console) -> None:
+    for line in _header_lines(result):
+        console.print(Text(line))
+    if result.tests:
+        table = Table(show_edge=False, header_style="bold")
+        for name in HEADERS:
+            table.add_column(name, justify="right" if name in ("CPU s", "wall s", "memory") else "left")
+        for test, row in zip(result.tests, _rows(result), strict=True):
+            cells: list[Any] = [Text(c) for c in row]
+            cells[1] = Text(row[1], style=STYLE[test.verdict])
+            table.add_row(*cells)
+        console.print(table)
+    if result.message and result.verdict == Verdict.JE:
+        console.print(Text(f"judge error: {result.message}", style="red"))
+    verdict_line, limits_line = _summary(result).split("\n")
+    console.print(Text(verdict_line, style=STYLE[result.verdict]))
+    console.print(Text(limits_line, style="dim"))

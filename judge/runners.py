@@ -1,0 +1,135 @@
+"""Language runners as data: ``runners/<lang>/runner.yaml`` plus a Dockerfile, read into Runner records.
+
+runner.yaml keys: ``name``, ``extensions``, ``source`` (file name in the box), optional
+``source_name_pattern`` (a regex whose group 1 names the source file's stem, e.g. Java's public class),
+``compile`` and ``run`` (argument lists; placeholders {source}, {stem}, {memory_mb}), ``version``,
+``time_multiplier``, ``memory_extra`` (MiB added for runtimes such as the JVM), ``memory_error_pattern``
+(stderr that means the runtime ran out of memory), ``env``, ``image``.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import MIB, Settings
+from .errors import JudgeInputError
+from .yamlfile import load_mapping, number
+
+IMAGE_PREFIX = "judge/"
+
+
+@dataclass(frozen=True)
+class Runner:
+    name: str
+    folder: Path
+    extensions: tuple[str, ...]
+    source: str
+    run: tuple[str, ...]
+    compile: tuple[str, ...] | None = None
+    version: tuple[str, ...] | None = None
+    display: str = ""
+    source_name_pattern: str | None = None
+    time_multiplier: float = 1.0
+    memory_extra: int = 0  # bytes
+    memory_error_pattern: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    image: str = ""
+
+    def source_name(self, code: bytes) -> str:
+        """The file name the source gets in the box (Java: the public class's name)."""
+        if self.source_name_pattern:
+            found = re.search(self.source_name_pattern.encode(), code, re.MULTILINE)
+            if found:
+                suffix = Path(self.source).suffix
+                return found.group(1).decode("ascii", errors="replace") + suffix
+        return self.source
+
+    def command(self, template: tuple[str, ...], source: str, memory: int) -> list[str]:
+        values = {"source": source, "stem": Path(source).stem, "memory_mb": str(memory // MIB)}
+        return [part.format(**values) for part in template]
+
+    def definition_hash(self) -> str:
+        """A hash of the runner folder: an image built from other contents is stale."""
+        digest = hashlib.sha256()
+        for path in sorted(self.folder.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(self.folder)).encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()[:16]
+
+
+def _args(path: Path, data: dict[str, Any], key: str, required: bool = False) -> tuple[str, ...] | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise JudgeInputError(f"{path}: '{key}' is missing")
+        return None
+    if isinstance(value, str):
+        value = value.split()
+    if not isinstance(value, list) or not value or not all(isinstance(v, str | int | float) for v in value):
+        raise JudgeInputError(f"{path}: '{key}' must be a non-empty list of arguments")
+    return tuple(str(v) for v in value)
+
+
+def load_runner(folder: Path) -> Runner:
+    path = folder / "runner.yaml"
+    data = load_mapping(path)
+    name = str(data.get("name") or folder.name)
+    extensions = data.get("extensions") or []
+    if isinstance(extensions, str):
+        extensions = [extensions]
+    if not isinstance(extensions, list) or not extensions:
+        raise JudgeInputError(f"{path}: 'extensions' must be a non-empty list")
+    env = data.get("env") or {}
+    if not isinstance(env, dict):
+        raise JudgeInputError(f"{path}: 'env' must be a mapping")
+    pattern = data.get("source_name_pattern")
+    for regex in (pattern, data.get("memory_error_pattern")):
+        if regex is not None:
+            try:
+                re.compile(str(regex))
+            except re.error as exc:
+                raise JudgeInputError(f"{path}: bad regular expression {regex!r}: {exc}") from None
+    return Runner(
+        name=name,
+        folder=folder,
+        extensions=tuple(str(e).lstrip(".").lower() for e in extensions),
+        source=str(data.get("source") or f"main.{str(extensions[0]).lstrip('.')}"),
+        run=_args(path, data, "run", required=True) or (),
+        compile=_args(path, data, "compile"),
+        version=_args(path, data, "version"),
+        display=str(data.get("display") or name),
+        source_name_pattern=str(pattern) if pattern else None,
+        time_multiplier=number(path, "time_multiplier", data.get("time_multiplier", 1.0)),
+        memory_extra=int(number(path, "memory_extra", data.get("memory_extra", 0), positive=False) * MIB),
+        memory_error_pattern=data.get("memory_error_pattern"),
+        env={str(k): str(v) for k, v in env.items()},
+        image=str(data.get("image") or f"{IMAGE_PREFIX}{name}:latest"),
+    )
+
+
+def load_runners(settings: Settings) -> dict[str, Runner]:
+    folder = settings.runners_dir
+    if not folder.is_dir():
+        raise JudgeInputError(f"{folder}: runners folder not found")
+    runners = {}
+    for sub in sorted(p for p in folder.iterdir() if (p / "runner.yaml").is_file()):
+        runner = load_runner(sub)
+        runners[runner.name] = runner
+    return runners
+
+
+def runner_for(source: Path, runners: dict[str, Runner], lang: str | None = None) -> Runner:
+    if lang:
+        if lang not in runners:
+            raise JudgeInputError(f"{source}: unknown language '{lang}' (known: {', '.join(sorted(runners))})")
+        return runners[lang]
+    ext = source.suffix.lstrip(".").lower()
+    for runner in runners.values():
+        if ext in runner.extensions:
+            return runner
+    known = ", ".join(sorted({f".{e}" for r in runners.values() for e in r.extensions}))
+    raise JudgeInputError(
+        f"{source}: unknown file extension '{source.suffix or '(none)'}' (known: {known}); use --lang"
+    )

@@ -1,0 +1,363 @@
+"""Sandbox: one fresh, hardened container per submission, driven through the runner agent inside it.
+
+Owns the container's limits (no network, read-only root, tmpfs work dirs, capabilities dropped but the
+agent's, no-new-privileges, pids, memory = memory+swap, CPU quota, log cap), the framed protocol to the
+agent over the attach socket, and removal in every outcome. It returns measurements (ProcessResult) and
+knows nothing of verdicts, answers or checkers.
+"""
+
+import json
+import os
+import socket
+import struct
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import docker
+import docker.errors
+from docker.types import LogConfig
+
+from .engine import ENGINE_ERRORS
+from .errors import JudgeFailure
+
+AGENT_SOURCE = (Path(__file__).parent / "agent.py").read_bytes()
+# PID 1 of the container: read the agent's source from stdin and run it (nothing is copied onto disk).
+BOOTSTRAP = (
+    "import sys,struct;b=sys.stdin.buffer;n=struct.unpack('>I',b.read(4))[0];"
+    "exec(compile(b.read(n),'judge-agent','exec'),{'__name__':'__main__'})"
+)
+# What the agent needs and nothing more: drop the submission to its uid, own and clean the work dirs,
+# kill the test's processes. The submission itself runs with no capabilities at all.
+AGENT_CAPS = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL"]
+LABEL = "judge"
+MIB = 1024 * 1024
+PROTOCOL_SLACK = 30.0  # seconds the engine may take beyond a command's own wall limit
+
+
+@dataclass(frozen=True)
+class SandboxSpec:
+    image: str
+    memory: int  # container memory (and memory+swap) limit while running tests, bytes
+    compile_memory: int  # the same while compiling
+    private_size: int  # tmpfs for the agent's files: the current input and captured output
+    uid: int = 1000
+    pids: int = 128
+    cpus: float = 1.0
+    cpuset: str | None = None
+    tmp_size: int = 64 * MIB
+    box_size: int = 256 * MIB
+    log_max_size: str = "1m"
+    missing_image_hint: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ProcessResult:
+    """What one command did: the agent's measurements and the bytes it wrote."""
+
+    exit_code: int | None
+    signal: int | None
+    cpu: float  # seconds, user+sys of every process of the command
+    wall: float  # seconds
+    memory: int  # bytes, peak resident set (wait4 ru_maxrss)
+    killed_by: str | None  # "cpu" or "wall" when the agent killed it for time
+    oom: bool  # the cgroup's OOM killer fired during the command
+    oom_counter: bool  # whether the OOM counter could be read at all
+    output_exceeded: bool
+    stderr_exceeded: bool
+    stdout: bytes
+    stderr: bytes
+    spawn_error: str = ""
+
+
+class _Channel:
+    """The agent's stdin/stdout over docker's attach socket (8-byte framed stdout/stderr stream)."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+        self._sock = getattr(raw, "_sock", raw)
+        self._buf = bytearray()
+        self.stderr = bytearray()
+
+    def settimeout(self, seconds: float) -> None:
+        self._sock.settimeout(seconds)
+
+    def send(self, data: bytes) -> None:
+        self._sock.sendall(data)
+
+    def _recv_raw(self, n: int) -> bytes:
+        parts, left = [], n
+        while left:
+            chunk = self._sock.recv(min(left, 1 << 20))
+            if not chunk:
+                raise EOFError
+            parts.append(chunk)
+            left -= len(chunk)
+        return b"".join(parts)
+
+    def read(self, n: int) -> bytes:
+        while len(self._buf) < n:
+            header = self._recv_raw(8)
+            stream, size = header[0], struct.unpack(">I", header[4:])[0]
+            payload = self._recv_raw(size)
+            if stream == 2:
+                self.stderr += payload[: max(0, 65536 - len(self.stderr))]
+            else:
+                self._buf += payload
+        data = bytes(self._buf[:n])
+        del self._buf[:n]
+        return data
+
+    def close(self) -> None:
+        for obj in (self._sock, self._raw):
+            try:
+                obj.close()
+            except Exception:
+                pass
+
+
+class Sandbox:
+    """A running container with the agent ready; use as a context manager so it is always removed."""
+
+    def __init__(self, client: docker.DockerClient, spec: SandboxSpec) -> None:
+        self.client = client
+        self.api = client.api
+        self.spec = spec
+        self.container_id: str | None = None
+        self.channel: _Channel | None = None
+        self.info: dict[str, Any] = {}
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def __enter__(self) -> "Sandbox":
+        try:
+            self._start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+        self.close()
+
+    def _host_config(self) -> dict[str, Any]:
+        s = self.spec
+        return self.api.create_host_config(
+            network_mode="none",
+            read_only=True,
+            tmpfs={
+                "/box": f"rw,exec,nosuid,nodev,size={s.box_size},mode=0755",
+                "/tmp": f"rw,noexec,nosuid,nodev,size={s.tmp_size},mode=1777",
+                "/judge": f"rw,noexec,nosuid,nodev,size={s.private_size},mode=0700",
+            },
+            cap_drop=["ALL"],
+            cap_add=AGENT_CAPS,
+            security_opt=["no-new-privileges"],
+            pids_limit=s.pids,
+            mem_limit=s.compile_memory,
+            memswap_limit=s.compile_memory,
+            nano_cpus=int(s.cpus * 1e9),
+            cpuset_cpus=s.cpuset,
+            shm_size=16 * MIB,
+            log_config=LogConfig(type=LogConfig.types.JSON, config={"max-size": s.log_max_size, "max-file": "1"}),
+            auto_remove=True,
+        )
+
+    def _start(self) -> None:
+        s = self.spec
+        labels = {LABEL: "1", "judge.pid": str(os.getpid()), "judge.host": socket.gethostname(), **s.labels}
+        try:
+            created = self.api.create_container(
+                s.image,
+                command=["python3", "-I", "-S", "-c", BOOTSTRAP],
+                stdin_open=True,
+                detach=False,  # sets StdinOnce: when our connection drops, the agent sees EOF and exits
+                user="0:0",
+                working_dir="/box",
+                hostname="judge",
+                network_disabled=True,
+                labels=labels,
+                host_config=self._host_config(),
+            )
+        except docker.errors.ImageNotFound:
+            raise JudgeFailure(f"runner image {s.image} is missing: {s.missing_image_hint}") from None
+        except ENGINE_ERRORS as exc:
+            raise JudgeFailure(f"could not create the container: {_reason(exc)}") from None
+        self.container_id = created["Id"]
+        try:
+            raw = self.api.attach_socket(self.container_id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+            self.channel = _Channel(raw)
+            self.api.start(self.container_id)
+        except ENGINE_ERRORS as exc:
+            raise JudgeFailure(f"could not start the container: {_reason(exc)}") from None
+        self.channel.settimeout(60)
+        self._send_raw(struct.pack(">I", len(AGENT_SOURCE)) + AGENT_SOURCE)
+        self.info = self._receive("starting the agent")[0]
+
+    def close(self) -> None:
+        if self.channel is not None:
+            self.channel.close()
+            self.channel = None
+        if self.container_id is not None:
+            remove_container(self.client, self.container_id)
+            self.container_id = None
+
+    # -- protocol --------------------------------------------------------------------------------
+    def _send_raw(self, data: bytes) -> None:
+        assert self.channel is not None
+        try:
+            self.channel.send(data)
+        except (OSError, EOFError) as exc:
+            raise self._lost("sending to the agent", exc) from None
+
+    def _send(self, header: dict[str, Any], payload: bytes = b"", payload_file: Path | None = None) -> None:
+        size = payload_file.stat().st_size if payload_file is not None else len(payload)
+        raw = json.dumps(dict(header, size=size)).encode()
+        self._send_raw(struct.pack(">I", len(raw)) + raw + payload)
+        if payload_file is not None:
+            with payload_file.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    self._send_raw(chunk)
+
+    def _receive(self, doing: str) -> tuple[dict[str, Any], bytes]:
+        assert self.channel is not None
+        try:
+            (length,) = struct.unpack(">I", self.channel.read(4))
+            header = json.loads(self.channel.read(length))
+            payload = self.channel.read(header.get("size", 0))
+        except (OSError, EOFError, ValueError) as exc:
+            raise self._lost(doing, exc) from None
+        if header.get("op") == "error":
+            raise JudgeFailure(f"the runner agent failed while {doing}: {header.get('message')}")
+        return header, payload
+
+    def _lost(self, doing: str, exc: BaseException) -> JudgeFailure:
+        said = bytes(self.channel.stderr).decode(errors="replace").strip() if self.channel else ""
+        said = f"; agent said: {said.splitlines()[-1][:300]}" if said else ""
+        what = "timed out" if isinstance(exc, TimeoutError | socket.timeout) else "lost the container"
+        return JudgeFailure(f"{what} while {doing} ({type(exc).__name__}: engine stopped or container killed){said}")
+
+    # -- operations ------------------------------------------------------------------------------
+    def put_file(self, name: str, data: bytes) -> None:
+        self._send({"op": "file", "name": name}, data)
+        self._receive(f"copying {name}")
+
+    def set_memory(self, memory: int) -> None:
+        assert self.container_id is not None
+        try:
+            self.api.update_container(self.container_id, mem_limit=memory, memswap_limit=memory)
+        except ENGINE_ERRORS as exc:
+            raise JudgeFailure(f"could not set the container's memory limit: {_reason(exc)}") from None
+
+    def _execute(self, header: dict[str, Any], doing: str, payload_file: Path | None = None) -> ProcessResult:
+        assert self.channel is not None
+        self.channel.settimeout(float(header["wall"]) + PROTOCOL_SLACK)
+        self._send(dict(header, uid=self.spec.uid), payload_file=payload_file)
+        result, payload = self._receive(doing)
+        stdout_len = result.get("stdout_len", len(payload))
+        return ProcessResult(
+            exit_code=result["exit_code"],
+            signal=result["signal"],
+            cpu=result["cpu"],
+            wall=result["wall"],
+            memory=result["memory"],
+            killed_by=result["killed_by"],
+            oom=result["oom"],
+            oom_counter=result["oom_counter"],
+            output_exceeded=result["output_exceeded"],
+            stderr_exceeded=result["stderr_exceeded"],
+            stdout=payload[:stdout_len],
+            stderr=payload[stdout_len:],
+            spawn_error=result.get("spawn_error", ""),
+        )
+
+    def compile(self, cmd: list[str], *, wall: float, output_limit: int, env: dict[str, str]) -> ProcessResult:
+        """Compile as the submission's uid in /box; stdout holds stdout and stderr together."""
+        header = {
+            "op": "compile",
+            "cmd": cmd,
+            "time": wall,
+            "wall": wall,
+            "output_limit": output_limit,
+            "report_limit": output_limit,
+            "fsize": self.spec.box_size,
+            "env": env,
+        }
+        return self._execute(header, "compiling")
+
+    def run(
+        self,
+        cmd: list[str],
+        input_file: Path,
+        *,
+        time: float,
+        wall: float,
+        memory: int,
+        output_limit: int,
+        env: dict[str, str],
+        stderr_limit: int = 4096,
+    ) -> ProcessResult:
+        """Run one test: ``input_file`` as stdin (an fd), stdout captured up to ``output_limit``."""
+        header = {
+            "op": "run",
+            "cmd": cmd,
+            "time": time,
+            "wall": wall,
+            "stack": memory,
+            "output_limit": output_limit,
+            "stderr_limit": stderr_limit,
+            "env": env,
+        }
+        return self._execute(header, f"running on {input_file.name}", payload_file=input_file)
+
+
+def remove_container(client: docker.DockerClient, container_id: str) -> None:
+    """Remove a container and wait until it is gone (auto_remove may already be removing it)."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.api.remove_container(container_id, force=True)
+        except docker.errors.NotFound:
+            return
+        except docker.errors.APIError as exc:
+            if exc.status_code != 409 or time.monotonic() > deadline:  # 409: removal already in progress
+                return
+            time.sleep(0.05)
+            continue
+        except ENGINE_ERRORS:
+            return  # the engine is gone; the next start's orphan sweep removes it
+        return
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:300]
+
+
+def reap_orphans(client: docker.DockerClient) -> int:
+    """Remove containers a judge process on this host labelled and then died without removing."""
+    removed = 0
+    host = socket.gethostname()
+    try:
+        found = client.api.containers(all=True, filters={"label": [f"{LABEL}=1", f"judge.host={host}"]})
+    except ENGINE_ERRORS:
+        return 0
+    for entry in found:
+        pid = int(entry.get("Labels", {}).get("judge.pid", "0") or 0)
+        if pid and _alive(pid):
+            continue
+        remove_container(client, entry["Id"])
+        removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,5 @@
+public class NoClass {
+    public static void main(String[] args) {
+        undefined();
+    }
+}

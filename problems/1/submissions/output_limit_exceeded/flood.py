@@ -1,0 +1,4 @@
+import sys
+line = 'y' * 4095 + '\n'
+while True:
+    sys.stdout.write(line)

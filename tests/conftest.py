@@ -1,0 +1,57 @@
+"""Shared fixtures. Sandbox tests use the real Docker engine and the real runner images: when either is
+missing the tests fail with what to run (scripts/setup), they are never skipped."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from judge import engine, images
+from judge.config import Settings, load_settings
+from judge.errors import JudgeFailure
+from judge.grader import grade
+from judge.problem import load_problem
+from judge.results import SubmissionResult
+from judge.runners import load_runners, runner_for
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return load_settings(ROOT / "judge.yaml")
+
+
+@pytest.fixture(scope="session")
+def client(settings):
+    try:
+        found = engine.connect()
+    except JudgeFailure as exc:
+        pytest.fail(f"{exc}\nThe Docker tests need the engine: run scripts/setup (scripts/test does).", pytrace=False)
+    missing = [r.name for r in load_runners(settings).values() if images.runner_status(found, r) != "ready"]
+    if missing:
+        pytest.fail(
+            f"runner images missing or stale: {missing}; run `judge runners build` (scripts/setup does)", pytrace=False
+        )
+    return found
+
+
+@pytest.fixture
+def grade_file(settings, client):
+    """grade_file(path, problem_ref, lang=None) -> SubmissionResult, with the real engine."""
+
+    def run(path: Path | str, problem: str, lang: str | None = None, **kw) -> SubmissionResult:
+        path = Path(path)
+        runner = runner_for(path, load_runners(settings), lang)
+        return grade(path, load_problem(str(problem), settings), runner, settings, client, **kw)
+
+    return run
+
+
+@pytest.fixture
+def no_leftovers(client):
+    """Asserts the test leaves no container of ours behind."""
+    yield
+    left = client.api.containers(all=True, filters={"label": ["judge=1", f"judge.pid={os.getpid()}"]})
+    assert left == [], f"containers left behind: {[c['Id'][:12] for c in left]}"

@@ -1,0 +1,103 @@
+"""Problem packages and runner definitions: loading, defaults and one-line errors (pure logic)."""
+
+from pathlib import Path
+
+import pytest
+
+from judge.errors import JudgeInputError
+from judge.problem import load_problem
+from judge.runners import load_runner, load_runners, runner_for
+
+
+def make(tmp_path: Path, yaml: str | None = "name: T\n", files: dict[str, str] | None = None) -> Path:
+    folder = tmp_path / "prob"
+    folder.mkdir()
+    if yaml is not None:
+        (folder / "problem.yaml").write_text(yaml)
+    for name, text in (files if files is not None else {"data/sample/1.in": "1\n", "data/sample/1.ans": "1\n"}).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder
+
+
+def test_shipped_problem_one(settings):
+    problem = load_problem("1", settings)
+    assert problem.name == "Sum of two integers"
+    assert problem.limits.time == 1.0 and problem.limits.time_source == "problem.yaml limits.time_limit"
+    assert [t.name for t in problem.tests][0] == "sample/1"
+    assert all(t.sample for t in problem.tests[:1]) and not problem.tests[-1].sample
+
+
+def test_defaults_from_judge_yaml_and_timelimit_file(tmp_path, settings):
+    folder = make(tmp_path, "name: T\n")
+    problem = load_problem(str(folder), settings)
+    assert problem.limits.time == settings.time and problem.limits.time_source == "judge.yaml"
+    assert problem.limits.memory == settings.memory
+    (folder / ".timelimit").write_text("3\n")
+    assert load_problem(str(folder), settings).limits.time == 3.0
+
+
+def test_tests_sorted_samples_first_nested_groups(tmp_path, settings):
+    files = {}
+    for name in ["secret/b/2", "secret/a/1", "sample/2", "sample/1", "secret/0"]:
+        files[f"data/{name}.in"] = files[f"data/{name}.ans"] = "x\n"
+    problem = load_problem(str(make(tmp_path, files=files)), settings)
+    assert [t.name for t in problem.tests] == ["sample/1", "sample/2", "secret/0", "secret/a/1", "secret/b/2"]
+    assert problem.tests[3].group == "secret/a"
+
+
+@pytest.mark.parametrize(
+    ("yaml", "files", "expected"),
+    [
+        ("name: [unclosed\n", None, r"problem.yaml: invalid YAML at line \d"),
+        ("- a list\n", None, "problem.yaml: expected a mapping"),
+        ("limits:\n  time_limit: fast\n", None, "limits.time_limit' must be a number"),
+        ("limits:\n  memory: -5\n", None, "limits.memory' must be positive"),
+        ("validator_flags: float_tolerance\n", None, "float_tolerance' needs a value"),
+        ("validation: custom\n", None, "not supported yet"),
+        ("name: T\n", {"data/secret/1.in": "1\n"}, r"1.ans: missing answer file"),
+        ("name: T\n", {}, "no test cases"),
+    ],
+)
+def test_malformed_packages_give_one_line_errors(tmp_path, settings, yaml, files, expected):
+    with pytest.raises(JudgeInputError, match=expected) as info:
+        load_problem(str(make(tmp_path, yaml, files)), settings)
+    assert "\n" not in str(info.value)
+
+
+def test_unknown_problem(settings):
+    with pytest.raises(JudgeInputError, match="no problem with that id"):
+        load_problem("no-such-problem", settings)
+
+
+def test_unknown_keys_are_ignored(tmp_path, settings):
+    folder = make(tmp_path, "name: T\nkeywords: [x]\nauthor: me\nsource: somewhere\nlicense: cc by-sa\n")
+    assert load_problem(str(folder), settings).name == "T"
+
+
+def test_runner_selection(settings):
+    runners = load_runners(settings)
+    assert {"python3", "c", "cpp", "java"} <= set(runners)
+    assert runner_for(Path("a.py"), runners).name == "python3"
+    assert runner_for(Path("a.CPP"), runners).name == "cpp"
+    assert runner_for(Path("a.txt"), runners, "c").name == "c"
+    with pytest.raises(JudgeInputError, match="unknown file extension '.txt'"):
+        runner_for(Path("a.txt"), runners)
+    with pytest.raises(JudgeInputError, match="unknown language 'cobol'"):
+        runner_for(Path("a.py"), runners, "cobol")
+
+
+def test_java_source_named_after_public_class(settings):
+    java = load_runners(settings)["java"]
+    assert java.source_name(b"import x;\npublic final class Solver {\n}") == "Solver.java"
+    assert java.source_name(b"class Hidden {}") == "Main.java"
+    assert java.command(java.run, "Solver.java", 256 << 20)[1] == "-Xmx256m"
+
+
+def test_malformed_runner(tmp_path):
+    (tmp_path / "runner.yaml").write_text("name: x\nextensions: [x]\n")
+    with pytest.raises(JudgeInputError, match="'run' is missing"):
+        load_runner(tmp_path)
+    (tmp_path / "runner.yaml").write_text("name: x\nextensions: [x]\nrun: [x]\nsource_name_pattern: '('\n")
+    with pytest.raises(JudgeInputError, match="bad regular expression"):
+        load_runner(tmp_path)
