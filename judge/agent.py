@@ -148,41 +148,77 @@ def children_cpu():
     return ru.ru_utime + ru.ru_stime
 
 
-def spawn(cmd, cwd, fds, rlimits, env, uid):
-    """fork+exec ``cmd`` as ``uid`` in a new session; returns (pid, error text or '')."""
-    err_r, err_w = os.pipe()  # both close-on-exec (PEP 446)
-    pid = os.fork()
-    if pid == 0:  # child
-        try:
-            os.close(err_r)
-            os.setsid()
-            for target, fd in enumerate(fds):
-                os.dup2(fd, target)
-            for res, value in rlimits:
-                resource.setrlimit(res, value)
-            with open("/proc/self/oom_score_adj", "w") as f:
-                f.write("1000")  # the OOM killer takes the submission, never the agent
-            os.chdir(cwd)
-            os.setgroups([])
-            os.setresgid(uid, uid, uid)
-            os.setresuid(uid, uid, uid)
-            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-            os.execvpe(cmd[0], cmd, env)
-        except BaseException as exc:
+CHILD_SIGNALS_DEFAULT = frozenset(signal.Signals) - {signal.SIGKILL, signal.SIGSTOP}
+OOM_SCORE = "/proc/self/oom_score_adj"
+
+
+def read_oom_score():
+    with open(OOM_SCORE) as f:
+        return int(f.read())
+
+
+def write_oom_score(value, path=OOM_SCORE):
+    with open(path, "w") as f:
+        f.write(str(value))
+
+
+def spawn(cmd, fds, soft_limits, env, uid, oom_restore):
+    """posix_spawn ``cmd`` (vfork: no copy of the agent's memory) as ``uid`` in a new session.
+
+    The child takes its credentials from our real ids (POSIX_SPAWN_RESETIDS), its rlimits and OOM
+    score from ours: the agent wears them for the moment of the spawn and takes them back at once
+    (soft limits only: without CAP_SYS_RESOURCE nobody raises a hard limit again). With
+    ``oom_restore`` None the agent cannot lower its score again, so the child's is raised afterwards.
+    Returns (pid, error text or '').
+    """
+    path = shutil.which(cmd[0], path=env.get("PATH")) if "/" not in cmd[0] else cmd[0]
+    if path is None:
+        return None, f"FileNotFoundError: {cmd[0]!r} not found in PATH"
+    saved = [(res, resource.getrlimit(res)) for res, _ in soft_limits]
+    if oom_restore is not None:
+        write_oom_score(1000)  # the OOM killer takes the submission, never the agent
+    os.setresgid(uid, 0, 0)
+    os.setresuid(uid, 0, 0)
+    pid = None
+    try:
+        for (res, soft), (_, (_, hard)) in zip(soft_limits, saved):
+            resource.setrlimit(res, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+        pid = os.posix_spawn(
+            path,
+            cmd,
+            env,
+            file_actions=[(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate(fds)],
+            setsid=True,
+            resetids=True,
+            setsigdef=CHILD_SIGNALS_DEFAULT,
+            setsigmask=(),
+        )
+        return pid, ""
+    except OSError as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+    finally:
+        os.setresuid(0, 0, 0)
+        os.setresgid(0, 0, 0)
+        for res, value in saved:
+            resource.setrlimit(res, value)
+        if oom_restore is not None:
+            write_oom_score(oom_restore)
+        elif pid is not None:
             try:
-                os.write(err_w, f"{type(exc).__name__}: {exc}".encode()[:1000])
-            finally:
-                os._exit(127)
-    os.close(err_w)
-    chunks = []
-    while True:
-        chunk = os.read(err_r, 4096)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(err_r)
-    return pid, b"".join(chunks).decode(errors="replace")
+                write_oom_score(1000, f"/proc/{pid}/oom_score_adj")
+            except OSError:
+                pass
+
+
+def oom_score_to_restore():
+    """Our OOM score if we can raise it and lower it back again (the usual case), else None."""
+    try:
+        start = read_oom_score()
+        write_oom_score(1000)
+        write_oom_score(start)
+        return start
+    except OSError:
+        return None
 
 
 def wait_limited(pid, time_limit, wall_limit, started, container_cpu):
@@ -260,6 +296,7 @@ class Agent:
     def __init__(self):
         self.oom_path = oom_counter_path()
         self.container_cpu = cgroup_cpu_reader()
+        self.oom_restore = oom_score_to_restore()
 
     def hello(self):
         send(
@@ -269,6 +306,7 @@ class Agent:
                 "cgroup": cgroup_version(),
                 "oom_counter": self.oom_path,
                 "container_cpu": self.container_cpu is not None,
+                "oom_score_toggle": self.oom_restore is not None,
                 "python": sys.version.split()[0],
             }
         )
@@ -297,23 +335,23 @@ class Agent:
         if writable_box:
             os.chown(BOX, uid, uid)
         time_limit, wall_limit = float(msg["time"]), float(msg["wall"])
-        cpu_soft = int(time_limit) + 1
-        stack = msg.get("stack") or resource.RLIM_INFINITY
         fsize = msg.get("fsize") or out_limit + 1
-        rlimits = [
-            (resource.RLIMIT_CPU, (cpu_soft, cpu_soft + 1)),
-            (resource.RLIMIT_FSIZE, (fsize, fsize)),
-            (resource.RLIMIT_CORE, (0, 0)),
-            (resource.RLIMIT_STACK, (stack, stack)),
-            (resource.RLIMIT_NOFILE, (msg.get("nofile", 256), msg.get("nofile", 256))),
-        ]
+        if msg.get("fsize_hard"):
+            # From now on nothing written here is larger: lower the hard limit for good, so the
+            # submission cannot raise its soft limit past it.
+            hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+            if hard == resource.RLIM_INFINITY or hard > msg["fsize_hard"]:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (msg["fsize_hard"], msg["fsize_hard"]))
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": TMP, "TMPDIR": TMP, "LANG": "C.UTF-8"}
         env.update(msg.get("env") or {})
         oom_before = self.oom_kills()
         cpu_before = children_cpu()
         started = time.monotonic()
         try:
-            pid, spawn_error = spawn(msg["cmd"], BOX, (in_fd, out_fd, err_fd), rlimits, env, uid)
+            soft_limits = [(resource.RLIMIT_FSIZE, fsize)]
+            if msg.get("stack"):
+                soft_limits.append((resource.RLIMIT_STACK, msg["stack"]))
+            pid, spawn_error = spawn(msg["cmd"], (in_fd, out_fd, err_fd), soft_limits, env, uid, self.oom_restore)
         finally:
             for fd in {in_fd, out_fd, err_fd}:
                 os.close(fd)
@@ -398,10 +436,17 @@ class Agent:
 
 
 def main():
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # No signal handlers at all: as PID 1 of the container, signals from the submission are then dropped.
+    for sig in (signal.SIGPIPE, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
+    # Limits the submission inherits and cannot raise (no CAP_SYS_RESOURCE): no core files, few fds.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
+    os.setgroups([])  # the submission inherits no supplementary groups
     for path, mode in ((PRIVATE, 0o700), (BOX, 0o755)):
         os.makedirs(path, exist_ok=True)
         os.chmod(path, mode)
+    os.chdir(BOX)  # the submission's working directory, inherited through posix_spawn
     Agent().serve()
 
 

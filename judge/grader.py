@@ -206,6 +206,7 @@ def grade(
                     sandbox.set_memory(spec.memory)
                 # {memory_mb} is the problem's limit: the runner's memory_extra is room for the runtime itself
                 run_cmd = runner.command(runner.run, source_name, problem.limits.memory)
+                largest_input = problem.max_input
                 for current in problem.tests:
                     measured = sandbox.run(
                         run_cmd,
@@ -215,6 +216,7 @@ def grade(
                         memory=limits.memory,
                         output_limit=limits.output,
                         env=runner.env,
+                        largest_input=largest_input,
                     )
                     test_result = judge_test(current, measured, limits, runner, spec, problem)
                     result.tests.append(test_result)

@@ -30,7 +30,8 @@ BOOTSTRAP = (
     "exec(compile(b.read(n),'judge-agent','exec'),{'__name__':'__main__'})"
 )
 # What the agent needs and nothing more: drop the submission to its uid, own and clean the work dirs,
-# kill the test's processes. The submission itself runs with no capabilities at all.
+# kill the test's processes, lower the child's rlimits and raise its OOM score and take both back.
+# The submission itself runs with no capabilities at all.
 AGENT_CAPS = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL"]
 LABEL = "judge"
 MIB = 1024 * 1024
@@ -297,6 +298,7 @@ class Sandbox:
         memory: int,
         output_limit: int,
         env: dict[str, str],
+        largest_input: int = 0,
         stderr_limit: int = 4096,
     ) -> ProcessResult:
         """Run one test: ``input_file`` as stdin (an fd), stdout captured up to ``output_limit``."""
@@ -307,6 +309,8 @@ class Sandbox:
             "wall": wall,
             "stack": memory,
             "output_limit": output_limit,
+            # No file written from here on is larger: the agent lowers the hard file-size limit for good.
+            "fsize_hard": max(output_limit, largest_input) + 1,
             "stderr_limit": stderr_limit,
             "env": env,
         }

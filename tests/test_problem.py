@@ -24,7 +24,7 @@ def test_shipped_problem_one(settings):
     problem = load_problem("1", settings)
     assert problem.name == "Sum of two integers"
     assert problem.limits.time == 1.0 and problem.limits.time_source == "problem.yaml limits.time_limit"
-    assert [t.name for t in problem.tests][0] == "sample/1"
+    assert problem.tests[0].name == "sample/1"
     assert all(t.sample for t in problem.tests[:1]) and not problem.tests[-1].sample
 
 
@@ -81,7 +81,7 @@ def test_runner_selection(settings):
     assert runner_for(Path("a.py"), runners).name == "python3"
     assert runner_for(Path("a.CPP"), runners).name == "cpp"
     assert runner_for(Path("a.txt"), runners, "c").name == "c"
-    with pytest.raises(JudgeInputError, match="unknown file extension '.txt'"):
+    with pytest.raises(JudgeInputError, match=r"unknown file extension '\.txt'"):
         runner_for(Path("a.txt"), runners)
     with pytest.raises(JudgeInputError, match="unknown language 'cobol'"):
         runner_for(Path("a.py"), runners, "cobol")

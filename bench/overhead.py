@@ -1,0 +1,139 @@
+"""Benchmark: what grading costs over running the program bare, and over one container per test.
+
+The same generated 100-test problem (a + b) and the same trivial Python solution, measured in one run:
+  1. bare: one subprocess per test on the host (the floor; no isolation at all);
+  2. judge: `grade()` — one hardened container for the submission, the warm agent runs every test;
+  3. naive: one `docker run`-style container per test (create, copy in, start, wait, logs, remove),
+     measured on --naive-tests tests and projected to all of them.
+Prints the times and the ratios. Run: python3 bench/overhead.py [--tests 100] [--naive-tests 20] [--repeat 3]
+"""
+
+import argparse
+import io
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from judge import engine  # noqa: E402
+from judge.config import load_settings  # noqa: E402
+from judge.grader import grade  # noqa: E402
+from judge.problem import load_problem  # noqa: E402
+from judge.results import Verdict  # noqa: E402
+from judge.runners import load_runners  # noqa: E402
+
+SOLUTION = "a, b = map(int, input().split())\nprint(a + b)\n"
+
+
+def make_problem(folder: Path, tests: int) -> None:
+    (folder / "data/secret").mkdir(parents=True)
+    (folder / "problem.yaml").write_text("name: bench a+b\nlimits:\n  time_limit: 2\n")
+    for i in range(tests):
+        (folder / f"data/secret/{i:03d}.in").write_text(f"{i} {i * 7}\n")
+        (folder / f"data/secret/{i:03d}.ans").write_text(f"{i * 8}\n")
+
+
+def bare(inputs: list[Path], solution: Path) -> float:
+    started = time.perf_counter()
+    for path in inputs:
+        with path.open("rb") as stdin:
+            subprocess.run([sys.executable, "-S", str(solution)], stdin=stdin, capture_output=True, check=True)
+    return time.perf_counter() - started
+
+
+def judged(solution: Path, problem_dir: Path, settings, client) -> tuple[float, float]:
+    runner = load_runners(settings)["python3"]
+    problem = load_problem(str(problem_dir), settings)
+    started = time.perf_counter()
+    result = grade(solution, problem, runner, settings, client)
+    total = time.perf_counter() - started
+    assert result.verdict == Verdict.AC, result.message
+    return total, sum(t.wall for t in result.tests)
+
+
+def naive(inputs: list[Path], solution: Path, client, image: str) -> float:
+    """One fresh container per test, as a judge without a warm agent would do it."""
+    started = time.perf_counter()
+    for path in inputs:
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            for name, data in (("w/sol.py", solution.read_bytes()), ("w/in", path.read_bytes())):
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        container = client.containers.create(
+            image,
+            ["sh", "-c", "python3 -S /w/sol.py < /w/in"],
+            network_mode="none",
+            mem_limit="256m",
+            memswap_limit="256m",
+            pids_limit=64,
+        )
+        try:
+            container.put_archive("/", buf.getvalue())
+            container.start()
+            container.wait(timeout=30)
+            container.logs(stdout=True, stderr=False)
+        finally:
+            container.remove(force=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tests", type=int, default=100)
+    parser.add_argument("--naive-tests", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3, help="take the median of this many runs of 1 and 2")
+    args = parser.parse_args()
+    settings = load_settings(ROOT / "judge.yaml")
+    client = engine.connect()
+    image = load_runners(settings)["python3"].image
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        solution = tmp_path / "sol.py"
+        solution.write_text(SOLUTION)
+        many, one = tmp_path / "many", tmp_path / "one"
+        make_problem(many, args.tests)
+        make_problem(one, 1)
+        inputs = sorted((many / "data/secret").glob("*.in"))
+
+        judged(solution, one, settings, client)  # warm the engine's caches once
+        bare_runs = [bare(inputs, solution) for _ in range(args.repeat)]
+        judge_runs = [judged(solution, many, settings, client) for _ in range(args.repeat)]
+        single_runs = [judged(solution, one, settings, client)[0] for _ in range(args.repeat)]
+        naive_measured = naive(inputs[: args.naive_tests], solution, client, image)
+
+    bare_total = statistics.median(bare_runs)
+    judge_total = statistics.median(r[0] for r in judge_runs)
+    judge_tests_wall = statistics.median(r[1] for r in judge_runs)
+    fixed = statistics.median(single_runs)
+    per_test_judge = (judge_total - fixed) / (args.tests - 1)
+    per_test_bare = bare_total / args.tests
+    naive_per_test = naive_measured / args.naive_tests
+    naive_total = naive_per_test * args.tests
+    n = args.tests
+    print(f"problem: {n} tests, trivial Python solution; medians of {args.repeat} runs")
+    print(
+        f"bare subprocess per test (host {sys.executable} -S): {per_test_bare * 1000:7.1f} ms   total {bare_total:6.2f} s"
+    )
+    print(
+        f"judge, one container for all tests:     per test {per_test_judge * 1000:7.1f} ms   total {judge_total:6.2f} s"
+        f"  (container start/compile/remove {fixed:.2f} s; agent-measured test wall {judge_tests_wall:.2f} s)"
+    )
+    print(
+        f"naive, one container per test:          per test {naive_per_test * 1000:7.1f} ms   total {naive_total:6.2f} s"
+        f"  (measured on {args.naive_tests} tests, projected to {n})"
+    )
+    print(f"ratio judge/bare per test:  {per_test_judge / per_test_bare:5.2f}x")
+    print(f"ratio judge/bare total:     {judge_total / bare_total:5.2f}x")
+    print(f"ratio naive/judge total:    {naive_total / judge_total:5.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""The command line: exit codes, JSON schema, plain output, and one-line errors on bad input."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from judge.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBS = ROOT / "problems/1/submissions"
+CONFIG = ["--config", str(ROOT / "judge.yaml")]
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, [*CONFIG, *args], env=env)
+
+
+def assert_one_line_error(result, code: int, *words: str) -> None:
+    assert result.exit_code == code, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in lines[0]
+
+
+def test_accepted_exits_0_with_plain_table(client):
+    result = invoke("submit", str(SUBS / "accepted/sum.py"), "--problem", "1")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].split()[:3] == ["test", "verdict", "CPU"]
+    assert any(line.startswith("secret/03-large") and " AC " in line for line in lines)
+    assert "AC (Accepted)" in result.stdout and "4/4 tests passed" in result.stdout
+
+
+def test_wrong_answer_exits_1(client):
+    result = invoke("submit", str(SUBS / "wrong_answer/minus.py"), "-p", "1")
+    assert result.exit_code == 1 and "WA (Wrong Answer)" in result.stdout
+
+
+def test_json_report_schema(client, tmp_path):
+    out = tmp_path / "r.json"
+    result = invoke("submit", str(SUBS / "run_time_error/segfault.c"), "-p", "1", "--format", "json", "-o", str(out))
+    assert result.exit_code == 1
+    doc = json.loads(out.read_text())
+    for key in ("version", "verdict", "score", "max_score", "language", "problem", "compile", "tests", "limits"):
+        assert key in doc
+    assert doc["verdict"] == "RTE" and doc["language"] == "c" and doc["problem"] == "1"
+    assert doc["compile"]["ok"] is True and isinstance(doc["compile"]["output"], str)
+    test = doc["tests"][0]
+    assert set(test) >= {"name", "group", "verdict", "time", "wall", "memory", "exit_code", "signal", "message"}
+    assert test["signal"] == "SIGSEGV" and isinstance(test["memory"], int) and test["group"] == "sample"
+
+
+def test_json_on_stdout(client):
+    result = invoke("submit", str(SUBS / "compile_error/syntax.py"), "-p", "1", "--format", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["verdict"] == "CE" and doc["compile"]["ok"] is False and "SyntaxError" in doc["compile"]["output"]
+
+
+def test_unknown_extension_is_usage_error(tmp_path):
+    src = tmp_path / "sol.cobol"
+    src.write_text("x")
+    assert_one_line_error(invoke("submit", str(src), "-p", "1"), 2, "sol.cobol", "unknown file extension")
+
+
+def test_missing_file_is_usage_error():
+    result = invoke("submit", "/no/such/file.py", "-p", "1")
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_unknown_problem_is_usage_error():
+    assert_one_line_error(invoke("submit", str(SUBS / "accepted/sum.py"), "-p", "nope"), 2, "problem 'nope'")
+
+
+@pytest.mark.parametrize(
+    ("yaml", "words"),
+    [("name: [oops\n", "invalid YAML"), ("limits: {time_limit: -1}\n", "must be positive")],
+)
+def test_malformed_problem_is_one_line_error(tmp_path, yaml, words):
+    folder = tmp_path / "p"
+    (folder / "data/sample").mkdir(parents=True)
+    (folder / "problem.yaml").write_text(yaml)
+    (folder / "data/sample/1.in").write_text("1\n")
+    (folder / "data/sample/1.ans").write_text("1\n")
+    result = invoke("submit", str(SUBS / "accepted/sum.py"), "-p", str(folder))
+    assert_one_line_error(result, 2, "problem.yaml", words)
+
+
+def test_malformed_config_is_one_line_error(tmp_path):
+    bad = tmp_path / "judge.yaml"
+    bad.write_text("limits:\n  time: soon\n")
+    result = CliRunner().invoke(cli, ["--config", str(bad), "problems", "list"])
+    assert_one_line_error(result, 2, "judge.yaml", "limits.time")
+
+
+def test_engine_unreachable_is_judge_error_exit_3():
+    result = invoke("submit", str(SUBS / "accepted/sum.py"), "-p", "1", env={"DOCKER_HOST": "unix:///nonexistent.sock"})
+    assert_one_line_error(result, 3, "cannot reach the Docker engine")
+
+
+def test_missing_image_exits_3_naming_the_build_command(tmp_path, client):
+    runner_dir = tmp_path / "runners/ghost"
+    runner_dir.mkdir(parents=True)
+    (runner_dir / "runner.yaml").write_text("name: ghost\nextensions: [gh]\nrun: [./x]\nimage: judge/ghost:none\n")
+    (tmp_path / "judge.yaml").write_text(f"runners_dir: runners\nproblems_dir: {ROOT / 'problems'}\n")
+    src = tmp_path / "a.gh"
+    src.write_text("x")
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "judge.yaml"), "submit", str(src), "-p", "1"])
+    assert result.exit_code == 3
+    assert "judge runners build ghost" in result.stderr
+
+
+def test_problems_list():
+    result = invoke("problems", "list")
+    assert result.exit_code == 0
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+    assert {"1", "2", "3"} <= set(rows) and "Sum of two integers" in rows["1"]
+
+
+def test_runners_list_shows_ready_images(client):
+    result = invoke("runners", "list")
+    assert result.exit_code == 0
+    for name in ("python3", "c", "cpp", "java"):
+        assert any(line.startswith(name) and line.rstrip().endswith("ready") for line in result.stdout.splitlines())

@@ -1,0 +1,170 @@
+"""The sandbox under attack: isolation probes and hostile submissions, through the real engine.
+
+Each hostile submission gets its expected verdict, the judge stays responsive, and nothing is left
+behind (the ``no_leftovers`` fixture checks containers; the leftovers probe checks processes and files).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from judge.config import MIB
+from judge.grader import run_limits, sandbox_spec
+from judge.problem import load_problem
+from judge.results import Verdict
+from judge.runners import load_runners
+from judge.sandbox import Sandbox, reap_orphans
+
+FIX = Path(__file__).resolve().parent / "fixtures"
+SUB = FIX / "submissions"
+OK = str(FIX / "problems/ok")  # three tests, generous limits: for probes that look around
+ONE = str(FIX / "problems/one")  # one test, 1 s: for hostile submissions
+
+
+def test_isolation_probe_holds_on_every_test(grade_file, no_leftovers):
+    """uid, capabilities, no-new-privs, private agent dir, read-only root and box, no network..."""
+    result = grade_file(SUB / "isolation.py", OK)
+    assert result.verdict == Verdict.AC, [t.message for t in result.tests]
+
+
+def test_no_process_or_file_survives_a_test(grade_file, no_leftovers):
+    """setsid + double fork, a stopped child, files in /tmp: the next test sees none of them."""
+    result = grade_file(SUB / "leftovers.py", OK)
+    assert result.verdict == Verdict.AC, [t.message for t in result.tests]
+
+
+def test_answers_and_other_inputs_are_not_in_the_container(grade_file):
+    result = grade_file(SUB / "find_answers.py", str(FIX / "problems/secret"))
+    assert [t.verdict for t in result.tests] == [Verdict.WA, Verdict.WA]
+    assert all("nothing-found" in t.message for t in result.tests), [t.message for t in result.tests]
+
+
+def test_input_bytes_arrive_intact(grade_file):
+    """Docker's detach keys (ctrl-p ctrl-q), NUL and non-UTF-8 bytes in the input reach stdin unchanged."""
+    assert grade_file(SUB / "echo.py", str(FIX / "problems/echo")).verdict == Verdict.AC
+
+
+@pytest.mark.parametrize("name", ["forkbomb.py", "forkbomb.c"])
+def test_fork_bomb_is_tle_and_contained(name, grade_file, no_leftovers):
+    started = time.monotonic()
+    result = grade_file(SUB / name, ONE)
+    assert {t.verdict for t in result.tests} == {Verdict.TLE}
+    limits = result.limits
+    assert all(t.wall < limits["time"] + 2 for t in result.tests)  # the container's CPU, not the wall cap
+    assert time.monotonic() - started < 3 * (limits["time"] + 3)
+
+
+@pytest.mark.parametrize(
+    ("name", "verdict", "words"),
+    [
+        ("stderr_flood.py", Verdict.OLE, "stderr exceeded"),
+        ("huge_line.c", Verdict.OLE, "stdout exceeded"),
+        ("binary_out.py", Verdict.WA, "token 1 differs"),
+        ("empty.py", Verdict.WA, "ends early"),
+        ("kill_all.c", Verdict.AC, ""),
+        ("stop_parent.py", Verdict.TLE, "wall-clock"),
+        ("tmp_fill.py", Verdict.RTE, "exit code"),
+        ("stack_overflow.c", Verdict.MLE, "SIGSEGV"),
+        ("deep_recursion.py", Verdict.MLE, "memory"),
+        ("raise_rlimits.py", Verdict.TLE, "CPU time"),
+    ],
+)
+def test_hostile_submission_verdicts(name, verdict, words, grade_file, no_leftovers):
+    result = grade_file(SUB / name, ONE)
+    assert result.verdict == verdict, result.message
+    test = result.tests[0]
+    assert words in test.message
+    if "wall-clock" in words:
+        assert abs(test.wall - result.limits["wall"]) < 1  # costs the wall cap, no more
+
+
+@pytest.mark.parametrize("name", ["empty.c", "garbage.c", "latin1.py"])
+def test_bad_sources_are_compile_errors(name, grade_file, no_leftovers):
+    result = grade_file(SUB / name, ONE)
+    assert result.verdict == Verdict.CE and result.compile.output.strip()
+
+
+def test_source_over_code_limit_is_ce_without_a_container(tmp_path, grade_file, client):
+    big = tmp_path / "big.py"
+    big.write_text("x = 1\n" * (2 * 1024 * 1024))  # 12 MiB
+    before = len(client.api.containers(all=True))
+    result = grade_file(big, ONE)
+    assert result.verdict == Verdict.CE and "over the code limit" in result.compile.output
+    assert len(client.api.containers(all=True)) == before
+
+
+def test_memory_hog_is_mle_with_peak_memory(grade_file):
+    root = Path(__file__).resolve().parent.parent / "problems/1/submissions/memory_limit_exceeded"
+    result = grade_file(root / "hog.c", "1")
+    first = result.tests[0]
+    assert first.verdict == Verdict.MLE and "OOM killer" in first.message
+    assert 0.9 * result.limits["memory"] < first.memory < result.limits["memory"] + 256 * MIB
+
+
+def test_container_is_hardened(settings, client):
+    problem = load_problem("1", settings)
+    runner = load_runners(settings)["python3"]
+    spec = sandbox_spec(problem, runner, settings, run_limits(problem, runner, settings))
+    with Sandbox(client, spec) as box:
+        info = client.api.inspect_container(box.container_id)
+        host = info["HostConfig"]
+        assert host["NetworkMode"] == "none"
+        assert host["ReadonlyRootfs"] is True
+        assert host["CapDrop"] == ["ALL"] and "SYS_ADMIN" not in host["CapAdd"]
+        assert "no-new-privileges" in host["SecurityOpt"]
+        assert host["PidsLimit"] == settings.pids
+        assert host["Memory"] == host["MemorySwap"] == spec.compile_memory
+        assert host["NanoCpus"] == int(settings.cpus * 1e9)
+        assert host["LogConfig"]["Config"]["max-size"] == settings.log_max_size
+        assert set(host["Tmpfs"]) == {"/box", "/tmp", "/judge"}
+        assert info["Config"]["Labels"]["judge"] == "1"
+        assert box.info["pid"] == 1 and box.info["oom_counter"]
+        box.set_memory(spec.memory)
+        host = client.api.inspect_container(box.container_id)["HostConfig"]
+        assert host["Memory"] == host["MemorySwap"] == spec.memory
+        cid = box.container_id
+    assert client.api.containers(all=True, filters={"id": cid}) == []
+
+
+def test_missing_image_is_a_judge_error_naming_the_build_command(tmp_path, settings, client, no_leftovers):
+    from dataclasses import replace
+
+    from judge.grader import grade
+
+    runner = replace(load_runners(settings)["python3"], image="judge/no-such-image:latest")
+    result = grade(SUB / "empty.py", load_problem(ONE, settings), runner, settings, client)
+    assert result.verdict == Verdict.JE
+    assert "judge runners build python3" in result.message
+
+
+def test_killed_judge_leaves_nothing_behind(client):
+    """kill -9 of the judge mid-test: the container goes (stdin EOF) or the next start sweeps it."""
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "judge",
+            "submit",
+            str(root / "problems/1/submissions/time_limit_exceeded/sleeper.py"),
+            "--problem",
+            "1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    label = {"label": ["judge=1", f"judge.pid={proc.pid}"]}
+    deadline = time.monotonic() + 30
+    while not client.api.containers(filters=label) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert client.api.containers(filters=label), "the judge never started a container"
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    reap_orphans(client)
+    assert client.api.containers(all=True, filters=label) == []
