@@ -119,9 +119,7 @@ def main() -> None:
     naive_total = naive_per_test * args.tests
     n = args.tests
     print(f"problem: {n} tests, trivial Python solution; medians of {args.repeat} runs")
-    print(
-        f"bare subprocess per test (host {sys.executable} -S): {per_test_bare * 1000:7.1f} ms   total {bare_total:6.2f} s"
-    )
+    print(f"bare subprocess per test (host python3 -S):   {per_test_bare * 1000:7.1f} ms   total {bare_total:6.2f} s")
     print(
         f"judge, one container for all tests:     per test {per_test_judge * 1000:7.1f} ms   total {judge_total:6.2f} s"
         f"  (container start/compile/remove {fixed:.2f} s; agent-measured test wall {judge_tests_wall:.2f} s)"

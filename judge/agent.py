@@ -181,7 +181,7 @@ def spawn(cmd, fds, soft_limits, env, uid, oom_restore):
     os.setresuid(uid, 0, 0)
     pid = None
     try:
-        for (res, soft), (_, (_, hard)) in zip(soft_limits, saved):
+        for (res, soft), (_, (_, hard)) in zip(soft_limits, saved, strict=True):
             resource.setrlimit(res, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
         pid = os.posix_spawn(
             path,

@@ -196,7 +196,6 @@ def grade(
         result.message = "source over the code size limit"
         return result
     source_name = runner.source_name(code)
-    current: TestCase | None = None
     try:
         with Sandbox(client, spec) as sandbox:
             sandbox.put_file(source_name, code)
@@ -206,28 +205,26 @@ def grade(
                     sandbox.set_memory(spec.memory)
                 # {memory_mb} is the problem's limit: the runner's memory_extra is room for the runtime itself
                 run_cmd = runner.command(runner.run, source_name, problem.limits.memory)
-                largest_input = problem.max_input
-                for current in problem.tests:
-                    measured = sandbox.run(
-                        run_cmd,
-                        current.input,
-                        time=limits.time,
-                        wall=limits.wall,
-                        memory=limits.memory,
-                        output_limit=limits.output,
-                        env=runner.env,
-                        largest_input=largest_input,
-                    )
-                    test_result = judge_test(current, measured, limits, runner, spec, problem)
+                measurements = sandbox.run_tests(
+                    run_cmd,
+                    [t.input for t in problem.tests],
+                    time=limits.time,
+                    wall=limits.wall,
+                    memory=limits.memory,
+                    output_limit=limits.output,
+                    env=runner.env,
+                )
+                for test, measured in zip(problem.tests, measurements, strict=True):
+                    test_result = judge_test(test, measured, limits, runner, spec, problem)
                     result.tests.append(test_result)
                     if on_test:
                         on_test(test_result)
-                current = None
     except JudgeFailure as exc:
         result.message = str(exc)
-        if current is not None:
+        if result.compile.ok and len(result.tests) < len(problem.tests):
+            failed = problem.tests[len(result.tests)]  # the test that was running
             result.tests.append(
-                TestResult(current.name, current.group, Verdict.JE, message=str(exc), sample=current.sample)
+                TestResult(failed.name, failed.group, Verdict.JE, message=str(exc), sample=failed.sample)
             )
         result.verdict = Verdict.JE
         result.wall = round(time.monotonic() - started, 4)

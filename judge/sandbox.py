@@ -10,7 +10,9 @@ import json
 import os
 import socket
 import struct
+import threading
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -252,10 +254,7 @@ class Sandbox:
         except ENGINE_ERRORS as exc:
             raise JudgeFailure(f"could not set the container's memory limit: {_reason(exc)}") from None
 
-    def _execute(self, header: dict[str, Any], doing: str, payload_file: Path | None = None) -> ProcessResult:
-        assert self.channel is not None
-        self.channel.settimeout(float(header["wall"]) + PROTOCOL_SLACK)
-        self._send(dict(header, uid=self.spec.uid), payload_file=payload_file)
+    def _result(self, doing: str) -> ProcessResult:
         result, payload = self._receive(doing)
         stdout_len = result.get("stdout_len", len(payload))
         return ProcessResult(
@@ -276,45 +275,73 @@ class Sandbox:
 
     def compile(self, cmd: list[str], *, wall: float, output_limit: int, env: dict[str, str]) -> ProcessResult:
         """Compile as the submission's uid in /box; stdout holds stdout and stderr together."""
+        assert self.channel is not None
+        self.channel.settimeout(wall + PROTOCOL_SLACK)
         header = {
             "op": "compile",
             "cmd": cmd,
             "time": wall,
             "wall": wall,
+            "uid": self.spec.uid,
             "output_limit": output_limit,
             "report_limit": output_limit,
             "fsize": self.spec.box_size,
             "env": env,
         }
-        return self._execute(header, "compiling")
+        self._send(header)
+        return self._result("compiling")
 
-    def run(
+    def run_tests(
         self,
         cmd: list[str],
-        input_file: Path,
+        inputs: Sequence[Path],
         *,
         time: float,
         wall: float,
         memory: int,
         output_limit: int,
         env: dict[str, str],
-        largest_input: int = 0,
         stderr_limit: int = 4096,
-    ) -> ProcessResult:
-        """Run one test: ``input_file`` as stdin (an fd), stdout captured up to ``output_limit``."""
+    ) -> Iterator[ProcessResult]:
+        """Run ``cmd`` once per input file, in order, yielding each measurement as it arrives.
+
+        Each input becomes the program's stdin (an fd of a file only the agent can read). A writer
+        thread sends the next inputs while the current test runs, so the engine's round trip is hidden;
+        the agent reads an input only when its test starts, so no test can see another's input.
+        """
+        assert self.channel is not None
+        self.channel.settimeout(wall + PROTOCOL_SLACK)
         header = {
             "op": "run",
             "cmd": cmd,
             "time": time,
             "wall": wall,
+            "uid": self.spec.uid,
             "stack": memory,
             "output_limit": output_limit,
             # No file written from here on is larger: the agent lowers the hard file-size limit for good.
-            "fsize_hard": max(output_limit, largest_input) + 1,
+            "fsize_hard": max([output_limit, *(p.stat().st_size for p in inputs)]) + 1,
             "stderr_limit": stderr_limit,
             "env": env,
         }
-        return self._execute(header, f"running on {input_file.name}", payload_file=input_file)
+        stop = threading.Event()
+
+        def writer() -> None:
+            for path in inputs:
+                if stop.is_set():
+                    return
+                try:
+                    self._send(header, payload_file=path)
+                except JudgeFailure:
+                    return  # the reader sees the same failure
+
+        thread = threading.Thread(target=writer, name="judge-sandbox-writer", daemon=True)
+        thread.start()
+        try:
+            for path in inputs:
+                yield self._result(f"running on {path.name}")
+        finally:
+            stop.set()
 
 
 def remove_container(client: docker.DockerClient, container_id: str) -> None:
