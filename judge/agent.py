@@ -175,6 +175,7 @@ def spawn(cmd, fds, soft_limits, env, uid, oom_restore):
     if path is None:
         return None, f"FileNotFoundError: {cmd[0]!r} not found in PATH"
     saved = [(res, resource.getrlimit(res)) for res, _ in soft_limits]
+    reset_peak_memory()
     if oom_restore is not None:
         write_oom_score(1000)  # the OOM killer takes the submission, never the agent
     os.setresgid(uid, 0, 0)
@@ -208,6 +209,16 @@ def spawn(cmd, fds, soft_limits, env, uid, oom_restore):
                 write_oom_score(1000, f"/proc/{pid}/oom_score_adj")
             except OSError:
                 pass
+
+
+def reset_peak_memory():
+    """Lower our recorded peak RSS to the current RSS: the child's ru_maxrss starts from our peak at
+    the spawn (exec keeps the old address space's peak), so an earlier large output must not count."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
 
 
 def oom_score_to_restore():
