@@ -148,95 +148,55 @@ def children_cpu():
     return ru.ru_utime + ru.ru_stime
 
 
-CHILD_SIGNALS_DEFAULT = frozenset(signal.Signals) - {signal.SIGKILL, signal.SIGSTOP}
-OOM_SCORE = "/proc/self/oom_score_adj"
+def spawn(cmd, fds, rlimits, env, uid):
+    """fork + exec ``cmd`` as ``uid`` in a new session, with ``rlimits`` and the highest OOM score.
 
-
-def read_oom_score():
-    with open(OOM_SCORE) as f:
-        return int(f.read())
-
-
-def write_oom_score(value, path=OOM_SCORE):
-    with open(path, "w") as f:
-        f.write(str(value))
-
-
-def spawn(cmd, fds, soft_limits, env, uid, oom_restore):
-    """posix_spawn ``cmd`` (vfork: no copy of the agent's memory) as ``uid`` in a new session.
-
-    The child takes its credentials from our real ids (POSIX_SPAWN_RESETIDS), its rlimits and OOM
-    score from ours: the agent wears them for the moment of the spawn and takes them back at once
-    (soft limits only: without CAP_SYS_RESOURCE nobody raises a hard limit again). With
-    ``oom_restore`` None the agent cannot lower its score again, so the child's is raised afterwards.
+    Everything is set in the child before exec, so the agent never wears the submission's identity
+    (posix_spawn would be ~1 ms faster, but lends the agent's real uid to the child for a moment).
     Returns (pid, error text or '').
     """
     path = shutil.which(cmd[0], path=env.get("PATH")) if "/" not in cmd[0] else cmd[0]
     if path is None:
         return None, f"FileNotFoundError: {cmd[0]!r} not found in PATH"
-    saved = [(res, resource.getrlimit(res)) for res, _ in soft_limits]
-    reset_peak_memory()
-    if oom_restore is not None:
-        write_oom_score(1000)  # the OOM killer takes the submission, never the agent
-    os.setresgid(uid, 0, 0)
-    os.setresuid(uid, 0, 0)
-    pid = None
-    try:
-        for (res, soft), (_, (_, hard)) in zip(soft_limits, saved, strict=True):
-            resource.setrlimit(res, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
-        pid = os.posix_spawn(
-            path,
-            cmd,
-            env,
-            file_actions=[(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate(fds)],
-            setsid=True,
-            resetids=True,
-            setsigdef=CHILD_SIGNALS_DEFAULT,
-            setsigmask=(),
-        )
-        return pid, ""
-    except OSError as exc:
-        return None, f"{type(exc).__name__}: {exc}"
-    finally:
-        os.setresuid(0, 0, 0)
-        os.setresgid(0, 0, 0)
-        for res, value in saved:
-            resource.setrlimit(res, value)
-        if oom_restore is not None:
-            write_oom_score(oom_restore)
-        elif pid is not None:
+    err_r, err_w = os.pipe()  # both close-on-exec (PEP 446): EOF means the exec happened
+    pid = os.fork()
+    if pid == 0:  # the child: nothing here may return
+        try:
+            os.close(err_r)
+            os.setsid()
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+            for res, value in rlimits:
+                resource.setrlimit(res, value)
+            fd = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+            os.write(fd, b"1000")  # the OOM killer takes the submission, never the agent
+            os.close(fd)
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT):
+                signal.signal(sig, signal.SIG_DFL)
+            os.execve(path, cmd, env)
+        except BaseException as exc:
             try:
-                write_oom_score(1000, f"/proc/{pid}/oom_score_adj")
-            except OSError:
-                pass
+                os.write(err_w, f"{type(exc).__name__}: {exc}".encode()[:1000])
+            finally:
+                os._exit(127)
+    os.close(err_w)
+    with os.fdopen(err_r, "rb") as f:
+        error = f.read().decode(errors="replace")
+    return pid, error
 
 
-def reset_peak_memory():
-    """Lower our recorded peak RSS to the current RSS: the child's ru_maxrss starts from our peak at
-    the spawn (exec keeps the old address space's peak), so an earlier large output must not count."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
+OUTPUT_CHECK = 0.05  # seconds between looks at the captured output's size while a test runs
 
 
-def oom_score_to_restore():
-    """Our OOM score if we can raise it and lower it back again (the usual case), else None."""
-    try:
-        start = read_oom_score()
-        write_oom_score(1000)
-        write_oom_score(start)
-        return start
-    except OSError:
-        return None
-
-
-def wait_limited(pid, time_limit, wall_limit, started, container_cpu):
-    """Wait for ``pid``; kill everything when it passes its CPU or wall limit. Returns what fired.
+def wait_limited(pid, time_limit, wall_limit, started, container_cpu, outputs=(), output_limit=None):
+    """Wait for ``pid``; stop it when it passes its CPU, wall or output limit.
 
     CPU is the larger of the process's own and the container's growth since the start, so CPU burnt
-    by many processes (a fork bomb) counts too.
+    by many processes (a fork bomb) counts too. Output files (paths) are looked at every
+    OUTPUT_CHECK seconds: a runtime that swallows write errors (Java's PrintStream) still stops at
+    the limit instead of running to its time limit. Returns (what fired or None, CPU seen then).
     """
     base = container_cpu() if container_cpu else 0.0
 
@@ -256,17 +216,21 @@ def wait_limited(pid, time_limit, wall_limit, started, container_cpu):
             elapsed = time.monotonic() - started
             cpu = used()
             if cpu > time_limit:
-                return "cpu"
+                return "cpu", cpu
             if elapsed >= wall_limit:
-                return "wall"
+                return "wall", cpu
+            if output_limit is not None and any(os.stat(p).st_size > output_limit for p in outputs):
+                return "output", cpu
             # CPU time grows no faster than wall time under the container's CPU quota of one core,
             # so the earliest moment the CPU limit can be passed is (limit - used) from now.
             wait = min(wall_limit - elapsed, max(time_limit - cpu, 0.005))
+            if output_limit is not None:
+                wait = min(wait, OUTPUT_CHECK)
             if pidfd is not None:
                 if poller.poll(wait * 1000 + 1):
-                    return None
+                    return None, 0.0
             elif os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-                return None
+                return None, 0.0
             else:
                 time.sleep(min(wait, 0.01))
     finally:
@@ -307,7 +271,6 @@ class Agent:
     def __init__(self):
         self.oom_path = oom_counter_path()
         self.container_cpu = cgroup_cpu_reader()
-        self.oom_restore = oom_score_to_restore()
 
     def hello(self):
         send(
@@ -317,7 +280,6 @@ class Agent:
                 "cgroup": cgroup_version(),
                 "oom_counter": self.oom_path,
                 "container_cpu": self.container_cpu is not None,
-                "oom_score_toggle": self.oom_restore is not None,
                 "python": sys.version.split()[0],
             }
         )
@@ -347,29 +309,41 @@ class Agent:
             os.chown(BOX, uid, uid)
         time_limit, wall_limit = float(msg["time"]), float(msg["wall"])
         fsize = msg.get("fsize") or out_limit + 1
-        if msg.get("fsize_hard"):
-            # From now on nothing written here is larger: lower the hard limit for good, so the
-            # submission cannot raise its soft limit past it.
-            hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
-            if hard == resource.RLIM_INFINITY or hard > msg["fsize_hard"]:
-                resource.setrlimit(resource.RLIMIT_FSIZE, (msg["fsize_hard"], msg["fsize_hard"]))
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": TMP, "TMPDIR": TMP, "LANG": "C.UTF-8"}
         env.update(msg.get("env") or {})
         oom_before = self.oom_kills()
         cpu_before = children_cpu()
         started = time.monotonic()
         try:
-            soft_limits = [(resource.RLIMIT_FSIZE, fsize)]
+            rlimits = [(resource.RLIMIT_FSIZE, (fsize, fsize))]
             if msg.get("stack"):
-                soft_limits.append((resource.RLIMIT_STACK, msg["stack"]))
-            pid, spawn_error = spawn(msg["cmd"], (in_fd, out_fd, err_fd), soft_limits, env, uid, self.oom_restore)
+                rlimits.append((resource.RLIMIT_STACK, (msg["stack"], msg["stack"])))
+            if msg.get("cpu_backstop", True):  # the agent kills at the limit; this is for if it could not
+                seconds = int(time_limit) + 2
+                rlimits.append((resource.RLIMIT_CPU, (seconds, seconds + 1)))
+            pid, spawn_error = spawn(msg["cmd"], (in_fd, out_fd, err_fd), rlimits, env, uid)
+            if spawn_error and pid is not None:
+                os.waitpid(pid, 0)
+                pid = None
         finally:
             for fd in {in_fd, out_fd, err_fd}:
                 os.close(fd)
-        killed_by = None if spawn_error else wait_limited(pid, time_limit, wall_limit, started, self.container_cpu)
+        watched = (out_path,) if msg.get("merge_stderr") else (out_path, err_path)
+        killed_by, cpu_at_kill = None, 0.0
+        if not spawn_error:
+            killed_by, cpu_at_kill = wait_limited(
+                pid,
+                time_limit,
+                wall_limit,
+                started,
+                self.container_cpu,
+                watched,
+                None if msg.get("merge_stderr") else out_limit,
+            )
         status, usage = kill_and_reap(pid)
         wall = time.monotonic() - started
-        cpu = children_cpu() - cpu_before
+        # The CPU that decided a kill is reported, so the figure always agrees with the verdict.
+        cpu = max(children_cpu() - cpu_before, cpu_at_kill)
         oom_after = self.oom_kills()
         clear_dir(TMP)
         if writable_box:
@@ -457,7 +431,7 @@ def main():
     for path, mode in ((PRIVATE, 0o700), (BOX, 0o755)):
         os.makedirs(path, exist_ok=True)
         os.chmod(path, mode)
-    os.chdir(BOX)  # the submission's working directory, inherited through posix_spawn
+    os.chdir(BOX)  # the submission's working directory, inherited through fork
     Agent().serve()
 
 

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from . import engine, images
 from .config import MIB, Settings, load_settings
+from .doctor import run_doctor
 from .errors import JudgeFailure, JudgeInputError
 from .grader import grade
 from .problem import list_problems, load_problem
@@ -152,6 +153,20 @@ def runners_build(ctx: click.Context, langs: tuple[str, ...], force: bool, quiet
     images.ensure_base(client, settings, log)
     for name in langs or tuple(found):
         images.build_runner(client, found[name], settings, log, force=force)
+
+
+@cli.command()
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Check the engine and images, and probe a live sandbox for the isolation in force."""
+    settings = _settings(ctx)
+    checks = run_doctor(settings, load_runners(settings))
+    for check in checks:
+        click.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name:<18} {check.detail}")
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        click.echo(f"judge doctor: {len(failed)} problem(s): {', '.join(c.name for c in failed)}", err=True)
+        sys.exit(3)
 
 
 @cli.group()

@@ -79,7 +79,7 @@ def measured_verdict(r: ProcessResult, limits: RunLimits, runner: Runner, spec: 
     """The verdict the measurements alone decide (AC here means: ask the checker)."""
     if r.spawn_error:
         return Verdict.JE, f"could not start the program: {r.spawn_error}"
-    if r.killed_by == "cpu" or r.cpu > limits.time:
+    if r.killed_by != "output" and (r.killed_by == "cpu" or r.cpu > limits.time):
         return Verdict.TLE, f"CPU time {r.cpu:.2f} s over the limit of {limits.time:g} s"
     if r.killed_by == "wall":
         return Verdict.TLE, (
@@ -96,7 +96,7 @@ def measured_verdict(r: ProcessResult, limits: RunLimits, runner: Runner, spec: 
         found = re.search(runner.memory_error_pattern.encode(), r.stderr, re.M)
         if found and (r.exit_code or r.signal):
             return Verdict.MLE, f"the runtime ran out of memory ({found.group(0).decode(errors='replace')}), {limit}"
-    if r.output_exceeded or r.stderr_exceeded or r.signal == signal.SIGXFSZ:
+    if r.output_exceeded or r.stderr_exceeded or r.killed_by == "output" or r.signal == signal.SIGXFSZ:
         stream = "stdout" if r.output_exceeded else "stderr"
         return Verdict.OLE, f"{stream} exceeded the output limit of {limits.output / MIB:g} MiB"
     if r.signal is not None:

@@ -51,10 +51,10 @@ class Runner:
         return [part.format(**values) for part in template]
 
     def definition_hash(self) -> str:
-        """A hash of the runner folder: an image built from other contents is stale."""
+        """A hash of what the image is built from (the folder but runner.yaml): other contents are stale."""
         digest = hashlib.sha256()
         for path in sorted(self.folder.rglob("*")):
-            if path.is_file():
+            if path.is_file() and path.name != "runner.yaml":
                 digest.update(str(path.relative_to(self.folder)).encode() + b"\0" + path.read_bytes())
         return digest.hexdigest()[:16]
 

@@ -66,7 +66,7 @@ class ProcessResult:
     cpu: float  # seconds, user+sys of every process of the command
     wall: float  # seconds
     memory: int  # bytes, peak resident set (wait4 ru_maxrss)
-    killed_by: str | None  # "cpu" or "wall" when the agent killed it for time
+    killed_by: str | None  # "cpu", "wall" or "output" when the agent stopped it for that limit
     oom: bool  # the cgroup's OOM killer fired during the command
     oom_counter: bool  # whether the OOM counter could be read at all
     output_exceeded: bool
@@ -319,8 +319,6 @@ class Sandbox:
             "uid": self.spec.uid,
             "stack": memory,
             "output_limit": output_limit,
-            # No file written from here on is larger: the agent lowers the hard file-size limit for good.
-            "fsize_hard": max([output_limit, *(p.stat().st_size for p in inputs)]) + 1,
             "stderr_limit": stderr_limit,
             "env": env,
         }

@@ -126,3 +126,16 @@ def test_runners_list_shows_ready_images(client):
     assert result.exit_code == 0
     for name in ("python3", "c", "cpp", "java"):
         assert any(line.startswith(name) and line.rstrip().endswith("ready") for line in result.stdout.splitlines())
+
+
+def test_doctor_reports_the_isolation_in_force(client):
+    result = invoke("doctor")
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[1]: line for line in result.stdout.splitlines() if line.startswith(("ok", "FAIL"))}
+    for name in ("engine", "unprivileged", "network", "filesystem", "OOM"):
+        assert name in lines and lines[name].startswith("ok"), lines
+
+
+def test_doctor_without_engine_exits_3():
+    result = invoke("doctor", env={"DOCKER_HOST": "unix:///nonexistent.sock"})
+    assert result.exit_code == 3 and "FAIL  engine" in result.stdout

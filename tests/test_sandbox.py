@@ -71,7 +71,11 @@ def test_fork_bomb_is_tle_and_contained(name, grade_file, no_leftovers):
         ("tmp_fill.py", Verdict.RTE, "exit code"),
         ("stack_overflow.c", Verdict.MLE, "SIGSEGV"),
         ("deep_recursion.py", Verdict.MLE, "memory"),
-        ("raise_rlimits.py", Verdict.TLE, "CPU time"),
+        ("raise_rlimits.py", Verdict.RTE, "not allowed to raise"),
+        ("syscalls.c", Verdict.AC, ""),  # ptrace, mount, unshare, chroot, keyctl, setuid(0), kill(1) all fail
+        ("ThreadBomb.java", Verdict.TLE, "wall-clock"),  # the pids limit stops it; not mistaken for MLE
+        ("Flood.java", Verdict.OLE, "stdout exceeded"),
+        ("Sleeper.java", Verdict.TLE, "wall-clock"),
     ],
 )
 def test_hostile_submission_verdicts(name, verdict, words, grade_file, no_leftovers):
@@ -140,6 +144,31 @@ def test_missing_image_is_a_judge_error_naming_the_build_command(tmp_path, setti
     result = grade(SUB / "empty.py", load_problem(ONE, settings), runner, settings, client)
     assert result.verdict == Verdict.JE
     assert "judge runners build python3" in result.message
+
+
+def test_container_killed_mid_test_is_a_judge_error(settings, client, grade_file, no_leftovers):
+    """The container dies under the judge (engine trouble, an operator's docker kill): JE, no traceback."""
+    import threading
+
+    root = Path(__file__).resolve().parent.parent
+    label = {"label": ["judge=1", f"judge.pid={os.getpid()}"]}
+
+    def killer() -> None:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            running = client.api.containers(filters=label)
+            if running:
+                time.sleep(0.5)
+                client.api.kill(running[0]["Id"])
+                return
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    result = grade_file(root / "problems/1/submissions/time_limit_exceeded/sleeper.py", "1")
+    thread.join()
+    assert result.verdict == Verdict.JE
+    assert "lost the container" in result.message and result.tests[-1].verdict == Verdict.JE
 
 
 def test_killed_judge_leaves_nothing_behind(client):

@@ -1,0 +1,169 @@
+"""``judge doctor``: what the engine, the images and a live sandbox actually enforce on this machine.
+
+Runs a probe program inside a real sandbox (the python3 runner) and reports what it could and could
+not do, so a user sees the isolation in force rather than the one the code intends.
+"""
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+
+from . import engine, images
+from .config import MIB, Settings
+from .errors import JudgeFailure
+from .runners import Runner
+from .sandbox import AGENT_CAPS, Sandbox, SandboxSpec
+
+# Runs as the submission would; prints one JSON object of facts.
+PROBE = r"""
+import json, os, socket
+def fails(fn):
+    try:
+        fn()
+    except (OSError, ValueError):
+        return True
+    return False
+status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
+facts = {
+    "uid": os.getuid(),
+    "capabilities": status["CapEff"].strip(),
+    "no_new_privs": status.get("NoNewPrivs", "?").strip() == "1",
+    "interfaces": sorted(os.listdir("/sys/class/net")),
+    "network_blocked": fails(lambda: socket.create_connection(("192.0.2.1", 80), timeout=1)),
+    "root_read_only": fails(lambda: open("/probe", "w")),
+    "program_read_only": fails(lambda: open("/box/probe", "w")),
+    "agent_dir_private": fails(lambda: os.listdir("/judge")),
+    "agent_fds_private": fails(lambda: open("/proc/1/fd/1", "wb")),
+    "oom_score_adj": int(open("/proc/self/oom_score_adj").read()),
+    "processes_seen": len([p for p in os.listdir("/proc") if p.isdigit()]),
+}
+print(json.dumps(facts))
+"""
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _probe(client: docker.DockerClient, runner: Runner, settings: Settings) -> tuple[dict, dict]:
+    memory = 256 * MIB
+    spec = SandboxSpec(
+        image=runner.image,
+        memory=memory,
+        compile_memory=memory,
+        private_size=16 * MIB,
+        uid=settings.uid,
+        pids=settings.pids,
+        cpus=settings.cpus,
+        tmp_size=settings.tmp_size,
+        box_size=settings.box_size,
+        log_max_size=settings.log_max_size,
+        missing_image_hint=f"run `judge runners build {runner.name}`",
+    )
+    with tempfile.TemporaryDirectory() as tmp, Sandbox(client, spec) as box:
+        empty = Path(tmp) / "empty.in"
+        empty.write_bytes(b"")
+        box.put_file("probe.py", PROBE.encode())
+        result = next(
+            iter(
+                box.run_tests(
+                    ["python3", "-S", "probe.py"], [empty], time=5, wall=10, memory=memory, output_limit=MIB, env={}
+                )
+            )
+        )
+        if result.exit_code != 0:
+            raise JudgeFailure(f"the probe failed: {result.stderr.decode(errors='replace').strip()[-300:]}")
+        return box.info, json.loads(result.stdout)
+
+
+def run_doctor(settings: Settings, runners: dict[str, Runner]) -> list[Check]:
+    checks: list[Check] = []
+    try:
+        client = engine.connect()
+    except JudgeFailure as exc:
+        return [Check("engine", False, str(exc))]
+    about = engine.describe(client)
+    checks.append(
+        Check(
+            "engine",
+            True,
+            f"Docker {about['server']}, cgroup {about['cgroup']}, {about['storage']}, {about['cpus']} CPUs",
+        )
+    )
+    base = images.image_labels(client, settings.base_tag)
+    checks.append(
+        Check(
+            "base image",
+            base is not None,
+            f"{settings.base_tag} ({base.get('judge.base', 'built')})"
+            if base is not None
+            else f"{settings.base_tag} missing: run `judge runners build`",
+        )
+    )
+    for runner in runners.values():
+        status = images.runner_status(client, runner)
+        hint = "" if status == "ready" else f": run `judge runners build {runner.name}`"
+        checks.append(Check(f"image {runner.name}", status == "ready", f"{runner.image} {status}{hint}"))
+    probe_runner = runners.get("python3")
+    if probe_runner is None or images.runner_status(client, probe_runner) == "missing":
+        checks.append(Check("sandbox probe", False, "needs the python3 runner image"))
+        return checks
+    try:
+        info, facts = _probe(client, probe_runner, settings)
+    except JudgeFailure as exc:
+        checks.append(Check("sandbox probe", False, str(exc)))
+        return checks
+    checks += [
+        Check(
+            "agent",
+            info.get("pid") == 1,
+            f"PID {info.get('pid')}, Python {info.get('python')}, capabilities kept: {' '.join(AGENT_CAPS)}",
+        ),
+        Check(
+            "OOM detection",
+            bool(info.get("oom_counter")),
+            f"cgroup {info.get('cgroup')} counter {info.get('oom_counter') or 'not readable'}",
+        ),
+        Check(
+            "CPU accounting",
+            bool(info.get("container_cpu")),
+            "container-wide CPU counter readable"
+            if info.get("container_cpu")
+            else "only the main process's CPU time is watched",
+        ),
+        Check(
+            "unprivileged",
+            facts["uid"] != 0 and facts["capabilities"] == "0000000000000000",
+            f"uid {facts['uid']}, effective capabilities {facts['capabilities']}",
+        ),
+        Check("no-new-privileges", facts["no_new_privs"], "NoNewPrivs set" if facts["no_new_privs"] else "not set"),
+        Check(
+            "network",
+            facts["interfaces"] == ["lo"] and facts["network_blocked"],
+            f"interfaces {', '.join(facts['interfaces'])}; outside unreachable: {facts['network_blocked']}",
+        ),
+        Check(
+            "filesystem",
+            facts["root_read_only"] and facts["program_read_only"],
+            f"root read-only: {facts['root_read_only']}, program read-only: {facts['program_read_only']}",
+        ),
+        Check(
+            "agent private",
+            facts["agent_dir_private"] and facts["agent_fds_private"],
+            f"agent dir hidden: {facts['agent_dir_private']}, agent pipes hidden: {facts['agent_fds_private']}",
+        ),
+        Check("OOM victim", facts["oom_score_adj"] == 1000, f"submission oom_score_adj {facts['oom_score_adj']}"),
+        Check(
+            "limits",
+            True,
+            f"pids {settings.pids}, CPU {settings.cpus:g} core(s), memory = memory+swap, "
+            f"/tmp {settings.tmp_size // MIB} MiB, log cap {settings.log_max_size}",
+        ),
+    ]
+    return checks
