@@ -4,6 +4,7 @@ Exit codes: 0 accepted, 1 graded but not accepted, 2 bad input or usage, 3 judge
 Data goes to stdout, human messages to stderr; bad input is one line naming the file, never a traceback.
 """
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,18 +13,17 @@ from typing import Any
 import click
 from rich.console import Console
 
-from . import engine, images
+from . import ci_reports, engine, images
+from .assign import assign
 from .config import MIB, Settings, load_settings
 from .doctor import run_doctor
 from .errors import JudgeFailure, JudgeInputError
 from .grader import grade
 from .problem import list_problems, load_problem
-from .report import render_plain, render_rich, to_json
-from .results import TestResult, Verdict
+from .report import json_report, render_plain, render_rich, total_line
+from .results import SubmissionResult, TestResult, Verdict, batch_exit_code
 from .runners import load_runners, runner_for
 from .sandbox import reap_orphans
-
-EXIT_FOR = {Verdict.AC: 0, Verdict.JE: 3}
 
 
 def _stderr() -> Console:
@@ -55,54 +55,127 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     ctx.obj["settings"] = load_settings(config)
 
 
-@cli.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--problem", "-p", "problem_ref", required=True, help="Problem id under problems/, or a path.")
-@click.option("--lang", "-l", help="Language (runner name); default: from the file extension.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-@click.pass_context
-def submit(ctx: click.Context, file: Path, problem_ref: str, lang: str | None, fmt: str, output: Path | None) -> None:
-    """Grade FILE on a problem and print the verdict of every test."""
-    settings = _settings(ctx)
-    runner = runner_for(file, load_runners(settings), lang)
-    problem = load_problem(problem_ref, settings)
+FORMATS: dict[str, Callable[[list[SubmissionResult]], str]] = {
+    "json": json_report,
+    "junit": ci_reports.junit,
+    "github": ci_reports.github,
+    "markdown": ci_reports.markdown,
+    "gradescope": ci_reports.gradescope,
+}
+
+
+def _parse_reports(reports: tuple[str, ...]) -> list[tuple[str, Path]]:
+    parsed = []
+    for item in reports:
+        fmt, sep, path = item.partition("=")
+        if not sep or not path or fmt not in {"table", *FORMATS}:
+            raise click.BadParameter(
+                f"{item!r}: expected FORMAT=FILE with FORMAT one of table, {', '.join(FORMATS)}", param_hint="--report"
+            )
+        parsed.append((fmt, Path(path)))
+    return parsed
+
+
+def _render(fmt: str, results: list[SubmissionResult]) -> str:
+    if fmt == "table":
+        return "".join(render_plain(r) for r in results) + (total_line(results) + "\n" if len(results) > 1 else "")
+    return FORMATS[fmt](results)
+
+
+def _grade_all(plan: list, settings: Settings) -> list[SubmissionResult]:
     client = engine.connect()
     reap_orphans(client)
     err = _stderr()
-    on_test: Callable[[TestResult], None] | None = None
-    status = None
-    if err.is_terminal:
-        status = err.status(f"grading {file.name} on {problem.id}: compiling ...")
-        status.start()
-        done = [0]
-
-        def on_test(test: TestResult) -> None:
-            done[0] += 1
-            status.update(f"grading {file.name} on {problem.id}: {done[0]}/{len(problem.tests)} tests")
-
-    try:
-        result = grade(file, problem, runner, settings, client, on_test=on_test)
-    finally:
+    results = []
+    for index, (assignment, runner, problem) in enumerate(plan, start=1):
+        where = f"{assignment.file.name} on {problem.id}" + (f" ({index}/{len(plan)})" if len(plan) > 1 else "")
+        status = err.status(f"grading {where}: compiling ...") if err.is_terminal else None
+        on_test: Callable[[TestResult], None] | None = None
         if status is not None:
-            status.stop()
-    if fmt == "json":
-        text = to_json(result) + "\n"
-        if output:
-            output.write_text(text)
-        else:
-            sys.stdout.write(text)
-    elif output:
-        output.write_text(render_plain(result))
+            status.start()
+            done = [0]
+
+            def on_test(
+                test: TestResult,
+                where: str = where,
+                status: Any = status,
+                done: list = done,
+                total: int = len(problem.tests),
+            ) -> None:
+                done[0] += 1
+                status.update(f"grading {where}: {done[0]}/{total} tests")
+
+        try:
+            result = grade(assignment.file, problem, runner, settings, client, on_test=on_test)
+        finally:
+            if status is not None:
+                status.stop()
+        result.points = assignment.points
+        results.append(result)
+    return results
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--problem", "-p", "problem_ref", help="Problem id under problems/, or a path (for every FILE).")
+@click.option("--problem-from-name", is_flag=True, help="Take each file's problem from its name (1.py, p1_sum.c).")
+@click.option("--lang", "-l", help="Language (runner name); default: from the file extension.")
+@click.option("--format", "fmt", type=click.Choice(["table", *FORMATS]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option(
+    "--report", "reports", multiple=True, metavar="FORMAT=FILE", help="Also write FORMAT to FILE (repeatable)."
+)
+@click.option("--min-score", type=float, help="Exit 0 when the total score reaches this, even if not all AC.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the verdicts (judge errors still exit 3).")
+@click.pass_context
+def submit(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    problem_ref: str | None,
+    problem_from_name: bool,
+    lang: str | None,
+    fmt: str,
+    output: Path | None,
+    reports: tuple[str, ...],
+    min_score: float | None,
+    exit_zero: bool,
+) -> None:
+    """Grade FILES and print the verdict of every test.
+
+    Each file's problem comes from --problem, --problem-from-name, or judge.yaml's assignments table.
+    Exit 0 when all are accepted (or --min-score is reached), 1 otherwise, 2 on bad input, 3 on a judge error.
+    """
+    settings = _settings(ctx)
+    extra = _parse_reports(reports)
+    found_runners = load_runners(settings)
+    # Check every file, language and problem before grading anything.
+    plan = [
+        (a, runner_for(a.file, found_runners, lang), load_problem(a.problem, settings))
+        for a in assign(list(files), settings, problem_ref, problem_from_name)
+    ]
+    results = _grade_all(plan, settings)
+
+    if output is not None:
+        output.write_text(_render(fmt, results), encoding="utf-8")
+    elif fmt == "table" and Console().is_terminal:
+        console = Console(highlight=False)
+        for result in results:
+            render_rich(result, console)
+        if len(results) > 1:
+            console.print(total_line(results), style="bold")
     else:
-        out = Console(highlight=False)
-        if out.is_terminal:
-            render_rich(result, out)
-        else:
-            sys.stdout.write(render_plain(result))
-    if result.verdict == Verdict.JE:
-        click.echo(f"judge: judge error: {result.message}", err=True)
-    sys.exit(EXIT_FOR.get(result.verdict, 1))
+        sys.stdout.write(_render(fmt, results))
+    for extra_fmt, path in extra:
+        path.write_text(_render(extra_fmt, results), encoding="utf-8")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary and "github" in {fmt, *(f for f, _ in extra)}:
+        with open(summary, "a", encoding="utf-8") as f:
+            f.write(ci_reports.markdown(results))
+    for result in results:
+        if result.verdict == Verdict.JE:
+            click.echo(f"judge: judge error: {result.submission}: {result.message}", err=True)
+    code = batch_exit_code(results, min_score)
+    sys.exit(0 if exit_zero and code == 1 else code)
 
 
 @cli.group()

@@ -41,6 +41,7 @@ class Settings:
     base_tag: str
     base_pull: str
     base_suite: str
+    assignments: tuple[dict[str, Any], ...] = ()
 
     def wall_limit(self, time_limit: float) -> float:
         """The wall-clock cap of a test whose CPU limit is ``time_limit``."""
@@ -114,4 +115,12 @@ def load_settings(path: Path | None = None) -> Settings:
         base_tag=str(get("base_image", "tag")),
         base_pull=str(get("base_image", "pull")),
         base_suite=str(get("base_image", "suite")),
+        assignments=_assignments(path, data),
     )
+
+
+def _assignments(path: Path, data: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    rows = data.get("assignments") or []
+    if not isinstance(rows, list):
+        raise JudgeInputError(f"{path}: 'assignments' must be a list of {{files, problem, points}}")
+    return tuple(rows)

@@ -110,8 +110,9 @@ def judge_test(
     test: TestCase, r: ProcessResult, limits: RunLimits, runner: Runner, spec: SandboxSpec, problem: Problem
 ) -> TestResult:
     verdict, message = measured_verdict(r, limits, runner, spec)
+    answer = test.answer.read_bytes() if verdict == Verdict.AC or test.sample else b""
     if verdict == Verdict.AC:
-        check = default_checker(r.stdout, test.answer.read_bytes(), problem.checker_flags, reveal=test.sample)
+        check = default_checker(r.stdout, answer, problem.checker_flags, reveal=test.sample)
         if not check.accepted:
             verdict, message = Verdict.WA, check.message
     elif verdict == Verdict.RTE and test.sample and _tail(r.stderr):
@@ -127,7 +128,21 @@ def judge_test(
         signal=signal_name(r.signal) if r.signal is not None else None,
         message=message,
         sample=test.sample,
+        details=_excerpts(test, r, answer) if test.sample and verdict != Verdict.AC else None,
     )
+
+
+EXCERPT = 2048  # bytes of input / expected / actual output kept for a failing sample test
+
+
+def _excerpts(test: TestCase, r: ProcessResult, answer: bytes) -> dict[str, str]:
+    def cut(data: bytes) -> str:
+        text = data[:EXCERPT].decode("utf-8", errors="replace")
+        return text + ("\n[… cut]" if len(data) > EXCERPT else "")
+
+    with test.input.open("rb") as f:
+        head = f.read(EXCERPT + 1)
+    return {"input": cut(head), "expected": cut(answer), "output": cut(r.stdout)}
 
 
 def _compile(

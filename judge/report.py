@@ -30,6 +30,29 @@ def to_json(result: SubmissionResult) -> str:
     return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
 
 
+def json_report(results: list[SubmissionResult]) -> str:
+    """One submission: its document. Several: totals and a ``submissions`` list of those documents."""
+    if len(results) == 1:
+        return to_json(results[0]) + "\n"
+    doc = {
+        "version": 1,
+        "score": sum(r.score for r in results),
+        "max_score": sum(r.max_score for r in results),
+        "accepted": sum(r.verdict == Verdict.AC for r in results),
+        "total": len(results),
+        "submissions": [r.to_dict() for r in results],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def total_line(results: list[SubmissionResult]) -> str:
+    accepted = sum(r.verdict == Verdict.AC for r in results)
+    return (
+        f"total: {sum(r.score for r in results):g} / {sum(r.max_score for r in results):g} points, "
+        f"{accepted}/{len(results)} submissions accepted"
+    )
+
+
 def _memory(value: int) -> str:
     return f"{value / MIB:.1f} MiB" if value else "-"
 

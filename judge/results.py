@@ -48,6 +48,8 @@ class TestResult:
     signal: str | None = None  # e.g. "SIGSEGV"
     message: str = ""
     sample: bool = False
+    # Sample tests only (a student may see them): excerpts of the input, the expected and the actual output.
+    details: dict[str, str] | None = None
 
 
 @dataclass
@@ -71,6 +73,7 @@ class SubmissionResult:
     message: str = ""
     image: str = ""
     wall: float = 0.0  # seconds the whole grading took
+    points: float = 1.0  # what an accepted submission scores (an assignment may weigh problems)
 
     @property
     def passed(self) -> int:
@@ -78,7 +81,7 @@ class SubmissionResult:
 
     @property
     def max_score(self) -> float:
-        return 1.0
+        return self.points
 
     @property
     def score(self) -> float:
@@ -90,6 +93,7 @@ class SubmissionResult:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["points"]
         data.update(
             version=1,
             verdict=str(self.verdict),
@@ -102,6 +106,15 @@ class SubmissionResult:
         for test in data["tests"]:
             test["verdict"] = str(test["verdict"])
         return data
+
+
+def batch_exit_code(results: list[SubmissionResult], min_score: float | None = None) -> int:
+    """0 when every submission is accepted (or the total reaches ``min_score``), 3 on a judge error, else 1."""
+    if any(r.verdict == Verdict.JE for r in results):
+        return 3
+    if min_score is not None:
+        return 0 if sum(r.score for r in results) >= min_score else 1
+    return 0 if all(r.verdict == Verdict.AC for r in results) else 1
 
 
 def overall_verdict(compiled: bool, tests: list[TestResult]) -> Verdict:

@@ -1,0 +1,198 @@
+"""Reports for CI systems: JUnit XML, GitHub Actions (log, annotations, job summary), Markdown, Gradescope.
+
+Everything a student controls (their output, compiler messages, file names) is escaped for the format it
+lands in, and secret tests never show their input, expected output or the program's output. Knows only
+result records; nothing here talks to Docker.
+"""
+
+import html
+import json
+import re
+import secrets
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from .report import render_plain
+from .results import SubmissionResult, Verdict
+
+# Characters XML 1.0 cannot carry at all (ANSI escapes, NUL, ...): shown as \xNN instead.
+_XML_BAD = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MAX_ANNOTATIONS = 10  # GitHub shows at most 10 errors and 10 warnings per step
+FAILURE_TEXT = 8192  # characters of failure detail per test case
+
+
+def xml_text(text: str) -> str:
+    return _XML_BAD.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _visible_detail(test: Any) -> str:
+    if not test.details:
+        return ""
+    parts = [f"--- {key} ---\n{test.details[key]}" for key in ("input", "expected", "output")]
+    return "\n".join(parts)[:FAILURE_TEXT]
+
+
+def junit(results: list[SubmissionResult]) -> str:
+    """JUnit XML as GitLab and Jenkins read it: a testsuite per submission, a testcase per test
+    (classname = problem, name = test, time in seconds)."""
+    root = ET.Element("testsuites", name="judge")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for result in results:
+        cases = []
+        if not result.compile.ok:
+            failure = (
+                "error" if result.verdict == Verdict.JE else "failure",
+                result.verdict,
+                result.message or "compilation failed",
+                result.compile.output,
+            )
+            cases.append(("compile", result.compile.wall, failure, ""))
+        for test in result.tests:
+            failure = None
+            if test.verdict != Verdict.AC:
+                kind = "error" if test.verdict == Verdict.JE else "failure"
+                failure = (kind, test.verdict, f"{test.verdict}: {test.message}".rstrip(": "), _visible_detail(test))
+            out = f"verdict {test.verdict}; CPU {test.time:.3f} s; wall {test.wall:.3f} s; memory {test.memory} B"
+            cases.append((test.name, test.wall, failure, out))
+        if not cases:  # a judge error before anything ran
+            cases.append(("judge", 0.0, ("error", result.verdict, result.message, ""), ""))
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=xml_text(f"{result.problem}: {result.submission}"),
+            tests=str(len(cases)),
+            failures=str(sum(1 for c in cases if c[2] and c[2][0] == "failure")),
+            errors=str(sum(1 for c in cases if c[2] and c[2][0] == "error")),
+            skipped="0",
+            time=f"{sum(c[1] for c in cases):.3f}",
+        )
+        for name, seconds, failure, out in cases:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=xml_text(result.problem),
+                name=xml_text(name),
+                file=xml_text(result.submission),
+                time=f"{seconds:.3f}",
+            )
+            if failure:
+                kind, verdict, message, text = failure
+                element = ET.SubElement(case, kind, type=str(verdict), message=xml_text(message[:500]))
+                element.text = xml_text(text)
+            if out:
+                ET.SubElement(case, "system-out").text = xml_text(out)
+        totals["tests"] += len(cases)
+        totals["failures"] += int(suite.get("failures", "0"))
+        totals["errors"] += int(suite.get("errors", "0"))
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _md(text: str) -> str:
+    """Student text made inert in a Markdown table cell: no HTML, no markup, no line breaks."""
+    text = _CONTROL.sub("", text.replace("\n", " "))
+    text = html.escape(text, quote=False)
+    return re.sub(r"([\\`*_\[\]|#!~])", r"\\\1", text)[:300]
+
+
+def markdown(results: list[SubmissionResult]) -> str:
+    """The job summary: a score line, then a verdict table per submission."""
+    total, best = sum(r.score for r in results), sum(r.max_score for r in results)
+    lines = [f"## judge: {total:g} / {best:g} points", ""]
+    lines += ["| file | problem | verdict | tests | score |", "| --- | --- | --- | --- | --- |"]
+    for r in results:
+        lines.append(
+            f"| {_md(r.submission)} | {_md(r.problem)} | {r.verdict} {r.verdict.title} | "
+            f"{r.passed}/{len(r.tests)} | {r.score:g}/{r.max_score:g} |"
+        )
+    for r in results:
+        lines += ["", f"### {_md(r.submission)} · problem {_md(r.problem)}: {r.verdict}", ""]
+        if not r.compile.ok:
+            shown = _CONTROL.sub("", r.compile.output[:4000]).replace("```", "'''")
+            lines += ["Compilation failed:", "", "```text", shown, "```"]
+            continue
+        lines += ["| test | verdict | CPU s | memory MiB | message |", "| --- | --- | --- | --- | --- |"]
+        for t in r.tests:
+            lines.append(f"| {_md(t.name)} | {t.verdict} | {t.time:.3f} | {t.memory / 2**20:.1f} | {_md(t.message)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(results: list[SubmissionResult], token: str | None = None) -> str:
+    """What to print in a GitHub Actions log: the plain report inside a stop-commands block (so nothing
+    a student printed can act as a workflow command), then one annotation per submission."""
+    token = token or secrets.token_hex(16)
+    out = [f"::stop-commands::{token}"]
+    for result in results:
+        out.append(render_plain(result).rstrip("\n"))
+    out.append(f"::{token}::")
+    for index, r in enumerate(results):
+        if index == MAX_ANNOTATIONS - 1 and len(results) > MAX_ANNOTATIONS:
+            rest = results[index:]
+            bad = sum(x.verdict != Verdict.AC for x in rest)
+            out.append(
+                f"::warning title={_escape_property('judge')}::"
+                + _escape_data(f"{len(rest)} more submissions, {bad} not accepted: see the job summary")
+            )
+            break
+        level = "notice" if r.verdict == Verdict.AC else "error"
+        title = f"judge: problem {r.problem}: {r.verdict} ({r.verdict.title})"
+        message = f"{r.passed}/{len(r.tests)} tests passed, score {r.score:g}/{r.max_score:g}"
+        if r.message:
+            message += f" — {_CONTROL.sub('', r.message)[:500]}"
+        out.append(
+            f"::{level} file={_escape_property(r.submission)},title={_escape_property(title)}::" + _escape_data(message)
+        )
+    return "\n".join(out) + "\n"
+
+
+def gradescope(results: list[SubmissionResult]) -> str:
+    """Gradescope's results.json: one scored entry per submission, one unscored entry per test;
+    secret tests are hidden from students."""
+    tests: list[dict[str, Any]] = []
+    for r in results:
+        summary = f"{r.verdict} ({r.verdict.title}), {r.passed}/{len(r.tests)} tests passed"
+        if not r.compile.ok:
+            summary += "\n\n" + r.compile.output[:4000]
+        tests.append(
+            {
+                "name": f"{r.problem}: {r.submission}",
+                "score": r.score,
+                "max_score": r.max_score,
+                "output": summary,
+                "visibility": "visible",
+            }
+        )
+        for t in r.tests:
+            text = f"{t.verdict} ({t.verdict.title}) — CPU {t.time:.3f} s, memory {t.memory / 2**20:.1f} MiB"
+            if t.message:
+                text += f"\n{t.message}"
+            if t.details:
+                text += "\n" + _visible_detail(t)
+            tests.append(
+                {
+                    "name": f"{r.problem} {t.name}",
+                    "output": text,
+                    "visibility": "visible" if t.sample else "hidden",
+                    "status": "passed" if t.verdict == Verdict.AC else "failed",
+                }
+            )
+    doc = {
+        "score": sum(r.score for r in results),
+        "execution_time": round(sum(r.wall for r in results), 3),
+        "output": f"judge: {sum(r.score for r in results):g} / {sum(r.max_score for r in results):g} points",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
