@@ -4,17 +4,22 @@ Exit codes: 0 accepted, 1 graded but not accepted, 2 bad input or usage, 3 judge
 Data goes to stdout, human messages to stderr; bad input is one line naming the file, never a traceback.
 """
 
+import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import ci_reports, engine, images
+from . import ci_reports, engine, images, standings
 from .assign import assign
+from .batch import BatchRunner, plan, spec_of
+from .batch import rescore as run_rescore
 from .config import MIB, Settings, load_settings
 from .doctor import run_doctor
 from .errors import JudgeFailure, JudgeInputError
@@ -24,6 +29,9 @@ from .report import json_report, render_plain, render_rich, total_line
 from .results import SubmissionResult, TestResult, Verdict, batch_exit_code
 from .runners import load_runners, runner_for
 from .sandbox import reap_orphans
+from .standings import scoreboard
+from .store import Store
+from .submissions import from_contest, from_folder
 
 
 def _stderr() -> Console:
@@ -176,6 +184,229 @@ def submit(
             click.echo(f"judge: judge error: {result.submission}: {result.message}", err=True)
     code = batch_exit_code(results, min_score)
     sys.exit(0 if exit_zero and code == 1 else code)
+
+
+class BatchProgress:
+    """Live progress of a batch: a rich bar on a terminal, a plain line every few seconds elsewhere."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.cached = total, 0, 0
+        self.counts: dict[str, int] = {}
+        self.console = _stderr()
+        self.started = time.monotonic()
+        self.last_line = 0.0
+        self.bar: Progress | None = None
+        if self.console.is_terminal:
+            self.bar = Progress(
+                TextColumn("rescore"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeRemainingColumn(),
+                TextColumn("{task.fields[counts]}"),
+                console=self.console,
+            )
+            self.task = self.bar.add_task("rescore", total=total, rate="", counts="")
+            self.bar.start()
+
+    def counts_text(self) -> str:
+        return " ".join(f"{v} {n}" for v, n in sorted(self.counts.items()))
+
+    def __call__(self, job: Any, verdict: str, cached: bool) -> None:
+        self.done += 1
+        self.cached += cached
+        self.counts[verdict] = self.counts.get(verdict, 0) + 1
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        graded = self.done - self.cached
+        rate = f"{graded / elapsed * 60:.0f}/min" if graded else ""
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done, rate=rate, counts=self.counts_text())
+        elif time.monotonic() - self.last_line >= 5 or self.done == self.total:
+            self.last_line = time.monotonic()
+            click.echo(
+                f"rescore: {self.done}/{self.total} done ({self.cached} from the store) {rate} {self.counts_text()}",
+                err=True,
+            )
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _store(settings: Settings, path: Path | None) -> Store:
+    return Store(path or Path(".judge/results.db"))
+
+
+def _print_changes(changes: list, fmt: str, set_id: int, resumed: bool, skipped: list[str], total: int) -> None:
+    if fmt == "json":
+        doc = {
+            "version": 1,
+            "set": set_id,
+            "resumed": resumed,
+            "total": total,
+            "skipped": skipped,
+            "changes": [
+                {"submission": c.submission, "team": c.team, "problem": c.problem, "old": c.old, "new": c.new}
+                for c in changes
+            ],
+        }
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    click.echo(
+        f"result set {set_id}: {total} submissions, {len(changes)} verdict change(s) against the published results"
+    )
+    for c in changes:
+        click.echo(f"  {c.submission:<40} {c.problem:<8} {c.old or '(new)':>5} -> {c.new}")
+    for line in skipped:
+        click.echo(f"judge: skipped {line}", err=True)
+
+
+@cli.command(context_settings={"ignore_unknown_options": False})
+@click.argument("args", nargs=-1)
+@click.option("--problem", "-p", "problem_ref", help="Problem id or path (for a folder of submissions).")
+@click.option("--contest", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A contest.yaml.")
+@click.option("--lang", "-l", help="Language for every file (default: by extension).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Submissions graded at once.",
+)
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Results store (default .judge/results.db).",
+)
+@click.option(
+    "--force", is_flag=True, help="Regrade even what the store has for the same source, problem, image, limits."
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def rescore(
+    ctx: click.Context,
+    args: tuple[str, ...],
+    problem_ref: str | None,
+    contest: Path | None,
+    lang: str | None,
+    jobs: int,
+    store_path: Path | None,
+    force: bool,
+    fmt: str,
+) -> None:
+    """Regrade many submissions in parallel into the results store, and show what changed.
+
+    \b
+    judge rescore SUBMISSIONS --problem ID     a folder of files, of team folders, or of verdict folders
+    judge rescore --contest contest.yaml       problems, languages and submissions of a contest
+    judge rescore apply SET                    publish a result set
+    judge rescore discard SET                  drop a result set
+    Run the same command again after any interruption: only what is missing is graded.
+    """
+    settings = _settings(ctx)
+    if args and args[0] in ("apply", "discard"):
+        if len(args) != 2 or not args[1].isdigit():
+            raise click.UsageError(f"usage: judge rescore {args[0]} SET (a result set number)")
+        store = _store(settings, store_path)
+        with store.locked():
+            if args[0] == "apply":
+                changes = store.diff(int(args[1]))
+                count = store.apply(int(args[1]))
+                click.echo(
+                    f"result set {args[1]} applied: {count} submissions published, {len(changes)} verdicts changed"
+                )
+            else:
+                store.discard(int(args[1]))
+                click.echo(f"result set {args[1]} discarded")
+        return
+    found = load_runners(settings)
+    if contest is not None:
+        if args or problem_ref:
+            raise click.UsageError("--contest takes no SUBMISSIONS or --problem")
+        batch, source = from_contest(contest, found), f"contest:{contest.resolve()}"
+    else:
+        if len(args) != 1 or not problem_ref:
+            raise click.UsageError("give SUBMISSIONS (a folder) and --problem, or --contest contest.yaml")
+        batch = from_folder(Path(args[0]), problem_ref, found)
+        source = f"folder:{Path(args[0]).resolve()}:{problem_ref}"
+    client = engine.connect()
+    reap_orphans(client)
+    work, skipped = plan(batch, settings, found, client, lang)
+    if jobs > (os.cpu_count() or 1):
+        click.echo(
+            f"judge: warning: {jobs} jobs on {os.cpu_count()} cores: tests share cores, so CPU times and "
+            f"verdicts near the limit may vary; use -j {os.cpu_count()} or fewer for stable timing",
+            err=True,
+        )
+    store = _store(settings, store_path)
+    with store.locked():
+        set_id, resumed = store.open_set(spec_of(source, work), force)
+        if resumed:
+            click.echo(f"resuming result set {set_id}", err=True)
+        progress = BatchProgress(len(work))
+        try:
+            run_rescore(work, store, set_id, BatchRunner(settings, client, jobs), force, progress)
+        finally:
+            progress.stop()
+        changes = store.diff(set_id)
+        store.finish_set(set_id)
+        status = store.set_status(set_id)
+    _print_changes(changes, fmt, set_id, resumed, skipped, len(work))
+    if status != "applied" and fmt == "table":
+        click.echo(f"publish with `judge rescore apply {set_id}`, or drop with `judge rescore discard {set_id}`")
+    failed = [i for i in store.items(set_id) if i.verdict == "JE"]
+    if failed:
+        click.echo(
+            f"judge: {len(failed)} submission(s) ended in a judge error; run the same command again "
+            "to regrade just those",
+            err=True,
+        )
+        sys.exit(3)
+
+
+@cli.group()
+def results() -> None:
+    """The published results in the store."""
+
+
+@results.command("show")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--set", "set_id", type=int, help="Show a result set instead of the published results.")
+@click.pass_context
+def results_show(ctx: click.Context, store_path: Path | None, set_id: int | None) -> None:
+    """Verdicts per submission, then the scoreboard."""
+    store = _store(_settings(ctx), store_path)
+    items = store.items(set_id) if set_id is not None else store.published_items()
+    click.echo(f"{'submission':<40} {'team':<12} {'problem':<8} {'verdict':<7} {'CPU s':>7}")
+    for i in items:
+        click.echo(f"{i.submission:<40} {i.team:<12} {i.problem:<8} {i.verdict:<7} {i.cpu:>7.3f}")
+    board = scoreboard(items)
+    if any(s.team for s in board):
+        click.echo(f"\n{'rank':>4} {'team':<16} {'solved':>6} {'penalty':>7}  problems")
+        for s in board:
+            click.echo(
+                f"{s.rank:>4} {s.team:<16} {s.solved:>6} {s.penalty:>7}  "
+                + " ".join(f"{p}:{v}" for p, v in sorted(s.problems.items()))
+            )
+    for set_row in store.sets():
+        click.echo(f"set {set_row[0]}: {set_row[2]}, {set_row[3]} submissions, created {set_row[1]}", err=True)
+
+
+@results.command("export")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "icpc-tsv"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def results_export(ctx: click.Context, store_path: Path | None, fmt: str, output: Path | None) -> None:
+    """The published results as CSV, JSON (with the scoreboard) or the ICPC results.tsv."""
+    items = _store(_settings(ctx), store_path).published_items()
+    text = {"csv": standings.to_csv, "json": standings.to_json, "icpc-tsv": standings.to_icpc_tsv}[fmt](items)
+    if output:
+        output.write_text(text)
+    else:
+        sys.stdout.write(text)
 
 
 @cli.group()

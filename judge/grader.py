@@ -176,12 +176,20 @@ def grade(
     settings: Settings,
     client: docker.DockerClient,
     on_test: Callable[[TestResult], None] | None = None,
+    sandbox: Sandbox | None = None,
+    cpuset: str | None = None,
 ) -> SubmissionResult:
-    """Grade ``source``. Bad input raises JudgeInputError; a judge failure becomes a JE result."""
+    """Grade ``source``. Bad input raises JudgeInputError; a judge failure becomes a JE result.
+
+    ``sandbox`` may be one started ahead of time (a warm pool) from ``sandbox_spec`` for this problem
+    and runner; it is used for this submission only and closed. ``cpuset`` pins the tests to CPUs.
+    """
     started = time.monotonic()
     try:
         code = source.read_bytes()
     except OSError as exc:
+        if sandbox is not None:
+            sandbox.close()
         raise JudgeInputError(f"{source}: cannot read the submission: {exc.strerror or exc}") from None
     limits = run_limits(problem, runner, settings)
     spec = sandbox_spec(problem, runner, settings, limits)
@@ -209,18 +217,20 @@ def grade(
         )
         result.verdict = Verdict.CE
         result.message = "source over the code size limit"
+        if sandbox is not None:
+            sandbox.close()
         return result
     source_name = runner.source_name(code)
     try:
-        with Sandbox(client, spec) as sandbox:
-            sandbox.put_file(source_name, code)
-            result.compile = _compile(sandbox, runner, source_name, settings, limits)
+        with sandbox or Sandbox(client, spec) as box:
+            box.put_file(source_name, code)
+            result.compile = _compile(box, runner, source_name, settings, limits)
             if result.compile.ok:
-                if spec.compile_memory != spec.memory:
-                    sandbox.set_memory(spec.memory)
+                if spec.compile_memory != spec.memory or cpuset:
+                    box.set_limits(spec.memory, cpuset)
                 # {memory_mb} is the problem's limit: the runner's memory_extra is room for the runtime itself
                 run_cmd = runner.command(runner.run, source_name, problem.limits.memory)
-                measurements = sandbox.run_tests(
+                measurements = box.run_tests(
                     run_cmd,
                     [t.input for t in problem.tests],
                     time=limits.time,

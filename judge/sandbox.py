@@ -135,11 +135,17 @@ class Sandbox:
 
     # -- lifecycle -------------------------------------------------------------------------------
     def __enter__(self) -> "Sandbox":
-        try:
-            self._start()
-        except BaseException:
-            self.close()
-            raise
+        self.start()
+        return self
+
+    def start(self) -> "Sandbox":
+        """Create and start the container and the agent (once; a started sandbox is left as it is)."""
+        if self.channel is None:
+            try:
+                self._start()
+            except BaseException:
+                self.close()
+                raise
         return self
 
     def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
@@ -247,12 +253,14 @@ class Sandbox:
         self._send({"op": "file", "name": name}, data)
         self._receive(f"copying {name}")
 
-    def set_memory(self, memory: int) -> None:
+    def set_limits(self, memory: int, cpuset: str | None = None) -> None:
+        """Set the memory (= memory+swap) limit for the tests, and pin the container to ``cpuset``."""
         assert self.container_id is not None
+        extra = {"cpuset_cpus": cpuset} if cpuset else {}
         try:
-            self.api.update_container(self.container_id, mem_limit=memory, memswap_limit=memory)
+            self.api.update_container(self.container_id, mem_limit=memory, memswap_limit=memory, **extra)
         except ENGINE_ERRORS as exc:
-            raise JudgeFailure(f"could not set the container's memory limit: {_reason(exc)}") from None
+            raise JudgeFailure(f"could not set the container's limits: {_reason(exc)}") from None
 
     def _result(self, doing: str) -> ProcessResult:
         result, payload = self._receive(doing)

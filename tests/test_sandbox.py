@@ -128,9 +128,9 @@ def test_container_is_hardened(settings, client):
         assert set(host["Tmpfs"]) == {"/box", "/tmp", "/judge"}
         assert info["Config"]["Labels"]["judge"] == "1"
         assert box.info["pid"] == 1 and box.info["oom_counter"]
-        box.set_memory(spec.memory)
+        box.set_limits(spec.memory, cpuset="0")
         host = client.api.inspect_container(box.container_id)["HostConfig"]
-        assert host["Memory"] == host["MemorySwap"] == spec.memory
+        assert host["Memory"] == host["MemorySwap"] == spec.memory and host["CpusetCpus"] == "0"
         cid = box.container_id
     assert client.api.containers(all=True, filters={"id": cid}) == []
 

@@ -1,0 +1,236 @@
+"""Batch rescoring: grade many submissions in parallel into the results store, resumably.
+
+Owns the plan (each submission's cache key: source, language, problem version, runner image, limits),
+the parallel grading (``jobs`` containers at once, each pinned to its own core when jobs <= cores), the
+warm pool (the next containers are created and started while the current ones run; still one fresh
+container per submission), and writing each finished submission to the store at once.
+"""
+
+import hashlib
+import json
+import os
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any
+
+import docker
+
+from .config import Settings
+from .errors import JudgeFailure, JudgeInputError
+from .grader import grade, run_limits, sandbox_spec
+from .problem import Problem, load_problem
+from .results import CompileResult, SubmissionResult, Verdict
+from .runners import Runner, runner_for
+from .sandbox import Sandbox
+from .store import Store
+from .submissions import Batch, Submission
+
+
+@dataclass(frozen=True)
+class Job:
+    sub: Submission
+    problem: Problem
+    runner: Runner
+    key: str
+    parts: dict[str, str]
+
+
+def problem_version(problem: Problem) -> str:
+    """A hash of everything in the package that decides verdicts: metadata and test data."""
+    digest = hashlib.sha256()
+    for path in sorted(
+        [
+            problem.path / "problem.yaml",
+            problem.path / ".timelimit",
+            *(t.input for t in problem.tests),
+            *(t.answer for t in problem.tests),
+        ]
+    ):
+        if path.is_file():
+            digest.update(str(path.relative_to(problem.path)).encode() + b"\0")
+            with path.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+    return digest.hexdigest()[:20]
+
+
+def plan(
+    batch: Batch, settings: Settings, runners: dict[str, Runner], client: docker.DockerClient, lang: str | None = None
+) -> tuple[list[Job], list[str]]:
+    """Jobs for every submission that can be graded, and one line per submission left out."""
+    problems = {label: load_problem(ref, settings) for label, ref in batch.problems.items()}
+    versions = {label: problem_version(p) for label, p in problems.items()}
+    images: dict[str, str] = {}
+    jobs, skipped = [], list(batch.skipped)
+    for sub in batch.submissions:
+        try:
+            runner = runner_for(sub.path, runners, sub.language or lang)
+        except JudgeInputError as exc:
+            skipped.append(f"{sub.id}: {exc}")
+            continue
+        if runner.name not in images:
+            try:
+                images[runner.name] = client.images.get(runner.image).id
+            except docker.errors.ImageNotFound:
+                raise JudgeFailure(
+                    f"runner image {runner.image} is missing: run `judge runners build {runner.name}`"
+                ) from None
+        try:
+            source_hash = hashlib.sha256(sub.path.read_bytes()).hexdigest()
+        except OSError as exc:
+            skipped.append(f"{sub.id}: cannot read {sub.path}: {exc.strerror or exc}")
+            continue
+        problem = problems[sub.problem]
+        limits = run_limits(problem, runner, settings)
+        limits_text = json.dumps(
+            {
+                "run": [limits.time, limits.wall, limits.memory, limits.output, problem.limits.code],
+                "compile": [settings.compile_time, settings.compile_memory, settings.compile_output],
+                "checker": repr(problem.checker_flags),
+                "run_cmd": list(runner.run),
+                "compile_cmd": list(runner.compile or []),
+            },
+            sort_keys=True,
+        )
+        parts = {
+            "submission": sub.id,
+            "problem": problem.id,
+            "language": runner.name,
+            "source_hash": source_hash,
+            "problem_version": versions[sub.problem],
+            "image": images[runner.name],
+            "limits": limits_text,
+        }
+        key = hashlib.sha256("\0".join(parts[k] for k in sorted(parts)).encode()).hexdigest()
+        jobs.append(Job(sub, problem, runner, key, parts))
+    return jobs, skipped
+
+
+def _unreadable(job: Job, message: str) -> SubmissionResult:
+    return SubmissionResult(
+        submission=str(job.sub.path),
+        problem=job.problem.id,
+        problem_name=job.problem.name,
+        language=job.runner.name,
+        verdict=Verdict.CE,
+        compile=CompileResult(ok=False, output=f"[judge] {message}"),
+        message=message,
+    )
+
+
+class BatchRunner:
+    """Grades jobs ``jobs`` at a time with a warm pool, reporting each result as it finishes."""
+
+    def __init__(self, settings: Settings, client: docker.DockerClient, jobs: int) -> None:
+        self.settings = settings
+        self.client = client
+        self.jobs = max(1, jobs)
+        cores = os.cpu_count() or 1
+        self.pinned = self.jobs <= cores
+        self.slots: queue.Queue[str] = queue.Queue()
+        for cpu in sorted(os.sched_getaffinity(0))[: self.jobs] if self.pinned else []:
+            self.slots.put(str(cpu))
+        self.stopping = threading.Event()
+        self.live: set[Sandbox] = set()
+        self.lock = threading.Lock()
+
+    def _prepare(self, job: Job, ahead: threading.Semaphore) -> Sandbox | None:
+        ahead.acquire()
+        if self.stopping.is_set():
+            return None
+        limits = run_limits(job.problem, job.runner, self.settings)
+        sandbox = Sandbox(self.client, sandbox_spec(job.problem, job.runner, self.settings, limits))
+        with self.lock:
+            self.live.add(sandbox)
+        try:
+            return sandbox.start()
+        except JudgeFailure:
+            return None  # grade() makes its own and reports the failure as JE
+
+    def _work(self, job: Job, prepared: "Future[Sandbox | None]", ahead: threading.Semaphore) -> SubmissionResult:
+        try:
+            sandbox = prepared.result()
+        finally:
+            ahead.release()
+        slot = self.slots.get() if self.pinned else None
+        try:
+            if self.stopping.is_set():
+                raise JudgeFailure("interrupted")
+            return grade(
+                job.sub.path, job.problem, job.runner, self.settings, self.client, sandbox=sandbox, cpuset=slot
+            )
+        except JudgeInputError as exc:
+            return _unreadable(job, str(exc))
+        finally:
+            if slot is not None:
+                self.slots.put(slot)
+            if sandbox is not None:
+                sandbox.close()
+                with self.lock:
+                    self.live.discard(sandbox)
+
+    def run(self, todo: list[Job], on_result: Callable[[Job, SubmissionResult], None]) -> None:
+        ahead = threading.Semaphore(self.jobs)  # containers started ahead of their turn, at most
+        preparers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="judge-warm")
+        graders = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="judge-grade")
+        try:
+            prepared = [preparers.submit(self._prepare, job, ahead) for job in todo]
+            futures = {
+                graders.submit(self._work, job, prep, ahead): job for job, prep in zip(todo, prepared, strict=True)
+            }
+            for future in as_completed(futures):
+                on_result(futures[future], future.result())
+        finally:
+            self.stopping.set()
+            for _ in range(len(todo) + self.jobs):
+                ahead.release()  # unblock preparers waiting for a place
+            with self.lock:
+                for sandbox in list(self.live):
+                    sandbox.close()  # running tests end at once; their results are not stored
+            graders.shutdown(wait=True, cancel_futures=True)
+            preparers.shutdown(wait=True, cancel_futures=True)
+            with self.lock:
+                for sandbox in list(self.live):
+                    sandbox.close()
+
+
+def result_dict(result: SubmissionResult) -> dict[str, Any]:
+    return result.to_dict()
+
+
+def rescore(
+    jobs: list[Job],
+    store: Store,
+    set_id: int,
+    runner: BatchRunner,
+    force: bool,
+    on_done: Callable[[Job, str, bool], None],
+) -> None:
+    """Fill result set ``set_id``: skip what it has, reuse cached gradings, grade the rest."""
+    done = store.done_items(set_id)
+    todo = []
+    for job in jobs:
+        if job.sub.id in done:
+            on_done(job, store.grading(job.key).get("verdict", "?"), True)
+        elif not force and store.cached(job.key):
+            store.add_item(set_id, job.sub.id, job.key, job.sub.team, job.sub.problem, job.sub.time, job.sub.expected)
+            on_done(job, store.grading(job.key)["verdict"], True)
+        else:
+            todo.append(job)
+
+    def save(job: Job, result: SubmissionResult) -> None:
+        result.submission = job.sub.id
+        store.save_grading(job.key, job.parts, result_dict(result))
+        store.add_item(set_id, job.sub.id, job.key, job.sub.team, job.sub.problem, job.sub.time, job.sub.expected)
+        on_done(job, str(result.verdict), False)
+
+    runner.run(todo, save)
+
+
+def spec_of(source: str, jobs: list[Job]) -> dict[str, Any]:
+    """What identifies a rescoring run for resuming: its input and what each submission's grading depends on."""
+    digest = hashlib.sha256("\n".join(f"{j.sub.id}\0{j.key}" for j in jobs).encode()).hexdigest()
+    return {"source": source, "jobs": digest, "count": len(jobs)}

@@ -1,0 +1,271 @@
+"""The results store (SQLite): every grading, the result sets of rescoring runs, and what is published.
+
+- ``gradings``: one row per (submission source, language, problem version, runner image, limits) — its key —
+  with the whole result. A grading whose key is unchanged is never repeated (the cache), unless forced;
+  judge errors are kept but never reused.
+- ``sets``: one per rescoring run, ``running`` → ``complete`` → ``applied`` or ``discarded``.
+- ``set_items``: which grading each submission got in a set, written the moment it finishes.
+- ``published``: the current verdict of each submission; ``apply`` copies a set into it.
+A batch holds an exclusive lock file beside the database, so two runs cannot interleave.
+"""
+
+import datetime as dt
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import JudgeInputError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS gradings (
+    key TEXT PRIMARY KEY,
+    submission TEXT NOT NULL,
+    problem TEXT NOT NULL,
+    language TEXT NOT NULL,
+    source_hash TEXT NOT NULL,
+    problem_version TEXT NOT NULL,
+    image TEXT NOT NULL,
+    limits TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    score REAL NOT NULL,
+    time REAL NOT NULL,
+    memory INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    graded_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    status TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS set_items (
+    set_id INTEGER NOT NULL REFERENCES sets(id),
+    submission TEXT NOT NULL,
+    key TEXT NOT NULL REFERENCES gradings(key),
+    team TEXT NOT NULL DEFAULT '',
+    problem TEXT NOT NULL,
+    time REAL,
+    expected TEXT,
+    PRIMARY KEY (set_id, submission)
+);
+CREATE TABLE IF NOT EXISTS published (
+    submission TEXT PRIMARY KEY,
+    key TEXT NOT NULL REFERENCES gradings(key),
+    set_id INTEGER NOT NULL,
+    team TEXT NOT NULL DEFAULT '',
+    problem TEXT NOT NULL,
+    time REAL
+);
+"""
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Item:
+    submission: str
+    key: str
+    team: str
+    problem: str
+    time: float | None
+    expected: str | None
+    verdict: str
+    score: float
+    cpu: float
+    memory: int
+
+
+@dataclass(frozen=True)
+class Change:
+    submission: str
+    team: str
+    problem: str
+    old: str | None
+    new: str
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=5, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise JudgeInputError(f"{path}: cannot open the results store: {exc}") from None
+        except OSError as exc:
+            raise JudgeInputError(f"{path}: cannot create the results store: {exc.strerror or exc}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store for one batch; another judge process gets a clear error instead of waiting."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                raise JudgeInputError(
+                    f"{self.path}: the results store is in use by another judge process (pid {holder}); "
+                    "wait for it to finish or use another --store"
+                ) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            yield
+        finally:
+            os.close(fd)
+
+    def _write(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        try:
+            return self.db.execute(sql, args)
+        except sqlite3.OperationalError as exc:
+            raise JudgeInputError(f"{self.path}: the results store is locked by another process ({exc})") from None
+
+    # -- gradings ------------------------------------------------------------------------------------
+    def cached(self, key: str) -> bool:
+        row = self.db.execute("SELECT verdict FROM gradings WHERE key = ?", (key,)).fetchone()
+        return row is not None and row[0] != "JE"
+
+    def save_grading(self, key: str, parts: dict[str, str], result: dict[str, Any]) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO gradings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                key,
+                parts["submission"],
+                parts["problem"],
+                parts["language"],
+                parts["source_hash"],
+                parts["problem_version"],
+                parts["image"],
+                parts["limits"],
+                result["verdict"],
+                result["score"],
+                result["time"],
+                max((t["memory"] for t in result["tests"]), default=0),
+                json.dumps(result),
+                now(),
+            ),
+        )
+
+    def grading(self, key: str) -> dict[str, Any]:
+        row = self.db.execute("SELECT result FROM gradings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    # -- sets ----------------------------------------------------------------------------------------
+    def open_set(self, spec: dict[str, Any], force: bool) -> tuple[int, bool]:
+        """The set to fill: an unfinished one of the same spec (resume), else a new one. Returns (id, resumed)."""
+        text = json.dumps(spec, sort_keys=True)
+        if not force:
+            row = self.db.execute(
+                "SELECT id FROM sets WHERE spec = ? AND status IN ('running', 'complete') ORDER BY id DESC LIMIT 1",
+                (text,),
+            ).fetchone()
+            if row:
+                self._write("UPDATE sets SET status = 'running' WHERE id = ?", (row[0],))
+                return row[0], True
+        cur = self._write("INSERT INTO sets (created, spec, status) VALUES (?, ?, 'running')", (now(), text))
+        return int(cur.lastrowid or 0), False
+
+    def done_items(self, set_id: int) -> set[str]:
+        """Submissions of the set that need no grading again (judge errors do)."""
+        rows = self.db.execute(
+            "SELECT i.submission FROM set_items i JOIN gradings g ON g.key = i.key "
+            "WHERE i.set_id = ? AND g.verdict != 'JE'",
+            (set_id,),
+        )
+        return {r[0] for r in rows}
+
+    def add_item(
+        self, set_id: int, submission: str, key: str, team: str, problem: str, time: float | None, expected: str | None
+    ) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO set_items VALUES (?,?,?,?,?,?,?)",
+            (set_id, submission, key, team, problem, time, expected),
+        )
+
+    def finish_set(self, set_id: int) -> None:
+        self._write("UPDATE sets SET status = 'complete' WHERE id = ? AND status = 'running'", (set_id,))
+        errors = self.db.execute(
+            "SELECT COUNT(*) FROM set_items i JOIN gradings g ON g.key = i.key WHERE i.set_id = ? AND g.verdict = 'JE'",
+            (set_id,),
+        ).fetchone()[0]
+        if not errors and self.db.execute("SELECT COUNT(*) FROM published").fetchone()[0] == 0:
+            self.apply(set_id)  # the very first complete results are published at once; later ones wait for apply
+
+    def set_status(self, set_id: int) -> str:
+        row = self.db.execute("SELECT status FROM sets WHERE id = ?", (set_id,)).fetchone()
+        if row is None:
+            raise JudgeInputError(f"{self.path}: no result set {set_id}")
+        return str(row[0])
+
+    def apply(self, set_id: int) -> int:
+        status = self.set_status(set_id)
+        if status == "discarded":
+            raise JudgeInputError(f"result set {set_id} was discarded")
+        self._write("BEGIN IMMEDIATE")
+        try:
+            cur = self.db.execute(
+                "INSERT OR REPLACE INTO published SELECT submission, key, set_id, team, problem, time "
+                "FROM set_items WHERE set_id = ?",
+                (set_id,),
+            )
+            self.db.execute("UPDATE sets SET status = 'applied' WHERE id = ?", (set_id,))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return cur.rowcount
+
+    def discard(self, set_id: int) -> None:
+        if self.set_status(set_id) == "applied":
+            raise JudgeInputError(f"result set {set_id} is applied already; apply another set to replace it")
+        self._write("UPDATE sets SET status = 'discarded' WHERE id = ?", (set_id,))
+
+    def sets(self) -> list[tuple[int, str, str, int]]:
+        return self.db.execute(
+            "SELECT s.id, s.created, s.status, COUNT(i.submission) FROM sets s "
+            "LEFT JOIN set_items i ON i.set_id = s.id GROUP BY s.id ORDER BY s.id"
+        ).fetchall()
+
+    # -- reading -------------------------------------------------------------------------------------
+    def _items(self, sql: str, args: tuple[Any, ...]) -> list[Item]:
+        rows = self.db.execute(
+            "SELECT x.submission, x.key, x.team, x.problem, x.time, x.expected, g.verdict, g.score, g.time, g.memory "
+            f"FROM {sql} ORDER BY x.submission",
+            args,
+        )
+        return [Item(*row) for row in rows]
+
+    def items(self, set_id: int) -> list[Item]:
+        return self._items("set_items x JOIN gradings g ON g.key = x.key WHERE x.set_id = ?", (set_id,))
+
+    def published_items(self) -> list[Item]:
+        return self._items(
+            "(SELECT submission, key, team, problem, time, NULL AS expected FROM published) x "
+            "JOIN gradings g ON g.key = x.key",
+            (),
+        )
+
+    def diff(self, set_id: int) -> list[Change]:
+        """Verdicts the set would change against what is published (new submissions included)."""
+        old = {i.submission: i.verdict for i in self.published_items()}
+        changes = []
+        for item in self.items(set_id):
+            before = old.get(item.submission)
+            if before != item.verdict:
+                changes.append(Change(item.submission, item.team, item.problem, before, item.verdict))
+        return changes

@@ -1,0 +1,174 @@
+"""Finding the submissions of a batch: a folder of files, a folder of folders (one per team), a problem's
+``submissions/<verdict>/`` folders, or a contest (``contest.yaml`` with a folder or a CSV/JSON index).
+
+contest.yaml::
+
+    problems: {A: problems/1, B: problems/2}   # label: id under problems/ or a path
+    languages: [python3, c, cpp, java]          # optional: others are skipped with a warning
+    submissions: teams/                         # a folder: teams/<team>/<label>/<file> or teams/<team>/<label>.<ext>
+    # or an index: submissions: index.csv (or .json) with id, team, problem, language, time, file
+    # time: minutes from the contest start (for the scoreboard's penalty)
+"""
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .assign import problem_from_name
+from .errors import JudgeInputError
+from .runners import Runner
+from .yamlfile import load_mapping, number
+
+VERDICT_FOLDERS = {
+    "accepted": "AC",
+    "wrong_answer": "WA",
+    "time_limit_exceeded": "TLE",
+    "run_time_error": "RTE",
+    "memory_limit_exceeded": "MLE",
+    "output_limit_exceeded": "OLE",
+    "compile_error": "CE",
+}
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: str  # unique within the batch: the path under the root, or the index's id
+    path: Path
+    problem: str  # a problem label (contest) or an id / path
+    language: str | None = None  # a runner name, or None for "by extension"
+    team: str = ""
+    time: float | None = None  # minutes from the contest start
+    expected: str | None = None  # the verdict its folder names (problem packages' submissions/)
+
+
+@dataclass(frozen=True)
+class Batch:
+    submissions: list[Submission]
+    problems: dict[str, str]  # label -> id or path
+    skipped: list[str]  # one line per file left out, and why
+
+
+def _known_extension(path: Path, runners: dict[str, Runner]) -> bool:
+    ext = path.suffix.lstrip(".").lower()
+    return any(ext in r.extensions for r in runners.values())
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(root).parts)
+    )
+
+
+def from_folder(root: Path, problem: str, runners: dict[str, Runner]) -> Batch:
+    """Every source file under ``root`` for one problem; the first folder level names the team."""
+    if not root.is_dir():
+        raise JudgeInputError(f"{root}: not a folder of submissions")
+    label = Path(problem).name if Path(problem).is_dir() else problem
+    subs, skipped = [], []
+    for path in _files(root):
+        rel = path.relative_to(root)
+        if not _known_extension(path, runners):
+            skipped.append(f"{rel}: no runner for '{path.suffix or '(no extension)'}'")
+            continue
+        team = rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] not in VERDICT_FOLDERS else ""
+        expected = VERDICT_FOLDERS.get(rel.parts[-2]) if len(rel.parts) > 1 else None
+        subs.append(Submission(id=rel.as_posix(), path=path, problem=label, team=team, expected=expected))
+    return Batch(subs, {label: problem}, skipped)
+
+
+def _index(path: Path) -> list[dict[str, Any]]:
+    try:
+        if path.suffix.lower() == ".json":
+            rows = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(rows, dict):
+                rows = rows.get("submissions", [])
+        else:
+            with path.open(newline="", encoding="utf-8") as f:
+                rows = list(csv.DictReader(f))
+    except (OSError, ValueError, csv.Error) as exc:
+        raise JudgeInputError(f"{path}: cannot read the submission index: {exc}") from None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise JudgeInputError(f"{path}: expected a list of submissions")
+    return rows
+
+
+def from_contest(contest_file: Path, runners: dict[str, Runner]) -> Batch:
+    meta = load_mapping(contest_file)
+    base = contest_file.parent
+    problems = meta.get("problems")
+    if not isinstance(problems, dict) or not problems:
+        raise JudgeInputError(f"{contest_file}: 'problems' must map labels to problem ids or paths")
+    labels = {str(k): str(v) for k, v in problems.items()}
+    for label, ref in labels.items():
+        if (base / ref).is_dir():
+            labels[label] = str((base / ref).resolve())
+    languages = meta.get("languages")
+    allowed = {str(x) for x in languages} if isinstance(languages, list) else None
+    source = meta.get("submissions")
+    if not source:
+        raise JudgeInputError(f"{contest_file}: 'submissions' must name a folder or an index file")
+    where = base / str(source)
+    subs, skipped = [], []
+    if where.is_dir():
+        for path in _files(where):
+            rel = path.relative_to(where)
+            label = rel.parts[1] if len(rel.parts) > 2 else problem_from_name(path.stem, list(labels))
+            if label not in labels:
+                skipped.append(f"{rel}: no problem label in its folder or name")
+                continue
+            if not _known_extension(path, runners):
+                skipped.append(f"{rel}: no runner for '{path.suffix or '(no extension)'}'")
+                continue
+            team = rel.parts[0] if len(rel.parts) > 1 else ""
+            time = path.stat().st_mtime
+            subs.append(Submission(id=rel.as_posix(), path=path, problem=label, team=team, time=time))
+        if subs:  # file times become minutes after the first submission
+            first = min(s.time or 0 for s in subs)
+            subs = [
+                Submission(s.id, s.path, s.problem, s.language, s.team, round(((s.time or 0) - first) / 60, 2))
+                for s in subs
+            ]
+    elif where.is_file():
+        for n, row in enumerate(_index(where), start=1):
+            missing = [k for k in ("file", "problem") if not row.get(k)]
+            if missing:
+                raise JudgeInputError(f"{where}: entry {n} has no {', '.join(missing)}")
+            label = str(row["problem"])
+            if label not in labels:
+                raise JudgeInputError(f"{where}: entry {n}: unknown problem '{label}' (known: {', '.join(labels)})")
+            path = (where.parent / str(row["file"])).resolve()
+            if not path.is_file():
+                skipped.append(f"{row.get('id', n)}: {path}: file not found")
+                continue
+            time = row.get("time")
+            subs.append(
+                Submission(
+                    id=str(row.get("id") or n),
+                    path=path,
+                    problem=label,
+                    language=row.get("language") or None,
+                    team=str(row.get("team") or ""),
+                    time=number(where, f"entry {n} time", time, positive=False) if time not in (None, "") else None,
+                )
+            )
+    else:
+        raise JudgeInputError(f"{where}: no such folder or index file (from {contest_file})")
+    if allowed is not None:
+        kept = []
+        for sub in subs:
+            lang = sub.language or next(
+                (r.name for r in runners.values() if sub.path.suffix.lstrip(".").lower() in r.extensions), None
+            )
+            if lang not in allowed:
+                skipped.append(f"{sub.id}: language {lang} is not allowed in this contest")
+            else:
+                kept.append(sub)
+        subs = kept
+    ids = [s.id for s in subs]
+    if len(set(ids)) != len(ids):
+        raise JudgeInputError(f"{where}: submission ids must be unique")
+    return Batch(subs, labels, skipped)
