@@ -429,6 +429,9 @@ def runners_list(ctx: click.Context) -> None:
         click.echo(
             f"{runner.name:<10} {runner.display:<22} .{', .'.join(runner.extensions):<14} {runner.image:<22} {status}"
         )
+        version = (images.image_labels(client, runner.image) or {}).get("judge.version") if client else None
+        if version:
+            click.echo(f"{'':<10} version: {version}")
         if runner.compile:
             click.echo(f"{'':<10} compile: {' '.join(runner.compile)}")
         click.echo(f"{'':<10} run:     {' '.join(runner.run)}")

@@ -223,6 +223,7 @@ def grade(
     source_name = runner.source_name(code)
     try:
         with sandbox or Sandbox(client, spec) as box:
+            result.image = f"{runner.image}@{box.image_id}"  # the exact image, for the record
             box.put_file(source_name, code)
             result.compile = _compile(box, runner, source_name, settings, limits)
             if result.compile.ok:

@@ -6,6 +6,7 @@ FROM the base and labelled with a hash of their folder, so an edited runner is r
 unchanged one is skipped.
 """
 
+import io
 import os
 import shutil
 import subprocess
@@ -118,24 +119,59 @@ def ensure_base(client: docker.DockerClient, settings: Settings, log: Log, *, fo
         _bootstrap_base(client, settings, log)
 
 
+def toolchain_version(client: docker.DockerClient, image: str, runner: Runner) -> str:
+    """The first line the runner's ``version`` command prints inside ``image``."""
+    if not runner.version:
+        return ""
+    try:
+        out = client.containers.run(
+            image, list(runner.version), remove=True, network_mode="none", stdout=True, stderr=True
+        )
+    except docker.errors.ContainerError as exc:
+        out = exc.stderr or b""
+    except ENGINE_ERRORS:
+        return ""
+    lines = [
+        line.strip()
+        for line in out.decode(errors="replace").splitlines()
+        if line.strip() and "warning" not in line.lower()  # JVM start-up warnings are not the version
+    ]
+    return lines[0][:120] if lines else ""
+
+
 def build_runner(
     client: docker.DockerClient, runner: Runner, settings: Settings, log: Log, *, force: bool = False
 ) -> bool:
-    """Build ``runner``'s image unless an up-to-date one exists; returns whether it built."""
+    """Build ``runner``'s image unless an up-to-date one exists; returns whether it built.
+
+    The image is labelled with the hash of the runner folder (``judge.runner.hash``) and the toolchain's
+    version as its ``version`` command prints it inside the built image (``judge.version``).
+    """
     digest = runner.definition_hash()
     labels = image_labels(client, runner.image)
     if not force and labels is not None and labels.get("judge.runner.hash") == digest:
-        log(f"{runner.name}: {runner.image} is up to date")
+        log(f"{runner.name}: {runner.image} is up to date ({labels.get('judge.version') or 'version unknown'})")
         return False
     log(f"{runner.name}: building {runner.image} ...")
-    _build(
-        client,
-        runner.folder,
-        runner.image,
-        log,
-        buildargs={"BASE": settings.base_tag},
-        labels={"judge.runner": runner.name, "judge.runner.hash": digest},
-    )
+    stage = f"{runner.image.rsplit(':', 1)[0]}:building"
+    _build(client, runner.folder, stage, log, buildargs={"BASE": settings.base_tag}, labels={})
+    version = toolchain_version(client, stage, runner)
+    labels = {"judge.runner": runner.name, "judge.runner.hash": digest, "judge.version": version}
+    try:
+        for event in client.api.build(
+            fileobj=io.BytesIO(f"FROM {stage}\n".encode()),
+            tag=runner.image,
+            rm=True,
+            pull=False,
+            decode=True,
+            labels=labels,
+        ):
+            if "error" in event:
+                raise JudgeFailure(f"labelling {runner.image} failed: {event['error'].strip()}")
+        client.images.remove(stage, noprune=True)
+    except ENGINE_ERRORS as exc:
+        raise JudgeFailure(f"labelling {runner.image} failed: {exc}") from None
+    log(f"{runner.name}: {runner.image} built ({version or 'version unknown'})")
     return True
 
 

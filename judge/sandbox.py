@@ -132,6 +132,7 @@ class Sandbox:
         self.container_id: str | None = None
         self.channel: _Channel | None = None
         self.info: dict[str, Any] = {}
+        self.image_id = ""
 
     # -- lifecycle -------------------------------------------------------------------------------
     def __enter__(self) -> "Sandbox":
@@ -196,6 +197,7 @@ class Sandbox:
             raise JudgeFailure(f"could not create the container: {_reason(exc)}") from None
         self.container_id = created["Id"]
         try:
+            self.image_id = str(self.api.inspect_container(self.container_id)["Image"])
             raw = self.api.attach_socket(self.container_id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
             self.channel = _Channel(raw)
             self.api.start(self.container_id)

@@ -1,0 +1,153 @@
+"""Benchmark: a contest-sized rescoring batch.
+
+200 generated submissions (AC, WA, TLE, RTE; half Python, half C) on a generated 10-test problem,
+graded by `judge rescore -j <cores>` into a fresh store. Prints the wall time and submissions/min, and
+the time the same batch would take with one container per test (a sample measured, then projected).
+Goal on 2 cores: <= 90 s for the 200.  Run: python3 bench/batch.py [--submissions 200] [--sample 10]
+"""
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from judge import engine  # noqa: E402
+from judge.config import load_settings  # noqa: E402
+from judge.runners import load_runners  # noqa: E402
+
+BIG = 5000  # the one test whose first number makes the TLE submissions spin
+KINDS = {
+    ("AC", "py"): "a, b = map(int, input().split())\nprint(a + b)\n",
+    ("WA", "py"): "a, b = map(int, input().split())\nprint(a - b)\n",
+    ("TLE", "py"): f"a, b = map(int, input().split())\nwhile a >= {BIG}:\n    b += 1\nprint(a + b)\n",
+    ("RTE", "py"): "a, b = map(int, input().split())\nprint((a + b) // (a - 3))\n",
+    ("AC", "c"): '#include <stdio.h>\nint main(void){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);}\n',
+    ("WA", "c"): '#include <stdio.h>\nint main(void){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a*b);}\n',
+    ("TLE", "c"): '#include <stdio.h>\nint main(void){volatile long long a,b;scanf("%lld %lld",&a,&b);'
+    f'while(a>={BIG})b++;printf("%lld\\n",a+b);}}\n',
+    ("RTE", "c"): '#include <stdio.h>\nint main(void){long long a,b;scanf("%lld %lld",&a,&b);'
+    'if(a==3){int*p=0;*p=1;}printf("%lld\\n",a+b);}\n',
+}
+
+
+def make_problem(folder: Path) -> None:
+    (folder / "data/secret").mkdir(parents=True)
+    (folder / "problem.yaml").write_text("name: bench batch\nlimits:\n  time_limit: 1\n")
+    pairs = [(1, 2), (3, 4), (10, 20), (7, 7), (100, 1), (0, 0), (12, 30), (99, 1), (BIG, 1), (42, 58)]
+    for i, (a, b) in enumerate(pairs):
+        (folder / f"data/secret/{i:02d}.in").write_text(f"{a} {b}\n")
+        (folder / f"data/secret/{i:02d}.ans").write_text(f"{a + b}\n")
+
+
+def make_submissions(folder: Path, count: int) -> list[Path]:
+    kinds = list(KINDS)
+    paths = []
+    for n in range(count):
+        verdict, ext = kinds[n % len(kinds)]
+        path = folder / f"team{n % 50:02d}" / f"s{n:03d}_{verdict}.{ext}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(KINDS[(verdict, ext)])
+        paths.append(path)
+    return paths
+
+
+def naive_submission(client, images: dict[str, str], source: Path, inputs: list[Path]) -> None:
+    """One fresh container per test (compiling in each for C), as a judge without a warm agent does."""
+    ext = source.suffix.lstrip(".")
+    command = (
+        "python3 -S /w/main.py < /w/in" if ext == "py" else "cd /tmp && gcc -O2 -o main /w/main.c && ./main < /w/in"
+    )
+    for path in inputs:
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            for name, data in ((f"w/main.{ext}", source.read_bytes()), ("w/in", path.read_bytes())):
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        container = client.containers.create(
+            images[ext],
+            ["sh", "-c", command],
+            network_mode="none",
+            mem_limit="256m",
+            memswap_limit="256m",
+            pids_limit=64,
+        )
+        try:
+            container.put_archive("/", buf.getvalue())
+            container.start()
+            try:
+                container.wait(timeout=3)
+            except Exception:
+                container.kill()
+            container.logs(stdout=True, stderr=False)
+        finally:
+            container.remove(force=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--submissions", type=int, default=200)
+    parser.add_argument("--sample", type=int, default=10, help="submissions measured the naive way")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    settings = load_settings(ROOT / "judge.yaml")
+    runners = load_runners(settings)
+    client = engine.connect()
+    images = {"py": runners["python3"].image, "c": runners["c"].image}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        make_problem(tmp_path / "problem")
+        subs = make_submissions(tmp_path / "subs", args.submissions)
+        store = tmp_path / "results.db"
+        started = time.perf_counter()
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "judge",
+                "--config",
+                str(ROOT / "judge.yaml"),
+                "rescore",
+                str(tmp_path / "subs"),
+                "--problem",
+                str(tmp_path / "problem"),
+                "-j",
+                str(args.jobs),
+                "--store",
+                str(store),
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        judge_seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            sys.exit(f"rescore failed ({done.returncode}): {done.stderr[-2000:]}")
+        inputs = sorted((tmp_path / "problem/data/secret").glob("*.in"))
+        sample = subs[: args.sample]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.jobs) as pool:
+            list(pool.map(lambda s: naive_submission(client, images, s, inputs), sample))
+        naive_sample = time.perf_counter() - started
+    naive_total = naive_sample / len(sample) * len(subs)
+    print(f"batch: {len(subs)} submissions x {len(inputs)} tests (AC/WA/TLE/RTE, Python and C), -j {args.jobs}")
+    print(f"judge rescore:              {judge_seconds:7.1f} s   {len(subs) / judge_seconds * 60:6.0f} submissions/min")
+    print(
+        f"one container per test:     {naive_total:7.1f} s   (measured {naive_sample:.1f} s on {len(sample)}, "
+        f"projected to {len(subs)})"
+    )
+    print(f"ratio per-test containers / judge: {naive_total / judge_seconds:5.1f}x")
+
+
+if __name__ == "__main__":
+    main()
