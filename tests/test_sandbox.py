@@ -24,6 +24,7 @@ FIX = Path(__file__).resolve().parent / "fixtures"
 SUB = FIX / "submissions"
 OK = str(FIX / "problems/ok")  # three tests, generous limits: for probes that look around
 ONE = str(FIX / "problems/one")  # one test, 1 s: for hostile submissions
+ROOMY = str(FIX / "problems/roomy")  # one test, 4 s: for those whose verdict must not race the clock
 
 
 def test_isolation_probe_holds_on_every_test(grade_file, no_leftovers):
@@ -70,7 +71,7 @@ def test_fork_bomb_is_tle_and_contained(name, grade_file, no_leftovers):
         ("stop_parent.py", Verdict.TLE, "wall-clock"),
         ("tmp_fill.py", Verdict.RTE, "exit code"),
         ("stack_overflow.c", Verdict.MLE, "SIGSEGV"),
-        ("deep_recursion.py", Verdict.MLE, "memory"),
+        ("deep_recursion.py", Verdict.MLE, "memory"),  # (graded on ROOMY: recursion is slow to fill memory)
         ("raise_rlimits.py", Verdict.RTE, "not allowed to raise"),
         ("syscalls.c", Verdict.AC, ""),  # ptrace, mount, unshare, chroot, keyctl, setuid(0), kill(1) all fail
         ("ThreadBomb.java", Verdict.TLE, "wall-clock"),  # the pids limit stops it; not mistaken for MLE
@@ -79,7 +80,7 @@ def test_fork_bomb_is_tle_and_contained(name, grade_file, no_leftovers):
     ],
 )
 def test_hostile_submission_verdicts(name, verdict, words, grade_file, no_leftovers):
-    result = grade_file(SUB / name, ONE)
+    result = grade_file(SUB / name, ROOMY if verdict == Verdict.MLE else ONE)
     assert result.verdict == verdict, result.message
     test = result.tests[0]
     assert words in test.message
