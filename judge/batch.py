@@ -58,9 +58,17 @@ def problem_version(problem: Problem) -> str:
 
 
 def plan(
-    batch: Batch, settings: Settings, runners: dict[str, Runner], client: docker.DockerClient, lang: str | None = None
+    batch: Batch,
+    settings: Settings,
+    runners: dict[str, Runner],
+    client: docker.DockerClient | None,
+    lang: str | None = None,
 ) -> tuple[list[Job], list[str]]:
-    """Jobs for every submission that can be graded, and one line per submission left out."""
+    """Jobs for every submission that can be graded, and one line per submission left out.
+
+    With a local engine (``client``) a grading's key holds the runner image's id; without one (a cluster,
+    whose workers build their own images) it holds the hash of the runner's definition.
+    """
     problems = {label: load_problem(ref, settings) for label, ref in batch.problems.items()}
     versions = {label: problem_version(p) for label, p in problems.items()}
     images: dict[str, str] = {}
@@ -71,7 +79,9 @@ def plan(
         except JudgeInputError as exc:
             skipped.append(f"{sub.id}: {exc}")
             continue
-        if runner.name not in images:
+        if runner.name not in images and client is None:
+            images[runner.name] = f"runner:{runner.definition_hash()}"
+        elif runner.name not in images:
             try:
                 images[runner.name] = client.images.get(runner.image).id
             except docker.errors.ImageNotFound:
@@ -122,7 +132,8 @@ def _unreadable(job: Job, message: str) -> SubmissionResult:
 
 
 class BatchRunner:
-    """Grades jobs ``jobs`` at a time with a warm pool, reporting each result as it finishes."""
+    """Grades jobs ``jobs`` at a time on the local engine with a warm pool, reporting each result as it
+    finishes. (judge.cluster.ClusterRunner does the same on Dask workers.)"""
 
     def __init__(self, settings: Settings, client: docker.DockerClient, jobs: int) -> None:
         self.settings = settings

@@ -20,6 +20,7 @@ from . import ci_reports, engine, images, standings
 from .assign import assign
 from .batch import BatchRunner, plan, spec_of
 from .batch import rescore as run_rescore
+from .cluster import ClusterRunner, require_dask, worker_command
 from .config import MIB, Settings, load_settings
 from .doctor import run_doctor
 from .errors import JudgeFailure, JudgeInputError
@@ -284,6 +285,7 @@ def _print_changes(changes: list, fmt: str, set_id: int, resumed: bool, skipped:
     "--force", is_flag=True, help="Regrade even what the store has for the same source, problem, image, limits."
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--cluster", metavar="tcp://HOST:PORT", help="Grade on the judge workers of this Dask scheduler.")
 @click.pass_context
 def rescore(
     ctx: click.Context,
@@ -295,6 +297,7 @@ def rescore(
     store_path: Path | None,
     force: bool,
     fmt: str,
+    cluster: str | None,
 ) -> None:
     """Regrade many submissions in parallel into the results store, and show what changed.
 
@@ -331,10 +334,17 @@ def rescore(
             raise click.UsageError("give SUBMISSIONS (a folder) and --problem, or --contest contest.yaml")
         batch = from_folder(Path(args[0]), problem_ref, found)
         source = f"folder:{Path(args[0]).resolve()}:{problem_ref}"
-    client = engine.connect()
-    reap_orphans(client)
-    work, skipped = plan(batch, settings, found, client, lang)
-    if jobs > (os.cpu_count() or 1):
+    runner: BatchRunner | ClusterRunner
+    if cluster:  # the workers have the engines; the keys name runner definitions instead of image ids
+        require_dask()
+        work, skipped = plan(batch, settings, found, None, lang)
+        runner = ClusterRunner(cluster, settings, settings.runners_dir)
+    else:
+        client = engine.connect()
+        reap_orphans(client)
+        work, skipped = plan(batch, settings, found, client, lang)
+        runner = BatchRunner(settings, client, jobs)
+    if jobs > (os.cpu_count() or 1) and not cluster:
         click.echo(
             f"judge: warning: {jobs} jobs on {os.cpu_count()} cores: tests share cores, so CPU times and "
             f"verdicts near the limit may vary; use -j {os.cpu_count()} or fewer for stable timing",
@@ -347,7 +357,7 @@ def rescore(
             click.echo(f"resuming result set {set_id}", err=True)
         progress = BatchProgress(len(work))
         try:
-            run_rescore(work, store, set_id, BatchRunner(settings, client, jobs), force, progress)
+            run_rescore(work, store, set_id, runner, force, progress)
         finally:
             progress.stop()
         changes = store.diff(set_id)
@@ -364,6 +374,33 @@ def rescore(
             err=True,
         )
         sys.exit(3)
+
+
+@cli.command()
+@click.option("--scheduler", required=True, metavar="tcp://HOST:PORT", help="The Dask scheduler to join.")
+@click.option(
+    "--slots",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Containers this worker runs at once (its SANDBOX resource).",
+)
+@click.option("--name", help="Worker name shown by the scheduler.")
+@click.pass_context
+def worker(ctx: click.Context, scheduler: str, slots: int, name: str | None) -> None:
+    """Join a Dask cluster as a grading worker: check the engine, build missing images, run `dask worker`."""
+    settings = _settings(ctx)
+    require_dask()
+    client = engine.connect()
+    reap_orphans(client)
+    images.ensure_base(client, settings, lambda line, detail=False: None if detail else click.echo(line, err=True))
+    for runner_def in load_runners(settings).values():
+        images.build_runner(
+            client, runner_def, settings, lambda line, detail=False: None if detail else click.echo(line, err=True)
+        )
+    cmd = worker_command(scheduler, slots, name)
+    click.echo(f"judge worker: {' '.join(cmd[2:])}", err=True)
+    os.execv(cmd[0], cmd)
 
 
 @cli.group()

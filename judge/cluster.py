@@ -1,0 +1,201 @@
+"""Scale-out on Dask: rescoring tasks graded by ``judge worker`` processes, each with its own Docker engine.
+
+The coordinator (``judge rescore --cluster tcp://HOST:8786``) plans, keeps the store and the progress
+bar; Dask spreads the tasks (each needs the worker resource ``SANDBOX=1``; a worker started with
+``--slots n`` offers n) and retries a task whose worker was lost. Problem packages and runner definitions
+travel as tar blobs scattered once to every worker and unpacked there once per content hash; a task
+carries only the source. No queue of our own.
+"""
+
+import hashlib
+import io
+import os
+import shutil
+import sys
+import tarfile
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .batch import Job
+from .config import Settings
+from .errors import JudgeFailure, JudgeInputError
+from .results import CompileResult, SubmissionResult, TestResult, Verdict
+
+RESOURCE = "SANDBOX"
+_cache_lock = threading.Lock()
+_engine: dict[str, Any] = {}
+
+
+def require_dask() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise JudgeInputError("--cluster needs Dask: pip install 'judge[cluster]'") from None
+    return distributed
+
+
+def pack(folder: Path, skip: tuple[str, ...] = ("submissions",)) -> tuple[str, bytes]:
+    """A folder as (content hash, tar bytes), leaving out ``skip`` folders; symlinks are followed."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if rel.parts[0] in skip or not path.is_file():
+                continue
+            info = tarfile.TarInfo(rel.as_posix())
+            data = path.read_bytes()
+            info.size, info.mode = len(data), 0o644
+            tar.addfile(info, io.BytesIO(data))
+    blob = buf.getvalue()
+    return hashlib.sha256(blob).hexdigest()[:20], blob
+
+
+def _unpacked(kind: str, digest: str, blob: bytes) -> Path:
+    """Where a scattered blob lives on this worker: unpacked once per content hash."""
+    root = Path(os.environ.get("JUDGE_WORKER_CACHE", Path(tempfile.gettempdir()) / "judge-worker")) / kind / digest
+    with _cache_lock:
+        if not (root / ".complete").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir(parents=True)
+            with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
+                tar.extractall(root, filter="data")
+            (root / ".complete").touch()
+    return root
+
+
+def grade_task(
+    problem: tuple[str, bytes],
+    runners: tuple[str, bytes],
+    runner_name: str,
+    source_name: str,
+    source: bytes,
+    settings: Settings,
+) -> dict[str, Any]:
+    """Runs on a worker: grade one submission with the worker's own engine; returns the result document."""
+    from . import engine, images
+    from .grader import grade
+    from .problem import load_problem
+    from .runners import load_runner
+
+    problem_dir = _unpacked("problems", *problem)
+    runners_dir = _unpacked("runners", *runners)
+    with _cache_lock:
+        if "client" not in _engine:
+            _engine["client"] = engine.connect()
+    client = _engine["client"]
+    runner = load_runner(runners_dir / runner_name)
+    with _cache_lock:  # an image built from another definition than the coordinator's is rebuilt first
+        if images.runner_status(client, runner) != "ready":
+            images.ensure_base(client, settings, lambda *_a, **_k: None)
+            images.build_runner(client, runner, settings, lambda *_a, **_k: None)
+    with tempfile.TemporaryDirectory(prefix="judge-task-") as tmp:
+        path = Path(tmp) / source_name
+        path.write_bytes(source)
+        loaded = load_problem(str(problem_dir), settings)
+        result = grade(path, loaded, runner, settings, client)
+    doc = result.to_dict()
+    doc["worker"] = os.uname().nodename
+    return doc
+
+
+def from_document(doc: dict[str, Any]) -> SubmissionResult:
+    tests = [TestResult(**{**t, "verdict": Verdict(t["verdict"])}) for t in doc.get("tests", [])]
+    return SubmissionResult(
+        submission=doc["submission"],
+        problem=doc["problem"],
+        problem_name=doc["problem_name"],
+        language=doc["language"],
+        verdict=Verdict(doc["verdict"]),
+        compile=CompileResult(**doc["compile"]),
+        tests=tests,
+        limits=doc.get("limits", {}),
+        message=doc.get("message", ""),
+        image=doc.get("image", ""),
+        wall=doc.get("wall", 0.0),
+    )
+
+
+class ClusterRunner:
+    """Grades jobs on a Dask cluster; the same interface as judge.batch.BatchRunner."""
+
+    def __init__(self, address: str, settings: Settings, runners_dir: Path) -> None:
+        distributed = require_dask()
+        try:
+            self.client = distributed.Client(address, timeout="15s")
+        except (OSError, TimeoutError) as exc:
+            raise JudgeFailure(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        self.distributed = distributed
+        self.settings = settings
+        self.runners_blob = pack(runners_dir, skip=())
+        workers = self.client.scheduler_info().get("workers", {})
+        if not any(w.get("resources", {}).get(RESOURCE) for w in workers.values()):
+            raise JudgeFailure(f"no judge worker at {address} (start them with `judge worker --scheduler {address}`)")
+
+    def run(self, todo: list[Job], on_result: Callable[[Job, SubmissionResult], None]) -> None:
+        if not todo:
+            return
+        blobs: dict[Path, Any] = {}
+        for job in todo:
+            if job.problem.path not in blobs:  # shipped once per worker, not per submission
+                blobs[job.problem.path] = self.client.scatter(pack(job.problem.path), broadcast=True, hash=True)
+        runners = self.client.scatter(self.runners_blob, broadcast=True, hash=True)
+        futures = {}
+        for job in todo:
+            name = job.runner.source_name(job.sub.path.read_bytes())
+            future = self.client.submit(
+                grade_task,
+                blobs[job.problem.path],
+                runners,
+                job.runner.folder.name,
+                name,
+                job.sub.path.read_bytes(),
+                self.settings,
+                resources={RESOURCE: 1},
+                retries=2,
+                pure=False,
+                key=f"judge-{job.key[:16]}-{os.getpid()}",
+            )
+            futures[future] = job
+        try:
+            for future in self.distributed.as_completed(futures):
+                job = futures[future]
+                try:
+                    result = from_document(future.result())
+                except Exception as exc:
+                    result = SubmissionResult(
+                        submission=job.sub.id,
+                        problem=job.problem.id,
+                        problem_name=job.problem.name,
+                        language=job.runner.name,
+                        verdict=Verdict.JE,
+                        compile=CompileResult(ok=False),
+                        message=f"the cluster could not grade it: {type(exc).__name__}: {str(exc)[:300]}",
+                    )
+                on_result(job, result)
+        finally:
+            for future in futures:
+                future.cancel()
+            self.client.close()
+
+
+def worker_command(scheduler: str, slots: int, name: str | None) -> list[str]:
+    """The `dask worker` command a judge worker runs: `slots` threads offering SANDBOX=`slots`."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "distributed.cli.dask_worker",
+        scheduler,
+        "--nthreads",
+        str(slots),
+        "--nworkers",
+        "1",
+        "--resources",
+        f"{RESOURCE}={slots}",
+        "--no-dashboard",
+    ]
+    if name:
+        cmd += ["--name", name]
+    return cmd

@@ -1,0 +1,211 @@
+"""Scale-out: a real Dask scheduler and two `judge worker` processes on 127.0.0.1, grading with the real
+engine; results must equal local rescoring, and a worker killed mid-batch loses nothing."""
+
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from judge.cli import cli
+from judge.cluster import require_dask
+from judge.errors import JudgeInputError
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBS = ROOT / "problems/1/submissions"
+CONFIG = ["--config", str(ROOT / "judge.yaml")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(cmd: list[str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, client):
+    import distributed
+
+    logs = tmp_path_factory.mktemp("dask")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    scheduler = start(
+        [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            address.rsplit(":", 1)[1],
+            "--no-dashboard",
+        ],
+        logs / "scheduler.log",
+    )
+    workers = [
+        start(
+            [
+                sys.executable,
+                "-m",
+                "judge",
+                *CONFIG,
+                "worker",
+                "--scheduler",
+                address,
+                "--slots",
+                "1",
+                "--name",
+                f"w{i}",
+            ],
+            logs / f"w{i}.log",
+        )
+        for i in range(2)
+    ]
+    try:
+        with distributed.Client(address, timeout="30s") as probe:
+            probe.wait_for_workers(2, timeout=120)
+        yield {"address": address, "workers": workers, "logs": logs}
+    finally:
+        for proc in [*workers, scheduler]:
+            stop(proc)
+
+
+def verdicts(store: Path) -> dict[str, str]:
+    with sqlite3.connect(store) as db:
+        return dict(db.execute("SELECT i.submission, g.verdict FROM set_items i JOIN gradings g ON g.key = i.key"))
+
+
+def folder(tmp_path: Path, picks: list[str]) -> Path:
+    root = tmp_path / "subs"
+    root.mkdir()
+    for i, pick in enumerate(picks):
+        shutil.copy(SUBS / pick, root / f"{i:02d}_{Path(pick).name}")
+    return root
+
+
+def test_cluster_results_equal_local(cluster, tmp_path):
+    subs = folder(
+        tmp_path,
+        [
+            "accepted/sum.py",
+            "accepted/sum.c",
+            "wrong_answer/minus.py",
+            "run_time_error/segfault.c",
+            "compile_error/syntax.py",
+            "memory_limit_exceeded/hog.py",
+        ],
+    )
+    remote = CliRunner().invoke(
+        cli,
+        [
+            *CONFIG,
+            "rescore",
+            str(subs),
+            "--problem",
+            "1",
+            "--cluster",
+            cluster["address"],
+            "--store",
+            str(tmp_path / "remote.db"),
+        ],
+    )
+    assert remote.exit_code == 0, remote.output
+    local = CliRunner().invoke(
+        cli, [*CONFIG, "rescore", str(subs), "--problem", "1", "--store", str(tmp_path / "local.db")]
+    )
+    assert local.exit_code == 0, local.output
+    assert verdicts(tmp_path / "remote.db") == verdicts(tmp_path / "local.db")
+    assert sorted(verdicts(tmp_path / "remote.db").values()) == ["AC", "AC", "CE", "MLE", "RTE", "WA"]
+    again = CliRunner().invoke(
+        cli,
+        [
+            *CONFIG,
+            "rescore",
+            str(subs),
+            "--problem",
+            "1",
+            "--cluster",
+            cluster["address"],
+            "--store",
+            str(tmp_path / "remote.db"),
+        ],
+    )
+    assert "6 from the store" in again.stderr  # the same cache and resume rules as local rescoring
+
+
+def test_worker_lost_mid_batch_loses_and_duplicates_nothing(cluster, tmp_path):
+    picks = ["time_limit_exceeded/busy.py", "accepted/sum.py"] * 4
+    subs = folder(tmp_path, picks)
+    store = tmp_path / "c.db"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "judge",
+            *CONFIG,
+            "rescore",
+            str(subs),
+            "--problem",
+            "1",
+            "--cluster",
+            cluster["address"],
+            "--store",
+            str(store),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (store.exists() and verdicts(store)):
+        time.sleep(0.2)
+    assert verdicts(store), "nothing graded before the worker was to be killed"
+    stop(cluster["workers"][0])  # kill -9 the worker and its grading threads
+    _out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    final = verdicts(store)
+    assert len(final) == 8 and sorted(final.values()) == ["AC"] * 4 + ["TLE"] * 4
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT COUNT(*), COUNT(DISTINCT submission) FROM gradings").fetchone() == (8, 8)
+
+
+def test_cluster_flag_without_dask_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(JudgeInputError, match=r"pip install 'judge\[cluster\]'"):
+        require_dask()
+
+
+def test_unreachable_scheduler_is_a_judge_error(tmp_path):
+    (tmp_path / "subs").mkdir()
+    shutil.copy(SUBS / "accepted/sum.py", tmp_path / "subs/a.py")
+    result = CliRunner().invoke(
+        cli,
+        [
+            *CONFIG,
+            "rescore",
+            str(tmp_path / "subs"),
+            "--problem",
+            "1",
+            "--cluster",
+            f"tcp://127.0.0.1:{free_port()}",
+            "--store",
+            str(tmp_path / "r.db"),
+        ],
+    )
+    assert result.exit_code == 3 and "Dask scheduler" in result.stderr
