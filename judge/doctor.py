@@ -14,8 +14,9 @@ import docker
 from . import engine, images
 from .config import MIB, Settings
 from .errors import JudgeFailure
+from .grader import runner_spec
 from .runners import Runner
-from .sandbox import AGENT_CAPS, Sandbox, SandboxSpec
+from .sandbox import AGENT_CAPS, Sandbox
 
 # Runs as the submission would; prints one JSON object of facts.
 PROBE = r"""
@@ -53,19 +54,7 @@ class Check:
 
 def _probe(client: docker.DockerClient, runner: Runner, settings: Settings) -> tuple[dict, dict]:
     memory = 256 * MIB
-    spec = SandboxSpec(
-        image=runner.image,
-        memory=memory,
-        compile_memory=memory,
-        private_size=16 * MIB,
-        uid=settings.uid,
-        pids=settings.pids,
-        cpus=settings.cpus,
-        tmp_size=settings.tmp_size,
-        box_size=settings.box_size,
-        log_max_size=settings.log_max_size,
-        missing_image_hint=f"run `judge runners build {runner.name}`",
-    )
+    spec = runner_spec(runner, settings, memory=memory, compile_memory=memory, private=16 * MIB)
     with tempfile.TemporaryDirectory() as tmp, Sandbox(client, spec) as box:
         empty = Path(tmp) / "empty.in"
         empty.write_bytes(b"")

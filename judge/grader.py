@@ -43,14 +43,20 @@ def run_limits(problem: Problem, runner: Runner, settings: Settings) -> RunLimit
     )
 
 
-def sandbox_spec(problem: Problem, runner: Runner, settings: Settings, limits: RunLimits) -> SandboxSpec:
-    # tmpfs pages count as the container's memory: room for the input, captured output and the agent.
-    private = problem.max_input + 2 * (limits.output + 1) + settings.compile_output + 4 * MIB
-    memory = limits.memory + private + AGENT_RESERVE
+def runner_spec(
+    runner: Runner,
+    settings: Settings,
+    *,
+    memory: int,
+    compile_memory: int,
+    private: int,
+    labels: dict[str, str] | None = None,
+) -> SandboxSpec:
+    """A sandbox for ``runner`` with judge.yaml's sandbox settings and the given memory budget."""
     return SandboxSpec(
         image=runner.image,
         memory=memory,
-        compile_memory=max(memory, settings.compile_memory),
+        compile_memory=compile_memory,
         private_size=private,
         uid=settings.uid,
         pids=settings.pids,
@@ -59,6 +65,20 @@ def sandbox_spec(problem: Problem, runner: Runner, settings: Settings, limits: R
         box_size=settings.box_size,
         log_max_size=settings.log_max_size,
         missing_image_hint=f"run `judge runners build {runner.name}`",
+        labels=labels or {},
+    )
+
+
+def sandbox_spec(problem: Problem, runner: Runner, settings: Settings, limits: RunLimits) -> SandboxSpec:
+    # tmpfs pages count as the container's memory: room for the input, captured output and the agent.
+    private = problem.max_input + 2 * (limits.output + 1) + settings.compile_output + 4 * MIB
+    memory = limits.memory + private + AGENT_RESERVE
+    return runner_spec(
+        runner,
+        settings,
+        memory=memory,
+        compile_memory=max(memory, settings.compile_memory),
+        private=private,
         labels={"judge.problem": problem.id, "judge.language": runner.name},
     )
 

@@ -33,27 +33,17 @@ def image_labels(client: docker.DockerClient, tag: str) -> dict[str, str] | None
         return None
 
 
-def _build(
-    client: docker.DockerClient, folder: Path, tag: str, log: Log, *, buildargs: dict[str, str], labels: dict[str, str]
-) -> None:
+def _build(client: docker.DockerClient, tag: str, log: Log, what: str, **build: object) -> None:
+    """docker build (``build`` are the API's arguments: a context ``path`` or a Dockerfile ``fileobj``)."""
     try:
-        for event in client.api.build(
-            path=str(folder),
-            tag=tag,
-            buildargs=buildargs,
-            labels=labels,
-            rm=True,
-            forcerm=True,
-            pull=False,
-            decode=True,
-        ):
+        for event in client.api.build(tag=tag, rm=True, forcerm=True, pull=False, decode=True, **build):
             if "error" in event:
-                raise JudgeFailure(f"building {tag} from {folder}/Dockerfile failed: {event['error'].strip()}")
+                raise JudgeFailure(f"{what} failed: {event['error'].strip()}")
             line = str(event.get("stream", "")).rstrip()
             if line:
                 log(line, detail=True)
     except ENGINE_ERRORS as exc:
-        raise JudgeFailure(f"building {tag} failed: {exc}") from None
+        raise JudgeFailure(f"{what} failed: {exc}") from None
 
 
 def _pull_base(client: docker.DockerClient, settings: Settings, log: Log) -> bool:
@@ -63,11 +53,13 @@ def _pull_base(client: docker.DockerClient, settings: Settings, log: Log) -> boo
     except ENGINE_ERRORS as exc:
         log(f"cannot pull {settings.base_pull} ({str(exc).splitlines()[0][:160]}); bootstrapping offline")
         return False
+    base = settings.runners_dir / "base"
     _build(
         client,
-        settings.runners_dir / "base",
         settings.base_tag,
         log,
+        f"building {settings.base_tag} from {base}/Dockerfile",
+        path=str(base),
         buildargs={"FROM": settings.base_pull},
         labels={"judge.base": "pulled"},
     )
@@ -154,23 +146,28 @@ def build_runner(
         return False
     log(f"{runner.name}: building {runner.image} ...")
     stage = f"{runner.image.rsplit(':', 1)[0]}:building"
-    _build(client, runner.folder, stage, log, buildargs={"BASE": settings.base_tag}, labels={})
+    _build(
+        client,
+        stage,
+        log,
+        f"building {runner.image} from {runner.folder}/Dockerfile",
+        path=str(runner.folder),
+        buildargs={"BASE": settings.base_tag},
+    )
     version = toolchain_version(client, stage, runner)
     labels = {"judge.runner": runner.name, "judge.runner.hash": digest, "judge.version": version}
+    _build(
+        client,
+        runner.image,
+        log,
+        f"labelling {runner.image}",
+        fileobj=io.BytesIO(f"FROM {stage}\n".encode()),
+        labels=labels,
+    )
     try:
-        for event in client.api.build(
-            fileobj=io.BytesIO(f"FROM {stage}\n".encode()),
-            tag=runner.image,
-            rm=True,
-            pull=False,
-            decode=True,
-            labels=labels,
-        ):
-            if "error" in event:
-                raise JudgeFailure(f"labelling {runner.image} failed: {event['error'].strip()}")
         client.images.remove(stage, noprune=True)
-    except ENGINE_ERRORS as exc:
-        raise JudgeFailure(f"labelling {runner.image} failed: {exc}") from None
+    except ENGINE_ERRORS:
+        pass  # only an intermediate tag
     log(f"{runner.name}: {runner.image} built ({version or 'version unknown'})")
     return True
 
