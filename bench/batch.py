@@ -7,11 +7,9 @@ Goal on 2 cores: <= 90 s for the 200.  Run: python3 bench/batch.py [--submission
 """
 
 import argparse
-import io
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from naive import run_in_fresh_container  # noqa: E402
 
 from judge import engine  # noqa: E402
 from judge.config import load_settings  # noqa: E402
@@ -67,30 +68,8 @@ def naive_submission(client, images: dict[str, str], source: Path, inputs: list[
         "python3 -S /w/main.py < /w/in" if ext == "py" else "cd /tmp && gcc -O2 -o main /w/main.c && ./main < /w/in"
     )
     for path in inputs:
-        buf = io.BytesIO()
-        with tarfile.open(fileobj=buf, mode="w") as tar:
-            for name, data in ((f"w/main.{ext}", source.read_bytes()), ("w/in", path.read_bytes())):
-                info = tarfile.TarInfo(name)
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
-        container = client.containers.create(
-            images[ext],
-            ["sh", "-c", command],
-            network_mode="none",
-            mem_limit="256m",
-            memswap_limit="256m",
-            pids_limit=64,
-        )
-        try:
-            container.put_archive("/", buf.getvalue())
-            container.start()
-            try:
-                container.wait(timeout=3)
-            except Exception:
-                container.kill()
-            container.logs(stdout=True, stderr=False)
-        finally:
-            container.remove(force=True)
+        files = {f"w/main.{ext}": source.read_bytes(), "w/in": path.read_bytes()}
+        run_in_fresh_container(client, images[ext], command, files, wall=3)
 
 
 def main() -> None:

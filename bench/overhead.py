@@ -9,17 +9,18 @@ Prints the times and the ratios. Run: python3 bench/overhead.py [--tests 100] [-
 """
 
 import argparse
-import io
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from naive import run_in_fresh_container  # noqa: E402
 
 from judge import engine  # noqa: E402
 from judge.config import load_settings  # noqa: E402
@@ -61,27 +62,8 @@ def naive(inputs: list[Path], solution: Path, client, image: str) -> float:
     """One fresh container per test, as a judge without a warm agent would do it."""
     started = time.perf_counter()
     for path in inputs:
-        buf = io.BytesIO()
-        with tarfile.open(fileobj=buf, mode="w") as tar:
-            for name, data in (("w/sol.py", solution.read_bytes()), ("w/in", path.read_bytes())):
-                info = tarfile.TarInfo(name)
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
-        container = client.containers.create(
-            image,
-            ["sh", "-c", "python3 -S /w/sol.py < /w/in"],
-            network_mode="none",
-            mem_limit="256m",
-            memswap_limit="256m",
-            pids_limit=64,
-        )
-        try:
-            container.put_archive("/", buf.getvalue())
-            container.start()
-            container.wait(timeout=30)
-            container.logs(stdout=True, stderr=False)
-        finally:
-            container.remove(force=True)
+        files = {"w/sol.py": solution.read_bytes(), "w/in": path.read_bytes()}
+        run_in_fresh_container(client, image, "python3 -S /w/sol.py < /w/in", files, wall=30)
     return time.perf_counter() - started
 
 
