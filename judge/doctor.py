@@ -1,6 +1,6 @@
 """``judge doctor``: what the engine, the images and a live sandbox actually enforce on this machine.
 
-Runs a probe program inside a real sandbox (the python3 runner) and reports what it could and could
+Runs a probe program inside a real sandbox (on the base image) and reports what it could and could
 not do, so a user sees the isolation in force rather than the one the code intends.
 """
 
@@ -60,11 +60,7 @@ def _probe(client: docker.DockerClient, runner: Runner, settings: Settings) -> t
         empty.write_bytes(b"")
         box.put_file("probe.py", PROBE.encode())
         result = next(
-            iter(
-                box.run_tests(
-                    ["python3", "-S", "probe.py"], [empty], time=5, wall=10, memory=memory, output_limit=MIB, env={}
-                )
-            )
+            iter(box.run_tests(list(runner.run), [empty], time=5, wall=10, memory=memory, output_limit=MIB, env={}))
         )
         if result.exit_code != 0:
             raise JudgeFailure(f"the probe failed: {result.stderr.decode(errors='replace').strip()[-300:]}")
@@ -99,10 +95,18 @@ def run_doctor(settings: Settings, runners: dict[str, Runner]) -> list[Check]:
         status = images.runner_status(client, runner)
         hint = "" if status == "ready" else f": run `judge runners build {runner.name}`"
         checks.append(Check(f"image {runner.name}", status == "ready", f"{runner.image} {status}{hint}"))
-    probe_runner = runners.get("python3")
-    if probe_runner is None or images.runner_status(client, probe_runner) == "missing":
-        checks.append(Check("sandbox probe", False, "needs the python3 runner image"))
+    if base is None:
+        checks.append(Check("sandbox probe", False, "needs the base image"))
         return checks
+    # The probe runs in the base image, on the interpreter every image carries for the agent.
+    probe_runner = Runner(
+        name="base",
+        folder=settings.runners_dir / "base",
+        extensions=(),
+        source="probe.py",
+        run=("python3", "-S", "probe.py"),
+        image=settings.base_tag,
+    )
     try:
         info, facts = _probe(client, probe_runner, settings)
     except JudgeFailure as exc:

@@ -115,7 +115,7 @@ def test_hostile_student_output_through_every_report(client, tmp_path):
         "--config",
         str(ROOT / "judge.yaml"),
         "submit",
-        str(FIX / "submissions/nasty_output.py"),
+        str(Path(__file__).resolve().parent / "hostile/nasty_output.py"),
         "--problem",
         str(FIX / "problems/one"),
         "--format",

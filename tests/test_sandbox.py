@@ -21,7 +21,7 @@ from judge.runners import load_runners
 from judge.sandbox import Sandbox, reap_orphans
 
 FIX = Path(__file__).resolve().parent / "fixtures"
-SUB = FIX / "submissions"
+SUB = Path(__file__).resolve().parent / "hostile"  # the hostile submissions
 OK = str(FIX / "problems/ok")  # three tests, generous limits: for probes that look around
 ONE = str(FIX / "problems/one")  # one test, 1 s: for hostile submissions
 ROOMY = str(FIX / "problems/roomy")  # one test, 4 s: for those whose verdict must not race the clock
