@@ -13,7 +13,7 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import docker
@@ -153,7 +153,9 @@ class BatchRunner:
         if self.stopping.is_set():
             return None
         limits = run_limits(job.problem, job.runner, self.settings)
-        sandbox = Sandbox(self.client, sandbox_spec(job.problem, job.runner, self.settings, limits))
+        spec = sandbox_spec(job.problem, job.runner, self.settings, limits)
+        spec = replace(spec, labels={**spec.labels, "judge.submission": job.sub.id[:200]})
+        sandbox = Sandbox(self.client, spec)
         with self.lock:
             self.live.add(sandbox)
         try:
@@ -208,10 +210,6 @@ class BatchRunner:
                     sandbox.close()
 
 
-def result_dict(result: SubmissionResult) -> dict[str, Any]:
-    return result.to_dict()
-
-
 def rescore(
     jobs: list[Job],
     store: Store,
@@ -234,7 +232,7 @@ def rescore(
 
     def save(job: Job, result: SubmissionResult) -> None:
         result.submission = job.sub.id
-        store.save_grading(job.key, job.parts, result_dict(result))
+        store.save_grading(job.key, job.parts, result.to_dict())
         store.add_item(set_id, job.sub.id, job.key, job.sub.team, job.sub.problem, job.sub.time, job.sub.expected)
         on_done(job, str(result.verdict), False)
 

@@ -51,6 +51,14 @@ def rows(store: Path, sql: str) -> list[tuple]:
         return db.execute(sql).fetchall()
 
 
+def count_items(store: Path) -> int:
+    """Finished submissions so far (0 while the store is still being created)."""
+    try:
+        return rows(store, "SELECT COUNT(*) FROM set_items")[0][0] if store.exists() else 0
+    except sqlite3.OperationalError:
+        return 0
+
+
 def test_rescore_folder_into_store(client, tmp_path, no_leftovers):
     store = tmp_path / "r.db"
     result = rescore(str(teams_folder(tmp_path)), "--problem", "1", "-j", "2", "--format", "json", store=store)
@@ -116,7 +124,7 @@ def test_resume_after_kill_9_grades_each_submission_once(client, tmp_path):
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if store.exists() and rows(store, "SELECT COUNT(*) FROM set_items")[0][0] >= 4:
+        if count_items(store) >= 4:
             break
         time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGKILL)
@@ -141,15 +149,14 @@ def test_judge_errors_mid_batch_are_regraded_alone(client, tmp_path):
     for i in range(4):
         shutil.copy(SUBS / "accepted/sum.py", subs / f"ok{i}.py")
     shutil.copy(SUBS / "time_limit_exceeded/sleeper.py", subs / "victim.py")
-    label = {"label": ["judge=1", "judge.problem=1", f"judge.pid={os.getpid()}"]}
+    label = {"label": ["judge=1", "judge.submission=victim.py", f"judge.pid={os.getpid()}"]}
     killed = []
 
     def killer() -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not killed:
             for c in client.api.containers(filters=label):
-                # the sleeper's container is the one still running after a second
-                if time.time() - c["Created"] > 1.5:
+                if time.time() - c["Created"] > 1.5:  # well into the sleeper's first test
                     client.api.kill(c["Id"])
                     killed.append(c["Id"])
             time.sleep(0.1)

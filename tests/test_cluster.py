@@ -86,6 +86,13 @@ def cluster(tmp_path_factory, client):
             stop(proc)
 
 
+def graded(store: Path) -> int:
+    try:
+        return len(verdicts(store)) if store.exists() else 0
+    except sqlite3.OperationalError:  # the store is still being created
+        return 0
+
+
 def verdicts(store: Path) -> dict[str, str]:
     with sqlite3.connect(store) as db:
         return dict(db.execute("SELECT i.submission, g.verdict FROM set_items i JOIN gradings g ON g.key = i.key"))
@@ -173,7 +180,7 @@ def test_worker_lost_mid_batch_loses_and_duplicates_nothing(cluster, tmp_path):
         text=True,
     )
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (store.exists() and verdicts(store)):
+    while time.monotonic() < deadline and not graded(store):
         time.sleep(0.2)
     assert verdicts(store), "nothing graded before the worker was to be killed"
     stop(cluster["workers"][0])  # kill -9 the worker and its grading threads
