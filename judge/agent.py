@@ -4,12 +4,17 @@ It owns everything that happens inside the container: it receives the submission
 once, then runs each test as a child process under an unprivileged uid with rlimits, measures CPU time
 (rusage of every reaped process), wall time and peak memory (wait4 ``ru_maxrss``), reads the cgroup's
 OOM-kill counter, and kills every process of the test afterwards (``kill(-1)`` from PID 1 reaches them
-all, setsid and double forks included). It knows nothing of verdicts or answers.
+all, setsid and double forks included). It knows nothing of verdicts or answers. The same agent runs
+a package's validator in its own container: it packs and unpacks a compiled program (``pack``/``unpack``),
+reads the validator's feedback dir back, and for interactive problems joins its program to the other
+container through two FIFOs (``mkfifo``; a relay records a transcript when asked).
 
 Protocol on stdin/stdout, both directions: a 4-byte big-endian length, a JSON header of that length,
 then ``header["size"]`` raw bytes of payload.
 """
 
+import errno
+import io
 import json
 import os
 import resource
@@ -18,12 +23,16 @@ import shutil
 import signal
 import struct
 import sys
+import tarfile
+import threading
 import time
 
 BOX = "/box"  # source and compiled program; writable by the submission only while compiling
 TMP = "/tmp"  # the submission's scratch space, emptied after every test
 PRIVATE = "/judge"  # the agent's own files (0700 root): the current input, captured output
 CHUNK = 1 << 20
+FEEDBACK = "/tmp/feedback"  # an output validator's feedback directory (Kattis interface)
+FEEDBACK_FILES = ("judgemessage.txt", "teammessage.txt", "score.txt", "judgeerror.txt")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 stdin = sys.stdin.buffer
@@ -267,10 +276,84 @@ def clear_dir(path):
                 pass
 
 
+def open_fifos(read_path, write_path, deadline):
+    """Open our read end, then our write end of two FIFOs (the peer may open them in any order)."""
+    rfd = os.open(read_path, os.O_RDONLY | os.O_NONBLOCK)
+    while True:
+        try:
+            wfd = os.open(write_path, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as exc:  # ENXIO: nobody has the read end open yet
+            if exc.errno != errno.ENXIO or time.monotonic() > deadline:
+                os.close(rfd)
+                raise OSError(exc.errno, f"the other side never opened {write_path}") from None
+            time.sleep(0.0005)
+    os.set_blocking(rfd, True)
+    os.set_blocking(wfd, True)
+    return rfd, wfd
+
+
+class Relay:
+    """Copies one direction of an interaction, keeping a capped transcript (for --transcript)."""
+
+    def __init__(self, src, dst, mark, transcript, cap):
+        self.src, self.dst, self.mark = src, dst, mark
+        self.transcript, self.cap = transcript, cap
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        poller = select.poll()
+        poller.register(self.src, select.POLLIN | select.POLLHUP)
+        try:
+            while not self.stop.is_set():
+                if not poller.poll(50):
+                    continue
+                data = os.read(self.src, 65536)
+                if not data:
+                    return
+                if self.transcript.size < self.cap:
+                    self.transcript.add(self.mark, data[: self.cap - self.transcript.size])
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(self.dst, view) :]
+        except OSError:
+            return
+        finally:
+            for fd in (self.src, self.dst):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+
+
+class Transcript:
+    def __init__(self):
+        self.parts, self.size, self.lock = [], 0, threading.Lock()
+
+    def add(self, mark, data):
+        with self.lock:
+            self.parts.append((mark, data))
+            self.size += len(data)
+
+    def text(self):
+        """Lines marked '<' (sent to the submission) and '>' (written by the submission)."""
+        lines, pending = [], {}
+        for mark, data in self.parts:
+            buf = pending.get(mark, b"") + data
+            *complete, rest = buf.split(b"\n")
+            lines += [mark + line.decode("utf-8", "replace") for line in complete]
+            pending[mark] = rest
+        lines += [mark + rest.decode("utf-8", "replace") for mark, rest in pending.items() if rest]
+        return "\n".join(lines).encode() + (b"\n" if lines else b"")
+
+
 class Agent:
     def __init__(self):
         self.oom_path = oom_counter_path()
         self.container_cpu = cgroup_cpu_reader()
+        self.relays = []
 
     def hello(self):
         send(
@@ -302,12 +385,30 @@ class Agent:
         uid = msg["uid"]
         out_limit = msg["output_limit"]
         out_path, err_path = os.path.join(PRIVATE, "stdout"), os.path.join(PRIVATE, "stderr")
-        in_fd = os.open(stdin_path, os.O_RDONLY)
-        out_fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        time_limit, wall_limit = float(msg["time"]), float(msg["wall"])
+        fifos, transcript = msg.get("fifos"), None
+        open(out_path, "wb").close()
+        if fifos:  # interactive: the program talks to the other container through two FIFOs
+            self.finish_relays()
+            in_fd, out_fd = open_fifos(fifos["read"], fifos["write"], time.monotonic() + 10)
+            if fifos.get("transcript"):
+                transcript = Transcript()
+                (child_in, relay_in), (relay_out, child_out) = os.pipe(), os.pipe()
+                cap = int(fifos["transcript"])
+                self.relays = [
+                    Relay(in_fd, relay_in, ">", transcript, cap),
+                    Relay(relay_out, out_fd, "<", transcript, cap),
+                ]
+                in_fd, out_fd = child_in, child_out
+        else:
+            in_fd = os.open(stdin_path, os.O_RDONLY)
+            out_fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         err_fd = out_fd if msg.get("merge_stderr") else os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         if writable_box:
             os.chown(BOX, uid, uid)
-        time_limit, wall_limit = float(msg["time"]), float(msg["wall"])
+        if msg.get("feedback"):
+            os.makedirs(FEEDBACK, exist_ok=True)
+            os.chown(FEEDBACK, uid, uid)
         fsize = msg.get("fsize") or out_limit + 1
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": TMP, "TMPDIR": TMP, "LANG": "C.UTF-8"}
         env.update(msg.get("env") or {})
@@ -329,6 +430,8 @@ class Agent:
             for fd in {in_fd, out_fd, err_fd}:
                 os.close(fd)
         watched = (out_path,) if msg.get("merge_stderr") else (out_path, err_path)
+        if fifos:
+            watched = (err_path,)
         killed_by, cpu_at_kill = None, 0.0
         if not spawn_error:
             killed_by, cpu_at_kill = wait_limited(
@@ -340,11 +443,15 @@ class Agent:
                 watched,
                 None if msg.get("merge_stderr") else out_limit,
             )
+        ended = time.monotonic()
         status, usage = kill_and_reap(pid)
-        wall = time.monotonic() - started
+        wall = ended - started
         # The CPU that decided a kill is reported, so the figure always agrees with the verdict.
         cpu = max(children_cpu() - cpu_before, cpu_at_kill)
         oom_after = self.oom_kills()
+        feedback = self.read_feedback() if msg.get("feedback") else {}
+        if transcript is not None:
+            self.finish_relays()
         clear_dir(TMP)
         if writable_box:
             self.seal_box()
@@ -369,8 +476,58 @@ class Agent:
             "stderr_exceeded": stderr_size > out_limit,
             "stdout_size": stdout_size,
             "spawn_error": spawn_error,
+            "ended": ended,
+            "feedback": feedback,
+            "transcript_size": 0,
         }
+        if transcript is not None:
+            header["transcript"] = transcript.text().decode()
         return header, out_path, (out_path if msg.get("merge_stderr") else err_path)
+
+    def read_feedback(self):
+        found = {}
+        for name in FEEDBACK_FILES:
+            try:
+                with open(os.path.join(FEEDBACK, name), "rb") as f:
+                    found[name] = f.read(4096).decode("utf-8", "replace")
+            except OSError:
+                pass
+        return found
+
+    def finish_relays(self):
+        """Stop the last interaction's relays and close their pipes, so no byte reaches the next test."""
+        for relay in self.relays:
+            relay.stop.set()
+        for relay in self.relays:
+            relay.thread.join(5)
+        self.relays = []
+
+    def op_mkfifo(self, msg):
+        for path in msg["paths"]:
+            if not os.path.exists(path):
+                os.mkfifo(path, 0o600)
+        send({"op": "ok"})
+
+    def op_pack(self, msg):
+        """The box as a tar (a compiled validator, to be cached outside and unpacked elsewhere)."""
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            for name in sorted(os.listdir(BOX)):
+                tar.add(os.path.join(BOX, name), arcname=name)
+        send({"op": "ok"}, buf.getvalue())
+
+    def op_unpack(self, msg):
+        data = read_exact(msg["size"])
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            # Plain files and folders only, inside the box (tarfile's own filters need Python >= 3.11.4).
+            members = [
+                m
+                for m in tar.getmembers()
+                if (m.isfile() or m.isdir()) and not m.name.startswith("/") and ".." not in m.name.split("/")
+            ]
+            tar.extractall(BOX, members=members)
+        self.seal_box()
+        send({"op": "ok"})
 
     def seal_box(self):
         """After compiling: hand the box back to root and make it read-only for the submission."""

@@ -20,7 +20,7 @@ _PREFIX = re.compile(r"(?:problem|prob|p)[_\-. ]?(.+)")
 class Assignment:
     file: Path
     problem: str  # an id under problems/ or a path
-    points: float = 1.0
+    points: float | None = None  # None: the problem's own (1 for pass-fail, its max score for scoring)
 
 
 def problem_from_name(stem: str, ids: list[str]) -> str | None:
@@ -84,7 +84,8 @@ def assign(files: list[Path], settings: Settings, problem: str | None, from_name
         for row in rows:
             pattern = str(row["files"])
             if fnmatch.fnmatch(text, pattern) or fnmatch.fnmatch(f.name, pattern):
-                found.append(Assignment(f, str(row["problem"]), float(row.get("points", 1))))
+                points = row.get("points")
+                found.append(Assignment(f, str(row["problem"]), None if points is None else float(points)))
                 break
         else:
             raise JudgeInputError(f"{f}: no entry of 'assignments' in {settings.path} matches this file")

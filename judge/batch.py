@@ -20,7 +20,9 @@ import docker
 
 from .config import Settings
 from .errors import JudgeFailure, JudgeInputError
-from .grader import grade, run_limits, sandbox_spec
+from .grader import grade
+from .limits import run_limits, sandbox_spec
+from .packagecheck import ensure_time_limit
 from .problem import Problem, load_problem
 from .results import CompileResult, SubmissionResult, Verdict
 from .runners import Runner, runner_for
@@ -41,16 +43,21 @@ class Job:
 def problem_version(problem: Problem) -> str:
     """A hash of everything in the package that decides verdicts: metadata and test data."""
     digest = hashlib.sha256()
+    data = problem.path / "data"
+    group_files = [p for p in data.rglob("*.yaml")] if data.is_dir() else []
     for path in sorted(
-        [
+        {
             problem.path / "problem.yaml",
             problem.path / ".timelimit",
             *(t.input for t in problem.tests),
             *(t.answer for t in problem.tests),
-        ]
+            *group_files,
+            *(problem.checker.files if problem.checker else ()),
+        }
     ):
         if path.is_file():
-            digest.update(str(path.relative_to(problem.path)).encode() + b"\0")
+            name = path.relative_to(problem.path) if path.is_relative_to(problem.path) else path.name
+            digest.update(str(name).encode() + b"\0")
             with path.open("rb") as f:
                 while chunk := f.read(1 << 20):
                     digest.update(chunk)
@@ -70,6 +77,8 @@ def plan(
     whose workers build their own images) it holds the hash of the runner's definition.
     """
     problems = {label: load_problem(ref, settings) for label, ref in batch.problems.items()}
+    if client is not None:  # a legacy package without a time limit gets it from its accepted submissions
+        problems = {label: ensure_time_limit(p, settings, client, runners) for label, p in problems.items()}
     versions = {label: problem_version(p) for label, p in problems.items()}
     images: dict[str, str] = {}
     jobs, skipped = [], list(batch.skipped)
@@ -99,7 +108,7 @@ def plan(
             {
                 "run": [limits.time, limits.wall, limits.memory, limits.output, problem.limits.code],
                 "compile": [settings.compile_time, settings.compile_memory, settings.compile_output],
-                "checker": repr(problem.checker_flags),
+                "checker": sorted({repr(t.args) for t in problem.tests}),
                 "run_cmd": list(runner.run),
                 "compile_cmd": list(runner.compile or []),
             },
@@ -150,7 +159,7 @@ class BatchRunner:
 
     def _prepare(self, job: Job, ahead: threading.Semaphore) -> Sandbox | None:
         ahead.acquire()
-        if self.stopping.is_set():
+        if self.stopping.is_set() or job.problem.interactive:  # an interaction's container mounts its pipes
             return None
         limits = run_limits(job.problem, job.runner, self.settings)
         spec = sandbox_spec(job.problem, job.runner, self.settings, limits)

@@ -1,5 +1,9 @@
 """Checkers: decide whether a submission's output matches the answer (outside the container).
 
+Pure logic: the default validator itself, and what a custom validator's exit code and feedback mean
+(Kattis interface: 42/43, judgemessage.txt, score.txt; testlib: 0/1/2/3/7). Running validators is
+``validators``' job.
+
 The default is the ICPC/Kattis default output validator: whitespace-separated tokens, case-insensitive
 unless ``case_sensitive``, whitespace-exact with ``space_change_sensitive``, and float tokens within
 ``float_absolute_tolerance`` or ``float_relative_tolerance`` (``float_tolerance`` sets both).
@@ -48,6 +52,8 @@ class CheckerFlags:
 class CheckResult:
     accepted: bool
     message: str = ""
+    score: float | None = None  # a validator's score.txt, or a testlib checker's partial points (0..1)
+    judge_error: bool = False  # the validator itself failed: the test is JE
 
 
 def _show(token: bytes) -> str:
@@ -99,3 +105,81 @@ def default_checker(output: bytes, answer: bytes, flags: CheckerFlags, *, reveal
     if len(got) > len(want):
         return CheckResult(False, f"extra output after {len(want)} tokens: {_show(got[len(want)])}")
     return CheckResult(True)
+
+
+FEEDBACK_DIR = "/tmp/feedback"
+KATTIS_AC, KATTIS_WA = 42, 43
+TESTLIB = {0: "ok", 1: "wrong answer", 2: "presentation error", 3: "checker failure", 7: "partial points"}
+
+
+@dataclass(frozen=True)
+class ValidatorRun:
+    """What an output validator did, as the sandbox measured it (the facts the verdict needs)."""
+
+    exit_code: int | None
+    signal: str | None
+    killed_by: str | None
+    stdout: bytes = b""
+    stderr: bytes = b""
+    feedback: dict[str, str] | None = None
+
+
+def _first_line(text: str, limit: int = 300) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0][:limit] if lines else ""
+
+
+def _validator_failed(run: ValidatorRun, what: str) -> CheckResult | None:
+    if run.killed_by:
+        return CheckResult(False, f"the {what} exceeded its {run.killed_by} limit", judge_error=True)
+    if run.signal:
+        detail = _first_line(run.stderr.decode("utf-8", "replace"))
+        return CheckResult(False, f"the {what} was killed by {run.signal}{': ' + detail if detail else ''}", None, True)
+    return None
+
+
+def kattis_outcome(run: ValidatorRun) -> CheckResult:
+    """Kattis interface: exit 42 accepts, 43 rejects (judgemessage.txt says why), anything else is a judge error."""
+    failed = _validator_failed(run, "output validator")
+    if failed:
+        return failed
+    feedback = run.feedback or {}
+    message = _first_line(feedback.get("judgemessage.txt", "")) or _first_line(feedback.get("teammessage.txt", ""))
+    score = None
+    if feedback.get("score.txt", "").strip():
+        try:
+            score = float(feedback["score.txt"].split()[0])
+        except ValueError:
+            return CheckResult(False, f"score.txt is not a number: {feedback['score.txt'][:40]!r}", judge_error=True)
+    if run.exit_code == KATTIS_AC:
+        return CheckResult(True, message, score)
+    if run.exit_code == KATTIS_WA:
+        return CheckResult(False, message or "rejected by the output validator", score)
+    detail = _first_line(feedback.get("judgeerror.txt", "")) or _first_line(run.stderr.decode("utf-8", "replace"))
+    return CheckResult(
+        False, f"output validator exited with code {run.exit_code}{': ' + detail if detail else ''}", judge_error=True
+    )
+
+
+def testlib_outcome(run: ValidatorRun) -> CheckResult:
+    """testlib interface: 0 ok, 1 wrong answer, 2 presentation error (a wrong answer), 3 failure, 7 points."""
+    failed = _validator_failed(run, "checker")
+    if failed:
+        return failed
+    message = _first_line(run.stderr.decode("utf-8", "replace")) or _first_line(run.stdout.decode("utf-8", "replace"))
+    code = run.exit_code
+    if code == 0:
+        return CheckResult(True, message)
+    if code in (1, 2):
+        prefix = "presentation error: " if code == 2 and not message.startswith("wrong output format") else ""
+        return CheckResult(False, prefix + (message or TESTLIB[code]))
+    if code == 7:
+        points = re.search(rb"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", run.stdout) or re.search(
+            rb"[-+]?(?:\d+\.?\d*|\.\d+)", run.stderr
+        )
+        if points is None:
+            return CheckResult(False, "checker gave partial points without a number", judge_error=True)
+        value = float(points.group(0))
+        return CheckResult(False, f"partial points {value:g}" + (f": {message}" if message else ""), value)
+    what = TESTLIB.get(code or 0, f"exit code {code}")
+    return CheckResult(False, f"checker failed ({what}){': ' + message if message else ''}", judge_error=True)

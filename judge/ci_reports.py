@@ -55,6 +55,8 @@ def junit(results: list[SubmissionResult]) -> str:
                 failure = (kind, test.verdict, f"{test.verdict}: {test.message}".rstrip(": "), _visible_detail(test))
             out = f"verdict {test.verdict}; CPU {test.time:.3f} s; wall {test.wall:.3f} s; memory {test.memory} B"
             cases.append((test.name, test.wall, failure, out))
+        for name in result.skipped:
+            cases.append((name, 0.0, ("skipped", "", "not run (after a failure)", ""), ""))
         if not cases:  # a judge error before anything ran
             cases.append(("judge", 0.0, ("error", result.verdict, result.message, ""), ""))
         suite = ET.SubElement(
@@ -64,7 +66,7 @@ def junit(results: list[SubmissionResult]) -> str:
             tests=str(len(cases)),
             failures=str(sum(1 for c in cases if c[2] and c[2][0] == "failure")),
             errors=str(sum(1 for c in cases if c[2] and c[2][0] == "error")),
-            skipped="0",
+            skipped=str(sum(1 for c in cases if c[2] and c[2][0] == "skipped")),
             time=f"{sum(c[1] for c in cases):.3f}",
         )
         for name, seconds, failure, out in cases:
@@ -78,8 +80,11 @@ def junit(results: list[SubmissionResult]) -> str:
             )
             if failure:
                 kind, verdict, message, text = failure
-                element = ET.SubElement(case, kind, type=str(verdict), message=xml_text(message[:500]))
-                element.text = xml_text(text)
+                if kind == "skipped":
+                    ET.SubElement(case, "skipped").text = xml_text(message)
+                else:
+                    element = ET.SubElement(case, kind, type=str(verdict), message=xml_text(message[:500]))
+                    element.text = xml_text(text)
             if out:
                 ET.SubElement(case, "system-out").text = xml_text(out)
         totals["tests"] += len(cases)

@@ -4,6 +4,7 @@ Exit codes: 0 accepted, 1 graded but not accepted, 2 bad input or usage, 3 judge
 Data goes to stdout, human messages to stderr; bad input is one line naming the file, never a traceback.
 """
 
+import functools
 import json
 import os
 import sys
@@ -25,9 +26,10 @@ from .config import MIB, Settings, load_settings
 from .doctor import run_doctor
 from .errors import JudgeFailure, JudgeInputError
 from .grader import grade
-from .problem import list_problems, load_problem
+from .packagecheck import check_package, ensure_time_limit, row_summary
+from .problem import Problem, list_problems, load_problem
 from .report import json_report, render_plain, render_rich, total_line
-from .results import SubmissionResult, TestResult, Verdict, batch_exit_code
+from .results import SubmissionResult, TestResult, Verdict, batch_exit_code, icpc_verdicts
 from .runners import load_runners, runner_for
 from .sandbox import reap_orphans
 from .standings import scoreboard
@@ -91,9 +93,25 @@ def _render(fmt: str, results: list[SubmissionResult]) -> str:
     return FORMATS[fmt](results)
 
 
-def _grade_all(plan: list, settings: Settings) -> list[SubmissionResult]:
+def _derive_limits(plan: list, settings: Settings, client: Any) -> list:
+    """The plan with legacy packages' time limits derived (once per problem) from their accepted submissions."""
+    found_runners = load_runners(settings)
+    derived: dict[Path, Problem] = {}
+    out = []
+    for assignment, runner, problem in plan:
+        if problem.path not in derived:
+            say = functools.partial(click.echo, err=True)
+            derived[problem.path] = ensure_time_limit(problem, settings, client, found_runners, say)
+        out.append((assignment, runner, derived[problem.path]))
+    return out
+
+
+def _grade_all(
+    plan: list, settings: Settings, lazy: bool = False, transcripts: Path | None = None
+) -> list[SubmissionResult]:
     client = engine.connect()
     reap_orphans(client)
+    plan = _derive_limits(plan, settings, client)
     err = _stderr()
     results = []
     for index, (assignment, runner, problem) in enumerate(plan, start=1):
@@ -115,7 +133,10 @@ def _grade_all(plan: list, settings: Settings) -> list[SubmissionResult]:
                 status.update(f"grading {where}: {done[0]}/{total} tests")
 
         try:
-            result = grade(assignment.file, problem, runner, settings, client, on_test=on_test)
+            folder = transcripts / assignment.file.name if transcripts and len(plan) > 1 else transcripts
+            result = grade(
+                assignment.file, problem, runner, settings, client, on_test=on_test, lazy=lazy, transcripts=folder
+            )
         finally:
             if status is not None:
                 status.stop()
@@ -136,6 +157,20 @@ def _grade_all(plan: list, settings: Settings) -> list[SubmissionResult]:
 )
 @click.option("--min-score", type=float, help="Exit 0 when the total score reaches this, even if not all AC.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the verdicts (judge errors still exit 3).")
+@click.option("--lazy", is_flag=True, help="Stop at the first failing test (the others are reported as not run).")
+@click.option(
+    "--verdicts",
+    type=click.Choice(["judge", "icpc"]),
+    default="judge",
+    show_default=True,
+    help="icpc: report MLE and OLE as RTE (the ICPC names AC WA TLE RTE CE JE).",
+)
+@click.option(
+    "--transcript",
+    "transcripts",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Interactive problems: keep every test's interaction in this folder (<test>.interaction).",
+)
 @click.pass_context
 def submit(
     ctx: click.Context,
@@ -148,6 +183,9 @@ def submit(
     reports: tuple[str, ...],
     min_score: float | None,
     exit_zero: bool,
+    lazy: bool,
+    verdicts: str,
+    transcripts: Path | None,
 ) -> None:
     """Grade FILES and print the verdict of every test.
 
@@ -162,7 +200,9 @@ def submit(
         (a, runner_for(a.file, found_runners, lang), load_problem(a.problem, settings))
         for a in assign(list(files), settings, problem_ref, problem_from_name)
     ]
-    results = _grade_all(plan, settings)
+    results = _grade_all(plan, settings, lazy, transcripts)
+    if verdicts == "icpc":
+        results = [icpc_verdicts(r) for r in results]
 
     if output is not None:
         output.write_text(_render(fmt, results), encoding="utf-8")
@@ -523,7 +563,7 @@ def problems() -> None:
 def problems_list(ctx: click.Context) -> None:
     """Id, name, limits and number of tests of every problem."""
     settings = _settings(ctx)
-    click.echo(f"{'id':<16} {'name':<28} {'time':>6} {'memory':>8} {'output':>7} {'tests':>6}")
+    click.echo(f"{'id':<16} {'name':<28} {'time':>6} {'memory':>8} {'output':>7} {'tests':>6}  kind")
     for item in list_problems(settings):
         if isinstance(item, JudgeInputError):
             click.echo(f"! {item}", err=True)
@@ -531,8 +571,70 @@ def problems_list(ctx: click.Context) -> None:
         lim = item.limits
         click.echo(
             f"{item.id:<16} {item.name[:28]:<28} {lim.time:>5g}s {lim.memory // MIB:>5} MiB "
-            f"{lim.output // MIB:>3} MiB {len(item.tests):>6}"
+            f"{lim.output // MIB:>3} MiB {len(item.tests):>6}  {item.kind}"
         )
+
+
+@cli.group("problem")
+def problem_group() -> None:
+    """One problem package."""
+
+
+@problem_group.command("check")
+@click.argument("path")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def problem_check(ctx: click.Context, path: str, fmt: str) -> None:
+    """Grade every submission in PATH's submissions/<verdict>/ folders; exit 1 if any gets another verdict.
+
+    PATH is a package folder or an id under problems/. A package without a time limit gets it derived
+    from its accepted submissions first (shown with how).
+    """
+    settings = _settings(ctx)
+    problem = load_problem(path, settings)
+    found_runners = load_runners(settings)
+    client = engine.connect()
+    reap_orphans(client)
+    problem = ensure_time_limit(problem, settings, client, found_runners, functools.partial(click.echo, err=True))
+    lim = problem.limits
+    if fmt == "table":
+        click.echo(
+            f"{problem.id} ({problem.name}): {problem.kind}, {len(problem.tests)} tests, "
+            f"time limit {lim.time:g} s ({lim.time_source})"
+        )
+
+    def show(row: Any) -> None:
+        if fmt != "table":
+            return
+        r = row.result
+        score = f" {r.score:g}/{r.max_score:g}" if problem.scoring else ""
+        slowest = max((t.time for t in r.tests), default=0.0)
+        mark = "ok  " if row.ok else "FAIL"
+        why = f"  {row.why}" if row.why else ""
+        click.echo(
+            f"{mark} {row.submission:<48} expected {row.expected:<4} got {r.verdict!s:<4}{score} {slowest:.3f} s{why}"
+        )
+
+    rows, skipped = check_package(problem, settings, client, found_runners, show)
+    bad = [row for row in rows if not row.ok]
+    if fmt == "json":
+        doc = {
+            "version": 1,
+            "problem": problem.id,
+            "time_limit": lim.time,
+            "time_source": lim.time_source,
+            "submissions": [row_summary(row) for row in rows],
+            "skipped": skipped,
+            "ok": not bad,
+        }
+        click.echo(json.dumps(doc, indent=2))
+    else:
+        for line in skipped:
+            click.echo(f"skipped: {line}", err=True)
+        click.echo(f"{len(rows) - len(bad)}/{len(rows)} submissions got the verdict of their folder")
+    if any(row.result.verdict == Verdict.JE for row in rows):
+        sys.exit(3)
+    sys.exit(1 if bad else 0)
 
 
 def main(argv: list[str] | None = None) -> Any:

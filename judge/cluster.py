@@ -22,7 +22,7 @@ from typing import Any
 from .batch import Job
 from .config import Settings
 from .errors import JudgeFailure, JudgeInputError
-from .results import CompileResult, SubmissionResult, TestResult, Verdict
+from .results import CompileResult, GroupResult, SubmissionResult, TestResult, Verdict
 
 RESOURCE = "SANDBOX"
 _cache_lock = threading.Lock()
@@ -73,6 +73,7 @@ def grade_task(
     source_name: str,
     source: bytes,
     settings: Settings,
+    time_limit: tuple[float, str] | None = None,
 ) -> dict[str, Any]:
     """Runs on a worker: grade one submission with the worker's own engine; returns the result document."""
     from . import engine, images
@@ -95,6 +96,8 @@ def grade_task(
         path = Path(tmp) / source_name
         path.write_bytes(source)
         loaded = load_problem(str(problem_dir), settings)
+        if time_limit is not None:  # the coordinator's (a legacy package's derived limit, say)
+            loaded = loaded.with_time_limit(*time_limit)
         result = grade(path, loaded, runner, settings, client)
     doc = result.to_dict()
     doc["worker"] = os.uname().nodename
@@ -103,6 +106,9 @@ def grade_task(
 
 def from_document(doc: dict[str, Any]) -> SubmissionResult:
     tests = [TestResult(**{**t, "verdict": Verdict(t["verdict"])}) for t in doc.get("tests", [])]
+    groups = [
+        GroupResult(**{**g, "verdict": Verdict(g["verdict"]) if g["verdict"] else None}) for g in doc.get("groups", [])
+    ]
     return SubmissionResult(
         submission=doc["submission"],
         problem=doc["problem"],
@@ -115,6 +121,10 @@ def from_document(doc: dict[str, Any]) -> SubmissionResult:
         message=doc.get("message", ""),
         image=doc.get("image", ""),
         wall=doc.get("wall", 0.0),
+        groups=groups,
+        skipped=list(doc.get("skipped", [])),
+        problem_score=doc.get("problem_score"),
+        problem_max=doc.get("problem_max"),
     )
 
 
@@ -153,6 +163,7 @@ class ClusterRunner:
                 name,
                 job.sub.path.read_bytes(),
                 self.settings,
+                (job.problem.limits.time, job.problem.limits.time_source),
                 resources={RESOURCE: 1},
                 retries=2,
                 pure=False,

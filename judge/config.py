@@ -29,6 +29,9 @@ class Settings:
     code: int
     wall_multiplier: float
     wall_extra: float
+    validation_time: float
+    validation_memory: int
+    derive_cap: float
     compile_time: float
     compile_memory: int
     compile_output: int
@@ -42,6 +45,14 @@ class Settings:
     base_pull: str
     base_suite: str
     assignments: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where compiled validators and derived time limits are kept ($JUDGE_CACHE, else the XDG cache)."""
+        env = os.environ.get("JUDGE_CACHE")
+        if env:
+            return Path(env)
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "judge"
 
     def wall_limit(self, time_limit: float) -> float:
         """The wall-clock cap of a test whose CPU limit is ``time_limit``."""
@@ -103,6 +114,9 @@ def load_settings(path: Path | None = None) -> Settings:
         code=int(num("limits", "code") * 1024),
         wall_multiplier=num("limits", "wall_multiplier"),
         wall_extra=number(path, "limits.wall_extra", get("limits", "wall_extra"), positive=False),
+        validation_time=num("limits", "validation_time"),
+        validation_memory=int(num("limits", "validation_memory") * MIB),
+        derive_cap=num("limits", "derive_cap"),
         compile_time=num("compile", "time"),
         compile_memory=int(num("compile", "memory") * MIB),
         compile_output=int(num("compile", "output") * 1024),

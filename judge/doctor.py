@@ -14,9 +14,9 @@ import docker
 from . import engine, images
 from .config import MIB, Settings
 from .errors import JudgeFailure
-from .grader import runner_spec
+from .limits import runner_spec
 from .runners import Runner
-from .sandbox import AGENT_CAPS, Sandbox
+from .sandbox import AGENT_CAPS, RunSpec, Sandbox
 
 # Runs as the submission would; prints one JSON object of facts.
 PROBE = r"""
@@ -60,7 +60,7 @@ def _probe(client: docker.DockerClient, runner: Runner, settings: Settings) -> t
         empty.write_bytes(b"")
         box.put_file("probe.py", PROBE.encode())
         result = next(
-            iter(box.run_tests(list(runner.run), [empty], time=5, wall=10, memory=memory, output_limit=MIB, env={}))
+            iter(box.run_tests(list(runner.run), [empty], RunSpec(time=5, wall=10, memory=memory, output_limit=MIB)))
         )
         if result.exit_code != 0:
             raise JudgeFailure(f"the probe failed: {result.stderr.decode(errors='replace').strip()[-300:]}")

@@ -5,89 +5,28 @@ every test in the same container, turns each measurement into a verdict (TLE > M
 and asks the checker about the output. Answers stay on this side of the container wall.
 """
 
+import contextlib
+import functools
 import re
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import docker
 
-from .checkers import default_checker
+from .checkers import CheckerFlags, CheckResult, default_checker
 from .config import MIB, Settings
 from .errors import JudgeFailure, JudgeInputError
+from .interactive import FROM_SUBMISSION, PIPES, TO_SUBMISSION, Interaction, interact, interactive_verdict
+from .limits import RunLimits, run_limits, sandbox_spec, signal_name
 from .problem import Problem, TestCase
 from .results import CompileResult, SubmissionResult, TestResult, Verdict, overall_verdict
 from .runners import Runner
-from .sandbox import ProcessResult, Sandbox, SandboxSpec
-
-AGENT_RESERVE = 64 * MIB  # the agent, the compiled program's files and slack, inside the container limit
-
-
-@dataclass(frozen=True)
-class RunLimits:
-    time: float  # CPU seconds
-    wall: float  # seconds
-    memory: int  # bytes
-    output: int  # bytes
-
-
-def run_limits(problem: Problem, runner: Runner, settings: Settings) -> RunLimits:
-    time_limit = problem.limits.time * runner.time_multiplier
-    return RunLimits(
-        time=time_limit,
-        wall=settings.wall_limit(time_limit),
-        memory=problem.limits.memory + runner.memory_extra,
-        output=problem.limits.output,
-    )
-
-
-def runner_spec(
-    runner: Runner,
-    settings: Settings,
-    *,
-    memory: int,
-    compile_memory: int,
-    private: int,
-    labels: dict[str, str] | None = None,
-) -> SandboxSpec:
-    """A sandbox for ``runner`` with judge.yaml's sandbox settings and the given memory budget."""
-    return SandboxSpec(
-        image=runner.image,
-        memory=memory,
-        compile_memory=compile_memory,
-        private_size=private,
-        uid=settings.uid,
-        pids=settings.pids,
-        cpus=settings.cpus,
-        tmp_size=settings.tmp_size,
-        box_size=settings.box_size,
-        log_max_size=settings.log_max_size,
-        missing_image_hint=f"run `judge runners build {runner.name}`",
-        labels=labels or {},
-    )
-
-
-def sandbox_spec(problem: Problem, runner: Runner, settings: Settings, limits: RunLimits) -> SandboxSpec:
-    # tmpfs pages count as the container's memory: room for the input, captured output and the agent.
-    private = problem.max_input + 2 * (limits.output + 1) + settings.compile_output + 4 * MIB
-    memory = limits.memory + private + AGENT_RESERVE
-    return runner_spec(
-        runner,
-        settings,
-        memory=memory,
-        compile_memory=max(memory, settings.compile_memory),
-        private=private,
-        labels={"judge.problem": problem.id, "judge.language": runner.name},
-    )
-
-
-def signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
+from .sandbox import ProcessResult, Sandbox, SandboxSpec, pipes_volume
+from .scoring import group_results, problem_score, skip_test
+from .validators import CompiledValidator, ValidatorSession, compile_validator
 
 
 def _tail(data: bytes, limit: int = 300) -> str:
@@ -126,15 +65,49 @@ def measured_verdict(r: ProcessResult, limits: RunLimits, runner: Runner, spec: 
     return Verdict.AC, ""
 
 
+@functools.lru_cache(maxsize=64)
+def _flags(args: tuple[str, ...]) -> CheckerFlags:
+    return CheckerFlags.parse(list(args))
+
+
+def _check(
+    test: TestCase, output: bytes, answer: bytes, problem: Problem, validator: ValidatorSession | None
+) -> CheckResult:
+    if validator is None:
+        return default_checker(output, answer, _flags(test.args), reveal=test.sample)
+    check = validator.check(test, output)
+    if check.score is not None and problem.checker and problem.checker.interface == "testlib":
+        group = problem.groups.get(test.group)  # testlib points are a fraction of the test's score
+        check = replace(check, score=check.score * (group.accept_score if group else 1.0))
+    return check
+
+
 def judge_test(
-    test: TestCase, r: ProcessResult, limits: RunLimits, runner: Runner, spec: SandboxSpec, problem: Problem
+    test: TestCase,
+    r: ProcessResult,
+    limits: RunLimits,
+    runner: Runner,
+    spec: SandboxSpec,
+    problem: Problem,
+    validator: ValidatorSession | None = None,
+    interaction: "Interaction | None" = None,
 ) -> TestResult:
     verdict, message = measured_verdict(r, limits, runner, spec)
-    answer = test.answer.read_bytes() if verdict == Verdict.AC or test.sample else b""
-    if verdict == Verdict.AC:
-        check = default_checker(r.stdout, answer, problem.checker_flags, reveal=test.sample)
-        if not check.accepted:
+    answer = test.answer.read_bytes() if (verdict == Verdict.AC and validator is None) or test.sample else b""
+    score = None
+    if interaction is not None:
+        check = interaction.check
+        verdict, message = interactive_verdict((verdict, message), r.ended, check, interaction.validator.ended)
+        score = check.score if verdict == Verdict.AC else None
+    elif verdict == Verdict.AC:
+        check = _check(test, r.stdout, answer, problem, validator)
+        score = check.score
+        if check.judge_error:
+            verdict, message = Verdict.JE, check.message
+        elif not check.accepted:
             verdict, message = Verdict.WA, check.message
+        elif check.message and validator is not None:
+            message = check.message
     elif verdict == Verdict.RTE and test.sample and _tail(r.stderr):
         message += f": {_tail(r.stderr)}"  # a secret test's stderr could echo its input: samples only
     return TestResult(
@@ -148,7 +121,8 @@ def judge_test(
         signal=signal_name(r.signal) if r.signal is not None else None,
         message=message,
         sample=test.sample,
-        details=_excerpts(test, r, answer) if test.sample and verdict != Verdict.AC else None,
+        details=_excerpts(test, r, answer) if test.sample and verdict != Verdict.AC and interaction is None else None,
+        score=score,
     )
 
 
@@ -198,22 +172,75 @@ def grade(
     on_test: Callable[[TestResult], None] | None = None,
     sandbox: Sandbox | None = None,
     cpuset: str | None = None,
+    *,
+    lazy: bool = False,
+    transcripts: Path | None = None,
 ) -> SubmissionResult:
     """Grade ``source``. Bad input raises JudgeInputError; a judge failure becomes a JE result.
 
     ``sandbox`` may be one started ahead of time (a warm pool) from ``sandbox_spec`` for this problem
     and runner; it is used for this submission only and closed. ``cpuset`` pins the tests to CPUs.
+    ``lazy`` stops at the first failing test; ``transcripts`` keeps interactions in that folder.
     """
     started = time.monotonic()
-    try:
-        code = source.read_bytes()
-    except OSError as exc:
+    with contextlib.ExitStack() as stack:
         if sandbox is not None:
-            sandbox.close()
-        raise JudgeInputError(f"{source}: cannot read the submission: {exc.strerror or exc}") from None
-    limits = run_limits(problem, runner, settings)
-    spec = sandbox_spec(problem, runner, settings, limits)
-    result = SubmissionResult(
+            stack.callback(sandbox.close)
+        try:
+            code = source.read_bytes()
+        except OSError as exc:
+            raise JudgeInputError(f"{source}: cannot read the submission: {exc.strerror or exc}") from None
+        limits = run_limits(problem, runner, settings)
+        result = _new_result(source, problem, runner, limits)
+        if len(code) > problem.limits.code:
+            result.compile.output = (
+                f"[judge] the source is {len(code) / 1024:.1f} KiB, over the code limit of "
+                f"{problem.limits.code / 1024:g} KiB"
+            )
+            result.verdict, result.message = Verdict.CE, "source over the code size limit"
+            return result
+        try:
+            compiled = compile_validator(problem, settings, client) if problem.checker else None
+            _grade(
+                code,
+                problem,
+                runner,
+                settings,
+                client,
+                limits,
+                result,
+                stack,
+                sandbox,
+                cpuset,
+                compiled,
+                on_test,
+                lazy,
+                transcripts,
+            )
+        except JudgeFailure as exc:
+            result.message = str(exc)
+            if result.compile.ok and len(result.tests) + len(result.skipped) < len(problem.tests):
+                failed = problem.tests[len(result.tests) + len(result.skipped)]  # the test that was running
+                result.tests.append(
+                    TestResult(failed.name, failed.group, Verdict.JE, message=str(exc), sample=failed.sample)
+                )
+            result.verdict = Verdict.JE
+            _score(problem, result)
+            result.wall = round(time.monotonic() - started, 4)
+            return result
+    result.verdict = overall_verdict(result.compile.ok, result.tests)
+    if result.verdict == Verdict.CE:
+        result.message = "compilation failed"
+    elif result.verdict != Verdict.AC:
+        first = next(t for t in result.tests if t.verdict == result.verdict)
+        result.message = f"{first.name}: {first.message}" if first.message else first.name
+    _score(problem, result)
+    result.wall = round(time.monotonic() - started, 4)
+    return result
+
+
+def _new_result(source: Path, problem: Problem, runner: Runner, limits: RunLimits) -> SubmissionResult:
+    return SubmissionResult(
         submission=str(source),
         problem=problem.id,
         problem_name=problem.name,
@@ -230,56 +257,95 @@ def grade(
         },
         image=runner.image,
     )
-    if len(code) > problem.limits.code:
-        result.compile.output = (
-            f"[judge] the source is {len(code) / 1024:.1f} KiB, over the code limit of "
-            f"{problem.limits.code / 1024:g} KiB"
-        )
-        result.verdict = Verdict.CE
-        result.message = "source over the code size limit"
+
+
+def _score(problem: Problem, result: SubmissionResult) -> None:
+    result.groups = group_results(problem, result.tests)
+    scored = problem_score(problem, result.groups)
+    if scored is not None:
+        result.problem_score, result.problem_max = scored
+
+
+def _grade(
+    code: bytes,
+    problem: Problem,
+    runner: Runner,
+    settings: Settings,
+    client: docker.DockerClient,
+    limits: RunLimits,
+    result: SubmissionResult,
+    stack: contextlib.ExitStack,
+    sandbox: Sandbox | None,
+    cpuset: str | None,
+    compiled: CompiledValidator | None,
+    on_test: Callable[[TestResult], None] | None,
+    lazy: bool,
+    transcripts: Path | None,
+) -> None:
+    """Compile and run every test, appending to ``result``; containers are closed by ``stack``."""
+    mounts: tuple[tuple[str, str, bool], ...] = ()
+    validator_mounts: tuple[tuple[str, str, bool], ...] = ()
+    if problem.interactive:
+        volume = stack.enter_context(pipes_volume(client))
+        mounts, validator_mounts = ((volume, PIPES, True),), ((volume, PIPES, False),)
         if sandbox is not None:
-            sandbox.close()
-        return result
+            sandbox.close()  # a warm container has no pipes: start one that has
+            sandbox = None
+    spec = sandbox_spec(problem, runner, settings, limits, mounts)
+    validator = None
+    if compiled is not None:
+        fifos = (TO_SUBMISSION, FROM_SUBMISSION) if problem.interactive else ()
+        validator = ValidatorSession(compiled, problem, settings, client, validator_mounts, fifos)
+        stack.callback(validator.close)
+        validator.start_soon()
+    box = sandbox or Sandbox(client, spec)
+    stack.callback(box.close)
+    box.start()
+    result.image = f"{runner.image}@{box.image_id}"  # the exact image, for the record
     source_name = runner.source_name(code)
+    box.put_file(source_name, code)
+    result.compile = _compile(box, runner, source_name, settings, limits)
+    if not result.compile.ok:
+        return
+    if spec.compile_memory != spec.memory or cpuset:
+        box.set_limits(spec.memory, cpuset)
+    # {memory_mb} is the problem's limit: the runner's memory_extra is room for the runtime itself
+    run_cmd = runner.command(runner.run, source_name, problem.limits.memory)
+
+    def record(test_result: TestResult) -> None:
+        result.tests.append(test_result)
+        if on_test:
+            on_test(test_result)
+
+    def skip(index: int) -> bool:
+        return skip_test(problem, result.tests, index, lazy)
+
+    breaks = lazy or any(g.on_reject == "break" for g in problem.groups.values())
+    if problem.interactive:
+        assert validator is not None
+        for index, test in enumerate(problem.tests):
+            if breaks and skip(index):
+                result.skipped.append(test.name)
+                continue
+            step = interact(box, validator, test, run_cmd, limits.spec(runner.env), transcripts is not None)
+            if transcripts is not None:
+                _save_transcript(transcripts, test, step.validator.transcript)
+            record(judge_test(test, step.submission, limits, runner, spec, problem, validator, step))
+        return
+    measurements = box.run_tests(
+        run_cmd, [t.input for t in problem.tests], limits.spec(runner.env), skip=skip if breaks else None
+    )
+    for test, measured in zip(problem.tests, measurements, strict=True):
+        if measured is None:
+            result.skipped.append(test.name)
+        else:
+            record(judge_test(test, measured, limits, runner, spec, problem, validator))
+
+
+def _save_transcript(folder: Path, test: TestCase, text: str) -> None:
+    path = folder / f"{test.name}.interaction"
     try:
-        with sandbox or Sandbox(client, spec) as box:
-            result.image = f"{runner.image}@{box.image_id}"  # the exact image, for the record
-            box.put_file(source_name, code)
-            result.compile = _compile(box, runner, source_name, settings, limits)
-            if result.compile.ok:
-                if spec.compile_memory != spec.memory or cpuset:
-                    box.set_limits(spec.memory, cpuset)
-                # {memory_mb} is the problem's limit: the runner's memory_extra is room for the runtime itself
-                run_cmd = runner.command(runner.run, source_name, problem.limits.memory)
-                measurements = box.run_tests(
-                    run_cmd,
-                    [t.input for t in problem.tests],
-                    time=limits.time,
-                    wall=limits.wall,
-                    memory=limits.memory,
-                    output_limit=limits.output,
-                    env=runner.env,
-                )
-                for test, measured in zip(problem.tests, measurements, strict=True):
-                    test_result = judge_test(test, measured, limits, runner, spec, problem)
-                    result.tests.append(test_result)
-                    if on_test:
-                        on_test(test_result)
-    except JudgeFailure as exc:
-        result.message = str(exc)
-        if result.compile.ok and len(result.tests) < len(problem.tests):
-            failed = problem.tests[len(result.tests)]  # the test that was running
-            result.tests.append(
-                TestResult(failed.name, failed.group, Verdict.JE, message=str(exc), sample=failed.sample)
-            )
-        result.verdict = Verdict.JE
-        result.wall = round(time.monotonic() - started, 4)
-        return result
-    result.verdict = overall_verdict(result.compile.ok, result.tests)
-    if result.verdict == Verdict.CE:
-        result.message = "compilation failed"
-    elif result.verdict != Verdict.AC:
-        first = next(t for t in result.tests if t.verdict == result.verdict)
-        result.message = f"{first.name}: {first.message}" if first.message else first.name
-    result.wall = round(time.monotonic() - started, 4)
-    return result
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise JudgeInputError(f"{path}: cannot write the transcript: {exc.strerror or exc}") from None

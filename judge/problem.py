@@ -1,33 +1,36 @@
-"""Problem packages in the ICPC/Kattis layout: problem.yaml, data/sample and data/secret with .in/.ans.
+"""Problem packages in the ICPC/Kattis layout (legacy and 2023-07-draft/2025-09 formats).
 
-Owns finding a problem by id (a folder under problems/) or by path, reading its limits (falling back to
-judge.yaml), its checker flags and its ordered test cases. Malformed packages give a one-line error
-naming the file.
+Owns finding a problem by id (a folder under problems/) or by path and reading problem.yaml: its name,
+type (pass-fail, scoring, interactive), limits (falling back to judge.yaml, or marked for derivation from
+the accepted submissions in a legacy package), default-validator flags and its output validator or
+testlib checker. The test data and its groups are read by ``testdata``. A malformed package gives a
+one-line error naming the file.
 """
 
-import shlex
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .checkers import CheckerFlags
 from .config import MIB, Settings
 from .errors import JudgeInputError
+from .testdata import GroupConfig, TestCase, read_tests
+from .testdata import words as words_of
 from .yamlfile import load_mapping, number
 
-GROUPS = ("sample", "secret")
-
-
-@dataclass(frozen=True)
-class TestCase:
-    name: str  # e.g. "secret/02-big"
-    group: str  # e.g. "secret" or "secret/group1"
-    input: Path
-    answer: Path
-
-    @property
-    def sample(self) -> bool:
-        return self.group == "sample" or self.group.startswith("sample/")
+PROBLEM_KEYS = {
+    "problem_format_version", "type", "name", "uuid", "version", "credits", "author", "source", "source_url",
+    "license", "rights_owner", "embargo_until", "limits", "keywords", "languages", "constants",
+    "allow_file_writing", "validation", "validator_flags", "grading", "scoring", "checker",
+    "output_validator_args", "output_validator_flags", "input_validator_flags", "show_test_data_groups",
+}  # fmt: skip
+LIMIT_KEYS = {
+    "time_limit", "time", "time_multiplier", "time_multipliers", "time_safety_margin", "time_resolution",
+    "memory", "output", "code", "compilation_time", "compilation_memory", "validation_time",
+    "validation_memory", "validation_output", "validation_passes", "video_size",
+}  # fmt: skip
+CHECKER_INTERFACES = ("kattis", "testlib")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,24 @@ class ProblemLimits:
     output: int  # bytes
     code: int  # bytes
     time_source: str  # where the time limit came from, shown to the user
+    validation_time: float = 30.0  # CPU seconds per test for a custom output validator
+    validation_memory: int = 1024 * MIB
+    # A package without any time limit: derive it from the slowest accepted submission x multiplier.
+    derive_multiplier: float | None = None
+    time_resolution: float = 1.0  # a derived limit is rounded up to a multiple of this
+
+
+@dataclass(frozen=True)
+class Checker:
+    """A package's own output validator (Kattis interface) or checker (testlib interface)."""
+
+    folder: Path  # every file in it is copied next to the main source
+    main: Path  # the source file that is compiled and run
+    interface: str  # "kattis" or "testlib"
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return tuple(sorted(p for p in self.folder.iterdir() if p.is_file())) if self.folder.is_dir() else (self.main,)
 
 
 @dataclass(frozen=True)
@@ -47,10 +68,26 @@ class Problem:
     limits: ProblemLimits
     tests: tuple[TestCase, ...]
     checker_flags: CheckerFlags = field(default_factory=CheckerFlags)
+    groups: dict[str, GroupConfig] = field(default_factory=dict)
+    scoring: bool = False
+    interactive: bool = False
+    checker: Checker | None = None
 
     @property
     def max_input(self) -> int:
         return max((t.input.stat().st_size for t in self.tests), default=0)
+
+    @property
+    def kind(self) -> str:
+        words = ["scoring" if self.scoring else "pass-fail"]
+        if self.interactive:
+            words.append("interactive")
+        elif self.checker:
+            words.append(f"{self.checker.interface} checker")
+        return ", ".join(words)
+
+    def with_time_limit(self, seconds: float, source: str) -> "Problem":
+        return replace(self, limits=replace(self.limits, time=seconds, time_source=source, derive_multiplier=None))
 
 
 def resolve(ref: str, settings: Settings) -> Path:
@@ -64,99 +101,165 @@ def resolve(ref: str, settings: Settings) -> Path:
     raise JudgeInputError(f"problem '{ref}': no such folder, and no problem with that id in {settings.problems_dir}")
 
 
+def _unknown_keys(path: Path, where: str, data: dict[str, Any], known: set[str]) -> None:
+    unknown = sorted(str(k) for k in data if k not in known)
+    if unknown:
+        raise JudgeInputError(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} in {where}")
+
+
 def _limits(path: Path, folder: Path, meta: dict[str, Any], settings: Settings) -> ProblemLimits:
-    yaml_file = path
     limits = meta.get("limits") or {}
     if not isinstance(limits, dict):
-        raise JudgeInputError(f"{yaml_file}: 'limits' must be a mapping")
+        raise JudgeInputError(f"{path}: 'limits' must be a mapping")
+    _unknown_keys(path, "limits", limits, LIMIT_KEYS)
 
-    def get(keys: tuple[str, ...], default: float, scale: float) -> tuple[float, str]:
-        for key in keys:
-            if limits.get(key) is not None:
-                return number(yaml_file, f"limits.{key}", limits[key]) * scale, f"problem.yaml limits.{key}"
-        return default, "judge.yaml"
+    def get(key: str, default: float, scale: float = 1.0) -> float:
+        if limits.get(key) is None:
+            return default * scale
+        return number(path, f"limits.{key}", limits[key]) * scale
 
-    time, source = get(("time_limit", "time"), settings.time, 1.0)
-    timelimit_file = folder / ".timelimit"
-    if source == "judge.yaml" and timelimit_file.is_file():
-        text = timelimit_file.read_text(errors="replace").strip()
-        time, source = number(timelimit_file, ".timelimit", text), ".timelimit"
-    memory, _ = get(("memory",), settings.memory, MIB)
-    output, _ = get(("output",), settings.output, MIB)
-    code, _ = get(("code",), settings.code, 1024)
-    return ProblemLimits(time=time, memory=int(memory), output=int(output), code=int(code), time_source=source)
+    legacy = "problem_format_version" not in meta
+    multipliers = limits.get("time_multipliers") or {}
+    if not isinstance(multipliers, dict):
+        raise JudgeInputError(f"{path}: 'limits.time_multipliers' must be a mapping")
+    if legacy:
+        multiplier = get("time_multiplier", 5.0)
+    elif multipliers.get("ac_to_time_limit") is not None:
+        multiplier = number(path, "limits.time_multipliers.ac_to_time_limit", multipliers["ac_to_time_limit"])
+    else:
+        multiplier = 2.0
+    derive: float | None = None
+    if limits.get("time_limit") is not None or limits.get("time") is not None:
+        key = "time_limit" if limits.get("time_limit") is not None else "time"
+        time, source = get(key, settings.time), f"problem.yaml limits.{key}"
+    elif (folder / ".timelimit").is_file():
+        text = (folder / ".timelimit").read_text(errors="replace").strip()
+        time, source = number(folder / ".timelimit", ".timelimit", text), ".timelimit"
+    else:
+        time, source, derive = settings.time, "judge.yaml (the package names no time limit)", multiplier
+    return ProblemLimits(
+        time=time,
+        memory=int(get("memory", settings.memory / MIB, MIB)),
+        output=int(get("output", settings.output / MIB, MIB)),
+        code=int(get("code", settings.code / 1024, 1024)),
+        time_source=source,
+        validation_time=get("validation_time", settings.validation_time),
+        validation_memory=int(get("validation_memory", settings.validation_memory / MIB, MIB)),
+        derive_multiplier=derive,
+        time_resolution=get("time_resolution", 1.0),
+    )
 
 
-def _checker_flags(path: Path, meta: dict[str, Any]) -> CheckerFlags:
-    words: list[str] = []
+def derived_time_limit(slowest: float, limits: ProblemLimits) -> float:
+    """The spec's rule: slowest accepted time x multiplier, rounded up to the time resolution."""
+    assert limits.derive_multiplier is not None
+    steps = math.ceil(round(slowest * limits.derive_multiplier / limits.time_resolution, 9))
+    return max(1, steps) * limits.time_resolution
+
+
+def _problem_args(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
+    words: tuple[str, ...] = ()
     for key in ("validator_flags", "output_validator_args", "output_validator_flags"):
-        value = meta.get(key)
-        if value is None:
-            continue
-        if isinstance(value, str):
-            words += shlex.split(value)
-        elif isinstance(value, list):
-            words += [str(v) for v in value]
-        else:
-            raise JudgeInputError(f"{path}: '{key}' must be a string or a list")
-    try:
-        return CheckerFlags.parse(words)
-    except ValueError as exc:
-        raise JudgeInputError(f"{path}: {exc}") from None
+        words += words_of(path, key, meta.get(key))
+    return words
 
 
-def _validation(path: Path, meta: dict[str, Any]) -> None:
-    validation = str(meta.get("validation") or "default")
-    kind = str(meta.get("type") or "pass-fail")
-    if validation.split()[0] != "default" or "interactive" in kind or "scoring" in kind:
-        raise JudgeInputError(
-            f"{path}: validation '{validation}' / type '{kind}' is not supported yet "
-            "(only the default output validator on pass-fail problems)"
-        )
+def _kind(path: Path, meta: dict[str, Any]) -> tuple[bool, bool, bool]:
+    """(scoring, interactive, custom validation) from legacy ``type``/``validation`` or the new ``type``."""
+    raw_type = meta.get("type") or "pass-fail"
+    words = raw_type if isinstance(raw_type, list) else str(raw_type).split()
+    words = [str(w) for w in words]
+    validation = str(meta.get("validation") or "default").split()
+    known_types = {"pass-fail", "scoring", "interactive", "multi-pass", "submit-answer"}
+    bad = [w for w in words if w not in known_types]
+    if bad:
+        raise JudgeInputError(f"{path}: unknown problem type {bad[0]!r} (pass-fail, scoring, interactive)")
+    if validation[0] not in ("default", "custom") or any(w not in ("score", "interactive") for w in validation[1:]):
+        raise JudgeInputError(f"{path}: unknown validation {' '.join(validation)!r} (default, custom [interactive])")
+    for unsupported in ("multi-pass", "submit-answer"):
+        if unsupported in words:
+            raise JudgeInputError(f"{path}: problem type '{unsupported}' is not supported")
+    scoring = "scoring" in words or "score" in validation
+    interactive = "interactive" in words or "interactive" in validation
+    custom = validation[0] == "custom" or interactive
+    return scoring, interactive, custom
 
 
-def _tests(folder: Path) -> tuple[TestCase, ...]:
-    data = folder / "data"
-    tests: list[TestCase] = []
-    for group in GROUPS:
-        root = data / group
-        if not root.is_dir():
-            continue
-        for infile in sorted(root.rglob("*.in")):
-            if not infile.is_file():
-                continue
-            answer = infile.with_suffix(".ans")
-            rel = infile.relative_to(data)
-            if not answer.is_file():
-                raise JudgeInputError(f"{answer}: missing answer file for test {rel.with_suffix('')}")
-            tests.append(
-                TestCase(
-                    name=str(rel.with_suffix("")),
-                    group=str(rel.parent),
-                    input=infile,
-                    answer=answer,
-                )
-            )
-    if not tests:
-        raise JudgeInputError(f"{data}: no test cases (*.in with *.ans) in data/sample or data/secret")
-    return tuple(tests)
+def _find_checker(path: Path, folder: Path, meta: dict[str, Any], custom: bool) -> Checker | None:
+    """The package's validator: problem.yaml ``checker`` (our extension), else output_validator(s)/."""
+    named = meta.get("checker")
+    if named is not None:
+        if isinstance(named, str):
+            named = {"path": named}
+        if not isinstance(named, dict) or not isinstance(named.get("path"), str):
+            raise JudgeInputError(f"{path}: 'checker' must be a path or a mapping with 'path' and 'interface'")
+        _unknown_keys(path, "checker", named, {"path", "interface"})
+        interface = str(named.get("interface") or "kattis")
+        if interface not in CHECKER_INTERFACES:
+            raise JudgeInputError(f"{path}: checker interface {interface!r} is not one of kattis, testlib")
+        where = (folder / named["path"]).resolve()
+        if not where.exists():
+            raise JudgeInputError(f"{path}: checker {named['path']!r} not found in the package")
+        return _checker_in(path, where, interface)
+    if not custom:
+        return None
+    for name in ("output_validator", "output_validators"):
+        where = folder / name
+        if where.is_dir():
+            subdirs = sorted(p for p in where.iterdir() if p.is_dir())
+            if not any(p.is_file() for p in where.iterdir()) and len(subdirs) == 1:
+                where = subdirs[0]  # legacy: output_validators/<name>/
+            return _checker_in(path, where, "kattis")
+    raise JudgeInputError(f"{path}: validation is custom but the package has no output_validator(s)/ folder")
+
+
+MAIN_NAMES = ("validate", "validator", "checker", "check", "main", "output_validator")
+SOURCE_SUFFIXES = (".cpp", ".cc", ".cxx", ".c++", ".c", ".py", ".py3", ".java", ".kt", ".go", ".rs", ".js", ".sh")
+
+
+def _checker_in(path: Path, where: Path, interface: str) -> Checker:
+    if where.is_file():
+        return Checker(folder=where.parent, main=where, interface=interface)
+    sources = sorted(p for p in where.iterdir() if p.is_file() and p.suffix in SOURCE_SUFFIXES)
+    if not sources:
+        raise JudgeInputError(f"{path}: no validator source in {where}")
+    preferred = [p for p in sources if p.stem in MAIN_NAMES]
+    main = (preferred or sources)[0]
+    return Checker(folder=where, main=main, interface=interface)
 
 
 def load_problem(ref: str, settings: Settings) -> Problem:
     folder = resolve(ref, settings)
     yaml_file = folder / "problem.yaml"
     meta = load_mapping(yaml_file, missing_ok=True)
-    _validation(yaml_file, meta)
+    _unknown_keys(yaml_file, "problem.yaml", meta, PROBLEM_KEYS)
+    scoring, interactive, custom = _kind(yaml_file, meta)
     name = meta.get("name") or folder.name
     if isinstance(name, dict):  # localised names: {en: ..., sv: ...}
         name = name.get("en") or next(iter(name.values()), folder.name)
+    problem_args = _problem_args(yaml_file, meta)
+    tests, groups = read_tests(folder, problem_args, scoring=scoring)
+    checker = _find_checker(yaml_file, folder, meta, custom)
+    if interactive and (checker is None or checker.interface != "kattis"):
+        raise JudgeInputError(f"{yaml_file}: an interactive problem needs an output validator (Kattis interface)")
+    flags = CheckerFlags()
+    if checker is None:
+        for test in tests:  # every test's flags are checked here, so a typo is an error before grading
+            try:
+                flags = CheckerFlags.parse(list(test.args))
+            except ValueError as exc:
+                raise JudgeInputError(f"{yaml_file}: validator flags of {test.name}: {exc}") from None
     return Problem(
         id=folder.name,
         name=str(name),
         path=folder,
         limits=_limits(yaml_file, folder, meta, settings),
-        tests=_tests(folder),
-        checker_flags=_checker_flags(yaml_file, meta),
+        tests=tests,
+        checker_flags=flags,
+        groups=groups,
+        scoring=scoring,
+        interactive=interactive,
+        checker=checker,
     )
 
 

@@ -65,7 +65,7 @@ def _summary(result: SubmissionResult) -> str:
     lim = result.limits
     parts = [
         f"{result.verdict} ({result.verdict.title})",
-        f"{result.passed}/{len(result.tests)} tests passed",
+        f"{result.passed}/{len(result.tests) + len(result.skipped)} tests passed",
         f"score {result.score:g}/{result.max_score:g}",
         f"CPU {result.time:.3f} s",
         f"graded in {result.wall:.2f} s",
@@ -77,10 +77,23 @@ def _summary(result: SubmissionResult) -> str:
     return " · ".join(parts) + "\n" + limits
 
 
-def _rows(result: SubmissionResult) -> list[list[str]]:
-    return [
-        [t.name, str(t.verdict), _seconds(t.time), _seconds(t.wall), _memory(t.memory), t.message] for t in result.tests
+def _show_groups(result: SubmissionResult) -> bool:
+    """Group rows are worth showing for a scoring problem or when there are groups below sample/secret."""
+    return result.problem_max is not None or any("/" in g.name for g in result.groups)
+
+
+def _rows(result: SubmissionResult) -> list[tuple[list[str], Verdict | None]]:
+    """The table's rows (tests, tests not run, then groups) with the verdict that colours each."""
+    rows: list[tuple[list[str], Verdict | None]] = [
+        ([t.name, str(t.verdict), _seconds(t.time), _seconds(t.wall), _memory(t.memory), t.message], t.verdict)
+        for t in result.tests
     ]
+    rows += [([name, "-", "", "", "", "not run (after a failure)"], None) for name in result.skipped]
+    if _show_groups(result):
+        for g in result.groups:
+            text = f"score {g.score:g}/{g.max_score:g}, {g.passed}/{g.total} tests passed"
+            rows.append(([f"group {g.name}", str(g.verdict or "-"), "", "", "", text], g.verdict))
+    return rows
 
 
 HEADERS = ["test", "verdict", "CPU s", "wall s", "memory", "message"]
@@ -97,7 +110,7 @@ def _header_lines(result: SubmissionResult) -> list[str]:
 def render_plain(result: SubmissionResult) -> str:
     """The report as plain aligned text (for pipes, files and CI logs)."""
     lines = _header_lines(result)
-    rows = _rows(result)
+    rows = [row for row, _ in _rows(result)]
     if rows:
         widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS[:-1])]
         fmt = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
@@ -116,9 +129,9 @@ def render_rich(result: SubmissionResult, console: Console) -> None:
         table = Table(show_edge=False, header_style="bold")
         for name in HEADERS:
             table.add_column(name, justify="right" if name in ("CPU s", "wall s", "memory") else "left")
-        for test, row in zip(result.tests, _rows(result), strict=True):
+        for row, verdict in _rows(result):
             cells: list[Any] = [Text(c) for c in row]
-            cells[1] = Text(row[1], style=STYLE[test.verdict])
+            cells[1] = Text(row[1], style=STYLE[verdict] if verdict else "dim")
             table.add_row(*cells)
         console.print(table)
     if result.message and result.verdict == Verdict.JE:

@@ -4,7 +4,7 @@ Overall verdict: JE when the judge failed anywhere, CE when compilation failed, 
 non-AC test in order; AC when every test passed.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -50,6 +50,17 @@ class TestResult:
     sample: bool = False
     # Sample tests only (a student may see them): excerpts of the input, the expected and the actual output.
     details: dict[str, str] | None = None
+    score: float | None = None  # what a validator gave this test (score.txt, testlib points), if anything
+
+
+@dataclass
+class GroupResult:
+    name: str  # "secret/group1"
+    verdict: Verdict | None  # the first failing test's, AC, or None when some of its tests did not run
+    score: float
+    max_score: float
+    passed: int
+    total: int
 
 
 @dataclass
@@ -73,7 +84,11 @@ class SubmissionResult:
     message: str = ""
     image: str = ""
     wall: float = 0.0  # seconds the whole grading took
-    points: float = 1.0  # what an accepted submission scores (an assignment may weigh problems)
+    points: float | None = None  # what a full score is worth, when an assignment weighs problems
+    groups: list[GroupResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # tests not run (--lazy, on_reject: break)
+    problem_score: float | None = None  # a scoring problem's own score, and its maximum
+    problem_max: float | None = None
 
     @property
     def passed(self) -> int:
@@ -81,11 +96,20 @@ class SubmissionResult:
 
     @property
     def max_score(self) -> float:
-        return self.points
+        if self.points is not None:
+            return self.points
+        return self.problem_max if self.problem_max is not None else 1.0
 
     @property
     def score(self) -> float:
-        return self.max_score if self.verdict == Verdict.AC else 0.0
+        """A pass-fail problem: all or nothing. A scoring problem: its score, scaled to ``points`` if set."""
+        if self.verdict in (Verdict.CE, Verdict.JE):
+            return 0.0
+        if self.problem_max is None or self.problem_score is None:
+            return self.max_score if self.verdict == Verdict.AC else 0.0
+        if self.points is None:
+            return self.problem_score
+        return round(self.points * self.problem_score / self.problem_max, 6) if self.problem_max else 0.0
 
     @property
     def time(self) -> float:
@@ -105,6 +129,8 @@ class SubmissionResult:
         )
         for test in data["tests"]:
             test["verdict"] = str(test["verdict"])
+        for group in data["groups"]:
+            group["verdict"] = str(group["verdict"]) if group["verdict"] else None
         return data
 
 
@@ -126,3 +152,16 @@ def overall_verdict(compiled: bool, tests: list[TestResult]) -> Verdict:
         if test.verdict != Verdict.AC:
             return test.verdict
     return Verdict.AC
+
+
+ICPC_NAMES = {Verdict.MLE: Verdict.RTE, Verdict.OLE: Verdict.RTE}  # the ICPC set: AC WA TLE RTE CE JE
+
+
+def icpc_verdicts(result: SubmissionResult) -> SubmissionResult:
+    """A copy with ICPC verdict names: memory and output limits are run-time errors, as on Kattis and DOMjudge."""
+    copy = replace(result, tests=[replace(t) for t in result.tests], groups=[replace(g) for g in result.groups])
+    copy.verdict = ICPC_NAMES.get(copy.verdict, copy.verdict)
+    for item in (*copy.tests, *copy.groups):
+        if item.verdict is not None:
+            item.verdict = ICPC_NAMES.get(item.verdict, item.verdict)
+    return copy

@@ -6,13 +6,15 @@ agent over the attach socket, and removal in every outcome. It returns measureme
 knows nothing of verdicts, answers or checkers.
 """
 
+import contextlib
 import json
 import os
 import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -20,7 +22,7 @@ from typing import Any
 
 import docker
 import docker.errors
-from docker.types import LogConfig
+from docker.types import LogConfig, Mount
 
 from .engine import ENGINE_ERRORS
 from .errors import JudgeFailure
@@ -55,6 +57,19 @@ class SandboxSpec:
     log_max_size: str = "1m"
     missing_image_hint: str = ""
     labels: dict[str, str] = field(default_factory=dict)
+    mounts: tuple[tuple[str, str, bool], ...] = ()  # (volume, target, read-only): interactive problems' FIFOs
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """The limits of one command run in a sandbox."""
+
+    time: float  # CPU seconds
+    wall: float  # seconds
+    memory: int  # bytes (the stack limit; the container's cgroup limits memory)
+    output_limit: int  # bytes of stdout (and of stderr)
+    env: dict[str, str] = field(default_factory=dict)
+    stderr_limit: int = 4096  # bytes of stderr sent back
 
 
 @dataclass
@@ -74,6 +89,9 @@ class ProcessResult:
     stdout: bytes
     stderr: bytes
     spawn_error: str = ""
+    ended: float = 0.0  # CLOCK_MONOTONIC when the process ended (the same clock in every container)
+    feedback: dict[str, str] = field(default_factory=dict)  # files an output validator left in feedback_dir
+    transcript: str = ""  # an interaction, when asked for
 
 
 class _Channel:
@@ -173,6 +191,7 @@ class Sandbox:
             shm_size=16 * MIB,
             log_config=LogConfig(type=LogConfig.types.JSON, config={"max-size": s.log_max_size, "max-file": "1"}),
             auto_remove=True,
+            mounts=[Mount(target, source, type="volume", read_only=ro) for source, target, ro in s.mounts] or None,
         )
 
     def _start(self) -> None:
@@ -255,6 +274,19 @@ class Sandbox:
         self._send({"op": "file", "name": name}, data)
         self._receive(f"copying {name}")
 
+    def pack(self) -> bytes:
+        """The box as a tar: a compiled program, to be unpacked into another sandbox later."""
+        self._send({"op": "pack"})
+        return self._receive("packing the compiled program")[1]
+
+    def unpack(self, data: bytes) -> None:
+        self._send({"op": "unpack"}, data)
+        self._receive("unpacking the compiled program")
+
+    def mkfifo(self, paths: Sequence[str]) -> None:
+        self._send({"op": "mkfifo", "paths": list(paths)})
+        self._receive("making the interaction's FIFOs")
+
     def set_limits(self, memory: int, cpuset: str | None = None) -> None:
         """Set the memory (= memory+swap) limit for the tests, and pin the container to ``cpuset``."""
         assert self.container_id is not None
@@ -281,6 +313,9 @@ class Sandbox:
             stdout=payload[:stdout_len],
             stderr=payload[stdout_len:],
             spawn_error=result.get("spawn_error", ""),
+            ended=result.get("ended", 0.0),
+            feedback=result.get("feedback") or {},
+            transcript=result.get("transcript", ""),
         )
 
     def compile(self, cmd: list[str], *, wall: float, output_limit: int, env: dict[str, str]) -> ProcessResult:
@@ -302,36 +337,24 @@ class Sandbox:
         return self._result("compiling")
 
     def run_tests(
-        self,
-        cmd: list[str],
-        inputs: Sequence[Path],
-        *,
-        time: float,
-        wall: float,
-        memory: int,
-        output_limit: int,
-        env: dict[str, str],
-        stderr_limit: int = 4096,
-    ) -> Iterator[ProcessResult]:
+        self, cmd: list[str], inputs: Sequence[Path], run: RunSpec, skip: Callable[[int], bool] | None = None
+    ) -> Iterator[ProcessResult | None]:
         """Run ``cmd`` once per input file, in order, yielding each measurement as it arrives.
 
         Each input becomes the program's stdin (an fd of a file only the agent can read). A writer
         thread sends the next inputs while the current test runs, so the engine's round trip is hidden;
         the agent reads an input only when its test starts, so no test can see another's input.
+        With ``skip``, tests run one at a time and a test ``skip(index)`` rejects yields None.
         """
-        assert self.channel is not None
-        self.channel.settimeout(wall + PROTOCOL_SLACK)
-        header = {
-            "op": "run",
-            "cmd": cmd,
-            "time": time,
-            "wall": wall,
-            "uid": self.spec.uid,
-            "stack": memory,
-            "output_limit": output_limit,
-            "stderr_limit": stderr_limit,
-            "env": env,
-        }
+        header = self._run_header(cmd, run)
+        if skip is not None:  # each test waits for the last one's verdict: no inputs sent ahead
+            for index, path in enumerate(inputs):
+                if skip(index):
+                    yield None
+                    continue
+                self._send(header, payload_file=path)
+                yield self._result(f"running on {path.name}")
+            return
         stop = threading.Event()
 
         def writer() -> None:
@@ -350,6 +373,37 @@ class Sandbox:
                 yield self._result(f"running on {path.name}")
         finally:
             stop.set()
+
+    def _run_header(self, cmd: list[str], run: RunSpec, **extra: Any) -> dict[str, Any]:
+        assert self.channel is not None
+        self.channel.settimeout(run.wall + PROTOCOL_SLACK)
+        return {
+            "op": "run",
+            "cmd": cmd,
+            "time": run.time,
+            "wall": run.wall,
+            "uid": self.spec.uid,
+            "stack": run.memory,
+            "output_limit": run.output_limit,
+            "stderr_limit": run.stderr_limit,
+            "env": run.env,
+            **extra,
+        }
+
+    def send_run(
+        self,
+        cmd: list[str],
+        run: RunSpec,
+        stdin: bytes = b"",
+        *,
+        feedback: bool = False,
+        fifos: dict[str, Any] | None = None,
+    ) -> None:
+        """Start one command (stdin from ``stdin``, or the FIFOs ``fifos``); ``result`` collects it."""
+        self._send(self._run_header(cmd, run, feedback=feedback, fifos=fifos), stdin)
+
+    def result(self, doing: str = "running a command") -> ProcessResult:
+        return self._result(doing)
 
 
 def remove_container(client: docker.DockerClient, container_id: str) -> None:
@@ -389,7 +443,51 @@ def reap_orphans(client: docker.DockerClient) -> int:
             continue
         remove_container(client, entry["Id"])
         removed += 1
+    try:
+        volumes = client.api.volumes(filters={"label": [f"{LABEL}=1", f"judge.host={host}"]}).get("Volumes") or []
+    except ENGINE_ERRORS:
+        return removed
+    for volume in volumes:
+        pid = int((volume.get("Labels") or {}).get("judge.pid", "0") or 0)
+        if not (pid and _alive(pid)):
+            _remove_volume(client, volume["Name"])
     return removed
+
+
+@contextlib.contextmanager
+def pipes_volume(client: docker.DockerClient) -> Iterator[str]:
+    """A small tmpfs volume (0700 root) both containers of an interaction mount: it holds their FIFOs."""
+    name = f"judge-pipes-{uuid.uuid4().hex[:16]}"
+    labels = {LABEL: "1", "judge.pid": str(os.getpid()), "judge.host": socket.gethostname()}
+    try:
+        client.api.create_volume(
+            name,
+            driver="local",
+            driver_opts={"type": "tmpfs", "device": "tmpfs", "o": "size=64k,mode=0700"},
+            labels=labels,
+        )
+    except ENGINE_ERRORS as exc:
+        raise JudgeFailure(f"could not create the interaction's volume: {_reason(exc)}") from None
+    try:
+        yield name
+    finally:
+        _remove_volume(client, name)
+
+
+def _remove_volume(client: docker.DockerClient, name: str) -> None:
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.api.remove_volume(name, force=True)
+            return
+        except docker.errors.NotFound:
+            return
+        except docker.errors.APIError as exc:  # 409: a container being removed still uses it
+            if exc.status_code != 409 or time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
+        except ENGINE_ERRORS:
+            return
 
 
 def _alive(pid: int) -> bool:

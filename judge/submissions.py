@@ -29,6 +29,8 @@ VERDICT_FOLDERS = {
     "memory_limit_exceeded": "MLE",
     "output_limit_exceeded": "OLE",
     "compile_error": "CE",
+    "partially_accepted": "PA",  # a scoring problem: more than 0, less than the maximum; else not AC
+    "rejected": "REJ",  # any verdict but AC
 }
 
 

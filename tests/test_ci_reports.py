@@ -74,6 +74,16 @@ def test_junit_is_valid_and_complete():
     assert suites[2].find("testcase").get("name") == "compile"
 
 
+def test_junit_marks_tests_not_run_as_skipped():
+    result = make()
+    result.skipped = ["secret/2", "secret/3"]
+    doc = parse_junit(ci_reports.junit([result]))
+    suite = doc.find("testsuite")
+    assert suite.get("skipped") == "2" and suite.get("tests") == "5"
+    skipped = [c for c in suite.findall("testcase") if c.find("skipped") is not None]
+    assert [c.get("name") for c in skipped] == ["secret/2", "secret/3"]
+
+
 def test_markdown_summary_is_inert():
     text = ci_reports.markdown([make(), make(compiled=False)])
     assert text.startswith("## judge: 0 / 2 points")

@@ -31,7 +31,8 @@ def test_shipped_problem_one(settings):
 def test_defaults_from_judge_yaml_and_timelimit_file(tmp_path, settings):
     folder = make(tmp_path, "name: T\n")
     problem = load_problem(str(folder), settings)
-    assert problem.limits.time == settings.time and problem.limits.time_source == "judge.yaml"
+    assert problem.limits.time == settings.time and problem.limits.time_source.startswith("judge.yaml")
+    assert problem.limits.derive_multiplier == 5  # legacy: derived from the accepted submissions when graded
     assert problem.limits.memory == settings.memory
     (folder / ".timelimit").write_text("3\n")
     assert load_problem(str(folder), settings).limits.time == 3.0
@@ -54,7 +55,22 @@ def test_tests_sorted_samples_first_nested_groups(tmp_path, settings):
         ("limits:\n  time_limit: fast\n", None, "limits.time_limit' must be a number"),
         ("limits:\n  memory: -5\n", None, "limits.memory' must be positive"),
         ("validator_flags: float_tolerance\n", None, "float_tolerance' needs a value"),
-        ("validation: custom\n", None, "not supported yet"),
+        ("validation: custom\n", None, "no output_validator"),
+        ("type: multi-pass\nproblem_format_version: 2023-07-draft\n", None, "'multi-pass' is not supported"),
+        ("validation: strange\n", None, "unknown validation"),
+        ("nmae: T\n", None, "unknown key nmae in problem.yaml"),
+        ("limits:\n  tiem_limit: 2\n", None, "unknown key tiem_limit in limits"),
+        ("name: T\n", {"data/secret/testdata.yaml": "on_reject: maybe\n"}, "on_reject' must be break or continue"),
+        ("name: T\n", {"data/secret/testdata.yaml": "grading: avg\n"}, "unknown score aggregation 'avg'"),
+        ("name: T\n", {"data/secret/testdata.yaml": "scoring: [1]\n"}, "'scoring' must be a mapping"),
+        ("name: T\n", {"data/secret/test_group.yaml": "colour: red\n"}, "test_group.yaml: unknown key colour"),
+        ("name: T\n", {"data/secret/testdata.yaml": "x: [\n"}, "testdata.yaml: invalid YAML"),
+        ("checker: nowhere.cpp\n", None, "checker 'nowhere.cpp' not found"),
+        (
+            "checker: {path: c.py, interface: polygon}\n",
+            {"c.py": "", "data/sample/1.in": "1\n", "data/sample/1.ans": "1\n"},
+            "interface 'polygon' is not one of",
+        ),
         ("name: T\n", {"data/secret/1.in": "1\n"}, r"1.ans: missing answer file"),
         ("name: T\n", {}, "no test cases"),
     ],
@@ -70,7 +86,7 @@ def test_unknown_problem(settings):
         load_problem("no-such-problem", settings)
 
 
-def test_unknown_keys_are_ignored(tmp_path, settings):
+def test_known_keys_are_ignored_politely(tmp_path, settings):
     folder = make(tmp_path, "name: T\nkeywords: [x]\nauthor: me\nsource: somewhere\nlicense: cc by-sa\n")
     assert load_problem(str(folder), settings).name == "T"
 

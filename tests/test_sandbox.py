@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from judge.config import MIB
-from judge.grader import run_limits, sandbox_spec
+from judge.limits import run_limits, sandbox_spec
 from judge.problem import load_problem
 from judge.results import Verdict
 from judge.runners import load_runners

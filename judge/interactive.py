@@ -1,0 +1,68 @@
+"""Interactive problems: the submission and the output validator talk through two FIFOs, each in its container.
+
+Owns one interaction step per test: both containers mount a small volume holding the FIFOs (validator
+stdout -> submission stdin, submission stdout -> validator stdin); the two agents open them and run their
+programs at once, each under its own limits, and report the moment their program ended. The verdict
+follows the Kattis/DOMjudge precedence: a validator that ended first with WA (or crashed) decides; else
+the submission's own failure (TLE, MLE, RTE) does; else the validator's verdict.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from .checkers import CheckResult
+from .results import Verdict
+from .sandbox import ProcessResult, RunSpec, Sandbox
+from .testdata import TestCase
+from .validators import ValidatorSession
+
+PIPES = "/pipes"  # where both containers mount the interaction's volume
+TO_SUBMISSION = f"{PIPES}/to-submission"
+FROM_SUBMISSION = f"{PIPES}/from-submission"
+TRANSCRIPT_CAP = 1 << 20  # bytes of an interaction kept for --transcript
+VALIDATOR_GRACE = 5.0  # seconds the validator may run past the submission's wall-clock cap
+
+
+@dataclass
+class Interaction:
+    submission: ProcessResult
+    validator: ProcessResult
+    check: CheckResult
+
+
+def interact(
+    box: Sandbox,
+    validator: ValidatorSession,
+    test: TestCase,
+    cmd: list[str],
+    run: RunSpec,
+    transcript: bool,
+) -> Interaction:
+    """Run one test: the validator and the submission at once, connected by the FIFOs."""
+    validator.start()
+    validator.place(test)
+    fifos = {"read": FROM_SUBMISSION, "write": TO_SUBMISSION, "transcript": TRANSCRIPT_CAP if transcript else 0}
+    validator.send(test, wall=run.wall + VALIDATOR_GRACE, fifos=fifos)
+    box.send_run(cmd, run, fifos={"read": TO_SUBMISSION, "write": FROM_SUBMISSION})
+    with ThreadPoolExecutor(1, thread_name_prefix="judge-validator") as pool:
+        pending = pool.submit(validator.box.result, f"validating {test.name}")
+        submission = box.result(f"running on {test.name}")
+        validator_run = pending.result()
+    return Interaction(submission, validator_run, validator.outcome(validator_run))
+
+
+def interactive_verdict(
+    measured: tuple[Verdict, str], submission_ended: float, check: CheckResult, validator_ended: float
+) -> tuple[Verdict, str]:
+    """Precedence: validator first with WA or a crash > the submission's own failure > the validator's verdict."""
+    verdict, message = measured
+    validator_first = validator_ended < submission_ended
+    if validator_first and check.judge_error:
+        return Verdict.JE, check.message
+    if validator_first and not check.accepted:
+        return Verdict.WA, check.message
+    if verdict != Verdict.AC:
+        return verdict, message
+    if check.judge_error:
+        return Verdict.JE, check.message
+    return (Verdict.AC, check.message) if check.accepted else (Verdict.WA, check.message)

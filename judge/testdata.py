@@ -1,0 +1,181 @@
+"""Test data of a package: data/sample and data/secret, nested groups and their testdata.yaml/test_group.yaml.
+
+Owns the order of test cases (lexicographic by base name, groups and cases interleaved, as the spec says),
+symlinked cases, and each group's settings: aggregation (pass-fail, sum, min), max_score, accept/reject
+score, on_reject, range, require_pass and the output validator arguments a test inherits.
+"""
+
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import JudgeInputError
+from .yamlfile import load_mapping, number
+
+TOP_GROUPS = ("sample", "secret")
+GROUP_FILES = ("test_group.yaml", "testdata.yaml")
+GROUP_KEYS = {
+    "on_reject", "grading", "grader_flags", "input_validator_flags", "output_validator_flags",
+    "input_validator_args", "output_validator_args", "accept_score", "reject_score", "range", "scoring",
+    "score_aggregation", "aggregation", "max_score", "static_validation", "full_feedback", "require_pass",
+    "test_case_visualizer_args", "output_visualizer_args", "input_visualizer_args", "args", "description",
+}  # fmt: skip
+AGGREGATIONS = ("pass-fail", "sum", "min")
+MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class TestCase:
+    name: str  # e.g. "secret/02-big"
+    group: str  # e.g. "secret" or "secret/group1"
+    input: Path
+    answer: Path
+    args: tuple[str, ...] = ()  # output validator arguments: the problem's, then its groups'
+
+    @property
+    def sample(self) -> bool:
+        return self.group == "sample" or self.group.startswith("sample/")
+
+
+@dataclass(frozen=True)
+class GroupConfig:
+    name: str  # "secret", "secret/group1"
+    aggregation: str = "pass-fail"  # how the group's score comes from its tests and subgroups
+    max_score: float | None = None  # the group's score when everything in it passes (scaled)
+    accept_score: float = 1.0  # a passing test case's score
+    reject_score: float = 0.0  # a failing test case's score
+    on_reject: str = "continue"  # "break": the group's remaining tests are not run after a failure
+    range: tuple[float, float] | None = None  # the group's score is clamped to this
+    require_pass: tuple[str, ...] = ()  # groups that must be accepted for this one to score
+    args: tuple[str, ...] = ()  # output validator arguments added by this group
+
+
+INHERITED = ("aggregation", "accept_score", "reject_score", "on_reject")
+
+
+def words(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    """Arguments given as a string (shell words) or a list; a one-line error naming ``path`` else."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        try:
+            return tuple(shlex.split(value))
+        except ValueError as exc:
+            raise JudgeInputError(f"{path}: '{key}': {exc}") from None
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    raise JudgeInputError(f"{path}: '{key}' must be a string or a list")
+
+
+def _aggregation(path: Path, data: dict[str, Any]) -> str | None:
+    scoring = data.get("scoring")
+    candidates = [
+        data.get("score_aggregation"),
+        data.get("aggregation"),
+        scoring.get("aggregation") if isinstance(scoring, dict) else None,
+        data.get("grading") if data.get("grading") not in (None, "default", "custom") else None,
+    ]
+    for word in words(path, "grader_flags", data.get("grader_flags")):
+        if word in ("sum", "min"):
+            candidates.append(word)
+        elif word in ("first_error", "worst_error"):
+            candidates.append("pass-fail")
+    for value in candidates:
+        if value is None:
+            continue
+        value = str(value)
+        if value not in AGGREGATIONS:
+            raise JudgeInputError(f"{path}: unknown score aggregation {value!r} (pass-fail, sum, min)")
+        return value
+    return None
+
+
+def group_config(path: Path, name: str, parent: GroupConfig | None, scoring_problem: bool) -> GroupConfig:
+    """The settings of group ``name`` from its YAML file (``path`` may be missing), inheriting ``parent``'s."""
+    data = load_mapping(path, missing_ok=True)
+    unknown = sorted(str(k) for k in data if k not in GROUP_KEYS)
+    if unknown:
+        raise JudgeInputError(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+    inherited: dict[str, Any] = {k: getattr(parent, k) for k in INHERITED} if parent else {}
+    if parent is None and scoring_problem:
+        inherited["aggregation"] = "sum"  # a scoring problem adds up its groups unless told otherwise
+    values: dict[str, Any] = dict(inherited, name=name)
+    aggregation = _aggregation(path, data)
+    if aggregation:
+        values["aggregation"] = aggregation
+    scoring = data.get("scoring")
+    if scoring is not None and not isinstance(scoring, dict):
+        raise JudgeInputError(f"{path}: 'scoring' must be a mapping (score, aggregation)")
+    max_score = data.get("max_score", (scoring or {}).get("score"))
+    if max_score is not None and max_score != "unbounded":
+        values["max_score"] = number(path, "max_score", max_score, positive=False)
+    for key in ("accept_score", "reject_score"):
+        if data.get(key) is not None:
+            values[key] = number(path, key, data[key], positive=False)
+    if data.get("on_reject") is not None:
+        if data["on_reject"] not in ("break", "continue"):
+            raise JudgeInputError(f"{path}: 'on_reject' must be break or continue, got {data['on_reject']!r}")
+        values["on_reject"] = data["on_reject"]
+    if data.get("range") is not None:
+        bounds = str(data["range"]).split()
+        if len(bounds) != 2:
+            raise JudgeInputError(f"{path}: 'range' must be two numbers, got {data['range']!r}")
+        values["range"] = tuple(number(path, "range", b.replace("inf", "Infinity"), positive=False) for b in bounds)
+    require = data.get("require_pass")
+    if require is not None:
+        values["require_pass"] = tuple(words(path, "require_pass", require))
+    values["args"] = words(path, "output_validator_args", data.get("output_validator_args")) + words(
+        path, "output_validator_flags", data.get("output_validator_flags")
+    )
+    return GroupConfig(**values)
+
+
+def _group_file(folder: Path) -> Path:
+    for name in GROUP_FILES:
+        if (folder / name).is_file():
+            return folder / name
+    return folder / GROUP_FILES[1]
+
+
+def read_tests(
+    package: Path, problem_args: tuple[str, ...], *, scoring: bool
+) -> tuple[tuple[TestCase, ...], dict[str, GroupConfig]]:
+    """Every test case in order, and the settings of every group (by name) that holds one."""
+    data = package / "data"
+    root = group_config(_group_file(data), "", None, scoring)
+    tests: list[TestCase] = []
+    groups: dict[str, GroupConfig] = {}
+
+    def walk(folder: Path, name: str, parent: GroupConfig, args: tuple[str, ...], depth: int) -> None:
+        config = group_config(_group_file(folder), name, parent, scoring)
+        groups[name] = config
+        args = args + config.args
+        if depth > MAX_DEPTH:
+            raise JudgeInputError(f"{folder}: test groups nested deeper than {MAX_DEPTH} (a symlink loop?)")
+        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+            if entry.is_dir():
+                walk(entry, f"{name}/{entry.name}", config, args, depth + 1)
+            elif entry.suffix == ".in" and entry.is_file():
+                answer = entry.with_suffix(".ans")
+                if not answer.is_file() and entry.is_symlink():
+                    answer = entry.resolve().with_suffix(".ans")  # a case linked from another group
+                if not answer.is_file():
+                    raise JudgeInputError(
+                        f"{entry.with_suffix('.ans')}: missing answer file for test {name}/{entry.stem}"
+                    )
+                tests.append(TestCase(f"{name}/{entry.stem}", name, entry, answer, args))
+
+    for top in TOP_GROUPS:
+        if (data / top).is_dir():
+            walk(data / top, top, root, problem_args + root.args, 0)
+    if not tests:
+        raise JudgeInputError(f"{data}: no test cases (*.in with *.ans) in data/sample or data/secret")
+    used = {t.group for t in tests}
+    # Keep the groups that hold a test, directly or below them.
+    groups = {n: g for n, g in groups.items() if any(u == n or u.startswith(n + "/") for u in used)}
+    for config in groups.values():
+        for required in config.require_pass:
+            if required not in groups and f"secret/{required}" not in groups:
+                raise JudgeInputError(f"{data}: group {config.name} requires unknown group {required!r}")
+    return tuple(tests), groups

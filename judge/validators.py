@@ -1,0 +1,232 @@
+"""Output validators and testlib checkers: compiled once per problem, cached, run in a sandbox of their own.
+
+A package's validator is compiled by the runner of its language in a container of its own, packed and
+cached under the judge cache by a hash of its files, interface, runner and image. Each graded submission
+gets one fresh validator container (never the submission's: answers and validators stay out of that one),
+where every test's input, answer and output are placed and the validator runs under the problem's
+validation limits. Knows the interfaces' calling conventions; what exit codes mean is in ``checkers``.
+"""
+
+import hashlib
+import os
+import threading
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import docker
+import docker.errors
+
+from .checkers import FEEDBACK_DIR, CheckResult, ValidatorRun, kattis_outcome, testlib_outcome
+from .config import MIB, Settings
+from .errors import JudgeFailure, JudgeInputError
+from .limits import runner_spec, signal_name
+from .problem import Checker, Problem
+from .runners import Runner, load_runners, runner_for
+from .sandbox import ProcessResult, RunSpec, Sandbox, SandboxSpec
+from .testdata import TestCase
+
+VALIDATOR_RESERVE = 64 * MIB
+_memo: dict[str, "CompiledValidator"] = {}
+_memo_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class CompiledValidator:
+    checker: Checker
+    runner: Runner
+    box: bytes  # tar of the compiled validator's folder
+    command: tuple[str, ...]  # how to run it, inside /box
+    key: str  # the content hash it is cached under
+
+
+def _key(checker: Checker, runner: Runner, image_id: str) -> str:
+    h = hashlib.sha256()
+    for part in (checker.interface, checker.main.name, runner.name, runner.definition_hash(), image_id):
+        h.update(part.encode() + b"\0")
+    for path in checker.files:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:32]
+
+
+def _image_id(client: docker.DockerClient, runner: Runner) -> str:
+    try:
+        return str(client.api.inspect_image(runner.image)["Id"])
+    except docker.errors.ImageNotFound:
+        raise JudgeFailure(f"runner image {runner.image} is missing: run `judge runners build {runner.name}`") from None
+
+
+Mounts = tuple[tuple[str, str, bool], ...]
+
+
+def validator_spec(problem: Problem, runner: Runner, settings: Settings, mounts: Mounts = ()) -> SandboxSpec:
+    """A sandbox for the validator: the validation memory plus room for a test's input, answer and output."""
+    files = 2 * problem.max_input + max((t.answer.stat().st_size for t in problem.tests), default=0)
+    files += problem.limits.output + 4 * MIB
+    private = files + 2 * problem.limits.output + 4 * MIB
+    box = settings.box_size + files
+    memory = problem.limits.validation_memory + private + box + VALIDATOR_RESERVE
+    spec = runner_spec(
+        runner,
+        settings,
+        memory=memory,
+        compile_memory=max(memory, settings.compile_memory),
+        private=private,
+        labels={"judge.problem": problem.id, "judge.role": "validator"},
+    )
+    return SandboxSpec(**{**spec.__dict__, "box_size": box, "mounts": tuple(mounts)})
+
+
+def compile_validator(problem: Problem, settings: Settings, client: docker.DockerClient) -> CompiledValidator:
+    """The problem's validator, compiled: from memory, from the cache folder, or compiled now."""
+    checker = problem.checker
+    assert checker is not None
+    runner = runner_for(checker.main, load_runners(settings))
+    key = _key(checker, runner, _image_id(client, runner))
+    command = tuple(runner.command(runner.run, checker.main.name, problem.limits.validation_memory))
+    with _memo_lock:
+        if key in _memo:
+            return _memo[key]
+        cached = settings.cache_dir / "validators" / f"{key}.tar"
+        if cached.is_file():
+            box = cached.read_bytes()
+        else:
+            box = _compile(problem, checker, runner, settings, client)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(box)
+            temporary.replace(cached)
+        _memo[key] = CompiledValidator(checker, runner, box, command, key)
+        return _memo[key]
+
+
+def _compile(
+    problem: Problem, checker: Checker, runner: Runner, settings: Settings, client: docker.DockerClient
+) -> bytes:
+    spec = validator_spec(problem, runner, settings)
+    with Sandbox(client, spec) as box:
+        for path in checker.files:
+            box.put_file(path.name, path.read_bytes())
+        if runner.compile:
+            cmd = runner.command(runner.compile, checker.main.name, problem.limits.validation_memory)
+            r = box.compile(cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=runner.env)
+            if r.spawn_error or r.killed_by or r.signal is not None or r.exit_code:
+                lines = [x for x in r.stdout.decode("utf-8", "replace").splitlines() if "error" in x.lower()]
+                why = (lines or r.stdout.decode("utf-8", "replace").strip().splitlines() or [r.spawn_error or "?"])[0]
+                if r.killed_by:
+                    why = f"compilation took longer than {settings.compile_time:g} s"
+                raise JudgeInputError(
+                    f"{checker.main}: the problem's {checker.interface} validator does not compile: {why[:200]}"
+                )
+        return box.pack()
+
+
+class ValidatorSession:
+    """One validator container for one submission's tests; a context manager, removed on exit."""
+
+    def __init__(
+        self,
+        compiled: CompiledValidator,
+        problem: Problem,
+        settings: Settings,
+        client: docker.DockerClient,
+        mounts: Mounts = (),
+        fifos: tuple[str, ...] = (),
+    ) -> None:
+        self.fifos = fifos  # made once the container runs: an interaction's pipes
+        self.compiled = compiled
+        self.problem = problem
+        self.settings = settings
+        self.box = Sandbox(client, validator_spec(problem, compiled.runner, settings, mounts))
+        self._starting: threading.Thread | None = None
+        self._start_error: BaseException | None = None
+
+    def __enter__(self) -> "ValidatorSession":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+        self.close()
+
+    def start_soon(self) -> None:
+        """Start the container in the background (while the submission compiles); ``start`` waits for it."""
+
+        def run() -> None:
+            try:
+                self._start_now()
+            except BaseException as exc:  # handed to whoever calls start()
+                self._start_error = exc
+
+        self._starting = threading.Thread(target=run, name="judge-validator-start", daemon=True)
+        self._starting.start()
+
+    def start(self) -> "ValidatorSession":
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+            if self._start_error is not None:
+                raise self._start_error
+        return self._start_now()
+
+    def _start_now(self) -> "ValidatorSession":
+        if self.box.channel is None:
+            self.box.start()
+            self.box.unpack(self.compiled.box)
+            if self.fifos:
+                self.box.mkfifo(self.fifos)
+        return self
+
+    def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+        self.box.close()
+
+    @property
+    def time(self) -> float:
+        return self.problem.limits.validation_time
+
+    def place(self, test: TestCase) -> None:
+        """The test's input and answer, in the validator's box."""
+        self.box.put_file("judge.in", test.input.read_bytes())
+        self.box.put_file("judge.ans", test.answer.read_bytes())
+
+    def command(self, test: TestCase) -> list[str]:
+        if self.compiled.checker.interface == "testlib":
+            return [*self.compiled.command, "/box/judge.in", "/box/team.out", "/box/judge.ans"]
+        return [*self.compiled.command, "/box/judge.in", "/box/judge.ans", FEEDBACK_DIR, *test.args]
+
+    def send(
+        self, test: TestCase, stdin: bytes = b"", wall: float | None = None, fifos: dict[str, Any] | None = None
+    ) -> None:
+        run = RunSpec(
+            time=self.time,
+            wall=wall or self.settings.wall_limit(self.time),
+            memory=self.problem.limits.validation_memory,
+            output_limit=self.problem.limits.output,
+            env=self.compiled.runner.env,
+        )
+        self.box.send_run(self.command(test), run, stdin, feedback=True, fifos=fifos)
+
+    def outcome(self, r: ProcessResult) -> CheckResult:
+        if r.spawn_error:
+            return CheckResult(False, f"could not start the validator: {r.spawn_error}", judge_error=True)
+        run = ValidatorRun(
+            exit_code=r.exit_code,
+            signal=signal_name(r.signal) if r.signal is not None else None,
+            killed_by=r.killed_by,
+            stdout=r.stdout,
+            stderr=r.stderr,
+            feedback=r.feedback,
+        )
+        return testlib_outcome(run) if self.compiled.checker.interface == "testlib" else kattis_outcome(run)
+
+    def check(self, test: TestCase, output: bytes) -> CheckResult:
+        """Run the validator on one test's output."""
+        self.start()
+        self.place(test)
+        if self.compiled.checker.interface == "testlib":
+            self.box.put_file("team.out", output)
+            self.send(test)
+        else:
+            self.send(test, output)
+        return self.outcome(self.box.result(f"validating {test.name}"))
