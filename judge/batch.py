@@ -22,13 +22,13 @@ from .config import Settings
 from .errors import JudgeFailure, JudgeInputError
 from .grader import grade
 from .limits import run_limits, sandbox_spec
-from .packagecheck import ensure_time_limit
 from .problem import Problem, load_problem
 from .results import CompileResult, SubmissionResult, Verdict
 from .runners import Runner, runner_for
 from .sandbox import Sandbox
 from .store import Store
 from .submissions import Batch, Submission
+from .timelimit import ensure_time_limit
 
 
 @dataclass(frozen=True)

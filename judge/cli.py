@@ -26,7 +26,7 @@ from .config import MIB, Settings, load_settings
 from .doctor import run_doctor
 from .errors import JudgeFailure, JudgeInputError
 from .grader import grade
-from .packagecheck import check_package, ensure_time_limit, row_summary
+from .packagecheck import check_package, row_summary
 from .problem import Problem, list_problems, load_problem
 from .report import json_report, render_plain, render_rich, total_line
 from .results import SubmissionResult, TestResult, Verdict, batch_exit_code, icpc_verdicts
@@ -35,6 +35,7 @@ from .sandbox import reap_orphans
 from .standings import scoreboard
 from .store import Store
 from .submissions import from_contest, from_folder
+from .timelimit import ensure_time_limit
 
 
 def _stderr() -> Console:
@@ -582,9 +583,13 @@ def problem_group() -> None:
 
 @problem_group.command("check")
 @click.argument("path")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+    help="Submissions graded at once.",
+)  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
-def problem_check(ctx: click.Context, path: str, fmt: str) -> None:
+def problem_check(ctx: click.Context, path: str, jobs: int, fmt: str) -> None:
     """Grade every submission in PATH's submissions/<verdict>/ folders; exit 1 if any gets another verdict.
 
     PATH is a package folder or an id under problems/. A package without a time limit gets it derived
@@ -597,25 +602,15 @@ def problem_check(ctx: click.Context, path: str, fmt: str) -> None:
     reap_orphans(client)
     problem = ensure_time_limit(problem, settings, client, found_runners, functools.partial(click.echo, err=True))
     lim = problem.limits
-    if fmt == "table":
-        click.echo(
-            f"{problem.id} ({problem.name}): {problem.kind}, {len(problem.tests)} tests, "
-            f"time limit {lim.time:g} s ({lim.time_source})"
-        )
+    err = _stderr()
+    progress = [0]
 
-    def show(row: Any) -> None:
-        if fmt != "table":
-            return
-        r = row.result
-        score = f" {r.score:g}/{r.max_score:g}" if problem.scoring else ""
-        slowest = max((t.time for t in r.tests), default=0.0)
-        mark = "ok  " if row.ok else "FAIL"
-        why = f"  {row.why}" if row.why else ""
-        click.echo(
-            f"{mark} {row.submission:<48} expected {row.expected:<4} got {r.verdict!s:<4}{score} {slowest:.3f} s{why}"
-        )
+    def graded(row: Any) -> None:
+        progress[0] += 1
+        if err.is_terminal:
+            err.print(f"[{progress[0]}] {row.submission}: {row.result.verdict}", highlight=False)
 
-    rows, skipped = check_package(problem, settings, client, found_runners, show)
+    rows, skipped = check_package(problem, settings, client, found_runners, jobs, graded)
     bad = [row for row in rows if not row.ok]
     if fmt == "json":
         doc = {
@@ -629,6 +624,18 @@ def problem_check(ctx: click.Context, path: str, fmt: str) -> None:
         }
         click.echo(json.dumps(doc, indent=2))
     else:
+        click.echo(
+            f"{problem.id} ({problem.name}): {problem.kind}, {len(problem.tests)} tests, "
+            f"time limit {lim.time:g} s ({lim.time_source})"
+        )
+        for row in rows:
+            r = row.result
+            score = f" {r.score:g}/{r.max_score:g}" if problem.scoring else ""
+            slowest = max((t.time for t in r.tests), default=0.0)
+            why = f"  {row.why}" if row.why else ""
+            mark = "ok  " if row.ok else "FAIL"
+            got = f"got {r.verdict!s:<4}{score} {slowest:.3f} s"
+            click.echo(f"{mark} {row.submission:<48} expected {row.expected:<4} {got}{why}")
         for line in skipped:
             click.echo(f"skipped: {line}", err=True)
         click.echo(f"{len(rows) - len(bad)}/{len(rows)} submissions got the verdict of their folder")

@@ -1,95 +1,25 @@
 """Checking a problem package with its own submissions (the problemtools ``verifyproblem`` idea).
 
-Owns deriving a legacy package's time limit (the slowest accepted submission x the multiplier, rounded
-up; cached by the package's content) and grading every ``submissions/<verdict>/`` file to report which got
-a verdict other than its folder's (``submissions.yaml`` may permit or require verdicts and scores).
+Grades every ``submissions/<verdict>/`` file (in parallel, like a rescore) and reports which got a verdict
+other than its folder's; ``submissions.yaml`` may permit or require verdicts and scores instead.
 """
 
 import fnmatch
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import docker
 
+from .batch import BatchRunner, plan
 from .config import Settings
 from .errors import JudgeInputError
-from .grader import grade
-from .problem import Problem, derived_time_limit
-from .results import SubmissionResult, Verdict
+from .problem import Problem
+from .results import SubmissionResult
 from .runners import Runner
-from .submissions import VERDICT_FOLDERS, Submission, from_folder
+from .submissions import VERDICT_FOLDERS, Batch, Submission
+from .timelimit import package_submissions
 from .yamlfile import load_mapping
-
-
-def package_submissions(problem: Problem, runners: dict[str, Runner]) -> tuple[list[Submission], list[str]]:
-    folder = problem.path / "submissions"
-    if not folder.is_dir():
-        return [], []
-    batch = from_folder(folder, str(problem.path), runners)
-    return [s for s in batch.submissions if s.id.split("/")[0] in VERDICT_FOLDERS], batch.skipped
-
-
-def _runner(sub: Submission, runners: dict[str, Runner]) -> Runner:
-    ext = sub.path.suffix.lstrip(".").lower()
-    return next(r for r in runners.values() if ext in r.extensions)
-
-
-def _derivation_key(problem: Problem, accepted: list[Submission], runners: dict[str, Runner]) -> str:
-    h = hashlib.sha256(repr((problem.limits.derive_multiplier, problem.limits.time_resolution)).encode())
-    for test in problem.tests:
-        h.update(test.name.encode() + test.input.read_bytes() + test.answer.read_bytes())
-    for sub in accepted:
-        h.update(sub.id.encode() + sub.path.read_bytes() + _runner(sub, runners).definition_hash().encode())
-    return h.hexdigest()[:32]
-
-
-def ensure_time_limit(
-    problem: Problem,
-    settings: Settings,
-    client: docker.DockerClient,
-    runners: dict[str, Runner],
-    say: Callable[[str], None] | None = None,
-) -> Problem:
-    """``problem`` with its time limit derived from its accepted submissions when the package names none."""
-    if problem.limits.derive_multiplier is None:
-        return problem
-    accepted = [s for s in package_submissions(problem, runners)[0] if s.expected == "AC"]
-    if not accepted:
-        return problem.with_time_limit(
-            problem.limits.time, "judge.yaml (the package names no time limit and has no accepted submissions)"
-        )
-    cache = settings.cache_dir / "timelimits" / f"{_derivation_key(problem, accepted, runners)}.json"
-    try:
-        known = json.loads(cache.read_text())
-        return problem.with_time_limit(float(known["time"]), str(known["source"]))
-    except (OSError, ValueError, KeyError):
-        pass
-    if say:
-        say(f"{problem.id}: no time limit in the package: deriving it from {len(accepted)} accepted submission(s)")
-    trial = problem.with_time_limit(settings.derive_cap, "derivation cap")
-    slowest, slowest_name = 0.0, ""
-    for sub in accepted:
-        runner = _runner(sub, runners)
-        result = grade(sub.path, trial, runner, settings, client)
-        if result.verdict != Verdict.AC:
-            raise JudgeInputError(
-                f"{sub.path}: cannot derive {problem.id}'s time limit: this accepted submission got "
-                f"{result.verdict} ({result.message}) with {settings.derive_cap:g} s per test"
-            )
-        own = max((t.time for t in result.tests), default=0.0) / runner.time_multiplier
-        if own >= slowest:
-            slowest, slowest_name = own, sub.id
-    limit = derived_time_limit(slowest, problem.limits)
-    source = (
-        f"derived: slowest accepted {slowest:.3f} s ({slowest_name}) x {problem.limits.derive_multiplier:g}, "
-        f"rounded up to {limit:g} s"
-    )
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({"time": limit, "source": source}))
-    return problem.with_time_limit(limit, source)
 
 
 @dataclass
@@ -165,21 +95,25 @@ def check_package(
     settings: Settings,
     client: docker.DockerClient,
     runners: dict[str, Runner],
+    jobs: int = 1,
     on_row: Callable[[CheckRow], None] | None = None,
 ) -> tuple[list[CheckRow], list[str]]:
-    """Grade every submission of the package; (rows, files skipped for want of a runner)."""
+    """Grade every submission of the package; (rows in submission order, files skipped and why)."""
     subs, skipped = package_submissions(problem, runners)
     if not subs:
         raise JudgeInputError(f"{problem.path / 'submissions'}: no submissions in verdict folders to check")
     rules = _expectations(problem)
-    rows = []
-    for sub in subs:
-        result = grade(sub.path, problem, _runner(sub, runners), settings, client)
-        row = _judge_row(sub, result, rules)
+    work, left_out = plan(Batch(subs, {subs[0].problem: str(problem.path)}, []), settings, runners, client)
+    rows: list[CheckRow] = []
+
+    def done(job: Any, result: SubmissionResult) -> None:
+        row = _judge_row(job.sub, result, rules)
         rows.append(row)
         if on_row:
             on_row(row)
-    return rows, skipped
+
+    BatchRunner(settings, client, jobs).run(work, done)
+    return sorted(rows, key=lambda row: row.submission), skipped + left_out
 
 
 def row_summary(row: CheckRow) -> dict[str, Any]:

@@ -238,7 +238,7 @@ def load_problem(ref: str, settings: Settings) -> Problem:
     if isinstance(name, dict):  # localised names: {en: ..., sv: ...}
         name = name.get("en") or next(iter(name.values()), folder.name)
     problem_args = _problem_args(yaml_file, meta)
-    tests, groups = read_tests(folder, problem_args, scoring=scoring)
+    tests, groups = read_tests(folder, problem_args, scoring=scoring, legacy="problem_format_version" not in meta)
     checker = _find_checker(yaml_file, folder, meta, custom)
     if interactive and (checker is None or checker.interface != "kattis"):
         raise JudgeInputError(f"{yaml_file}: an interactive problem needs an output validator (Kattis interface)")

@@ -91,7 +91,9 @@ def _aggregation(path: Path, data: dict[str, Any]) -> str | None:
     return None
 
 
-def group_config(path: Path, name: str, parent: GroupConfig | None, scoring_problem: bool) -> GroupConfig:
+def group_config(
+    path: Path, name: str, parent: GroupConfig | None, scoring_problem: bool, legacy: bool = False
+) -> GroupConfig:
     """The settings of group ``name`` from its YAML file (``path`` may be missing), inheriting ``parent``'s."""
     data = load_mapping(path, missing_ok=True)
     unknown = sorted(str(k) for k in data if k not in GROUP_KEYS)
@@ -100,6 +102,8 @@ def group_config(path: Path, name: str, parent: GroupConfig | None, scoring_prob
     inherited: dict[str, Any] = {k: getattr(parent, k) for k in INHERITED} if parent else {}
     if parent is None and scoring_problem:
         inherited["aggregation"] = "sum"  # a scoring problem adds up its groups unless told otherwise
+        if legacy:
+            inherited["on_reject"] = "break"  # the legacy format's default: it decides sum-scored groups
     values: dict[str, Any] = dict(inherited, name=name)
     aggregation = _aggregation(path, data)
     if aggregation:
@@ -139,11 +143,11 @@ def _group_file(folder: Path) -> Path:
 
 
 def read_tests(
-    package: Path, problem_args: tuple[str, ...], *, scoring: bool
+    package: Path, problem_args: tuple[str, ...], *, scoring: bool, legacy: bool = False
 ) -> tuple[tuple[TestCase, ...], dict[str, GroupConfig]]:
     """Every test case in order, and the settings of every group (by name) that holds one."""
     data = package / "data"
-    root = group_config(_group_file(data), "", None, scoring)
+    root = group_config(_group_file(data), "", None, scoring, legacy)
     tests: list[TestCase] = []
     groups: dict[str, GroupConfig] = {}
 

@@ -185,3 +185,16 @@ def test_result_document_round_trip_keeps_groups_and_scores():
     back = from_document(result.to_dict())
     assert (back.score, back.max_score, back.skipped) == (50, 100, ["secret/g2/2"])
     assert back.groups == result.groups
+
+
+def test_legacy_scoring_problems_break_on_reject_by_default(tmp_path, settings):
+    files = {f"data/secret/g/{i}.{e}": "x" for i in (1, 2, 3) for e in ("in", "ans")}
+    legacy = load_problem(str(write(tmp_path / "old", {"problem.yaml": "type: scoring\n", **files})), settings)
+    assert legacy.groups["secret/g"].on_reject == "break"  # Kattis' legacy default
+    verdicts = {"secret/g/1": Verdict.AC, "secret/g/2": Verdict.WA}  # 3 is not run after the failure
+    assert {g.name: g.score for g in group_results(legacy, results(legacy, verdicts))}["secret/g"] == 1
+    new = "problem_format_version: 2023-07-draft\ntype: scoring\n"
+    modern = load_problem(str(write(tmp_path / "new", {"problem.yaml": new, **files})), settings)
+    assert modern.groups["secret/g"].on_reject == "continue"
+    pass_fail = load_problem(str(write(tmp_path / "pf", {"problem.yaml": "name: P\n", **files})), settings)
+    assert pass_fail.groups["secret/g"].on_reject == "continue"  # every test runs, like DOMjudge
