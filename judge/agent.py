@@ -276,21 +276,39 @@ def clear_dir(path):
                 pass
 
 
-def open_fifos(read_path, write_path, deadline):
-    """Open our read end, then our write end of two FIFOs (the peer may open them in any order)."""
-    rfd = os.open(read_path, os.O_RDONLY | os.O_NONBLOCK)
-    while True:
-        try:
-            wfd = os.open(write_path, os.O_WRONLY | os.O_NONBLOCK)
-            break
-        except OSError as exc:  # ENXIO: nobody has the read end open yet
-            if exc.errno != errno.ENXIO or time.monotonic() > deadline:
-                os.close(rfd)
-                raise OSError(exc.errno, f"the other side never opened {write_path}") from None
-            time.sleep(0.0005)
-    os.set_blocking(rfd, True)
-    os.set_blocking(wfd, True)
-    return rfd, wfd
+class FifoTimeout(Exception):
+    pass
+
+
+def _fifo_timeout(signum, frame):
+    raise FifoTimeout
+
+
+def open_fifos(read_path, write_path, read_first, seconds=10):
+    """Open our ends of the two FIFOs, each open blocking until the other container opens its end.
+
+    Both sides open the FIFOs in the same order (``read_first`` on one side, not on the other), so they
+    pair up without deadlock, and a program starts only once both its ends are connected: a read end
+    whose writer has not arrived yet would read EOF at once. Returns (read fd, write fd).
+    """
+    opened = []
+    previous = signal.signal(signal.SIGALRM, _fifo_timeout)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        for path, mode in ((read_path, os.O_RDONLY), (write_path, os.O_WRONLY))[:: 1 if read_first else -1]:
+            try:
+                opened.append((mode, os.open(path, mode)))
+            except FifoTimeout:
+                raise OSError(errno.ETIMEDOUT, f"the other side never opened {path}") from None
+    except BaseException:
+        for _, fd in opened:
+            os.close(fd)
+        raise
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    fds = dict(opened)
+    return fds[os.O_RDONLY], fds[os.O_WRONLY]
 
 
 class Relay:
@@ -390,7 +408,7 @@ class Agent:
         open(out_path, "wb").close()
         if fifos:  # interactive: the program talks to the other container through two FIFOs
             self.finish_relays()
-            in_fd, out_fd = open_fifos(fifos["read"], fifos["write"], time.monotonic() + 10)
+            in_fd, out_fd = open_fifos(fifos["read"], fifos["write"], fifos.get("read_first", True))
             if fifos.get("transcript"):
                 transcript = Transcript()
                 (child_in, relay_in), (relay_out, child_out) = os.pipe(), os.pipe()

@@ -97,7 +97,8 @@ def judge_test(
     score = None
     if interaction is not None:
         check = interaction.check
-        verdict, message = interactive_verdict((verdict, message), r.ended, check, interaction.validator.ended)
+        ended = interaction.validator.ended
+        verdict, message = interactive_verdict((verdict, message), r.ended, check, ended, r.signal == signal.SIGPIPE)
         score = check.score if verdict == Verdict.AC else None
     elif verdict == Verdict.AC:
         check = _check(test, r.stdout, answer, problem, validator)

@@ -41,9 +41,11 @@ def interact(
     """Run one test: the validator and the submission at once, connected by the FIFOs."""
     validator.start()
     validator.place(test)
-    fifos = {"read": FROM_SUBMISSION, "write": TO_SUBMISSION, "transcript": TRANSCRIPT_CAP if transcript else 0}
+    # Both sides open TO_SUBMISSION first: the validator its write end, the submission its read end.
+    cap = TRANSCRIPT_CAP if transcript else 0
+    fifos = {"read": FROM_SUBMISSION, "write": TO_SUBMISSION, "read_first": False, "transcript": cap}
     validator.send(test, wall=run.wall + VALIDATOR_GRACE, fifos=fifos)
-    box.send_run(cmd, run, fifos={"read": TO_SUBMISSION, "write": FROM_SUBMISSION})
+    box.send_run(cmd, run, fifos={"read": TO_SUBMISSION, "write": FROM_SUBMISSION, "read_first": True})
     with ThreadPoolExecutor(1, thread_name_prefix="judge-validator") as pool:
         pending = pool.submit(validator.box.result, f"validating {test.name}")
         submission = box.result(f"running on {test.name}")
@@ -52,11 +54,19 @@ def interact(
 
 
 def interactive_verdict(
-    measured: tuple[Verdict, str], submission_ended: float, check: CheckResult, validator_ended: float
+    measured: tuple[Verdict, str],
+    submission_ended: float,
+    check: CheckResult,
+    validator_ended: float,
+    broken_pipe: bool = False,
 ) -> tuple[Verdict, str]:
-    """Precedence: validator first with WA or a crash > the submission's own failure > the validator's verdict."""
+    """Precedence: validator first with WA or a crash > the submission's own failure > the validator's verdict.
+
+    Who ended first is the agents' clock readings; a submission killed by SIGPIPE wrote to a validator
+    that had already gone, so the validator was first whatever the clocks say.
+    """
     verdict, message = measured
-    validator_first = validator_ended < submission_ended
+    validator_first = validator_ended < submission_ended or broken_pipe
     if validator_first and check.judge_error:
         return Verdict.JE, check.message
     if validator_first and not check.accepted:

@@ -5,6 +5,7 @@ reports and batch rescoring; nothing may be left running."""
 import json
 import os
 import shutil
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -115,3 +116,26 @@ def test_interactive_problem_in_batch_rescoring(client, tmp_path, nothing_left):
     doc = json.loads(result.stdout)
     verdicts = {c["submission"]: c["new"] for c in doc["changes"]}
     assert verdicts == {"accepted/binary.py": "AC", "accepted/binary.cpp": "AC", "wrong_answer/wrong_guess.py": "WA"}
+
+
+@pytest.mark.parametrize("late", ["validator", "submission"])
+def test_either_side_may_arrive_late(grade_file, monkeypatch, nothing_left, late):
+    """Each agent opens the FIFOs in the same order and blocks until the other side has opened its end, so a
+    program never starts with a half-connected pipe (it would read EOF at once), whoever comes first."""
+    from judge.sandbox import Sandbox
+    from judge.validators import ValidatorSession
+
+    cls, name = (ValidatorSession, "send") if late == "validator" else (Sandbox, "send_run")
+    original = getattr(cls, name)
+
+    def delayed(self, *args, **kwargs):
+        fifos = kwargs.get("fifos") or {}
+        if fifos and (late == "validator" or fifos.get("read_first")):  # the submission reads first
+            timer = threading.Timer(0.3, original, args=(self, *args), kwargs=kwargs)
+            timer.start()
+        else:
+            original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, name, delayed)
+    result = grade_file(GUESS / "submissions/accepted/binary.cpp", GUESS)
+    assert result.verdict == Verdict.AC, result.message

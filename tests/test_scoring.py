@@ -160,6 +160,8 @@ def test_interactive_precedence():
     assert interactive_verdict(tle, 5.0, wa, 5.1)[0] == Verdict.TLE  # never flushed: killed, then EOF for the validator
     assert interactive_verdict(fine, 2.0, crash, 1.0)[0] == Verdict.JE
     assert interactive_verdict(fine, 1.0, ac, 2.0) == (Verdict.AC, "")
+    sigpipe = (Verdict.RTE, "killed by SIGPIPE")  # it wrote to a validator that was gone: the validator was first
+    assert interactive_verdict(sigpipe, 1.0, wa, 1.001, broken_pipe=True) == (Verdict.WA, "wrong guess")
 
 
 def test_icpc_names_and_scaled_points():
