@@ -22,7 +22,7 @@ from .config import Settings
 from .errors import JudgeFailure, JudgeInputError
 from .grader import grade
 from .limits import run_limits, sandbox_spec
-from .problem import Problem, load_problem
+from .problem import Problem, load_problem, problem_version
 from .results import CompileResult, SubmissionResult, Verdict
 from .runners import Runner, runner_for
 from .sandbox import Sandbox
@@ -38,30 +38,6 @@ class Job:
     runner: Runner
     key: str
     parts: dict[str, str]
-
-
-def problem_version(problem: Problem) -> str:
-    """A hash of everything in the package that decides verdicts: metadata and test data."""
-    digest = hashlib.sha256()
-    data = problem.path / "data"
-    group_files = [p for p in data.rglob("*.yaml")] if data.is_dir() else []
-    for path in sorted(
-        {
-            problem.path / "problem.yaml",
-            problem.path / ".timelimit",
-            *(t.input for t in problem.tests),
-            *(t.answer for t in problem.tests),
-            *group_files,
-            *(problem.checker.files if problem.checker else ()),
-        }
-    ):
-        if path.is_file():
-            name = path.relative_to(problem.path) if path.is_relative_to(problem.path) else path.name
-            digest.update(str(name).encode() + b"\0")
-            with path.open("rb") as f:
-                while chunk := f.read(1 << 20):
-                    digest.update(chunk)
-    return digest.hexdigest()[:20]
 
 
 def plan(

@@ -7,6 +7,7 @@ testlib checker. The test data and its groups are read by ``testdata``. A malfor
 one-line error naming the file.
 """
 
+import hashlib
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -67,7 +68,6 @@ class Problem:
     path: Path
     limits: ProblemLimits
     tests: tuple[TestCase, ...]
-    checker_flags: CheckerFlags = field(default_factory=CheckerFlags)
     groups: dict[str, GroupConfig] = field(default_factory=dict)
     scoring: bool = False
     interactive: bool = False
@@ -242,11 +242,10 @@ def load_problem(ref: str, settings: Settings) -> Problem:
     checker = _find_checker(yaml_file, folder, meta, custom)
     if interactive and (checker is None or checker.interface != "kattis"):
         raise JudgeInputError(f"{yaml_file}: an interactive problem needs an output validator (Kattis interface)")
-    flags = CheckerFlags()
     if checker is None:
         for test in tests:  # every test's flags are checked here, so a typo is an error before grading
             try:
-                flags = CheckerFlags.parse(list(test.args))
+                CheckerFlags.parse(list(test.args))
             except ValueError as exc:
                 raise JudgeInputError(f"{yaml_file}: validator flags of {test.name}: {exc}") from None
     return Problem(
@@ -255,7 +254,6 @@ def load_problem(ref: str, settings: Settings) -> Problem:
         path=folder,
         limits=_limits(yaml_file, folder, meta, settings),
         tests=tests,
-        checker_flags=flags,
         groups=groups,
         scoring=scoring,
         interactive=interactive,
@@ -274,3 +272,27 @@ def list_problems(settings: Settings) -> list[Problem | JudgeInputError]:
         except JudgeInputError as exc:
             found.append(exc)
     return found
+
+
+def problem_version(problem: Problem) -> str:
+    """A hash of everything in the package that decides verdicts: metadata and test data."""
+    digest = hashlib.sha256()
+    data = problem.path / "data"
+    group_files = [p for p in data.rglob("*.yaml")] if data.is_dir() else []
+    for path in sorted(
+        {
+            problem.path / "problem.yaml",
+            problem.path / ".timelimit",
+            *(t.input for t in problem.tests),
+            *(t.answer for t in problem.tests),
+            *group_files,
+            *(problem.checker.files if problem.checker else ()),
+        }
+    ):
+        if path.is_file():
+            name = path.relative_to(problem.path) if path.is_relative_to(problem.path) else path.name
+            digest.update(str(name).encode() + b"\0")
+            with path.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+    return digest.hexdigest()[:20]

@@ -14,9 +14,9 @@ import docker
 from .config import Settings
 from .errors import JudgeInputError
 from .grader import grade
-from .problem import Problem, derived_time_limit
+from .problem import Problem, derived_time_limit, problem_version
 from .results import Verdict
-from .runners import Runner
+from .runners import Runner, runner_for
 from .submissions import VERDICT_FOLDERS, Submission, from_folder
 
 
@@ -28,17 +28,10 @@ def package_submissions(problem: Problem, runners: dict[str, Runner]) -> tuple[l
     return [s for s in batch.submissions if s.id.split("/")[0] in VERDICT_FOLDERS], batch.skipped
 
 
-def _runner(sub: Submission, runners: dict[str, Runner]) -> Runner:
-    ext = sub.path.suffix.lstrip(".").lower()
-    return next(r for r in runners.values() if ext in r.extensions)
-
-
 def _derivation_key(problem: Problem, accepted: list[Submission], runners: dict[str, Runner]) -> str:
-    h = hashlib.sha256(repr((problem.limits.derive_multiplier, problem.limits.time_resolution)).encode())
-    for test in problem.tests:
-        h.update(test.name.encode() + test.input.read_bytes() + test.answer.read_bytes())
+    h = hashlib.sha256(repr((problem_version(problem), problem.limits.derive_multiplier)).encode())
     for sub in accepted:
-        h.update(sub.id.encode() + sub.path.read_bytes() + _runner(sub, runners).definition_hash().encode())
+        h.update(sub.id.encode() + sub.path.read_bytes() + runner_for(sub.path, runners).definition_hash().encode())
     return h.hexdigest()[:32]
 
 
@@ -68,7 +61,7 @@ def ensure_time_limit(
     trial = problem.with_time_limit(settings.derive_cap, "derivation cap")
     slowest, slowest_name = 0.0, ""
     for sub in accepted:
-        runner = _runner(sub, runners)
+        runner = runner_for(sub.path, runners)
         result = grade(sub.path, trial, runner, settings, client)
         if result.verdict != Verdict.AC:
             raise JudgeInputError(

@@ -187,3 +187,17 @@ def test_bad_packages_give_a_one_line_error_and_exit_2(client, tmp_path, change,
 def test_validator_that_does_not_compile_raises_input_error(grade_file, tmp_path, no_leftovers):
     with pytest.raises(JudgeInputError, match=r"validate\.cpp: the problem's kattis validator does not compile"):
         grade_file(sub("custom-cpp", "accepted/half.py"), broken(tmp_path, "validator"))
+
+
+def test_validator_over_its_own_limits_is_a_judge_error_of_that_test(grade_file, tmp_path, no_leftovers):
+    copy = tmp_path / "spinning"
+    shutil.copytree(PACKAGES / "custom-cpp", copy)
+    folder = copy / "output_validators/split"
+    shutil.rmtree(folder)
+    folder.mkdir()
+    (folder / "validate.py").write_text("while True:\n    pass\n")
+    (copy / "problem.yaml").write_text("name: Spinning validator\nvalidation: custom\nlimits:\n  validation_time: 1\n")
+    result = grade_file(sub("custom-cpp", "accepted/half.py"), copy, lazy=True)
+    assert result.verdict == Verdict.JE
+    assert result.tests[0].verdict == Verdict.JE and "exceeded its cpu limit" in result.tests[0].message
+    assert result.tests[0].time < 0.5  # the submission's own time, not the validator's
