@@ -21,11 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from judge import engine  # noqa: E402
-from judge.config import MIB, load_settings  # noqa: E402
-from judge.grader import grade  # noqa: E402
-from judge.problem import load_problem  # noqa: E402
-from judge.results import Verdict  # noqa: E402
-from judge.runners import load_runners, runner_for  # noqa: E402
+from judge.grading.grader import grade  # noqa: E402
+from judge.inputs.languages import load_runners, runner_for  # noqa: E402
+from judge.inputs.problem import load_problem  # noqa: E402
+from judge.inputs.settings import MIB, load_settings  # noqa: E402
+from judge.judging.results import Verdict  # noqa: E402
 
 
 def make_problem(folder: Path, tests: int) -> None:

@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from naive import run_in_fresh_container  # noqa: E402
 
 from judge import engine  # noqa: E402
-from judge.config import load_settings  # noqa: E402
-from judge.grader import grade  # noqa: E402
-from judge.problem import load_problem  # noqa: E402
-from judge.results import Verdict  # noqa: E402
-from judge.runners import load_runners  # noqa: E402
+from judge.grading.grader import grade  # noqa: E402
+from judge.inputs.languages import load_runners  # noqa: E402
+from judge.inputs.problem import load_problem  # noqa: E402
+from judge.inputs.settings import load_settings  # noqa: E402
+from judge.judging.results import Verdict  # noqa: E402
 
 SOLUTION = "a, b = map(int, input().split())\nprint(a + b)\n"
 

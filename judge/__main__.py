@@ -1,5 +1,5 @@
 """``python -m judge`` is the ``judge`` command."""
 
-from .cli import main
+from judge.cli import main
 
 main()

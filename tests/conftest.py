@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from judge import engine, images
-from judge.config import Settings, load_settings
 from judge.errors import JudgeFailure
-from judge.grader import grade
-from judge.problem import load_problem
-from judge.results import SubmissionResult
-from judge.runners import load_runners, runner_for
+from judge.grading.grader import grade
+from judge.inputs.languages import load_runners, runner_for
+from judge.inputs.problem import load_problem
+from judge.inputs.settings import Settings, load_settings
+from judge.judging.results import SubmissionResult
+from judge.sandbox import engine, images
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

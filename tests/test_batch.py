@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from judge.batch.standings import scoreboard, to_icpc_tsv
+from judge.batch.store import Item
 from judge.cli import cli
-from judge.standings import scoreboard, to_icpc_tsv
-from judge.store import Item
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBS = ROOT / "problems/1/submissions"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from judge.checkers import CheckerFlags, default_checker
+from judge.judging.validation import CheckerFlags, default_checker
 
 DEFAULT = CheckerFlags()
 

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from judge import ci_reports
 from judge.cli import cli
-from judge.results import CompileResult, SubmissionResult, Verdict
-from judge.results import TestResult as Case
+from judge.judging.results import CompileResult, SubmissionResult, Verdict
+from judge.judging.results import TestResult as Case
+from judge.report import ci as ci_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = Path(__file__).resolve().parent / "fixtures"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from judge.batch.dask import require_dask
 from judge.cli import cli
-from judge.cluster import require_dask
 from judge.errors import JudgeInputError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from judge.cli import cli
-from judge.results import Verdict
+from judge.judging.results import Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 GUESS = Path(__file__).resolve().parent / "fixtures" / "packages" / "guess"
@@ -122,8 +122,8 @@ def test_interactive_problem_in_batch_rescoring(client, tmp_path, nothing_left):
 def test_either_side_may_arrive_late(grade_file, monkeypatch, nothing_left, late):
     """Each agent opens the FIFOs in the same order and blocks until the other side has opened its end, so a
     program never starts with a half-connected pipe (it would read EOF at once), whoever comes first."""
-    from judge.sandbox import Sandbox
-    from judge.validators import ValidatorSession
+    from judge.grading.validators import ValidatorSession
+    from judge.sandbox.container import Sandbox
 
     cls, name = (ValidatorSession, "send") if late == "validator" else (Sandbox, "send_run")
     original = getattr(cls, name)

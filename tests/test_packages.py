@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from judge import validators
 from judge.cli import cli
 from judge.errors import JudgeInputError
-from judge.problem import load_problem
-from judge.results import Verdict
+from judge.grading import validators
+from judge.inputs.problem import load_problem
+from judge.judging.results import Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = Path(__file__).resolve().parent / "fixtures" / "packages"

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from judge.errors import JudgeInputError
-from judge.problem import load_problem
-from judge.runners import load_runner, load_runners, runner_for
+from judge.inputs.languages import load_runner, load_runners, runner_for
+from judge.inputs.problem import load_problem
 
 
 def make(tmp_path: Path, yaml: str | None = "name: T\n", files: dict[str, str] | None = None) -> Path:

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from judge.config import MIB
-from judge.limits import run_limits, sandbox_spec
-from judge.problem import load_problem
-from judge.results import Verdict
-from judge.runners import load_runners
-from judge.sandbox import Sandbox, reap_orphans
+from judge.grading.limits import run_limits, sandbox_spec
+from judge.inputs.languages import load_runners
+from judge.inputs.problem import load_problem
+from judge.inputs.settings import MIB
+from judge.judging.results import Verdict
+from judge.sandbox.container import Sandbox, reap_orphans
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 SUB = Path(__file__).resolve().parent / "hostile"  # the hostile submissions
@@ -139,7 +139,7 @@ def test_container_is_hardened(settings, client):
 def test_missing_image_is_a_judge_error_naming_the_build_command(tmp_path, settings, client, no_leftovers):
     from dataclasses import replace
 
-    from judge.grader import grade
+    from judge.grading.grader import grade
 
     runner = replace(load_runners(settings)["python3"], image="judge/no-such-image:latest")
     result = grade(SUB / "empty.py", load_problem(ONE, settings), runner, settings, client)

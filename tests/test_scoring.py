@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from judge import checkers
-from judge import results as records
-from judge.checkers import CheckResult, ValidatorRun, kattis_outcome
-from judge.interactive import interactive_verdict
-from judge.problem import derived_time_limit, load_problem
-from judge.results import CompileResult, SubmissionResult, Verdict, icpc_verdicts
-from judge.scoring import group_results, problem_score, skip_test
+from judge.grading.interactive import interactive_verdict
+from judge.inputs.problem import derived_time_limit, load_problem
+from judge.judging import results as records
+from judge.judging import validation as checkers
+from judge.judging.results import CompileResult, SubmissionResult, Verdict, icpc_verdicts
+from judge.judging.scoring import group_results, problem_score, skip_test
+from judge.judging.validation import CheckResult, ValidatorRun, kattis_outcome
 
 Result = records.TestResult
 
@@ -177,8 +177,8 @@ def test_icpc_names_and_scaled_points():
 
 
 def test_result_document_round_trip_keeps_groups_and_scores():
-    from judge.cluster import from_document  # what a Dask worker's result becomes on the coordinator
-    from judge.results import GroupResult
+    from judge.batch.dask import from_document  # what a Dask worker's result becomes on the coordinator
+    from judge.judging.results import GroupResult
 
     result = SubmissionResult("s.py", "p", "P", "python3", Verdict.TLE, CompileResult(True))
     result.tests = [Result("secret/g1/1", "secret/g1", Verdict.AC), Result("secret/g2/1", "secret/g2", Verdict.TLE)]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from judge.results import Verdict
+from judge.judging.results import Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER_VERDICT = {

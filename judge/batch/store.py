@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import JudgeInputError
+from judge.errors import JudgeInputError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS gradings (

@@ -4,7 +4,7 @@ import docker
 import docker.errors
 import requests.exceptions
 
-from .errors import JudgeFailure
+from judge.errors import JudgeFailure
 
 ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, OSError)
 

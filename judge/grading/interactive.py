@@ -10,11 +10,11 @@ the submission's own failure (TLE, MLE, RTE) does; else the validator's verdict.
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .checkers import CheckResult
-from .results import Verdict
-from .sandbox import ProcessResult, RunSpec, Sandbox
-from .testdata import TestCase
-from .validators import ValidatorSession
+from judge.grading.validators import ValidatorSession
+from judge.inputs.testdata import TestCase
+from judge.judging.results import Verdict
+from judge.judging.validation import CheckResult
+from judge.sandbox.container import ProcessResult, RunSpec, Sandbox
 
 PIPES = "/pipes"  # where both containers mount the interaction's volume
 TO_SUBMISSION = f"{PIPES}/to-submission"

@@ -5,7 +5,7 @@ from typing import Any
 
 import yaml
 
-from .errors import JudgeInputError
+from judge.errors import JudgeInputError
 
 
 def load_mapping(path: Path, *, missing_ok: bool = False) -> dict[str, Any]:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import MIB, Settings
-from .errors import JudgeInputError
-from .yamlfile import load_mapping, number
+from judge.errors import JudgeInputError
+from judge.inputs.settings import MIB, Settings
+from judge.inputs.yamlfile import load_mapping, number
 
 IMAGE_PREFIX = "judge/"
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import JudgeInputError
-from .yamlfile import load_mapping, number
+from judge.errors import JudgeInputError
+from judge.inputs.yamlfile import load_mapping, number
 
 TOP_GROUPS = ("sample", "secret")
 GROUP_FILES = ("test_group.yaml", "testdata.yaml")

@@ -24,8 +24,8 @@ import docker
 import docker.errors
 from docker.types import LogConfig, Mount
 
-from .engine import ENGINE_ERRORS
-from .errors import JudgeFailure
+from judge.errors import JudgeFailure
+from judge.sandbox.engine import ENGINE_ERRORS
 
 AGENT_SOURCE = (Path(__file__).parent / "agent.py").read_bytes()
 # PID 1 of the container: read the agent's source from stdin and run it (nothing is copied onto disk).

@@ -10,7 +10,7 @@ import io
 import json
 from dataclasses import dataclass, field
 
-from .store import Item
+from judge.batch.store import Item
 
 PENALTY = 20  # minutes per rejected submission before the first accepted one
 NOT_COUNTED = {"CE", "JE"}

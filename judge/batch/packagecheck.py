@@ -11,15 +11,15 @@ from typing import Any
 
 import docker
 
-from .batch import BatchRunner, plan
-from .config import Settings
-from .errors import JudgeInputError
-from .problem import Problem
-from .results import SubmissionResult
-from .runners import Runner
-from .submissions import VERDICT_FOLDERS, Batch, Submission
-from .timelimit import package_submissions
-from .yamlfile import load_mapping
+from judge.batch.rescore import BatchRunner, plan
+from judge.errors import JudgeInputError
+from judge.grading.timelimit import package_submissions
+from judge.inputs.languages import Runner
+from judge.inputs.problem import Problem
+from judge.inputs.settings import Settings
+from judge.inputs.submissions import VERDICT_FOLDERS, Batch, Submission
+from judge.inputs.yamlfile import load_mapping
+from judge.judging.results import SubmissionResult
 
 
 @dataclass

@@ -3,10 +3,10 @@
 import signal
 from dataclasses import dataclass
 
-from .config import MIB, Settings
-from .problem import Problem
-from .runners import Runner
-from .sandbox import RunSpec, SandboxSpec
+from judge.inputs.languages import Runner
+from judge.inputs.problem import Problem
+from judge.inputs.settings import MIB, Settings
+from judge.sandbox.container import RunSpec, SandboxSpec
 
 AGENT_RESERVE = 64 * MIB  # the agent, the compiled program's files and slack, inside the container limit
 

@@ -17,25 +17,27 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import ci_reports, engine, images, standings
-from .assign import assign
-from .batch import BatchRunner, plan, spec_of
-from .batch import rescore as run_rescore
-from .cluster import ClusterRunner, require_dask, worker_command
-from .config import MIB, Settings, load_settings
-from .doctor import run_doctor
-from .errors import JudgeFailure, JudgeInputError
-from .grader import grade
-from .packagecheck import check_package, row_summary
-from .problem import Problem, list_problems, load_problem
-from .report import json_report, render_plain, render_rich, total_line
-from .results import SubmissionResult, TestResult, Verdict, batch_exit_code, icpc_verdicts
-from .runners import load_runners, runner_for
-from .sandbox import reap_orphans
-from .standings import scoreboard
-from .store import Store
-from .submissions import from_contest, from_folder
-from .timelimit import ensure_time_limit
+from judge.batch import standings
+from judge.batch.dask import ClusterRunner, require_dask, worker_command
+from judge.batch.packagecheck import check_package, row_summary
+from judge.batch.rescore import BatchRunner, plan, spec_of
+from judge.batch.rescore import rescore as run_rescore
+from judge.batch.standings import scoreboard
+from judge.batch.store import Store
+from judge.errors import JudgeFailure, JudgeInputError
+from judge.grading.grader import grade
+from judge.grading.timelimit import ensure_time_limit
+from judge.inputs.assignments import assign
+from judge.inputs.languages import load_runners, runner_for
+from judge.inputs.problem import Problem, list_problems, load_problem
+from judge.inputs.settings import MIB, Settings, load_settings
+from judge.inputs.submissions import from_contest, from_folder
+from judge.judging.results import SubmissionResult, TestResult, Verdict, batch_exit_code, icpc_verdicts
+from judge.report import ci as ci_reports
+from judge.report.text import json_report, render_plain, render_rich, total_line
+from judge.sandbox import engine, images
+from judge.sandbox.container import reap_orphans
+from judge.sandbox.doctor import run_doctor
 
 
 def _stderr() -> Console:

@@ -16,17 +16,17 @@ from pathlib import Path
 
 import docker
 
-from .checkers import CheckerFlags, CheckResult, default_checker
-from .config import MIB, Settings
-from .errors import JudgeFailure, JudgeInputError
-from .interactive import FROM_SUBMISSION, PIPES, TO_SUBMISSION, Interaction, interact, interactive_verdict
-from .limits import RunLimits, run_limits, sandbox_spec, signal_name
-from .problem import Problem, TestCase
-from .results import CompileResult, SubmissionResult, TestResult, Verdict, overall_verdict
-from .runners import Runner
-from .sandbox import ProcessResult, Sandbox, SandboxSpec, pipes_volume
-from .scoring import group_results, problem_score, skip_test
-from .validators import CompiledValidator, ValidatorSession, compile_validator
+from judge.errors import JudgeFailure, JudgeInputError
+from judge.grading.interactive import FROM_SUBMISSION, PIPES, TO_SUBMISSION, Interaction, interact, interactive_verdict
+from judge.grading.limits import RunLimits, run_limits, sandbox_spec, signal_name
+from judge.grading.validators import CompiledValidator, ValidatorSession, compile_validator
+from judge.inputs.languages import Runner
+from judge.inputs.problem import Problem, TestCase
+from judge.inputs.settings import MIB, Settings
+from judge.judging.results import CompileResult, SubmissionResult, TestResult, Verdict, overall_verdict
+from judge.judging.scoring import group_results, problem_score, skip_test
+from judge.judging.validation import CheckerFlags, CheckResult, default_checker
+from judge.sandbox.container import ProcessResult, Sandbox, SandboxSpec, pipes_volume
 
 
 def _tail(data: bytes, limit: int = 300) -> str:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .results import SubmissionResult, Verdict
+from judge.judging.results import SubmissionResult, Verdict
 
 MIB = 1024 * 1024
 STYLE = {

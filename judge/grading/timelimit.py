@@ -11,13 +11,13 @@ from collections.abc import Callable
 
 import docker
 
-from .config import Settings
-from .errors import JudgeInputError
-from .grader import grade
-from .problem import Problem, derived_time_limit, problem_version
-from .results import Verdict
-from .runners import Runner, runner_for
-from .submissions import VERDICT_FOLDERS, Submission, from_folder
+from judge.errors import JudgeInputError
+from judge.grading.grader import grade
+from judge.inputs.languages import Runner, runner_for
+from judge.inputs.problem import Problem, derived_time_limit, problem_version
+from judge.inputs.settings import Settings
+from judge.inputs.submissions import VERDICT_FOLDERS, Submission, from_folder
+from judge.judging.results import Verdict
 
 
 def package_submissions(problem: Problem, runners: dict[str, Runner]) -> tuple[list[Submission], list[str]]:

@@ -12,8 +12,8 @@ import secrets
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from .report import render_plain
-from .results import SubmissionResult, Verdict
+from judge.judging.results import SubmissionResult, Verdict
+from judge.report.text import render_plain
 
 # Characters XML 1.0 cannot carry at all (ANSI escapes, NUL, ...): shown as \xNN instead.
 _XML_BAD = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -19,10 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .batch import Job
-from .config import Settings
-from .errors import JudgeFailure, JudgeInputError
-from .results import CompileResult, GroupResult, SubmissionResult, TestResult, Verdict
+from judge.batch.rescore import Job
+from judge.errors import JudgeFailure, JudgeInputError
+from judge.inputs.settings import Settings
+from judge.judging.results import CompileResult, GroupResult, SubmissionResult, TestResult, Verdict
 
 RESOURCE = "SANDBOX"
 _cache_lock = threading.Lock()
@@ -76,10 +76,10 @@ def grade_task(
     time_limit: tuple[float, str] | None = None,
 ) -> dict[str, Any]:
     """Runs on a worker: grade one submission with the worker's own engine; returns the result document."""
-    from . import engine, images
-    from .grader import grade
-    from .problem import load_problem
-    from .runners import load_runner
+    from judge.grading.grader import grade
+    from judge.inputs.languages import load_runner
+    from judge.inputs.problem import load_problem
+    from judge.sandbox import engine, images
 
     problem_dir = _unpacked("problems", *problem)
     runners_dir = _unpacked("runners", *runners)

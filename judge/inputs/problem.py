@@ -13,12 +13,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .checkers import CheckerFlags
-from .config import MIB, Settings
-from .errors import JudgeInputError
-from .testdata import GroupConfig, TestCase, read_tests
-from .testdata import words as words_of
-from .yamlfile import load_mapping, number
+from judge.errors import JudgeInputError
+from judge.inputs.settings import MIB, Settings
+from judge.inputs.testdata import GroupConfig, TestCase, read_tests
+from judge.inputs.testdata import words as words_of
+from judge.inputs.yamlfile import load_mapping, number
+from judge.judging.validation import CheckerFlags
 
 PROBLEM_KEYS = {
     "problem_format_version", "type", "name", "uuid", "version", "credits", "author", "source", "source_url",

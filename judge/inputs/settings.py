@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import JudgeInputError
-from .yamlfile import load_mapping, number
+from judge.errors import JudgeInputError
+from judge.inputs.yamlfile import load_mapping, number
 
 MIB = 1024 * 1024
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # judge/
 # An editable install reads the repository's files; a wheel carries copies in judge/_data.
 SHIPPED_DIR = PACKAGE_DIR / "_data" if (PACKAGE_DIR / "_data").is_dir() else PACKAGE_DIR.parent
 

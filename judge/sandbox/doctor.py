@@ -11,12 +11,12 @@ from pathlib import Path
 
 import docker
 
-from . import engine, images
-from .config import MIB, Settings
-from .errors import JudgeFailure
-from .limits import runner_spec
-from .runners import Runner
-from .sandbox import AGENT_CAPS, RunSpec, Sandbox
+from judge.errors import JudgeFailure
+from judge.grading.limits import runner_spec
+from judge.inputs.languages import Runner
+from judge.inputs.settings import MIB, Settings
+from judge.sandbox import engine, images
+from judge.sandbox.container import AGENT_CAPS, RunSpec, Sandbox
 
 # Runs as the submission would; prints one JSON object of facts.
 PROBE = r"""

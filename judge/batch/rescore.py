@@ -18,17 +18,17 @@ from typing import Any
 
 import docker
 
-from .config import Settings
-from .errors import JudgeFailure, JudgeInputError
-from .grader import grade
-from .limits import run_limits, sandbox_spec
-from .problem import Problem, load_problem, problem_version
-from .results import CompileResult, SubmissionResult, Verdict
-from .runners import Runner, runner_for
-from .sandbox import Sandbox
-from .store import Store
-from .submissions import Batch, Submission
-from .timelimit import ensure_time_limit
+from judge.batch.store import Store
+from judge.errors import JudgeFailure, JudgeInputError
+from judge.grading.grader import grade
+from judge.grading.limits import run_limits, sandbox_spec
+from judge.grading.timelimit import ensure_time_limit
+from judge.inputs.languages import Runner, runner_for
+from judge.inputs.problem import Problem, load_problem, problem_version
+from judge.inputs.settings import Settings
+from judge.inputs.submissions import Batch, Submission
+from judge.judging.results import CompileResult, SubmissionResult, Verdict
+from judge.sandbox.container import Sandbox
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ Pure logic over a problem's group settings and the test results. A passing test 
 scoring problem is that of ``secret``.
 """
 
-from .problem import Problem
-from .results import GroupResult, TestResult, Verdict
-from .testdata import GroupConfig
+from judge.inputs.problem import Problem
+from judge.inputs.testdata import GroupConfig
+from judge.judging.results import GroupResult, TestResult, Verdict
 
 
 def _parent(name: str) -> str:

@@ -17,14 +17,14 @@ from typing import Any
 import docker
 import docker.errors
 
-from .checkers import FEEDBACK_DIR, CheckResult, ValidatorRun, kattis_outcome, testlib_outcome
-from .config import MIB, Settings
-from .errors import JudgeFailure, JudgeInputError
-from .limits import runner_spec, signal_name
-from .problem import Checker, Problem
-from .runners import Runner, load_runners, runner_for
-from .sandbox import ProcessResult, RunSpec, Sandbox, SandboxSpec
-from .testdata import TestCase
+from judge.errors import JudgeFailure, JudgeInputError
+from judge.grading.limits import runner_spec, signal_name
+from judge.inputs.languages import Runner, load_runners, runner_for
+from judge.inputs.problem import Checker, Problem
+from judge.inputs.settings import MIB, Settings
+from judge.inputs.testdata import TestCase
+from judge.judging.validation import FEEDBACK_DIR, CheckResult, ValidatorRun, kattis_outcome, testlib_outcome
+from judge.sandbox.container import ProcessResult, RunSpec, Sandbox, SandboxSpec
 
 VALIDATOR_RESERVE = 64 * MIB
 _memo: dict[str, "CompiledValidator"] = {}

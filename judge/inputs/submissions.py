@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .assign import problem_from_name
-from .errors import JudgeInputError
-from .runners import Runner
-from .yamlfile import load_mapping, number
+from judge.errors import JudgeInputError
+from judge.inputs.assignments import problem_from_name
+from judge.inputs.languages import Runner
+from judge.inputs.yamlfile import load_mapping, number
 
 VERDICT_FOLDERS = {
     "accepted": "AC",

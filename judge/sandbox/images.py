@@ -17,10 +17,10 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from .config import Settings
-from .engine import ENGINE_ERRORS
-from .errors import JudgeFailure
-from .runners import Runner
+from judge.errors import JudgeFailure
+from judge.inputs.languages import Runner
+from judge.inputs.settings import Settings
+from judge.sandbox.engine import ENGINE_ERRORS
 
 Log = Callable[..., None]  # log(line, detail=False): detail lines are the build's own output
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
-from .errors import JudgeInputError
+from judge.errors import JudgeInputError
+from judge.inputs.settings import Settings
 
 _PREFIX = re.compile(r"(?:problem|prob|p)[_\-. ]?(.+)")
 
