@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from naive import run_in_fresh_container  # noqa: E402
 
 from judge import engine  # noqa: E402
-from judge.inputs.languages import load_runners  # noqa: E402
+from judge.inputs.languages import load_languages  # noqa: E402
 from judge.inputs.settings import load_settings  # noqa: E402
 
 BIG = 5000  # the one test whose first number makes the TLE submissions spin
@@ -79,9 +79,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     settings = load_settings(ROOT / "judge.yaml")
-    runners = load_runners(settings)
+    languages = load_languages(settings)
     client = engine.connect()
-    images = {"py": runners["python3"].image, "c": runners["c"].image}
+    images = {"py": languages["python3"].image, "c": languages["c"].image}
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         make_problem(tmp_path / "problem")

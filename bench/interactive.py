@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from judge import engine  # noqa: E402
 from judge.grading.grader import grade  # noqa: E402
-from judge.inputs.languages import load_runners  # noqa: E402
+from judge.inputs.languages import load_languages  # noqa: E402
 from judge.inputs.problem import load_problem  # noqa: E402
 from judge.inputs.settings import load_settings  # noqa: E402
 from judge.judging.results import Verdict  # noqa: E402
@@ -53,10 +53,10 @@ def judged(package: Path, submission: str, repeat: int, transcripts: Path | None
     client = engine.connect()
     problem = load_problem(str(package), settings)
     source = package / "submissions/accepted" / submission
-    runner = load_runners(settings)["cpp" if submission.endswith(".cpp") else "python3"]
+    language = load_languages(settings)["cpp" if submission.endswith(".cpp") else "python3"]
     walls, cpus = [], []
     for _ in range(repeat):
-        result = grade(source, problem, runner, settings, client, transcripts=transcripts)
+        result = grade(source, problem, language, settings, client, transcripts=transcripts)
         assert result.verdict == Verdict.AC, result.message
         walls.append(result.tests[0].wall)
         cpus.append(result.tests[0].time)

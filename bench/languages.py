@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from judge import engine  # noqa: E402
 from judge.grading.grader import grade  # noqa: E402
-from judge.inputs.languages import load_runners, runner_for  # noqa: E402
+from judge.inputs.languages import language_for, load_languages  # noqa: E402
 from judge.inputs.problem import load_problem  # noqa: E402
 from judge.inputs.settings import MIB, load_settings  # noqa: E402
 from judge.judging.results import Verdict  # noqa: E402
@@ -36,11 +36,11 @@ def make_problem(folder: Path, tests: int) -> None:
         (folder / f"data/secret/{i:03d}.ans").write_text(f"{i * 4}\n")
 
 
-def bare_per_run(client, runner, source: Path, runs: int, settings) -> float:
+def bare_per_run(client, language, source: Path, runs: int, settings) -> float:
     code = source.read_bytes()
-    name = runner.source_name(code)
-    compile_cmd = shlex.join(runner.command(runner.compile, name, 256 * MIB)) if runner.compile else "true"
-    run_cmd = shlex.join(runner.command(runner.run, name, 256 * MIB))
+    name = language.source_name(code)
+    compile_cmd = shlex.join(language.command(language.compile, name, 256 * MIB)) if language.compile else "true"
+    run_cmd = shlex.join(language.command(language.run, name, 256 * MIB))
     script = (
         f"cd /w && {compile_cmd} >/dev/null 2>&1; s=$(date +%s%N); "
         f"i=0; while [ $i -lt {runs} ]; do {run_cmd} < in > /dev/null; i=$((i+1)); done; "
@@ -56,7 +56,7 @@ def bare_per_run(client, runner, source: Path, runs: int, settings) -> float:
         folder.type, folder.mode = tarfile.DIRTYPE, 0o777
         tar.addfile(folder)
     container = client.containers.create(
-        runner.image, ["sh", "-c", script], network_mode="none", environment=runner.env, working_dir="/w"
+        language.image, ["sh", "-c", script], network_mode="none", environment=language.env, working_dir="/w"
     )
     try:
         container.put_archive("/", buf.getvalue())
@@ -74,7 +74,7 @@ def main() -> None:
     parser.add_argument("--lang", nargs="*", help="only these runners")
     args = parser.parse_args()
     settings = load_settings(ROOT / "judge.yaml")
-    runners = load_runners(settings)
+    languages = load_languages(settings)
     client = engine.connect()
     accepted = sorted((ROOT / "problems/1/submissions/accepted").iterdir())
     rows = []
@@ -84,17 +84,17 @@ def main() -> None:
         make_problem(one, 1)
         problems = (load_problem(str(many), settings), load_problem(str(one), settings))
         for source in accepted:
-            runner = runner_for(source, runners)
-            if args.lang and runner.name not in args.lang:
+            language = language_for(source, languages)
+            if args.lang and language.name not in args.lang:
                 continue
             stamps: list[float] = []
             started = time.perf_counter()
-            result = grade(source, problems[1], runner, settings, client)
+            result = grade(source, problems[1], language, settings, client)
             fixed = time.perf_counter() - started
             result = grade(
                 source,
                 problems[0],
-                runner,
+                language,
                 settings,
                 client,
                 on_test=lambda _test, stamps=stamps: stamps.append(time.perf_counter()),
@@ -102,8 +102,8 @@ def main() -> None:
             assert result.verdict == Verdict.AC, (source, result.message)
             # steady state: from the first test's result to the last one's, per test
             judge_per_test = (stamps[-1] - stamps[0]) / (len(stamps) - 1)
-            bare = bare_per_run(client, runner, source, args.tests, settings)
-            rows.append((runner.name, bare, judge_per_test, fixed))
+            bare = bare_per_run(client, language, source, args.tests, settings)
+            rows.append((language.name, bare, judge_per_test, fixed))
     print(f"{'language':<11} {'bare run':>9} {'judge/test':>10} {'ratio':>6}  {'fixed (1 test)':>14}")
     for name, bare, per_test, fixed in rows:
         print(f"{name:<11} {bare * 1000:7.1f}ms {per_test * 1000:8.1f}ms {per_test / bare:5.2f}x  {fixed:12.2f} s")

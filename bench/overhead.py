@@ -24,7 +24,7 @@ from naive import run_in_fresh_container  # noqa: E402
 
 from judge import engine  # noqa: E402
 from judge.grading.grader import grade  # noqa: E402
-from judge.inputs.languages import load_runners  # noqa: E402
+from judge.inputs.languages import load_languages  # noqa: E402
 from judge.inputs.problem import load_problem  # noqa: E402
 from judge.inputs.settings import load_settings  # noqa: E402
 from judge.judging.results import Verdict  # noqa: E402
@@ -49,10 +49,10 @@ def bare(inputs: list[Path], solution: Path) -> float:
 
 
 def judged(solution: Path, problem_dir: Path, settings, client) -> tuple[float, float]:
-    runner = load_runners(settings)["python3"]
+    language = load_languages(settings)["python3"]
     problem = load_problem(str(problem_dir), settings)
     started = time.perf_counter()
-    result = grade(solution, problem, runner, settings, client)
+    result = grade(solution, problem, language, settings, client)
     total = time.perf_counter() - started
     assert result.verdict == Verdict.AC, result.message
     return total, sum(t.wall for t in result.tests)
@@ -75,7 +75,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_settings(ROOT / "judge.yaml")
     client = engine.connect()
-    image = load_runners(settings)["python3"].image
+    image = load_languages(settings)["python3"].image
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         solution = tmp_path / "sol.py"

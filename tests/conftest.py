@@ -8,7 +8,7 @@ import pytest
 
 from judge.errors import JudgeFailure
 from judge.grading.grader import grade
-from judge.inputs.languages import load_runners, runner_for
+from judge.inputs.languages import language_for, load_languages
 from judge.inputs.problem import load_problem
 from judge.inputs.settings import Settings, load_settings
 from judge.judging.results import SubmissionResult
@@ -29,7 +29,7 @@ def client(settings):
         found = engine.connect()
     except JudgeFailure as exc:
         pytest.fail(f"{exc}\nThe Docker tests need the engine: run scripts/setup (scripts/test does).", pytrace=False)
-    missing = [r.name for r in load_runners(settings).values() if images.runner_status(found, r) != "ready"]
+    missing = [r.name for r in load_languages(settings).values() if images.image_status(found, r) != "ready"]
     if missing:
         pytest.fail(
             f"runner images missing or stale: {missing}; run `judge runners build` (scripts/setup does)", pytrace=False
@@ -43,8 +43,8 @@ def grade_file(settings, client):
 
     def run(path: Path | str, problem: str, lang: str | None = None, **kw) -> SubmissionResult:
         path = Path(path)
-        runner = runner_for(path, load_runners(settings), lang)
-        return grade(path, load_problem(str(problem), settings), runner, settings, client, **kw)
+        language = language_for(path, load_languages(settings), lang)
+        return grade(path, load_problem(str(problem), settings), language, settings, client, **kw)
 
     return run
 

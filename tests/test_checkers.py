@@ -2,13 +2,13 @@
 
 import pytest
 
-from judge.judging.validation import CheckerFlags, default_checker
+from judge.judging.validation import ValidatorFlags, default_validator
 
-DEFAULT = CheckerFlags()
+DEFAULT = ValidatorFlags()
 
 
-def check(out: bytes, ans: bytes, flags: CheckerFlags = DEFAULT, reveal: bool = True):
-    return default_checker(out, ans, flags, reveal=reveal)
+def check(out: bytes, ans: bytes, flags: ValidatorFlags = DEFAULT, reveal: bool = True):
+    return default_validator(out, ans, flags, reveal=reveal)
 
 
 def test_tokens_ignore_whitespace_changes():
@@ -17,11 +17,11 @@ def test_tokens_ignore_whitespace_changes():
 
 def test_case_insensitive_by_default_and_sensitive_on_request():
     assert check(b"YES", b"yes").accepted
-    assert not check(b"YES", b"yes", CheckerFlags(case_sensitive=True)).accepted
+    assert not check(b"YES", b"yes", ValidatorFlags(case_sensitive=True)).accepted
 
 
 def test_space_change_sensitive():
-    flags = CheckerFlags(space_change_sensitive=True)
+    flags = ValidatorFlags(space_change_sensitive=True)
     assert check(b"1 2\n", b"1 2\n", flags).accepted
     result = check(b"1  2\n", b"1 2\n", flags)
     assert not result.accepted and "whitespace" in result.message
@@ -54,14 +54,14 @@ def test_missing_and_extra_output():
     ],
 )
 def test_float_tolerances(words, got, want, ok):
-    assert check(got, want, CheckerFlags.parse(words)).accepted is ok
+    assert check(got, want, ValidatorFlags.parse(words)).accepted is ok
 
 
 def test_flag_parsing_errors():
     with pytest.raises(ValueError, match="needs a value"):
-        CheckerFlags.parse(["float_tolerance"])
+        ValidatorFlags.parse(["float_tolerance"])
     with pytest.raises(ValueError, match="unknown"):
-        CheckerFlags.parse(["bogus"])
+        ValidatorFlags.parse(["bogus"])
 
 
 def test_binary_output_does_not_crash():

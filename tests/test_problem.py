@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from judge.errors import JudgeInputError
-from judge.inputs.languages import load_runner, load_runners, runner_for
+from judge.inputs.languages import language_for, load_language, load_languages
 from judge.inputs.problem import load_problem
 
 
@@ -92,19 +92,19 @@ def test_known_keys_are_ignored_politely(tmp_path, settings):
 
 
 def test_runner_selection(settings):
-    runners = load_runners(settings)
-    assert {"python3", "c", "cpp", "java"} <= set(runners)
-    assert runner_for(Path("a.py"), runners).name == "python3"
-    assert runner_for(Path("a.CPP"), runners).name == "cpp"
-    assert runner_for(Path("a.txt"), runners, "c").name == "c"
+    languages = load_languages(settings)
+    assert {"python3", "c", "cpp", "java"} <= set(languages)
+    assert language_for(Path("a.py"), languages).name == "python3"
+    assert language_for(Path("a.CPP"), languages).name == "cpp"
+    assert language_for(Path("a.txt"), languages, "c").name == "c"
     with pytest.raises(JudgeInputError, match=r"unknown file extension '\.txt'"):
-        runner_for(Path("a.txt"), runners)
+        language_for(Path("a.txt"), languages)
     with pytest.raises(JudgeInputError, match="unknown language 'cobol'"):
-        runner_for(Path("a.py"), runners, "cobol")
+        language_for(Path("a.py"), languages, "cobol")
 
 
 def test_java_source_named_after_public_class(settings):
-    java = load_runners(settings)["java"]
+    java = load_languages(settings)["java"]
     assert java.source_name(b"import x;\npublic final class Solver {\n}") == "Solver.java"
     assert java.source_name(b"class Hidden {}") == "Main.java"
     assert java.command(java.run, "Solver.java", 256 << 20)[1] == "-Xmx256m"
@@ -113,7 +113,7 @@ def test_java_source_named_after_public_class(settings):
 def test_malformed_runner(tmp_path):
     (tmp_path / "runner.yaml").write_text("name: x\nextensions: [x]\n")
     with pytest.raises(JudgeInputError, match="'run' is missing"):
-        load_runner(tmp_path)
+        load_language(tmp_path)
     (tmp_path / "runner.yaml").write_text("name: x\nextensions: [x]\nrun: [x]\nsource_name_pattern: '('\n")
     with pytest.raises(JudgeInputError, match="bad regular expression"):
-        load_runner(tmp_path)
+        load_language(tmp_path)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from judge.grading.limits import run_limits, sandbox_spec
-from judge.inputs.languages import load_runners
+from judge.inputs.languages import load_languages
 from judge.inputs.problem import load_problem
 from judge.inputs.settings import MIB
 from judge.judging.results import Verdict
@@ -113,8 +113,8 @@ def test_memory_hog_is_mle_with_peak_memory(grade_file):
 
 def test_container_is_hardened(settings, client):
     problem = load_problem("1", settings)
-    runner = load_runners(settings)["python3"]
-    spec = sandbox_spec(problem, runner, settings, run_limits(problem, runner, settings))
+    language = load_languages(settings)["python3"]
+    spec = sandbox_spec(problem, language, settings, run_limits(problem, language, settings))
     with Sandbox(client, spec) as box:
         info = client.api.inspect_container(box.container_id)
         host = info["HostConfig"]
@@ -141,8 +141,8 @@ def test_missing_image_is_a_judge_error_naming_the_build_command(tmp_path, setti
 
     from judge.grading.grader import grade
 
-    runner = replace(load_runners(settings)["python3"], image="judge/no-such-image:latest")
-    result = grade(SUB / "empty.py", load_problem(ONE, settings), runner, settings, client)
+    language = replace(load_languages(settings)["python3"], image="judge/no-such-image:latest")
+    result = grade(SUB / "empty.py", load_problem(ONE, settings), language, settings, client)
     assert result.verdict == Verdict.JE
     assert "judge runners build python3" in result.message
 

@@ -8,10 +8,10 @@ import pytest
 from judge.grading.interactive import interactive_verdict
 from judge.inputs.problem import derived_time_limit, load_problem
 from judge.judging import results as records
-from judge.judging import validation as checkers
+from judge.judging import validation as validation
 from judge.judging.results import CompileResult, SubmissionResult, Verdict, icpc_verdicts
 from judge.judging.scoring import group_results, problem_score, skip_test
-from judge.judging.validation import CheckResult, ValidatorRun, kattis_outcome
+from judge.judging.validation import ValidationResult, ValidatorRun, kattis_outcome
 
 Result = records.TestResult
 
@@ -33,10 +33,10 @@ def test_fixture_packages_are_read_as_their_kind(settings):
     float_problem = load_problem(str(PACKAGES / "float"), settings)
     assert float_problem.tests[-1].args == ("float_tolerance", "1e-6")  # from data/testdata.yaml
     custom = load_problem(str(PACKAGES / "custom-cpp"), settings)
-    assert custom.checker and custom.checker.main.name == "validate.cpp" and custom.checker.interface == "kattis"
+    assert custom.validator and custom.validator.main.name == "validate.cpp" and custom.validator.interface == "kattis"
     assert custom.limits.time == 2 and custom.limits.time_source == ".timelimit"
     testlib = load_problem(str(PACKAGES / "testlib"), settings)
-    assert testlib.checker and testlib.checker.interface == "testlib"
+    assert testlib.validator and testlib.validator.interface == "testlib"
     scoring = load_problem(str(PACKAGES / "scoring"), settings)
     assert scoring.scoring and scoring.groups["secret"].aggregation == "sum"
     group1 = scoring.groups["secret/group1"]
@@ -44,7 +44,7 @@ def test_fixture_packages_are_read_as_their_kind(settings):
     legacy = load_problem(str(PACKAGES / "legacy"), settings)
     assert legacy.limits.derive_multiplier == 5 and legacy.tests[0].args == ("case_sensitive",)
     guess = load_problem(str(PACKAGES / "guess"), settings)
-    assert guess.interactive and guess.checker and guess.checker.main.name == "validate.cpp"
+    assert guess.interactive and guess.validator and guess.validator.main.name == "validate.cpp"
     assert not any(t.input.suffix == ".interaction" for t in guess.tests)
 
 
@@ -61,8 +61,8 @@ def test_new_format_interactive_type_and_output_validator_folder(tmp_path, setti
         },
     )
     problem = load_problem(str(tmp_path), settings)
-    assert problem.interactive and problem.checker and problem.checker.main.name == "validator.py"
-    assert {p.name for p in problem.checker.files} == {"validator.py", "helper.h"}
+    assert problem.interactive and problem.validator and problem.validator.main.name == "validator.py"
+    assert {p.name for p in problem.validator.files} == {"validator.py", "helper.h"}
     assert problem.limits.derive_multiplier == 3
 
 
@@ -130,7 +130,7 @@ def run(code, feedback=None, stdout=b"", stderr=b"", killed_by=None, signal=None
 
 
 def test_kattis_exit_codes_feedback_and_score():
-    assert kattis_outcome(run(42)) == CheckResult(True)
+    assert kattis_outcome(run(42)) == ValidationResult(True)
     wrong = kattis_outcome(run(43, {"judgemessage.txt": "a+b = 7, expected 8\nmore"}))
     assert not wrong.accepted and wrong.message == "a+b = 7, expected 8" and not wrong.judge_error
     assert kattis_outcome(run(42, {"score.txt": "37.5\n"})).score == 37.5
@@ -140,18 +140,18 @@ def test_kattis_exit_codes_feedback_and_score():
 
 
 def test_testlib_exit_codes():
-    assert checkers.testlib_outcome(run(0, stderr=b"ok 3 numbers")) == CheckResult(True, "ok 3 numbers")
-    assert not checkers.testlib_outcome(run(1, stderr=b"wrong answer 1st differs")).accepted
-    pe = checkers.testlib_outcome(run(2, stderr=b"expected int"))
+    assert validation.testlib_outcome(run(0, stderr=b"ok 3 numbers")) == ValidationResult(True, "ok 3 numbers")
+    assert not validation.testlib_outcome(run(1, stderr=b"wrong answer 1st differs")).accepted
+    pe = validation.testlib_outcome(run(2, stderr=b"expected int"))
     assert not pe.accepted and not pe.judge_error and pe.message.startswith("presentation error")
-    assert checkers.testlib_outcome(run(3, stderr=b"answer file broken")).judge_error
-    partial = checkers.testlib_outcome(run(7, stdout=b"0.5\n", stderr=b"half"))
+    assert validation.testlib_outcome(run(3, stderr=b"answer file broken")).judge_error
+    partial = validation.testlib_outcome(run(7, stdout=b"0.5\n", stderr=b"half"))
     assert partial.score == 0.5 and not partial.accepted and not partial.judge_error
 
 
 def test_interactive_precedence():
-    wa, ac = CheckResult(False, "wrong guess"), CheckResult(True)
-    crash = CheckResult(False, "validator exited with code 1", judge_error=True)
+    wa, ac = ValidationResult(False, "wrong guess"), ValidationResult(True)
+    crash = ValidationResult(False, "validator exited with code 1", judge_error=True)
     rte, fine = (Verdict.RTE, "exit code 1"), (Verdict.AC, "")
     tle = (Verdict.TLE, "wall-clock cap")
     assert interactive_verdict(rte, 2.0, wa, 1.0) == (Verdict.WA, "wrong guess")  # validator rejected first

@@ -68,8 +68,8 @@ def _unpacked(kind: str, digest: str, blob: bytes) -> Path:
 
 def grade_task(
     problem: tuple[str, bytes],
-    runners: tuple[str, bytes],
-    runner_name: str,
+    languages: tuple[str, bytes],
+    language_name: str,
     source_name: str,
     source: bytes,
     settings: Settings,
@@ -77,28 +77,28 @@ def grade_task(
 ) -> dict[str, Any]:
     """Runs on a worker: grade one submission with the worker's own engine; returns the result document."""
     from judge.grading.grader import grade
-    from judge.inputs.languages import load_runner
+    from judge.inputs.languages import load_language
     from judge.inputs.problem import load_problem
     from judge.sandbox import engine, images
 
     problem_dir = _unpacked("problems", *problem)
-    runners_dir = _unpacked("runners", *runners)
+    runners_dir = _unpacked("runners", *languages)
     with _cache_lock:
         if "client" not in _engine:
             _engine["client"] = engine.connect()
     client = _engine["client"]
-    runner = load_runner(runners_dir / runner_name)
+    language = load_language(runners_dir / language_name)
     with _cache_lock:  # an image built from another definition than the coordinator's is rebuilt first
-        if images.runner_status(client, runner) != "ready":
+        if images.image_status(client, language) != "ready":
             images.ensure_base(client, settings, lambda *_a, **_k: None)
-            images.build_runner(client, runner, settings, lambda *_a, **_k: None)
+            images.build_image(client, language, settings, lambda *_a, **_k: None)
     with tempfile.TemporaryDirectory(prefix="judge-task-") as tmp:
         path = Path(tmp) / source_name
         path.write_bytes(source)
         loaded = load_problem(str(problem_dir), settings)
         if time_limit is not None:  # the coordinator's (a legacy package's derived limit, say)
             loaded = loaded.with_time_limit(*time_limit)
-        result = grade(path, loaded, runner, settings, client)
+        result = grade(path, loaded, language, settings, client)
     doc = result.to_dict()
     doc["worker"] = os.uname().nodename
     return doc
@@ -128,7 +128,7 @@ def from_document(doc: dict[str, Any]) -> SubmissionResult:
     )
 
 
-class ClusterRunner:
+class DaskExecutor:
     """Grades jobs on a Dask cluster; the same interface as judge.batch.BatchRunner."""
 
     def __init__(self, address: str, settings: Settings, runners_dir: Path) -> None:
@@ -139,7 +139,7 @@ class ClusterRunner:
             raise JudgeFailure(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self.distributed = distributed
         self.settings = settings
-        self.runners_blob = pack(runners_dir, skip=())
+        self.languages_blob = pack(runners_dir, skip=())
         workers = self.client.scheduler_info().get("workers", {})
         if not any(w.get("resources", {}).get(RESOURCE) for w in workers.values()):
             raise JudgeFailure(f"no judge worker at {address} (start them with `judge worker --scheduler {address}`)")
@@ -151,15 +151,15 @@ class ClusterRunner:
         for job in todo:
             if job.problem.path not in blobs:  # shipped once per worker, not per submission
                 blobs[job.problem.path] = self.client.scatter(pack(job.problem.path), broadcast=True, hash=True)
-        runners = self.client.scatter(self.runners_blob, broadcast=True, hash=True)
+        languages = self.client.scatter(self.languages_blob, broadcast=True, hash=True)
         futures = {}
         for job in todo:
-            name = job.runner.source_name(job.sub.path.read_bytes())
+            name = job.language.source_name(job.sub.path.read_bytes())
             future = self.client.submit(
                 grade_task,
                 blobs[job.problem.path],
-                runners,
-                job.runner.folder.name,
+                languages,
+                job.language.folder.name,
                 name,
                 job.sub.path.read_bytes(),
                 self.settings,
@@ -180,7 +180,7 @@ class ClusterRunner:
                         submission=job.sub.id,
                         problem=job.problem.id,
                         problem_name=job.problem.name,
-                        language=job.runner.name,
+                        language=job.language.name,
                         verdict=Verdict.JE,
                         compile=CompileResult(ok=False),
                         message=f"the cluster could not grade it: {type(exc).__name__}: {str(exc)[:300]}",

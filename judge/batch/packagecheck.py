@@ -11,10 +11,10 @@ from typing import Any
 
 import docker
 
-from judge.batch.rescore import BatchRunner, plan
+from judge.batch.rescore import LocalExecutor, plan
 from judge.errors import JudgeInputError
 from judge.grading.timelimit import package_submissions
-from judge.inputs.languages import Runner
+from judge.inputs.languages import Language
 from judge.inputs.problem import Problem
 from judge.inputs.settings import Settings
 from judge.inputs.submissions import VERDICT_FOLDERS, Batch, Submission
@@ -94,16 +94,16 @@ def check_package(
     problem: Problem,
     settings: Settings,
     client: docker.DockerClient,
-    runners: dict[str, Runner],
+    languages: dict[str, Language],
     jobs: int = 1,
     on_row: Callable[[CheckRow], None] | None = None,
 ) -> tuple[list[CheckRow], list[str]]:
     """Grade every submission of the package; (rows in submission order, files skipped and why)."""
-    subs, skipped = package_submissions(problem, runners)
+    subs, skipped = package_submissions(problem, languages)
     if not subs:
         raise JudgeInputError(f"{problem.path / 'submissions'}: no submissions in verdict folders to check")
     rules = _expectations(problem)
-    work, left_out = plan(Batch(subs, {subs[0].problem: str(problem.path)}, []), settings, runners, client)
+    work, left_out = plan(Batch(subs, {subs[0].problem: str(problem.path)}, []), settings, languages, client)
     rows: list[CheckRow] = []
 
     def done(job: Any, result: SubmissionResult) -> None:
@@ -112,7 +112,7 @@ def check_package(
         if on_row:
             on_row(row)
 
-    BatchRunner(settings, client, jobs).run(work, done)
+    LocalExecutor(settings, client, jobs).run(work, done)
     return sorted(rows, key=lambda row: row.submission), skipped + left_out
 
 

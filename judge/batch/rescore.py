@@ -23,7 +23,7 @@ from judge.errors import JudgeFailure, JudgeInputError
 from judge.grading.grader import grade
 from judge.grading.limits import run_limits, sandbox_spec
 from judge.grading.timelimit import ensure_time_limit
-from judge.inputs.languages import Runner, runner_for
+from judge.inputs.languages import Language, language_for
 from judge.inputs.problem import Problem, load_problem, problem_version
 from judge.inputs.settings import Settings
 from judge.inputs.submissions import Batch, Submission
@@ -35,7 +35,7 @@ from judge.sandbox.container import Sandbox
 class Job:
     sub: Submission
     problem: Problem
-    runner: Runner
+    language: Language
     key: str
     parts: dict[str, str]
 
@@ -43,7 +43,7 @@ class Job:
 def plan(
     batch: Batch,
     settings: Settings,
-    runners: dict[str, Runner],
+    languages: dict[str, Language],
     client: docker.DockerClient | None,
     lang: str | None = None,
 ) -> tuple[list[Job], list[str]]:
@@ -54,24 +54,24 @@ def plan(
     """
     problems = {label: load_problem(ref, settings) for label, ref in batch.problems.items()}
     if client is not None:  # a legacy package without a time limit gets it from its accepted submissions
-        problems = {label: ensure_time_limit(p, settings, client, runners) for label, p in problems.items()}
+        problems = {label: ensure_time_limit(p, settings, client, languages) for label, p in problems.items()}
     versions = {label: problem_version(p) for label, p in problems.items()}
     images: dict[str, str] = {}
     jobs, skipped = [], list(batch.skipped)
     for sub in batch.submissions:
         try:
-            runner = runner_for(sub.path, runners, sub.language or lang)
+            language = language_for(sub.path, languages, sub.language or lang)
         except JudgeInputError as exc:
             skipped.append(f"{sub.id}: {exc}")
             continue
-        if runner.name not in images and client is None:
-            images[runner.name] = f"runner:{runner.definition_hash()}"
-        elif runner.name not in images:
+        if language.name not in images and client is None:
+            images[language.name] = f"runner:{language.definition_hash()}"
+        elif language.name not in images:
             try:
-                images[runner.name] = client.images.get(runner.image).id
+                images[language.name] = client.images.get(language.image).id
             except docker.errors.ImageNotFound:
                 raise JudgeFailure(
-                    f"runner image {runner.image} is missing: run `judge runners build {runner.name}`"
+                    f"runner image {language.image} is missing: run `judge runners build {language.name}`"
                 ) from None
         try:
             source_hash = hashlib.sha256(sub.path.read_bytes()).hexdigest()
@@ -79,28 +79,28 @@ def plan(
             skipped.append(f"{sub.id}: cannot read {sub.path}: {exc.strerror or exc}")
             continue
         problem = problems[sub.problem]
-        limits = run_limits(problem, runner, settings)
+        limits = run_limits(problem, language, settings)
         limits_text = json.dumps(
             {
                 "run": [limits.time, limits.wall, limits.memory, limits.output, problem.limits.code],
                 "compile": [settings.compile_time, settings.compile_memory, settings.compile_output],
                 "checker": sorted({repr(t.args) for t in problem.tests}),
-                "run_cmd": list(runner.run),
-                "compile_cmd": list(runner.compile or []),
+                "run_cmd": list(language.run),
+                "compile_cmd": list(language.compile or []),
             },
             sort_keys=True,
         )
         parts = {
             "submission": sub.id,
             "problem": problem.id,
-            "language": runner.name,
+            "language": language.name,
             "source_hash": source_hash,
             "problem_version": versions[sub.problem],
-            "image": images[runner.name],
+            "image": images[language.name],
             "limits": limits_text,
         }
         key = hashlib.sha256("\0".join(parts[k] for k in sorted(parts)).encode()).hexdigest()
-        jobs.append(Job(sub, problem, runner, key, parts))
+        jobs.append(Job(sub, problem, language, key, parts))
     return jobs, skipped
 
 
@@ -109,14 +109,14 @@ def _unreadable(job: Job, message: str) -> SubmissionResult:
         submission=str(job.sub.path),
         problem=job.problem.id,
         problem_name=job.problem.name,
-        language=job.runner.name,
+        language=job.language.name,
         verdict=Verdict.CE,
         compile=CompileResult(ok=False, output=f"[judge] {message}"),
         message=message,
     )
 
 
-class BatchRunner:
+class LocalExecutor:
     """Grades jobs ``jobs`` at a time on the local engine with a warm pool, reporting each result as it
     finishes. (judge.cluster.ClusterRunner does the same on Dask workers.)"""
 
@@ -137,8 +137,8 @@ class BatchRunner:
         ahead.acquire()
         if self.stopping.is_set() or job.problem.interactive:  # an interaction's container mounts its pipes
             return None
-        limits = run_limits(job.problem, job.runner, self.settings)
-        spec = sandbox_spec(job.problem, job.runner, self.settings, limits)
+        limits = run_limits(job.problem, job.language, self.settings)
+        spec = sandbox_spec(job.problem, job.language, self.settings, limits)
         spec = replace(spec, labels={**spec.labels, "judge.submission": job.sub.id[:200]})
         sandbox = Sandbox(self.client, spec)
         with self.lock:
@@ -158,7 +158,7 @@ class BatchRunner:
             if self.stopping.is_set():
                 raise JudgeFailure("interrupted")
             return grade(
-                job.sub.path, job.problem, job.runner, self.settings, self.client, sandbox=sandbox, cpuset=slot
+                job.sub.path, job.problem, job.language, self.settings, self.client, sandbox=sandbox, cpuset=slot
             )
         except JudgeInputError as exc:
             return _unreadable(job, str(exc))
@@ -199,7 +199,7 @@ def rescore(
     jobs: list[Job],
     store: Store,
     set_id: int,
-    runner: BatchRunner,
+    language: LocalExecutor,
     force: bool,
     on_done: Callable[[Job, str, bool], None],
 ) -> None:
@@ -221,7 +221,7 @@ def rescore(
         store.add_item(set_id, job.sub.id, job.key, job.sub.team, job.sub.problem, job.sub.time, job.sub.expected)
         on_done(job, str(result.verdict), False)
 
-    runner.run(todo, save)
+    language.run(todo, save)
 
 
 def spec_of(source: str, jobs: list[Job]) -> dict[str, Any]:

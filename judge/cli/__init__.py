@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from judge.batch import standings
-from judge.batch.dask import ClusterRunner, require_dask, worker_command
+from judge.batch.dask import DaskExecutor, require_dask, worker_command
 from judge.batch.packagecheck import check_package, row_summary
-from judge.batch.rescore import BatchRunner, plan, spec_of
+from judge.batch.rescore import LocalExecutor, plan, spec_of
 from judge.batch.rescore import rescore as run_rescore
 from judge.batch.standings import scoreboard
 from judge.batch.store import Store
@@ -28,7 +28,7 @@ from judge.errors import JudgeFailure, JudgeInputError
 from judge.grading.grader import grade
 from judge.grading.timelimit import ensure_time_limit
 from judge.inputs.assignments import assign
-from judge.inputs.languages import load_runners, runner_for
+from judge.inputs.languages import language_for, load_languages
 from judge.inputs.problem import Problem, list_problems, load_problem
 from judge.inputs.settings import MIB, Settings, load_settings
 from judge.inputs.submissions import from_contest, from_folder
@@ -98,14 +98,14 @@ def _render(fmt: str, results: list[SubmissionResult]) -> str:
 
 def _derive_limits(plan: list, settings: Settings, client: Any) -> list:
     """The plan with legacy packages' time limits derived (once per problem) from their accepted submissions."""
-    found_runners = load_runners(settings)
+    languages = load_languages(settings)
     derived: dict[Path, Problem] = {}
     out = []
-    for assignment, runner, problem in plan:
+    for assignment, language, problem in plan:
         if problem.path not in derived:
             say = functools.partial(click.echo, err=True)
-            derived[problem.path] = ensure_time_limit(problem, settings, client, found_runners, say)
-        out.append((assignment, runner, derived[problem.path]))
+            derived[problem.path] = ensure_time_limit(problem, settings, client, languages, say)
+        out.append((assignment, language, derived[problem.path]))
     return out
 
 
@@ -117,7 +117,7 @@ def _grade_all(
     plan = _derive_limits(plan, settings, client)
     err = _stderr()
     results = []
-    for index, (assignment, runner, problem) in enumerate(plan, start=1):
+    for index, (assignment, language, problem) in enumerate(plan, start=1):
         where = f"{assignment.file.name} on {problem.id}" + (f" ({index}/{len(plan)})" if len(plan) > 1 else "")
         status = err.status(f"grading {where}: compiling ...") if err.is_terminal else None
         on_test: Callable[[TestResult], None] | None = None
@@ -138,7 +138,7 @@ def _grade_all(
         try:
             folder = transcripts / assignment.file.name if transcripts and len(plan) > 1 else transcripts
             result = grade(
-                assignment.file, problem, runner, settings, client, on_test=on_test, lazy=lazy, transcripts=folder
+                assignment.file, problem, language, settings, client, on_test=on_test, lazy=lazy, transcripts=folder
             )
         finally:
             if status is not None:
@@ -197,10 +197,10 @@ def submit(
     """
     settings = _settings(ctx)
     extra = _parse_reports(reports)
-    found_runners = load_runners(settings)
+    languages = load_languages(settings)
     # Check every file, language and problem before grading anything.
     plan = [
-        (a, runner_for(a.file, found_runners, lang), load_problem(a.problem, settings))
+        (a, language_for(a.file, languages, lang), load_problem(a.problem, settings))
         for a in assign(list(files), settings, problem_ref, problem_from_name)
     ]
     results = _grade_all(plan, settings, lazy, transcripts)
@@ -367,7 +367,7 @@ def rescore(
                 store.discard(int(args[1]))
                 click.echo(f"result set {args[1]} discarded")
         return
-    found = load_runners(settings)
+    found = load_languages(settings)
     if contest is not None:
         if args or problem_ref:
             raise click.UsageError("--contest takes no SUBMISSIONS or --problem")
@@ -377,16 +377,16 @@ def rescore(
             raise click.UsageError("give SUBMISSIONS (a folder) and --problem, or --contest contest.yaml")
         batch = from_folder(Path(args[0]), problem_ref, found)
         source = f"folder:{Path(args[0]).resolve()}:{problem_ref}"
-    runner: BatchRunner | ClusterRunner
+    language: LocalExecutor | DaskExecutor
     if cluster:  # the workers have the engines; the keys name runner definitions instead of image ids
         require_dask()
         work, skipped = plan(batch, settings, found, None, lang)
-        runner = ClusterRunner(cluster, settings, settings.runners_dir)
+        language = DaskExecutor(cluster, settings, settings.runners_dir)
     else:
         client = engine.connect()
         reap_orphans(client)
         work, skipped = plan(batch, settings, found, client, lang)
-        runner = BatchRunner(settings, client, jobs)
+        language = LocalExecutor(settings, client, jobs)
     if jobs > (os.cpu_count() or 1) and not cluster:
         click.echo(
             f"judge: warning: {jobs} jobs on {os.cpu_count()} cores: tests share cores, so CPU times and "
@@ -400,7 +400,7 @@ def rescore(
             click.echo(f"resuming result set {set_id}", err=True)
         progress = BatchProgress(len(work))
         try:
-            run_rescore(work, store, set_id, runner, force, progress)
+            run_rescore(work, store, set_id, language, force, progress)
         finally:
             progress.stop()
         changes = store.diff(set_id)
@@ -437,9 +437,9 @@ def worker(ctx: click.Context, scheduler: str, slots: int, name: str | None) -> 
     client = engine.connect()
     reap_orphans(client)
     images.ensure_base(client, settings, lambda line, detail=False: None if detail else click.echo(line, err=True))
-    for runner_def in load_runners(settings).values():
-        images.build_runner(
-            client, runner_def, settings, lambda line, detail=False: None if detail else click.echo(line, err=True)
+    for language_def in load_languages(settings).values():
+        images.build_image(
+            client, language_def, settings, lambda line, detail=False: None if detail else click.echo(line, err=True)
         )
     cmd = worker_command(scheduler, slots, name)
     click.echo(f"judge worker: {' '.join(cmd[2:])}", err=True)
@@ -499,22 +499,23 @@ def runners() -> None:
 def runners_list(ctx: click.Context) -> None:
     """Languages, their extensions, commands and image status."""
     settings = _settings(ctx)
-    found = load_runners(settings)
+    found = load_languages(settings)
     try:
         client = engine.connect()
     except JudgeFailure:
         client = None
-    for runner in found.values():
-        status = images.runner_status(client, runner) if client else "engine unreachable"
+    for language in found.values():
+        status = images.image_status(client, language) if client else "engine unreachable"
         click.echo(
-            f"{runner.name:<10} {runner.display:<22} .{', .'.join(runner.extensions):<14} {runner.image:<22} {status}"
+            f"{language.name:<10} {language.display:<22} .{', .'.join(language.extensions):<14} "
+            f"{language.image:<22} {status}"
         )
-        version = (images.image_labels(client, runner.image) or {}).get("judge.version") if client else None
+        version = (images.image_labels(client, language.image) or {}).get("judge.version") if client else None
         if version:
             click.echo(f"{'':<10} version: {version}")
-        if runner.compile:
-            click.echo(f"{'':<10} compile: {' '.join(runner.compile)}")
-        click.echo(f"{'':<10} run:     {' '.join(runner.run)}")
+        if language.compile:
+            click.echo(f"{'':<10} compile: {' '.join(language.compile)}")
+        click.echo(f"{'':<10} run:     {' '.join(language.run)}")
 
 
 @runners.command("build")
@@ -525,7 +526,7 @@ def runners_list(ctx: click.Context) -> None:
 def runners_build(ctx: click.Context, langs: tuple[str, ...], force: bool, quiet: bool) -> None:
     """Build the base image (pulled, or bootstrapped offline) and the runner images."""
     settings = _settings(ctx)
-    found = load_runners(settings)
+    found = load_languages(settings)
     unknown = [lang for lang in langs if lang not in found]
     if unknown:
         raise JudgeInputError(
@@ -539,7 +540,7 @@ def runners_build(ctx: click.Context, langs: tuple[str, ...], force: bool, quiet
 
     images.ensure_base(client, settings, log)
     for name in langs or tuple(found):
-        images.build_runner(client, found[name], settings, log, force=force)
+        images.build_image(client, found[name], settings, log, force=force)
 
 
 @cli.command()
@@ -547,7 +548,7 @@ def runners_build(ctx: click.Context, langs: tuple[str, ...], force: bool, quiet
 def doctor(ctx: click.Context) -> None:
     """Check the engine and images, and probe a live sandbox for the isolation in force."""
     settings = _settings(ctx)
-    checks = run_doctor(settings, load_runners(settings))
+    checks = run_doctor(settings, load_languages(settings))
     for check in checks:
         click.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name:<18} {check.detail}")
     failed = [c for c in checks if not c.ok]
@@ -599,10 +600,10 @@ def problem_check(ctx: click.Context, path: str, jobs: int, fmt: str) -> None:
     """
     settings = _settings(ctx)
     problem = load_problem(path, settings)
-    found_runners = load_runners(settings)
+    languages = load_languages(settings)
     client = engine.connect()
     reap_orphans(client)
-    problem = ensure_time_limit(problem, settings, client, found_runners, functools.partial(click.echo, err=True))
+    problem = ensure_time_limit(problem, settings, client, languages, functools.partial(click.echo, err=True))
     lim = problem.limits
     err = _stderr()
     progress = [0]
@@ -612,7 +613,7 @@ def problem_check(ctx: click.Context, path: str, jobs: int, fmt: str) -> None:
         if err.is_terminal:
             err.print(f"[{progress[0]}] {row.submission}: {row.result.verdict}", highlight=False)
 
-    rows, skipped = check_package(problem, settings, client, found_runners, jobs, graded)
+    rows, skipped = check_package(problem, settings, client, languages, jobs, graded)
     bad = [row for row in rows if not row.ok]
     if fmt == "json":
         doc = {

@@ -20,12 +20,12 @@ from judge.errors import JudgeFailure, JudgeInputError
 from judge.grading.interactive import FROM_SUBMISSION, PIPES, TO_SUBMISSION, Interaction, interact, interactive_verdict
 from judge.grading.limits import RunLimits, run_limits, sandbox_spec, signal_name
 from judge.grading.validators import CompiledValidator, ValidatorSession, compile_validator
-from judge.inputs.languages import Runner
+from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, TestCase
 from judge.inputs.settings import MIB, Settings
 from judge.judging.results import CompileResult, SubmissionResult, TestResult, Verdict, overall_verdict
 from judge.judging.scoring import group_results, problem_score, skip_test
-from judge.judging.validation import CheckerFlags, CheckResult, default_checker
+from judge.judging.validation import ValidationResult, ValidatorFlags, default_validator
 from judge.sandbox.container import ProcessResult, Sandbox, SandboxSpec, pipes_volume
 
 
@@ -34,7 +34,7 @@ def _tail(data: bytes, limit: int = 300) -> str:
     return lines[-1][:limit] if lines else ""
 
 
-def measured_verdict(r: ProcessResult, limits: RunLimits, runner: Runner, spec: SandboxSpec) -> tuple[Verdict, str]:
+def measured_verdict(r: ProcessResult, limits: RunLimits, language: Language, spec: SandboxSpec) -> tuple[Verdict, str]:
     """The verdict the measurements alone decide (AC here means: ask the checker)."""
     if r.spawn_error:
         return Verdict.JE, f"could not start the program: {r.spawn_error}"
@@ -51,8 +51,8 @@ def measured_verdict(r: ProcessResult, limits: RunLimits, runner: Runner, spec: 
         how = " (killed by the OOM killer)" if r.oom else ""
         how += f" (killed by {signal_name(r.signal)})" if r.signal not in (None, signal.SIGKILL) else ""
         return Verdict.MLE, f"memory {r.memory / MIB:.1f} MiB, {limit}{how}"
-    if runner.memory_error_pattern:
-        found = re.search(runner.memory_error_pattern.encode(), r.stderr, re.M)
+    if language.memory_error_pattern:
+        found = re.search(language.memory_error_pattern.encode(), r.stderr, re.M)
         if found and (r.exit_code or r.signal):
             return Verdict.MLE, f"the runtime ran out of memory ({found.group(0).decode(errors='replace')}), {limit}"
     if r.output_exceeded or r.stderr_exceeded or r.killed_by == "output" or r.signal == signal.SIGXFSZ:
@@ -66,17 +66,17 @@ def measured_verdict(r: ProcessResult, limits: RunLimits, runner: Runner, spec: 
 
 
 @functools.lru_cache(maxsize=64)
-def _flags(args: tuple[str, ...]) -> CheckerFlags:
-    return CheckerFlags.parse(list(args))
+def _flags(args: tuple[str, ...]) -> ValidatorFlags:
+    return ValidatorFlags.parse(list(args))
 
 
 def _check(
     test: TestCase, output: bytes, answer: bytes, problem: Problem, validator: ValidatorSession | None
-) -> CheckResult:
+) -> ValidationResult:
     if validator is None:
-        return default_checker(output, answer, _flags(test.args), reveal=test.sample)
+        return default_validator(output, answer, _flags(test.args), reveal=test.sample)
     check = validator.check(test, output)
-    if check.score is not None and problem.checker and problem.checker.interface == "testlib":
+    if check.score is not None and problem.validator and problem.validator.interface == "testlib":
         group = problem.groups.get(test.group)  # testlib points are a fraction of the test's score
         check = replace(check, score=check.score * (group.accept_score if group else 1.0))
     return check
@@ -86,13 +86,13 @@ def judge_test(
     test: TestCase,
     r: ProcessResult,
     limits: RunLimits,
-    runner: Runner,
+    language: Language,
     spec: SandboxSpec,
     problem: Problem,
     validator: ValidatorSession | None = None,
     interaction: "Interaction | None" = None,
 ) -> TestResult:
-    verdict, message = measured_verdict(r, limits, runner, spec)
+    verdict, message = measured_verdict(r, limits, language, spec)
     answer = test.answer.read_bytes() if (verdict == Verdict.AC and validator is None) or test.sample else b""
     score = None
     if interaction is not None:
@@ -141,12 +141,12 @@ def _excerpts(test: TestCase, r: ProcessResult, answer: bytes) -> dict[str, str]
 
 
 def _compile(
-    sandbox: Sandbox, runner: Runner, source_name: str, settings: Settings, limits: RunLimits
+    sandbox: Sandbox, language: Language, source_name: str, settings: Settings, limits: RunLimits
 ) -> CompileResult:
-    if not runner.compile:
+    if not language.compile:
         return CompileResult(ok=True)
-    cmd = runner.command(runner.compile, source_name, limits.memory - runner.memory_extra)
-    r = sandbox.compile(cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=runner.env)
+    cmd = language.command(language.compile, source_name, limits.memory - language.memory_extra)
+    r = sandbox.compile(cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=language.env)
     output = r.stdout.decode("utf-8", errors="replace")
     if r.spawn_error:
         raise JudgeFailure(f"could not start the compiler {cmd[0]!r}: {r.spawn_error}")
@@ -167,7 +167,7 @@ def _compile(
 def grade(
     source: Path,
     problem: Problem,
-    runner: Runner,
+    language: Language,
     settings: Settings,
     client: docker.DockerClient,
     on_test: Callable[[TestResult], None] | None = None,
@@ -191,8 +191,8 @@ def grade(
             code = source.read_bytes()
         except OSError as exc:
             raise JudgeInputError(f"{source}: cannot read the submission: {exc.strerror or exc}") from None
-        limits = run_limits(problem, runner, settings)
-        result = _new_result(source, problem, runner, limits)
+        limits = run_limits(problem, language, settings)
+        result = _new_result(source, problem, language, limits)
         if len(code) > problem.limits.code:
             result.compile.output = (
                 f"[judge] the source is {len(code) / 1024:.1f} KiB, over the code limit of "
@@ -201,11 +201,11 @@ def grade(
             result.verdict, result.message = Verdict.CE, "source over the code size limit"
             return result
         try:
-            compiled = compile_validator(problem, settings, client) if problem.checker else None
+            compiled = compile_validator(problem, settings, client) if problem.validator else None
             _grade(
                 code,
                 problem,
-                runner,
+                language,
                 settings,
                 client,
                 limits,
@@ -240,12 +240,12 @@ def grade(
     return result
 
 
-def _new_result(source: Path, problem: Problem, runner: Runner, limits: RunLimits) -> SubmissionResult:
+def _new_result(source: Path, problem: Problem, language: Language, limits: RunLimits) -> SubmissionResult:
     return SubmissionResult(
         submission=str(source),
         problem=problem.id,
         problem_name=problem.name,
-        language=runner.name,
+        language=language.name,
         verdict=Verdict.JE,
         compile=CompileResult(ok=False),
         limits={
@@ -256,7 +256,7 @@ def _new_result(source: Path, problem: Problem, runner: Runner, limits: RunLimit
             "output": limits.output,
             "code": problem.limits.code,
         },
-        image=runner.image,
+        image=language.image,
     )
 
 
@@ -270,7 +270,7 @@ def _score(problem: Problem, result: SubmissionResult) -> None:
 def _grade(
     code: bytes,
     problem: Problem,
-    runner: Runner,
+    language: Language,
     settings: Settings,
     client: docker.DockerClient,
     limits: RunLimits,
@@ -292,7 +292,7 @@ def _grade(
         if sandbox is not None:
             sandbox.close()  # a warm container has no pipes: start one that has
             sandbox = None
-    spec = sandbox_spec(problem, runner, settings, limits, mounts)
+    spec = sandbox_spec(problem, language, settings, limits, mounts)
     validator = None
     if compiled is not None:
         fifos = (TO_SUBMISSION, FROM_SUBMISSION) if problem.interactive else ()
@@ -302,16 +302,16 @@ def _grade(
     box = sandbox or Sandbox(client, spec)
     stack.callback(box.close)
     box.start()
-    result.image = f"{runner.image}@{box.image_id}"  # the exact image, for the record
-    source_name = runner.source_name(code)
+    result.image = f"{language.image}@{box.image_id}"  # the exact image, for the record
+    source_name = language.source_name(code)
     box.put_file(source_name, code)
-    result.compile = _compile(box, runner, source_name, settings, limits)
+    result.compile = _compile(box, language, source_name, settings, limits)
     if not result.compile.ok:
         return
     if spec.compile_memory != spec.memory or cpuset:
         box.set_limits(spec.memory, cpuset)
     # {memory_mb} is the problem's limit: the runner's memory_extra is room for the runtime itself
-    run_cmd = runner.command(runner.run, source_name, problem.limits.memory)
+    run_cmd = language.command(language.run, source_name, problem.limits.memory)
 
     def record(test_result: TestResult) -> None:
         result.tests.append(test_result)
@@ -328,19 +328,19 @@ def _grade(
             if breaks and skip(index):
                 result.skipped.append(test.name)
                 continue
-            step = interact(box, validator, test, run_cmd, limits.spec(runner.env), transcripts is not None)
+            step = interact(box, validator, test, run_cmd, limits.spec(language.env), transcripts is not None)
             if transcripts is not None:
                 _save_transcript(transcripts, test, step.validator.transcript)
-            record(judge_test(test, step.submission, limits, runner, spec, problem, validator, step))
+            record(judge_test(test, step.submission, limits, language, spec, problem, validator, step))
         return
     measurements = box.run_tests(
-        run_cmd, [t.input for t in problem.tests], limits.spec(runner.env), skip=skip if breaks else None
+        run_cmd, [t.input for t in problem.tests], limits.spec(language.env), skip=skip if breaks else None
     )
     for test, measured in zip(problem.tests, measurements, strict=True):
         if measured is None:
             result.skipped.append(test.name)
         else:
-            record(judge_test(test, measured, limits, runner, spec, problem, validator))
+            record(judge_test(test, measured, limits, language, spec, problem, validator))
 
 
 def _save_transcript(folder: Path, test: TestCase, text: str) -> None:

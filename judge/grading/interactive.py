@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from judge.grading.validators import ValidatorSession
 from judge.inputs.testdata import TestCase
 from judge.judging.results import Verdict
-from judge.judging.validation import CheckResult
+from judge.judging.validation import ValidationResult
 from judge.sandbox.container import ProcessResult, RunSpec, Sandbox
 
 PIPES = "/pipes"  # where both containers mount the interaction's volume
@@ -27,7 +27,7 @@ VALIDATOR_GRACE = 5.0  # seconds the validator may run past the submission's wal
 class Interaction:
     submission: ProcessResult
     validator: ProcessResult
-    check: CheckResult
+    check: ValidationResult
 
 
 def interact(
@@ -56,7 +56,7 @@ def interact(
 def interactive_verdict(
     measured: tuple[Verdict, str],
     submission_ended: float,
-    check: CheckResult,
+    check: ValidationResult,
     validator_ended: float,
     broken_pipe: bool = False,
 ) -> tuple[Verdict, str]:

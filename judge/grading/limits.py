@@ -3,7 +3,7 @@
 import signal
 from dataclasses import dataclass
 
-from judge.inputs.languages import Runner
+from judge.inputs.languages import Language
 from judge.inputs.problem import Problem
 from judge.inputs.settings import MIB, Settings
 from judge.sandbox.container import RunSpec, SandboxSpec
@@ -22,18 +22,18 @@ class RunLimits:
         return RunSpec(self.time, self.wall, self.memory, self.output, env)
 
 
-def run_limits(problem: Problem, runner: Runner, settings: Settings) -> RunLimits:
-    time_limit = problem.limits.time * runner.time_multiplier
+def run_limits(problem: Problem, language: Language, settings: Settings) -> RunLimits:
+    time_limit = problem.limits.time * language.time_multiplier
     return RunLimits(
         time=time_limit,
         wall=settings.wall_limit(time_limit),
-        memory=problem.limits.memory + runner.memory_extra,
+        memory=problem.limits.memory + language.memory_extra,
         output=problem.limits.output,
     )
 
 
-def runner_spec(
-    runner: Runner,
+def language_spec(
+    language: Language,
     settings: Settings,
     *,
     memory: int,
@@ -44,7 +44,7 @@ def runner_spec(
 ) -> SandboxSpec:
     """A sandbox for ``runner`` with judge.yaml's sandbox settings and the given memory budget."""
     return SandboxSpec(
-        image=runner.image,
+        image=language.image,
         memory=memory,
         compile_memory=compile_memory,
         private_size=private,
@@ -54,7 +54,7 @@ def runner_spec(
         tmp_size=settings.tmp_size,
         box_size=settings.box_size,
         log_max_size=settings.log_max_size,
-        missing_image_hint=f"run `judge runners build {runner.name}`",
+        missing_image_hint=f"run `judge runners build {language.name}`",
         labels=labels or {},
         mounts=mounts,
     )
@@ -62,7 +62,7 @@ def runner_spec(
 
 def sandbox_spec(
     problem: Problem,
-    runner: Runner,
+    language: Language,
     settings: Settings,
     limits: RunLimits,
     mounts: tuple[tuple[str, str, bool], ...] = (),
@@ -70,13 +70,13 @@ def sandbox_spec(
     # tmpfs pages count as the container's memory: room for the input, captured output and the agent.
     private = problem.max_input + 2 * (limits.output + 1) + settings.compile_output + 4 * MIB
     memory = limits.memory + private + AGENT_RESERVE
-    return runner_spec(
-        runner,
+    return language_spec(
+        language,
         settings,
         memory=memory,
         compile_memory=max(memory, settings.compile_memory),
         private=private,
-        labels={"judge.problem": problem.id, "judge.language": runner.name},
+        labels={"judge.problem": problem.id, "judge.language": language.name},
         mounts=mounts,
     )
 

@@ -18,12 +18,12 @@ import docker
 import docker.errors
 
 from judge.errors import JudgeFailure, JudgeInputError
-from judge.grading.limits import runner_spec, signal_name
-from judge.inputs.languages import Runner, load_runners, runner_for
-from judge.inputs.problem import Checker, Problem
+from judge.grading.limits import language_spec, signal_name
+from judge.inputs.languages import Language, language_for, load_languages
+from judge.inputs.problem import OutputValidator, Problem
 from judge.inputs.settings import MIB, Settings
 from judge.inputs.testdata import TestCase
-from judge.judging.validation import FEEDBACK_DIR, CheckResult, ValidatorRun, kattis_outcome, testlib_outcome
+from judge.judging.validation import FEEDBACK_DIR, ValidationResult, ValidatorRun, kattis_outcome, testlib_outcome
 from judge.sandbox.container import ProcessResult, RunSpec, Sandbox, SandboxSpec
 
 VALIDATOR_RESERVE = 64 * MIB
@@ -33,41 +33,43 @@ _memo_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class CompiledValidator:
-    checker: Checker
-    runner: Runner
+    validator: OutputValidator
+    language: Language
     box: bytes  # tar of the compiled validator's folder
     command: tuple[str, ...]  # how to run it, inside /box
     key: str  # the content hash it is cached under
 
 
-def _key(checker: Checker, runner: Runner, image_id: str) -> str:
+def _key(validator: OutputValidator, language: Language, image_id: str) -> str:
     h = hashlib.sha256()
-    for part in (checker.interface, checker.main.name, runner.name, runner.definition_hash(), image_id):
+    for part in (validator.interface, validator.main.name, language.name, language.definition_hash(), image_id):
         h.update(part.encode() + b"\0")
-    for path in checker.files:
+    for path in validator.files:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:32]
 
 
-def _image_id(client: docker.DockerClient, runner: Runner) -> str:
+def _image_id(client: docker.DockerClient, language: Language) -> str:
     try:
-        return str(client.api.inspect_image(runner.image)["Id"])
+        return str(client.api.inspect_image(language.image)["Id"])
     except docker.errors.ImageNotFound:
-        raise JudgeFailure(f"runner image {runner.image} is missing: run `judge runners build {runner.name}`") from None
+        raise JudgeFailure(
+            f"runner image {language.image} is missing: run `judge runners build {language.name}`"
+        ) from None
 
 
 Mounts = tuple[tuple[str, str, bool], ...]
 
 
-def validator_spec(problem: Problem, runner: Runner, settings: Settings, mounts: Mounts = ()) -> SandboxSpec:
+def validator_spec(problem: Problem, language: Language, settings: Settings, mounts: Mounts = ()) -> SandboxSpec:
     """A sandbox for the validator: the validation memory plus room for a test's input, answer and output."""
     files = 2 * problem.max_input + max((t.answer.stat().st_size for t in problem.tests), default=0)
     files += problem.limits.output + 4 * MIB
     private = files + 2 * problem.limits.output + 4 * MIB
     box = settings.box_size + files
     memory = problem.limits.validation_memory + private + box + VALIDATOR_RESERVE
-    spec = runner_spec(
-        runner,
+    spec = language_spec(
+        language,
         settings,
         memory=memory,
         compile_memory=max(memory, settings.compile_memory),
@@ -79,11 +81,11 @@ def validator_spec(problem: Problem, runner: Runner, settings: Settings, mounts:
 
 def compile_validator(problem: Problem, settings: Settings, client: docker.DockerClient) -> CompiledValidator:
     """The problem's validator, compiled: from memory, from the cache folder, or compiled now."""
-    checker = problem.checker
-    assert checker is not None
-    runner = runner_for(checker.main, load_runners(settings))
-    key = _key(checker, runner, _image_id(client, runner))
-    command = tuple(runner.command(runner.run, checker.main.name, problem.limits.validation_memory))
+    validator = problem.validator
+    assert validator is not None
+    language = language_for(validator.main, load_languages(settings))
+    key = _key(validator, language, _image_id(client, language))
+    command = tuple(language.command(language.run, validator.main.name, problem.limits.validation_memory))
     with _memo_lock:
         if key in _memo:
             return _memo[key]
@@ -91,32 +93,32 @@ def compile_validator(problem: Problem, settings: Settings, client: docker.Docke
         if cached.is_file():
             box = cached.read_bytes()
         else:
-            box = _compile(problem, checker, runner, settings, client)
+            box = _compile(problem, validator, language, settings, client)
             cached.parent.mkdir(parents=True, exist_ok=True)
             temporary = cached.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_bytes(box)
             temporary.replace(cached)
-        _memo[key] = CompiledValidator(checker, runner, box, command, key)
+        _memo[key] = CompiledValidator(validator, language, box, command, key)
         return _memo[key]
 
 
 def _compile(
-    problem: Problem, checker: Checker, runner: Runner, settings: Settings, client: docker.DockerClient
+    problem: Problem, validator: OutputValidator, language: Language, settings: Settings, client: docker.DockerClient
 ) -> bytes:
-    spec = validator_spec(problem, runner, settings)
+    spec = validator_spec(problem, language, settings)
     with Sandbox(client, spec) as box:
-        for path in checker.files:
+        for path in validator.files:
             box.put_file(path.name, path.read_bytes())
-        if runner.compile:
-            cmd = runner.command(runner.compile, checker.main.name, problem.limits.validation_memory)
-            r = box.compile(cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=runner.env)
+        if language.compile:
+            cmd = language.command(language.compile, validator.main.name, problem.limits.validation_memory)
+            r = box.compile(cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=language.env)
             if r.spawn_error or r.killed_by or r.signal is not None or r.exit_code:
                 lines = [x for x in r.stdout.decode("utf-8", "replace").splitlines() if "error" in x.lower()]
                 why = (lines or r.stdout.decode("utf-8", "replace").strip().splitlines() or [r.spawn_error or "?"])[0]
                 if r.killed_by:
                     why = f"compilation took longer than {settings.compile_time:g} s"
                 raise JudgeInputError(
-                    f"{checker.main}: the problem's {checker.interface} validator does not compile: {why[:200]}"
+                    f"{validator.main}: the problem's {validator.interface} validator does not compile: {why[:200]}"
                 )
         return box.pack()
 
@@ -137,7 +139,7 @@ class ValidatorSession:
         self.compiled = compiled
         self.problem = problem
         self.settings = settings
-        self.box = Sandbox(client, validator_spec(problem, compiled.runner, settings, mounts))
+        self.box = Sandbox(client, validator_spec(problem, compiled.language, settings, mounts))
         self._starting: threading.Thread | None = None
         self._start_error: BaseException | None = None
 
@@ -191,7 +193,7 @@ class ValidatorSession:
         self.box.put_file("judge.ans", test.answer.read_bytes())
 
     def command(self, test: TestCase) -> list[str]:
-        if self.compiled.checker.interface == "testlib":
+        if self.compiled.validator.interface == "testlib":
             return [*self.compiled.command, "/box/judge.in", "/box/team.out", "/box/judge.ans"]
         return [*self.compiled.command, "/box/judge.in", "/box/judge.ans", FEEDBACK_DIR, *test.args]
 
@@ -203,13 +205,13 @@ class ValidatorSession:
             wall=wall or self.settings.wall_limit(self.time),
             memory=self.problem.limits.validation_memory,
             output_limit=self.problem.limits.output,
-            env=self.compiled.runner.env,
+            env=self.compiled.language.env,
         )
         self.box.send_run(self.command(test), run, stdin, feedback=True, fifos=fifos)
 
-    def outcome(self, r: ProcessResult) -> CheckResult:
+    def outcome(self, r: ProcessResult) -> ValidationResult:
         if r.spawn_error:
-            return CheckResult(False, f"could not start the validator: {r.spawn_error}", judge_error=True)
+            return ValidationResult(False, f"could not start the validator: {r.spawn_error}", judge_error=True)
         run = ValidatorRun(
             exit_code=r.exit_code,
             signal=signal_name(r.signal) if r.signal is not None else None,
@@ -218,13 +220,13 @@ class ValidatorSession:
             stderr=r.stderr,
             feedback=r.feedback,
         )
-        return testlib_outcome(run) if self.compiled.checker.interface == "testlib" else kattis_outcome(run)
+        return testlib_outcome(run) if self.compiled.validator.interface == "testlib" else kattis_outcome(run)
 
-    def check(self, test: TestCase, output: bytes) -> CheckResult:
+    def check(self, test: TestCase, output: bytes) -> ValidationResult:
         """Run the validator on one test's output."""
         self.start()
         self.place(test)
-        if self.compiled.checker.interface == "testlib":
+        if self.compiled.validator.interface == "testlib":
             self.box.put_file("team.out", output)
             self.send(test)
         else:

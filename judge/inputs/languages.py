@@ -21,7 +21,7 @@ IMAGE_PREFIX = "judge/"
 
 
 @dataclass(frozen=True)
-class Runner:
+class Language:
     name: str
     folder: Path
     extensions: tuple[str, ...]
@@ -72,7 +72,7 @@ def _args(path: Path, data: dict[str, Any], key: str, required: bool = False) ->
     return tuple(str(v) for v in value)
 
 
-def load_runner(folder: Path) -> Runner:
+def load_language(folder: Path) -> Language:
     path = folder / "runner.yaml"
     data = load_mapping(path)
     name = str(data.get("name") or folder.name)
@@ -91,7 +91,7 @@ def load_runner(folder: Path) -> Runner:
                 re.compile(str(regex))
             except re.error as exc:
                 raise JudgeInputError(f"{path}: bad regular expression {regex!r}: {exc}") from None
-    return Runner(
+    return Language(
         name=name,
         folder=folder,
         extensions=tuple(str(e).lstrip(".").lower() for e in extensions),
@@ -109,27 +109,27 @@ def load_runner(folder: Path) -> Runner:
     )
 
 
-def load_runners(settings: Settings) -> dict[str, Runner]:
+def load_languages(settings: Settings) -> dict[str, Language]:
     folder = settings.runners_dir
     if not folder.is_dir():
         raise JudgeInputError(f"{folder}: runners folder not found")
-    runners = {}
+    languages = {}
     for sub in sorted(p for p in folder.iterdir() if (p / "runner.yaml").is_file()):
-        runner = load_runner(sub)
-        runners[runner.name] = runner
-    return runners
+        language = load_language(sub)
+        languages[language.name] = language
+    return languages
 
 
-def runner_for(source: Path, runners: dict[str, Runner], lang: str | None = None) -> Runner:
+def language_for(source: Path, languages: dict[str, Language], lang: str | None = None) -> Language:
     if lang:
-        if lang not in runners:
-            raise JudgeInputError(f"{source}: unknown language '{lang}' (known: {', '.join(sorted(runners))})")
-        return runners[lang]
+        if lang not in languages:
+            raise JudgeInputError(f"{source}: unknown language '{lang}' (known: {', '.join(sorted(languages))})")
+        return languages[lang]
     ext = source.suffix.lstrip(".").lower()
-    for runner in runners.values():
-        if ext in runner.extensions:
-            return runner
-    known = ", ".join(sorted({f".{e}" for r in runners.values() for e in r.extensions}))
+    for language in languages.values():
+        if ext in language.extensions:
+            return language
+    known = ", ".join(sorted({f".{e}" for r in languages.values() for e in r.extensions}))
     raise JudgeInputError(
         f"{source}: unknown file extension '{source.suffix or '(none)'}' (known: {known}); use --lang"
     )

@@ -18,7 +18,7 @@ from judge.inputs.settings import MIB, Settings
 from judge.inputs.testdata import GroupConfig, TestCase, read_tests
 from judge.inputs.testdata import words as words_of
 from judge.inputs.yamlfile import load_mapping, number
-from judge.judging.validation import CheckerFlags
+from judge.judging.validation import ValidatorFlags
 
 PROBLEM_KEYS = {
     "problem_format_version", "type", "name", "uuid", "version", "credits", "author", "source", "source_url",
@@ -31,7 +31,7 @@ LIMIT_KEYS = {
     "memory", "output", "code", "compilation_time", "compilation_memory", "validation_time",
     "validation_memory", "validation_output", "validation_passes", "video_size",
 }  # fmt: skip
-CHECKER_INTERFACES = ("kattis", "testlib")
+VALIDATOR_INTERFACES = ("kattis", "testlib")
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class ProblemLimits:
 
 
 @dataclass(frozen=True)
-class Checker:
+class OutputValidator:
     """A package's own output validator (Kattis interface) or checker (testlib interface)."""
 
     folder: Path  # every file in it is copied next to the main source
@@ -71,7 +71,7 @@ class Problem:
     groups: dict[str, GroupConfig] = field(default_factory=dict)
     scoring: bool = False
     interactive: bool = False
-    checker: Checker | None = None
+    validator: OutputValidator | None = None
 
     @property
     def max_input(self) -> int:
@@ -82,7 +82,7 @@ class Problem:
         words = ["scoring" if self.scoring else "pass-fail"]
         if self.interactive:
             words.append("interactive")
-        elif self.checker:
+        elif self.validator:
             words.append(f"{self.checker.interface} checker")
         return ", ".join(words)
 
@@ -185,7 +185,7 @@ def _kind(path: Path, meta: dict[str, Any]) -> tuple[bool, bool, bool]:
     return scoring, interactive, custom
 
 
-def _find_checker(path: Path, folder: Path, meta: dict[str, Any], custom: bool) -> Checker | None:
+def _find_validator(path: Path, folder: Path, meta: dict[str, Any], custom: bool) -> OutputValidator | None:
     """The package's validator: problem.yaml ``checker`` (our extension), else output_validator(s)/."""
     named = meta.get("checker")
     if named is not None:
@@ -195,12 +195,12 @@ def _find_checker(path: Path, folder: Path, meta: dict[str, Any], custom: bool) 
             raise JudgeInputError(f"{path}: 'checker' must be a path or a mapping with 'path' and 'interface'")
         _unknown_keys(path, "checker", named, {"path", "interface"})
         interface = str(named.get("interface") or "kattis")
-        if interface not in CHECKER_INTERFACES:
+        if interface not in VALIDATOR_INTERFACES:
             raise JudgeInputError(f"{path}: checker interface {interface!r} is not one of kattis, testlib")
         where = (folder / named["path"]).resolve()
         if not where.exists():
             raise JudgeInputError(f"{path}: checker {named['path']!r} not found in the package")
-        return _checker_in(path, where, interface)
+        return _validator_in(path, where, interface)
     if not custom:
         return None
     for name in ("output_validator", "output_validators"):
@@ -209,7 +209,7 @@ def _find_checker(path: Path, folder: Path, meta: dict[str, Any], custom: bool) 
             subdirs = sorted(p for p in where.iterdir() if p.is_dir())
             if not any(p.is_file() for p in where.iterdir()) and len(subdirs) == 1:
                 where = subdirs[0]  # legacy: output_validators/<name>/
-            return _checker_in(path, where, "kattis")
+            return _validator_in(path, where, "kattis")
     raise JudgeInputError(f"{path}: validation is custom but the package has no output_validator(s)/ folder")
 
 
@@ -217,15 +217,15 @@ MAIN_NAMES = ("validate", "validator", "checker", "check", "main", "output_valid
 SOURCE_SUFFIXES = (".cpp", ".cc", ".cxx", ".c++", ".c", ".py", ".py3", ".java", ".kt", ".go", ".rs", ".js", ".sh")
 
 
-def _checker_in(path: Path, where: Path, interface: str) -> Checker:
+def _validator_in(path: Path, where: Path, interface: str) -> OutputValidator:
     if where.is_file():
-        return Checker(folder=where.parent, main=where, interface=interface)
+        return OutputValidator(folder=where.parent, main=where, interface=interface)
     sources = sorted(p for p in where.iterdir() if p.is_file() and p.suffix in SOURCE_SUFFIXES)
     if not sources:
         raise JudgeInputError(f"{path}: no validator source in {where}")
     preferred = [p for p in sources if p.stem in MAIN_NAMES]
     main = (preferred or sources)[0]
-    return Checker(folder=where, main=main, interface=interface)
+    return OutputValidator(folder=where, main=main, interface=interface)
 
 
 def load_problem(ref: str, settings: Settings) -> Problem:
@@ -239,13 +239,13 @@ def load_problem(ref: str, settings: Settings) -> Problem:
         name = name.get("en") or next(iter(name.values()), folder.name)
     problem_args = _problem_args(yaml_file, meta)
     tests, groups = read_tests(folder, problem_args, scoring=scoring, legacy="problem_format_version" not in meta)
-    checker = _find_checker(yaml_file, folder, meta, custom)
-    if interactive and (checker is None or checker.interface != "kattis"):
+    validator = _find_validator(yaml_file, folder, meta, custom)
+    if interactive and (validator is None or validator.interface != "kattis"):
         raise JudgeInputError(f"{yaml_file}: an interactive problem needs an output validator (Kattis interface)")
-    if checker is None:
+    if validator is None:
         for test in tests:  # every test's flags are checked here, so a typo is an error before grading
             try:
-                CheckerFlags.parse(list(test.args))
+                ValidatorFlags.parse(list(test.args))
             except ValueError as exc:
                 raise JudgeInputError(f"{yaml_file}: validator flags of {test.name}: {exc}") from None
     return Problem(
@@ -257,7 +257,7 @@ def load_problem(ref: str, settings: Settings) -> Problem:
         groups=groups,
         scoring=scoring,
         interactive=interactive,
-        checker=checker,
+        validator=validator,
     )
 
 
@@ -286,7 +286,7 @@ def problem_version(problem: Problem) -> str:
             *(t.input for t in problem.tests),
             *(t.answer for t in problem.tests),
             *group_files,
-            *(problem.checker.files if problem.checker else ()),
+            *(problem.validator.files if problem.validator else ()),
         }
     ):
         if path.is_file():

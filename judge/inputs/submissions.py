@@ -18,7 +18,7 @@ from typing import Any
 
 from judge.errors import JudgeInputError
 from judge.inputs.assignments import problem_from_name
-from judge.inputs.languages import Runner
+from judge.inputs.languages import Language
 from judge.inputs.yamlfile import load_mapping, number
 
 VERDICT_FOLDERS = {
@@ -52,9 +52,9 @@ class Batch:
     skipped: list[str]  # one line per file left out, and why
 
 
-def _known_extension(path: Path, runners: dict[str, Runner]) -> bool:
+def _known_extension(path: Path, languages: dict[str, Language]) -> bool:
     ext = path.suffix.lstrip(".").lower()
-    return any(ext in r.extensions for r in runners.values())
+    return any(ext in r.extensions for r in languages.values())
 
 
 def _files(root: Path) -> list[Path]:
@@ -65,7 +65,7 @@ def _files(root: Path) -> list[Path]:
     )
 
 
-def from_folder(root: Path, problem: str, runners: dict[str, Runner]) -> Batch:
+def from_folder(root: Path, problem: str, languages: dict[str, Language]) -> Batch:
     """Every source file under ``root`` for one problem; the first folder level names the team."""
     if not root.is_dir():
         raise JudgeInputError(f"{root}: not a folder of submissions")
@@ -73,7 +73,7 @@ def from_folder(root: Path, problem: str, runners: dict[str, Runner]) -> Batch:
     subs, skipped = [], []
     for path in _files(root):
         rel = path.relative_to(root)
-        if not _known_extension(path, runners):
+        if not _known_extension(path, languages):
             skipped.append(f"{rel}: no runner for '{path.suffix or '(no extension)'}'")
             continue
         team = rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] not in VERDICT_FOLDERS else ""
@@ -98,7 +98,7 @@ def _index(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def from_contest(contest_file: Path, runners: dict[str, Runner]) -> Batch:
+def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
     meta = load_mapping(contest_file)
     base = contest_file.parent
     problems = meta.get("problems")
@@ -108,8 +108,8 @@ def from_contest(contest_file: Path, runners: dict[str, Runner]) -> Batch:
     for label, ref in labels.items():
         if (base / ref).is_dir():
             labels[label] = str((base / ref).resolve())
-    languages = meta.get("languages")
-    allowed = {str(x) for x in languages} if isinstance(languages, list) else None
+    offered = meta.get("languages")
+    allowed = {str(x) for x in offered} if isinstance(offered, list) else None
     source = meta.get("submissions")
     if not source:
         raise JudgeInputError(f"{contest_file}: 'submissions' must name a folder or an index file")
@@ -122,7 +122,7 @@ def from_contest(contest_file: Path, runners: dict[str, Runner]) -> Batch:
             if label not in labels:
                 skipped.append(f"{rel}: no problem label in its folder or name")
                 continue
-            if not _known_extension(path, runners):
+            if not _known_extension(path, languages):
                 skipped.append(f"{rel}: no runner for '{path.suffix or '(no extension)'}'")
                 continue
             team = rel.parts[0] if len(rel.parts) > 1 else ""
@@ -163,7 +163,7 @@ def from_contest(contest_file: Path, runners: dict[str, Runner]) -> Batch:
         kept = []
         for sub in subs:
             lang = sub.language or next(
-                (r.name for r in runners.values() if sub.path.suffix.lstrip(".").lower() in r.extensions), None
+                (r.name for r in languages.values() if sub.path.suffix.lstrip(".").lower() in r.extensions), None
             )
             if lang not in allowed:
                 skipped.append(f"{sub.id}: language {lang} is not allowed in this contest")

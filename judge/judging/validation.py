@@ -18,14 +18,14 @@ _SPACE_RUN = re.compile(rb"\s+")
 
 
 @dataclass(frozen=True)
-class CheckerFlags:
+class ValidatorFlags:
     case_sensitive: bool = False
     space_change_sensitive: bool = False
     float_absolute: float | None = None
     float_relative: float | None = None
 
     @classmethod
-    def parse(cls, words: list[str]) -> "CheckerFlags":
+    def parse(cls, words: list[str]) -> "ValidatorFlags":
         """Flags from validator arguments such as ``['float_tolerance', '1e-6']``; raises ValueError."""
         values: dict[str, object] = {}
         i = 0
@@ -49,7 +49,7 @@ class CheckerFlags:
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class ValidationResult:
     accepted: bool
     message: str = ""
     score: float | None = None  # a validator's score.txt, or a testlib checker's partial points (0..1)
@@ -61,7 +61,7 @@ def _show(token: bytes) -> str:
     return repr(text + ("…" if len(token) > 40 else ""))
 
 
-def _floats_match(got: bytes, want: bytes, flags: CheckerFlags) -> bool | None:
+def _floats_match(got: bytes, want: bytes, flags: ValidatorFlags) -> bool | None:
     """True/False when ``want`` is a float token and tolerances apply; None to compare as text."""
     if flags.float_absolute is None and flags.float_relative is None:
         return None
@@ -78,7 +78,7 @@ def _floats_match(got: bytes, want: bytes, flags: CheckerFlags) -> bool | None:
     )
 
 
-def _tokens(data: bytes, flags: CheckerFlags) -> list[bytes]:
+def _tokens(data: bytes, flags: ValidatorFlags) -> list[bytes]:
     if flags.space_change_sensitive:
         # Keep the whitespace runs as tokens of their own, so changed spacing is a difference.
         parts = re.split(rb"(\s+)", data)
@@ -86,25 +86,25 @@ def _tokens(data: bytes, flags: CheckerFlags) -> list[bytes]:
     return data.split()
 
 
-def default_checker(output: bytes, answer: bytes, flags: CheckerFlags, *, reveal: bool) -> CheckResult:
+def default_validator(output: bytes, answer: bytes, flags: ValidatorFlags, *, reveal: bool) -> ValidationResult:
     """Compare as the ICPC default validator does. ``reveal`` allows quoting expected tokens."""
     got, want = _tokens(output, flags), _tokens(answer, flags)
     for index, (g, w) in enumerate(zip(got, want, strict=False), start=1):
         if g == w:
             continue
         if flags.space_change_sensitive and (_SPACE_RUN.fullmatch(g) or _SPACE_RUN.fullmatch(w)):
-            return CheckResult(False, f"whitespace differs at token {index}")
+            return ValidationResult(False, f"whitespace differs at token {index}")
         close = _floats_match(g, w, flags)
         if close is None:
             close = g == w if flags.case_sensitive else g.lower() == w.lower()
         if not close:
             detail = f": expected {_show(w)}, got {_show(g)}" if reveal else f": got {_show(g)}"
-            return CheckResult(False, f"token {index} differs{detail}")
+            return ValidationResult(False, f"token {index} differs{detail}")
     if len(got) < len(want):
-        return CheckResult(False, f"output ends early: {len(got)} of {len(want)} tokens")
+        return ValidationResult(False, f"output ends early: {len(got)} of {len(want)} tokens")
     if len(got) > len(want):
-        return CheckResult(False, f"extra output after {len(want)} tokens: {_show(got[len(want)])}")
-    return CheckResult(True)
+        return ValidationResult(False, f"extra output after {len(want)} tokens: {_show(got[len(want)])}")
+    return ValidationResult(True)
 
 
 FEEDBACK_DIR = "/tmp/feedback"
@@ -129,16 +129,18 @@ def _first_line(text: str, limit: int = 300) -> str:
     return lines[0][:limit] if lines else ""
 
 
-def _validator_failed(run: ValidatorRun, what: str) -> CheckResult | None:
+def _validator_failed(run: ValidatorRun, what: str) -> ValidationResult | None:
     if run.killed_by:
-        return CheckResult(False, f"the {what} exceeded its {run.killed_by} limit", judge_error=True)
+        return ValidationResult(False, f"the {what} exceeded its {run.killed_by} limit", judge_error=True)
     if run.signal:
         detail = _first_line(run.stderr.decode("utf-8", "replace"))
-        return CheckResult(False, f"the {what} was killed by {run.signal}{': ' + detail if detail else ''}", None, True)
+        return ValidationResult(
+            False, f"the {what} was killed by {run.signal}{': ' + detail if detail else ''}", None, True
+        )
     return None
 
 
-def kattis_outcome(run: ValidatorRun) -> CheckResult:
+def kattis_outcome(run: ValidatorRun) -> ValidationResult:
     """Kattis interface: exit 42 accepts, 43 rejects (judgemessage.txt says why), anything else is a judge error."""
     failed = _validator_failed(run, "output validator")
     if failed:
@@ -150,18 +152,20 @@ def kattis_outcome(run: ValidatorRun) -> CheckResult:
         try:
             score = float(feedback["score.txt"].split()[0])
         except ValueError:
-            return CheckResult(False, f"score.txt is not a number: {feedback['score.txt'][:40]!r}", judge_error=True)
+            return ValidationResult(
+                False, f"score.txt is not a number: {feedback['score.txt'][:40]!r}", judge_error=True
+            )
     if run.exit_code == KATTIS_AC:
-        return CheckResult(True, message, score)
+        return ValidationResult(True, message, score)
     if run.exit_code == KATTIS_WA:
-        return CheckResult(False, message or "rejected by the output validator", score)
+        return ValidationResult(False, message or "rejected by the output validator", score)
     detail = _first_line(feedback.get("judgeerror.txt", "")) or _first_line(run.stderr.decode("utf-8", "replace"))
-    return CheckResult(
+    return ValidationResult(
         False, f"output validator exited with code {run.exit_code}{': ' + detail if detail else ''}", judge_error=True
     )
 
 
-def testlib_outcome(run: ValidatorRun) -> CheckResult:
+def testlib_outcome(run: ValidatorRun) -> ValidationResult:
     """testlib interface: 0 ok, 1 wrong answer, 2 presentation error (a wrong answer), 3 failure, 7 points."""
     failed = _validator_failed(run, "checker")
     if failed:
@@ -169,17 +173,17 @@ def testlib_outcome(run: ValidatorRun) -> CheckResult:
     message = _first_line(run.stderr.decode("utf-8", "replace")) or _first_line(run.stdout.decode("utf-8", "replace"))
     code = run.exit_code
     if code == 0:
-        return CheckResult(True, message)
+        return ValidationResult(True, message)
     if code in (1, 2):
         prefix = "presentation error: " if code == 2 and not message.startswith("wrong output format") else ""
-        return CheckResult(False, prefix + (message or TESTLIB[code]))
+        return ValidationResult(False, prefix + (message or TESTLIB[code]))
     if code == 7:
         points = re.search(rb"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", run.stdout) or re.search(
             rb"[-+]?(?:\d+\.?\d*|\.\d+)", run.stderr
         )
         if points is None:
-            return CheckResult(False, "checker gave partial points without a number", judge_error=True)
+            return ValidationResult(False, "checker gave partial points without a number", judge_error=True)
         value = float(points.group(0))
-        return CheckResult(False, f"partial points {value:g}" + (f": {message}" if message else ""), value)
+        return ValidationResult(False, f"partial points {value:g}" + (f": {message}" if message else ""), value)
     what = TESTLIB.get(code or 0, f"exit code {code}")
-    return CheckResult(False, f"checker failed ({what}){': ' + message if message else ''}", judge_error=True)
+    return ValidationResult(False, f"checker failed ({what}){': ' + message if message else ''}", judge_error=True)

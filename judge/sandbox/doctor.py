@@ -12,8 +12,8 @@ from pathlib import Path
 import docker
 
 from judge.errors import JudgeFailure
-from judge.grading.limits import runner_spec
-from judge.inputs.languages import Runner
+from judge.grading.limits import language_spec
+from judge.inputs.languages import Language
 from judge.inputs.settings import MIB, Settings
 from judge.sandbox import engine, images
 from judge.sandbox.container import AGENT_CAPS, RunSpec, Sandbox
@@ -52,22 +52,22 @@ class Check:
     detail: str
 
 
-def _probe(client: docker.DockerClient, runner: Runner, settings: Settings) -> tuple[dict, dict]:
+def _probe(client: docker.DockerClient, language: Language, settings: Settings) -> tuple[dict, dict]:
     memory = 256 * MIB
-    spec = runner_spec(runner, settings, memory=memory, compile_memory=memory, private=16 * MIB)
+    spec = language_spec(language, settings, memory=memory, compile_memory=memory, private=16 * MIB)
     with tempfile.TemporaryDirectory() as tmp, Sandbox(client, spec) as box:
         empty = Path(tmp) / "empty.in"
         empty.write_bytes(b"")
         box.put_file("probe.py", PROBE.encode())
         result = next(
-            iter(box.run_tests(list(runner.run), [empty], RunSpec(time=5, wall=10, memory=memory, output_limit=MIB)))
+            iter(box.run_tests(list(language.run), [empty], RunSpec(time=5, wall=10, memory=memory, output_limit=MIB)))
         )
         if result.exit_code != 0:
             raise JudgeFailure(f"the probe failed: {result.stderr.decode(errors='replace').strip()[-300:]}")
         return box.info, json.loads(result.stdout)
 
 
-def run_doctor(settings: Settings, runners: dict[str, Runner]) -> list[Check]:
+def run_doctor(settings: Settings, languages: dict[str, Language]) -> list[Check]:
     checks: list[Check] = []
     try:
         client = engine.connect()
@@ -91,15 +91,15 @@ def run_doctor(settings: Settings, runners: dict[str, Runner]) -> list[Check]:
             else f"{settings.base_tag} missing: run `judge runners build`",
         )
     )
-    for runner in runners.values():
-        status = images.runner_status(client, runner)
-        hint = "" if status == "ready" else f": run `judge runners build {runner.name}`"
-        checks.append(Check(f"image {runner.name}", status == "ready", f"{runner.image} {status}{hint}"))
+    for language in languages.values():
+        status = images.image_status(client, language)
+        hint = "" if status == "ready" else f": run `judge runners build {language.name}`"
+        checks.append(Check(f"image {language.name}", status == "ready", f"{language.image} {status}{hint}"))
     if base is None:
         checks.append(Check("sandbox probe", False, "needs the base image"))
         return checks
     # The probe runs in the base image, on the interpreter every image carries for the agent.
-    probe_runner = Runner(
+    probe_language = Language(
         name="base",
         folder=settings.runners_dir / "base",
         extensions=(),
@@ -108,7 +108,7 @@ def run_doctor(settings: Settings, runners: dict[str, Runner]) -> list[Check]:
         image=settings.base_tag,
     )
     try:
-        info, facts = _probe(client, probe_runner, settings)
+        info, facts = _probe(client, probe_language, settings)
     except JudgeFailure as exc:
         checks.append(Check("sandbox probe", False, str(exc)))
         return checks

@@ -18,7 +18,7 @@ import docker
 import docker.errors
 
 from judge.errors import JudgeFailure
-from judge.inputs.languages import Runner
+from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
 from judge.sandbox.engine import ENGINE_ERRORS
 
@@ -111,13 +111,13 @@ def ensure_base(client: docker.DockerClient, settings: Settings, log: Log, *, fo
         _bootstrap_base(client, settings, log)
 
 
-def toolchain_version(client: docker.DockerClient, image: str, runner: Runner) -> str:
+def toolchain_version(client: docker.DockerClient, image: str, language: Language) -> str:
     """The first line the runner's ``version`` command prints inside ``image``."""
-    if not runner.version:
+    if not language.version:
         return ""
     try:
         out = client.containers.run(
-            image, list(runner.version), remove=True, network_mode="none", stdout=True, stderr=True
+            image, list(language.version), remove=True, network_mode="none", stdout=True, stderr=True
         )
     except docker.errors.ContainerError as exc:
         out = exc.stderr or b""
@@ -131,36 +131,36 @@ def toolchain_version(client: docker.DockerClient, image: str, runner: Runner) -
     return lines[0][:120] if lines else ""
 
 
-def build_runner(
-    client: docker.DockerClient, runner: Runner, settings: Settings, log: Log, *, force: bool = False
+def build_image(
+    client: docker.DockerClient, language: Language, settings: Settings, log: Log, *, force: bool = False
 ) -> bool:
     """Build ``runner``'s image unless an up-to-date one exists; returns whether it built.
 
     The image is labelled with the hash of the runner folder (``judge.runner.hash``) and the toolchain's
     version as its ``version`` command prints it inside the built image (``judge.version``).
     """
-    digest = runner.definition_hash()
-    labels = image_labels(client, runner.image)
+    digest = language.definition_hash()
+    labels = image_labels(client, language.image)
     if not force and labels is not None and labels.get("judge.runner.hash") == digest:
-        log(f"{runner.name}: {runner.image} is up to date ({labels.get('judge.version') or 'version unknown'})")
+        log(f"{language.name}: {language.image} is up to date ({labels.get('judge.version') or 'version unknown'})")
         return False
-    log(f"{runner.name}: building {runner.image} ...")
-    stage = f"{runner.image.rsplit(':', 1)[0]}:building"
+    log(f"{language.name}: building {language.image} ...")
+    stage = f"{language.image.rsplit(':', 1)[0]}:building"
     _build(
         client,
         stage,
         log,
-        f"building {runner.image} from {runner.folder}/Dockerfile",
-        path=str(runner.folder),
+        f"building {language.image} from {language.folder}/Dockerfile",
+        path=str(language.folder),
         buildargs={"BASE": settings.base_tag},
     )
-    version = toolchain_version(client, stage, runner)
-    labels = {"judge.runner": runner.name, "judge.runner.hash": digest, "judge.version": version}
+    version = toolchain_version(client, stage, language)
+    labels = {"judge.runner": language.name, "judge.runner.hash": digest, "judge.version": version}
     _build(
         client,
-        runner.image,
+        language.image,
         log,
-        f"labelling {runner.image}",
+        f"labelling {language.image}",
         fileobj=io.BytesIO(f"FROM {stage}\n".encode()),
         labels=labels,
     )
@@ -168,12 +168,12 @@ def build_runner(
         client.images.remove(stage, noprune=True)
     except ENGINE_ERRORS:
         pass  # only an intermediate tag
-    log(f"{runner.name}: {runner.image} built ({version or 'version unknown'})")
+    log(f"{language.name}: {language.image} built ({version or 'version unknown'})")
     return True
 
 
-def runner_status(client: docker.DockerClient, runner: Runner) -> str:
-    labels = image_labels(client, runner.image)
+def image_status(client: docker.DockerClient, language: Language) -> str:
+    labels = image_labels(client, language.image)
     if labels is None:
         return "missing"
-    return "ready" if labels.get("judge.runner.hash") == runner.definition_hash() else "stale"
+    return "ready" if labels.get("judge.runner.hash") == language.definition_hash() else "stale"
