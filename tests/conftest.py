@@ -1,21 +1,31 @@
-"""Shared fixtures. Sandbox tests use the real Docker engine and the real runner images: when either is
-missing the tests fail with what to run (scripts/setup), they are never skipped."""
+"""Shared fixtures. Tests that need the Docker engine or the runner images carry the ``docker`` marker
+(``pytest -m "not docker"`` runs the rest in seconds, without an engine). The engine fixtures are lazy: only a
+docker test that asks for them connects. When the engine or an image is missing, those tests fail with what to run
+(scripts/setup); they are never skipped, so a CI run (CI=true) without an engine fails."""
 
 import os
 from pathlib import Path
 
 import pytest
 
-from judge.errors import JudgeFailure
-from judge.grading.grader import grade
-from judge.inputs.languages import language_for, load_languages
-from judge.inputs.problem import load_problem
 from judge.inputs.settings import Settings, load_settings
 from judge.judging.results import SubmissionResult
-from judge.sandbox import engine, images
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Fixtures that reach the engine: a test using one (directly or through another fixture) must be marked docker.
+ENGINE_FIXTURES = {"client", "grade_file", "no_leftovers"}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    uses_engine = ENGINE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    if uses_engine and item.get_closest_marker("docker") is None:
+        pytest.fail(
+            f"{item.nodeid} uses the Docker engine ({', '.join(sorted(uses_engine))}) but is not marked "
+            "@pytest.mark.docker",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +35,10 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def client(settings):
+    from judge.errors import JudgeFailure
+    from judge.inputs.languages import load_languages
+    from judge.sandbox import engine, images
+
     try:
         found = engine.connect()
     except JudgeFailure as exc:
@@ -40,6 +54,9 @@ def client(settings):
 @pytest.fixture
 def grade_file(settings, client):
     """grade_file(path, problem_ref, lang=None) -> SubmissionResult, with the real engine."""
+    from judge.grading.grader import grade
+    from judge.inputs.languages import language_for, load_languages
+    from judge.inputs.problem import load_problem
 
     def run(path: Path | str, problem: str, lang: str | None = None, **kw) -> SubmissionResult:
         path = Path(path)

@@ -59,6 +59,7 @@ def count_items(store: Path) -> int:
         return 0
 
 
+@pytest.mark.docker
 def test_rescore_folder_into_store(client, tmp_path, no_leftovers):
     store = tmp_path / "r.db"
     result = rescore(str(teams_folder(tmp_path)), "--problem", "1", "-j", "2", "--format", "json", store=store)
@@ -75,6 +76,7 @@ def test_rescore_folder_into_store(client, tmp_path, no_leftovers):
     assert [b["solved"] for b in board] == [1, 1, 0]
 
 
+@pytest.mark.docker
 def test_cache_diff_apply_and_discard(client, tmp_path):
     store = tmp_path / "r.db"
     subs = teams_folder(tmp_path)
@@ -104,6 +106,7 @@ def test_cache_diff_apply_and_discard(client, tmp_path):
     assert rows(store, f"SELECT status FROM sets WHERE id = {set_id}") == [("discarded",)]
 
 
+@pytest.mark.docker
 def test_resume_after_kill_9_grades_each_submission_once(client, tmp_path):
     store = tmp_path / "r.db"
     subs = teams_folder(tmp_path, copies=3)  # 15 submissions
@@ -140,6 +143,7 @@ def test_resume_after_kill_9_grades_each_submission_once(client, tmp_path):
     assert left == []
 
 
+@pytest.mark.docker
 def test_judge_errors_mid_batch_are_regraded_alone(client, tmp_path):
     """Containers killed under the batch (as when the engine stops): those are JE, the rest fine;
     a rerun regrades only the JE ones."""
@@ -211,6 +215,7 @@ def test_sqlite_locked_by_another_process(tmp_path):
         blocker.execute("ROLLBACK")
 
 
+@pytest.mark.docker
 def test_corrupt_and_unknown_files_do_not_stop_the_batch(client, tmp_path):
     store = tmp_path / "r.db"
     subs = tmp_path / "subs"
@@ -225,6 +230,7 @@ def test_corrupt_and_unknown_files_do_not_stop_the_batch(client, tmp_path):
     assert verdicts == {"good.c": "AC", "garbage.c": "CE"}
 
 
+@pytest.mark.docker
 def test_contest_with_index_and_scoreboard(client, tmp_path):
     store = tmp_path / "r.db"
     (tmp_path / "files").mkdir()

@@ -118,6 +118,7 @@ def test_gradescope_schema_and_visibility():
     assert all(t["visibility"] in {"visible", "hidden", "after_due_date", "after_published"} for t in doc["tests"])
 
 
+@pytest.mark.docker
 def test_hostile_student_output_through_every_report(client, tmp_path):
     """Real engine: workflow commands, ANSI, NUL, invalid UTF-8 and XML in a student's output."""
     reports = {fmt: tmp_path / f"r.{fmt}" for fmt in ("junit", "markdown", "gradescope", "json", "table")}
@@ -148,6 +149,7 @@ def test_hostile_student_output_through_every_report(client, tmp_path):
     assert json.loads(reports["json"].read_text())["verdict"] == "WA"
 
 
+@pytest.mark.docker
 def test_ten_megabytes_of_output_is_ole_and_not_in_reports(client, tmp_path):
     flood = tmp_path / "flood.py"
     flood.write_text("import sys\nsys.stdout.write('z' * (10 << 20))\n")
@@ -172,6 +174,7 @@ def test_ten_megabytes_of_output_is_ole_and_not_in_reports(client, tmp_path):
     assert parse_junit(junit.read_text()).find("testsuite/testcase/failure").get("type") == "OLE"
 
 
+@pytest.mark.docker
 def test_many_files_problem_from_name_and_min_score(client, tmp_path):
     hw = tmp_path / "hw"
     hw.mkdir()
@@ -199,6 +202,7 @@ def test_many_files_problem_from_name_and_min_score(client, tmp_path):
     assert miss.exit_code == 2 and "no problem id in the file name" in miss.stderr
 
 
+@pytest.mark.docker
 def test_assignments_table_weighs_problems(client, tmp_path):
     (tmp_path / "judge.yaml").write_text(
         f"problems_dir: {ROOT / 'problems'}\nassignments:\n  - {{files: '*sum*', problem: '1', points: 10}}\n"
@@ -210,6 +214,7 @@ def test_assignments_table_weighs_problems(client, tmp_path):
     assert result.exit_code == 0 and doc["score"] == 10 and doc["max_score"] == 10
 
 
+@pytest.mark.docker
 def test_action_entry_point(client, tmp_path):
     """scripts/ci-grade as the GitHub Action runs it, with a fake step summary and outputs file."""
     hw = tmp_path / "hw"

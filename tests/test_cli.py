@@ -26,6 +26,7 @@ def assert_one_line_error(result, code: int, *words: str) -> None:
         assert word in lines[0]
 
 
+@pytest.mark.docker
 def test_accepted_exits_0_with_plain_table(client):
     result = invoke("submit", str(SUBS / "accepted/sum.py"), "--problem", "1")
     assert result.exit_code == 0, result.output
@@ -35,11 +36,13 @@ def test_accepted_exits_0_with_plain_table(client):
     assert "AC (Accepted)" in result.stdout and "4/4 tests passed" in result.stdout
 
 
+@pytest.mark.docker
 def test_wrong_answer_exits_1(client):
     result = invoke("submit", str(SUBS / "wrong_answer/minus.py"), "-p", "1")
     assert result.exit_code == 1 and "WA (Wrong Answer)" in result.stdout
 
 
+@pytest.mark.docker
 def test_json_report_schema(client, tmp_path):
     out = tmp_path / "r.json"
     result = invoke("submit", str(SUBS / "run_time_error/segfault.c"), "-p", "1", "--format", "json", "-o", str(out))
@@ -54,6 +57,7 @@ def test_json_report_schema(client, tmp_path):
     assert test["signal"] == "SIGSEGV" and isinstance(test["memory"], int) and test["group"] == "sample"
 
 
+@pytest.mark.docker
 def test_json_on_stdout(client):
     result = invoke("submit", str(SUBS / "compile_error/syntax.py"), "-p", "1", "--format", "json")
     assert result.exit_code == 1
@@ -102,6 +106,7 @@ def test_engine_unreachable_is_judge_error_exit_3():
     assert_one_line_error(result, 3, "cannot reach the Docker engine")
 
 
+@pytest.mark.docker
 def test_missing_image_exits_3_naming_the_build_command(tmp_path, client):
     runner_dir = tmp_path / "runners/ghost"
     runner_dir.mkdir(parents=True)
@@ -121,6 +126,7 @@ def test_problems_list():
     assert {"1", "2", "3"} <= set(rows) and "Sum of two integers" in rows["1"]
 
 
+@pytest.mark.docker
 def test_runners_list_shows_ready_images(client):
     result = invoke("runners", "list")
     assert result.exit_code == 0
@@ -128,6 +134,7 @@ def test_runners_list_shows_ready_images(client):
         assert any(line.startswith(name) and line.rstrip().endswith("ready") for line in result.stdout.splitlines())
 
 
+@pytest.mark.docker
 def test_doctor_reports_the_isolation_in_force(client):
     result = invoke("doctor")
     assert result.exit_code == 0, result.output

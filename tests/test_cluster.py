@@ -106,6 +106,7 @@ def folder(tmp_path: Path, picks: list[str]) -> Path:
     return root
 
 
+@pytest.mark.docker
 def test_cluster_results_equal_local(cluster, tmp_path):
     subs = folder(
         tmp_path,
@@ -156,6 +157,7 @@ def test_cluster_results_equal_local(cluster, tmp_path):
     assert "6 from the store" in again.stderr  # the same cache and resume rules as local rescoring
 
 
+@pytest.mark.docker
 def test_worker_lost_mid_batch_loses_and_duplicates_nothing(cluster, tmp_path):
     picks = ["time_limit_exceeded/busy.py", "accepted/sum.py"] * 4
     subs = folder(tmp_path, picks)

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from judge.cli import cli
 from judge.judging.results import Verdict
 
+pytestmark = pytest.mark.docker
+
 ROOT = Path(__file__).resolve().parent.parent
 GUESS = Path(__file__).resolve().parent / "fixtures" / "packages" / "guess"
 CONFIG = ["--config", str(ROOT / "judge.yaml")]

@@ -14,6 +14,8 @@ from judge.grading import validators
 from judge.inputs.problem import load_problem
 from judge.judging.results import Verdict
 
+pytestmark = pytest.mark.docker
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = Path(__file__).resolve().parent / "fixtures" / "packages"
 CONFIG = ["--config", str(ROOT / "judge.yaml")]

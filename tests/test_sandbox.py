@@ -20,6 +20,8 @@ from judge.inputs.settings import MIB
 from judge.judging.results import Verdict
 from judge.sandbox.container import Sandbox, reap_orphans
 
+pytestmark = pytest.mark.docker
+
 FIX = Path(__file__).resolve().parent / "fixtures"
 SUB = Path(__file__).resolve().parent / "hostile"  # the hostile submissions
 OK = str(FIX / "problems/ok")  # three tests, generous limits: for probes that look around

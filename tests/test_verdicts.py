@@ -26,6 +26,7 @@ def test_every_verdict_folder_has_submissions():
     assert {".py", ".c", ".cpp", ".java"} <= langs
 
 
+@pytest.mark.docker
 @pytest.mark.parametrize("path", SUBMISSIONS, ids=lambda p: str(p.relative_to(ROOT / "problems")))
 def test_submission_gets_its_folders_verdict(path, grade_file, no_leftovers):
     problem = path.relative_to(ROOT / "problems").parts[0]
@@ -56,17 +57,20 @@ def test_submission_gets_its_folders_verdict(path, grade_file, no_leftovers):
         assert first.wall < 2  # the flood is stopped at the limit, not after filling a disk
 
 
+@pytest.mark.docker
 def test_segfault_names_the_signal(grade_file):
     result = grade_file(ROOT / "problems/1/submissions/run_time_error/segfault.c", "1")
     assert result.tests[0].signal == "SIGSEGV" and "SIGSEGV" in result.tests[0].message
 
 
+@pytest.mark.docker
 def test_float_tolerance_problem(grade_file):
     assert grade_file(ROOT / "problems/3/submissions/accepted/area.py", "3").verdict == Verdict.AC
     wrong = grade_file(ROOT / "problems/3/submissions/wrong_answer/rounded.py", "3")
     assert wrong.verdict == Verdict.WA and wrong.tests[0].verdict == Verdict.WA
 
 
+@pytest.mark.docker
 def test_runtime_error_message_shows_sample_stderr_only(grade_file):
     result = grade_file(ROOT / "problems/1/submissions/run_time_error/divide.py", "1")
     sample, secret = result.tests[0], result.tests[1]
