@@ -17,8 +17,8 @@ from judge.errors import JudgeInputError
 from judge.inputs.settings import MIB, Settings
 from judge.inputs.testdata import GroupConfig, TestCase, read_tests
 from judge.inputs.testdata import words as words_of
+from judge.inputs.validatorflags import ValidatorFlags
 from judge.inputs.yamlfile import load_mapping, number
-from judge.judging.validation import ValidatorFlags
 
 PROBLEM_KEYS = {
     "problem_format_version", "type", "name", "uuid", "version", "credits", "author", "source", "source_url",

@@ -12,11 +12,11 @@ from pathlib import Path
 import docker
 
 from judge.errors import JudgeFailure
-from judge.grading.limits import language_spec
 from judge.inputs.languages import Language
 from judge.inputs.settings import MIB, Settings
 from judge.sandbox import engine, images
 from judge.sandbox.container import AGENT_CAPS, RunSpec, Sandbox
+from judge.sandbox.specs import language_spec
 
 # Runs as the submission would; prints one JSON object of facts.
 PROBE = r"""
