@@ -66,7 +66,9 @@ def test_validator_is_compiled_once_and_cached_by_content(settings, client, monk
     monkeypatch.setattr(validators, "_memo", {})
     problem = load_problem(str(PACKAGES / "custom-cpp"), settings)
     first = validators.compile_validator(problem, settings, client)
-    assert list((tmp_path / "validators").glob("*.tar")) == [tmp_path / "validators" / f"{first.key}.tar"]
+    entries = [p for p in (tmp_path / "validators").iterdir() if p.is_dir()]
+    assert entries == [tmp_path / "validators" / first.key]
+    assert (entries[0] / "content/box.tar").read_bytes() == first.box
     monkeypatch.setattr(validators, "_memo", {})
 
     def no_compiling(*args, **kwargs):

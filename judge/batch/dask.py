@@ -10,7 +10,6 @@ carries only the source. No queue of our own.
 import hashlib
 import io
 import os
-import shutil
 import sys
 import tarfile
 import tempfile
@@ -20,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from judge.batch.rescore import Job
+from judge.cache import Cache
 from judge.errors import JudgeFailure, JudgeInputError
 from judge.inputs.settings import Settings
 from judge.judging.results import CompileResult, GroupResult, SubmissionResult, TestResult, Verdict
 
 RESOURCE = "SANDBOX"
-_cache_lock = threading.Lock()
+_engine_lock = threading.Lock()  # one engine client per worker process
 _engine: dict[str, Any] = {}
 
 
@@ -53,17 +53,25 @@ def pack(folder: Path, skip: tuple[str, ...] = ("submissions",)) -> tuple[str, b
     return hashlib.sha256(blob).hexdigest()[:20], blob
 
 
+def worker_cache_root() -> Path:
+    return Path(os.environ.get("JUDGE_WORKER_CACHE", Path(tempfile.gettempdir()) / "judge-worker"))
+
+
 def _unpacked(kind: str, digest: str, blob: bytes) -> Path:
-    """Where a scattered blob lives on this worker: unpacked once per content hash."""
-    root = Path(os.environ.get("JUDGE_WORKER_CACHE", Path(tempfile.gettempdir()) / "judge-worker")) / kind / digest
-    with _cache_lock:
-        if not (root / ".complete").exists():
-            shutil.rmtree(root, ignore_errors=True)
-            root.mkdir(parents=True)
-            with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
-                tar.extractall(root, filter="data")
-            (root / ".complete").touch()
-    return root
+    """Where a scattered blob lives on this worker: unpacked once per content hash.
+
+    Every worker process on the machine shares the folder: judge.cache unpacks under a file lock into a
+    temporary folder renamed into place, and an entry a crash or a hand left damaged is unpacked again.
+    """
+
+    def unpack(folder: Path) -> None:
+        with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
+            tar.extractall(folder, filter="data")
+
+    def say(line: str) -> None:
+        print(f"judge worker: {line}", file=sys.stderr)
+
+    return Cache(worker_cache_root() / kind).entry(digest, unpack, on_damage=say)
 
 
 def grade_task(
@@ -76,29 +84,29 @@ def grade_task(
     time_limit: tuple[float, str] | None = None,
 ) -> dict[str, Any]:
     """Runs on a worker: grade one submission with the worker's own engine; returns the result document."""
-    from judge.grading.grader import grade
+    from judge.grading.grader import Grader
     from judge.inputs.languages import load_language
     from judge.inputs.problem import load_problem
     from judge.sandbox import engine, images
 
     problem_dir = _unpacked("problems", *problem)
     runners_dir = _unpacked("runners", *languages)
-    with _cache_lock:
+    with _engine_lock:
         if "client" not in _engine:
             _engine["client"] = engine.connect()
     client = _engine["client"]
     language = load_language(runners_dir / language_name)
-    with _cache_lock:  # an image built from another definition than the coordinator's is rebuilt first
-        if images.image_status(client, language) != "ready":
-            images.ensure_base(client, settings, lambda *_a, **_k: None)
-            images.build_image(client, language, settings, lambda *_a, **_k: None)
+    # an image built from another definition than the coordinator's is rebuilt first (images locks the build)
+    if images.image_status(client, language) != "ready":
+        images.ensure_base(client, settings, lambda *_a, **_k: None)
+        images.build_image(client, language, settings, lambda *_a, **_k: None)
     with tempfile.TemporaryDirectory(prefix="judge-task-") as tmp:
         path = Path(tmp) / source_name
         path.write_bytes(source)
         loaded = load_problem(str(problem_dir), settings)
         if time_limit is not None:  # the coordinator's (a legacy package's derived limit, say)
             loaded = loaded.with_time_limit(*time_limit)
-        result = grade(path, loaded, language, settings, client)
+        result = Grader(loaded, language, settings, client).grade(path)
     doc = result.to_dict()
     doc["worker"] = os.uname().nodename
     return doc
@@ -175,16 +183,10 @@ class DaskExecutor:
                 job = futures[future]
                 try:
                     result = from_document(future.result())
+                    result.problem = job.problem.id  # not the name of the worker's unpacked copy
                 except Exception as exc:
-                    result = SubmissionResult(
-                        submission=job.sub.id,
-                        problem=job.problem.id,
-                        problem_name=job.problem.name,
-                        language=job.language.name,
-                        verdict=Verdict.JE,
-                        compile=CompileResult(ok=False),
-                        message=f"the cluster could not grade it: {type(exc).__name__}: {str(exc)[:300]}",
-                    )
+                    message = f"the cluster could not grade it: {type(exc).__name__}: {str(exc)[:300]}"
+                    result = SubmissionResult.failed(job.sub.id, job.problem, job.language, Verdict.JE, message)
                 on_result(job, result)
         finally:
             for future in futures:

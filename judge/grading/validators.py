@@ -8,7 +8,6 @@ validation limits. Knows the interfaces' calling conventions; what exit codes me
 """
 
 import hashlib
-import os
 import threading
 from dataclasses import dataclass
 from types import TracebackType
@@ -17,6 +16,7 @@ from typing import Any
 import docker
 import docker.errors
 
+from judge.cache import Cache
 from judge.errors import JudgeFailure, JudgeInputError
 from judge.grading.limits import language_spec, signal_name
 from judge.inputs.languages import Language, language_for, load_languages
@@ -89,17 +89,12 @@ def compile_validator(problem: Problem, settings: Settings, client: docker.Docke
     with _memo_lock:
         if key in _memo:
             return _memo[key]
-        cached = settings.cache_dir / "validators" / f"{key}.tar"
-        if cached.is_file():
-            box = cached.read_bytes()
-        else:
-            box = _compile(problem, validator, language, settings, client)
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(box)
-            temporary.replace(cached)
-        _memo[key] = CompiledValidator(validator, language, box, command, key)
-        return _memo[key]
+    # compiled once across threads and processes (judge.cache: a file lock, a manifest, rebuilt if damaged)
+    box = Cache(settings.cache_dir / "validators").read(
+        key, "box.tar", lambda: _compile(problem, validator, language, settings, client)
+    )
+    with _memo_lock:
+        return _memo.setdefault(key, CompiledValidator(validator, language, box, command, key))
 
 
 def _compile(

@@ -6,8 +6,10 @@ FROM the base and labelled with a hash of their folder, so an edited runner is r
 unchanged one is skipped.
 """
 
+import contextlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -17,6 +19,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
+from judge.cache import locked
 from judge.errors import JudgeFailure
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
@@ -104,11 +107,27 @@ def _bootstrap_base(client: docker.DockerClient, settings: Settings, log: Log) -
     log(f"imported {settings.base_tag}")
 
 
+def _build_lock(settings: Settings, tag: str, log: Log) -> contextlib.AbstractContextManager[None]:
+    """Held while ``tag`` is built: two `judge runners build`, or two first gradings, never build one image twice.
+
+    A file lock on this machine (judge.cache); whoever waited finds the image built and skips it.
+    """
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", tag)
+    return locked(
+        settings.cache_dir / "locks" / f"image-{name}.lock",
+        what=f"building {tag}",
+        on_wait=lambda: log(f"waiting for another process building {tag} ..."),
+    )
+
+
 def ensure_base(client: docker.DockerClient, settings: Settings, log: Log, *, force: bool = False) -> None:
     if not force and image_labels(client, settings.base_tag) is not None:
         return
-    if not _pull_base(client, settings, log):
-        _bootstrap_base(client, settings, log)
+    with _build_lock(settings, settings.base_tag, log):
+        if not force and image_labels(client, settings.base_tag) is not None:
+            return  # built by the process this one waited for
+        if not _pull_base(client, settings, log):
+            _bootstrap_base(client, settings, log)
 
 
 def toolchain_version(client: docker.DockerClient, image: str, language: Language) -> str:
@@ -139,6 +158,13 @@ def build_image(
     The image is labelled with the hash of the runner folder (``judge.runner.hash``) and the toolchain's
     version as its ``version`` command prints it inside the built image (``judge.version``).
     """
+    with _build_lock(settings, language.image, log):  # checked again once the lock is held
+        return _build_runner_image(client, language, settings, log, force=force)
+
+
+def _build_runner_image(
+    client: docker.DockerClient, language: Language, settings: Settings, log: Log, *, force: bool
+) -> bool:
     digest = language.definition_hash()
     labels = image_labels(client, language.image)
     if not force and labels is not None and labels.get("judge.runner.hash") == digest:
