@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from naive import run_in_fresh_container  # noqa: E402
 
-from judge import engine  # noqa: E402
 from judge.inputs.languages import load_languages  # noqa: E402
 from judge.inputs.settings import load_settings  # noqa: E402
+from judge.sandbox import engine  # noqa: E402
 
 BIG = 5000  # the one test whose first number makes the TLE submissions spin
 KINDS = {

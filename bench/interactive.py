@@ -21,12 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from judge import engine  # noqa: E402
 from judge.grading.grader import grade  # noqa: E402
 from judge.inputs.languages import load_languages  # noqa: E402
 from judge.inputs.problem import load_problem  # noqa: E402
 from judge.inputs.settings import load_settings  # noqa: E402
 from judge.judging.results import Verdict  # noqa: E402
+from judge.sandbox import engine  # noqa: E402
 
 PACKAGE = ROOT / "bench/packages/pingpong"
 

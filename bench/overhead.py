@@ -22,12 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from naive import run_in_fresh_container  # noqa: E402
 
-from judge import engine  # noqa: E402
 from judge.grading.grader import grade  # noqa: E402
 from judge.inputs.languages import load_languages  # noqa: E402
 from judge.inputs.problem import load_problem  # noqa: E402
 from judge.inputs.settings import load_settings  # noqa: E402
 from judge.judging.results import Verdict  # noqa: E402
+from judge.sandbox import engine  # noqa: E402
 
 SOLUTION = "a, b = map(int, input().split())\nprint(a + b)\n"
 

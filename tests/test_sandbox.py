@@ -16,9 +16,9 @@ import pytest
 from judge.grading.limits import run_limits, sandbox_spec
 from judge.inputs.languages import load_languages
 from judge.inputs.problem import load_problem
-from judge.inputs.settings import MIB
 from judge.judging.results import Verdict
 from judge.sandbox.container import Sandbox, reap_orphans
+from judge.units import MIB
 
 pytestmark = pytest.mark.docker
 

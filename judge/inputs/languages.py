@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from judge.errors import JudgeInputError
-from judge.inputs.settings import MIB, Settings
+from judge.inputs.settings import Settings
 from judge.inputs.yamlfile import load_mapping, number
+from judge.units import MIB
 
 IMAGE_PREFIX = "judge/"
 

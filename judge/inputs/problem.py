@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from judge.errors import JudgeInputError
-from judge.inputs.settings import MIB, Settings
+from judge.inputs.settings import Settings
 from judge.inputs.testdata import GroupConfig, TestCase, read_tests
 from judge.inputs.testdata import words as words_of
 from judge.inputs.validatorflags import ValidatorFlags
 from judge.inputs.yamlfile import load_mapping, number
+from judge.units import KIB, MIB
 
 PROBLEM_KEYS = {
     "problem_format_version", "type", "name", "uuid", "version", "credits", "author", "source", "source_url",
@@ -141,7 +142,7 @@ def _limits(path: Path, folder: Path, meta: dict[str, Any], settings: Settings) 
         time=time,
         memory=int(get("memory", settings.memory / MIB, MIB)),
         output=int(get("output", settings.output / MIB, MIB)),
-        code=int(get("code", settings.code / 1024, 1024)),
+        code=int(get("code", settings.code / KIB, KIB)),
         time_source=source,
         validation_time=get("validation_time", settings.validation_time),
         validation_memory=int(get("validation_memory", settings.validation_memory / MIB, MIB)),

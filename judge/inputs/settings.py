@@ -11,8 +11,8 @@ from typing import Any
 
 from judge.errors import JudgeInputError
 from judge.inputs.yamlfile import load_mapping, number
+from judge.units import KIB, MIB
 
-MIB = 1024 * 1024
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # judge/
 # An editable install reads the repository's files; a wheel carries copies in judge/_data.
 SHIPPED_DIR = PACKAGE_DIR / "_data" if (PACKAGE_DIR / "_data").is_dir() else PACKAGE_DIR.parent
@@ -111,7 +111,7 @@ def load_settings(path: Path | None = None) -> Settings:
         time=num("limits", "time"),
         memory=int(num("limits", "memory") * MIB),
         output=int(num("limits", "output") * MIB),
-        code=int(num("limits", "code") * 1024),
+        code=int(num("limits", "code") * KIB),
         wall_multiplier=num("limits", "wall_multiplier"),
         wall_extra=number(path, "limits.wall_extra", get("limits", "wall_extra"), positive=False),
         validation_time=num("limits", "validation_time"),
@@ -119,7 +119,7 @@ def load_settings(path: Path | None = None) -> Settings:
         derive_cap=num("limits", "derive_cap"),
         compile_time=num("compile", "time"),
         compile_memory=int(num("compile", "memory") * MIB),
-        compile_output=int(num("compile", "output") * 1024),
+        compile_output=int(num("compile", "output") * KIB),
         uid=int(num("sandbox", "uid")),
         pids=int(num("sandbox", "pids")),
         cpus=num("sandbox", "cpus"),

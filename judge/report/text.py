@@ -11,8 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from judge.judging.results import SubmissionResult, Verdict
+from judge.units import MIB
 
-MIB = 1024 * 1024
 STYLE = {
     Verdict.AC: "bold green",
     Verdict.WA: "bold red",

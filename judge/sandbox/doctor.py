@@ -13,10 +13,11 @@ import docker
 
 from judge.errors import JudgeFailure
 from judge.inputs.languages import Language
-from judge.inputs.settings import MIB, Settings
+from judge.inputs.settings import Settings
 from judge.sandbox import engine, images
 from judge.sandbox.container import AGENT_CAPS, RunSpec, Sandbox
 from judge.sandbox.specs import language_spec
+from judge.units import MIB
 
 # Runs as the submission would; prints one JSON object of facts.
 PROBE = r"""
