@@ -1,12 +1,13 @@
 """Test data of a package: data/sample and data/secret, nested groups and their testdata.yaml/test_group.yaml.
 
 Owns the order of test cases (lexicographic by base name, groups and cases interleaved, as the spec says),
-symlinked cases, and each group's settings: aggregation (pass-fail, sum, min), max_score, accept/reject
-score, on_reject, range, require_pass and the output validator arguments a test inherits.
+symlinked cases, and each group's settings: aggregation (pass-fail, sum, min; legacy grader_flags also avg,
+max), max_score, accept/reject score, on_reject, range, require_pass, the legacy default grader's flags and
+the output validator arguments a test inherits. The root ``data/`` group is kept under the name ``""``.
 """
 
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,40 @@ GROUP_KEYS = {
 }  # fmt: skip
 AGGREGATIONS = ("pass-fail", "sum", "min")
 MAX_DEPTH = 8
+ROOT = ""  # the name of the root group, data/
+
+# The legacy default grader's flags (problemtools support/default_grader/default_grader; spec legacy.md,
+# "Default Grader Specification"): a verdict mode, a score mode and two switches; the last mode given wins.
+VERDICT_MODES = {"worst_error": "worst_error", "no_errors": "worst_error", "first_error": "first_error",
+                 "always_accept": "always_accept"}  # fmt: skip
+SCORE_MODES = ("sum", "avg", "min", "max")
+SWITCHES = ("ignore_sample", "accept_if_any_accepted")
+
+
+@dataclass(frozen=True)
+class GraderFlags:
+    """How a legacy package's group aggregates its children's (verdict, score): its ``grader_flags``."""
+
+    verdict_mode: str = "worst_error"  # worst_error | first_error | always_accept
+    score_mode: str | None = None  # sum | avg | min | max; None: not given (the default is sum)
+    ignore_sample: bool = False  # the root only: grade by its last child (secret), both verdict and score
+    accept_if_any_accepted: bool = False  # AC when any child is AC, whatever the verdict mode says
+
+    @classmethod
+    def parse(cls, path: Path, flags: tuple[str, ...]) -> "GraderFlags":
+        """The flags of ``grader_flags``; an unknown one is a one-line error naming ``path``."""
+        verdict_mode, score_mode, switches = "worst_error", None, set()
+        for flag in flags:
+            if flag in VERDICT_MODES:
+                verdict_mode = VERDICT_MODES[flag]
+            elif flag in SCORE_MODES:
+                score_mode = flag
+            elif flag in SWITCHES:
+                switches.add(flag)
+            else:
+                known = ", ".join([*VERDICT_MODES, *SCORE_MODES, *SWITCHES])
+                raise JudgeInputError(f"{path}: unknown grader flag {flag!r} in 'grader_flags' (known: {known})")
+        return cls(verdict_mode, score_mode, "ignore_sample" in switches, "accept_if_any_accepted" in switches)
 
 
 @dataclass(frozen=True)
@@ -49,9 +84,12 @@ class GroupConfig:
     range: tuple[float, float] | None = None  # the group's score is clamped to this
     require_pass: tuple[str, ...] = ()  # groups that must be accepted for this one to score
     args: tuple[str, ...] = ()  # output validator arguments added by this group
+    # A legacy package's default-grader flags (None in the newer formats), inherited as a whole by a group
+    # whose file does not give ``grader_flags``, as problemtools inherits every missing testdata.yaml key.
+    grader: GraderFlags | None = None
 
 
-INHERITED = ("aggregation", "accept_score", "reject_score", "on_reject")
+INHERITED = ("aggregation", "accept_score", "reject_score", "on_reject", "grader")
 
 
 def words(path: Path, key: str, value: Any) -> tuple[str, ...]:
@@ -68,7 +106,7 @@ def words(path: Path, key: str, value: Any) -> tuple[str, ...]:
     raise JudgeInputError(f"{path}: '{key}' must be a string or a list")
 
 
-def _aggregation(path: Path, data: dict[str, Any]) -> str | None:
+def _aggregation(path: Path, data: dict[str, Any], flags: GraderFlags | None) -> str | None:
     scoring = data.get("scoring")
     candidates = [
         data.get("score_aggregation"),
@@ -76,11 +114,6 @@ def _aggregation(path: Path, data: dict[str, Any]) -> str | None:
         scoring.get("aggregation") if isinstance(scoring, dict) else None,
         data.get("grading") if data.get("grading") not in (None, "default", "custom") else None,
     ]
-    for word in words(path, "grader_flags", data.get("grader_flags")):
-        if word in ("sum", "min"):
-            candidates.append(word)
-        elif word in ("first_error", "worst_error"):
-            candidates.append("pass-fail")
     for value in candidates:
         if value is None:
             continue
@@ -88,7 +121,7 @@ def _aggregation(path: Path, data: dict[str, Any]) -> str | None:
         if value not in AGGREGATIONS:
             raise JudgeInputError(f"{path}: unknown score aggregation {value!r} (pass-fail, sum, min)")
         return value
-    return None
+    return flags.score_mode if flags else None
 
 
 def group_config(
@@ -105,7 +138,20 @@ def group_config(
         if legacy:
             inherited["on_reject"] = "break"  # the legacy format's default: it decides sum-scored groups
     values: dict[str, Any] = dict(inherited, name=name)
-    aggregation = _aggregation(path, data)
+    if legacy and parent is None:
+        values["grader"] = GraderFlags()
+    elif isinstance(values.get("grader"), GraderFlags):
+        values["grader"] = replace(values["grader"], ignore_sample=False)  # a root-only flag
+    flags = None
+    if data.get("grader_flags") is not None:
+        flags = GraderFlags.parse(path, words(path, "grader_flags", data["grader_flags"]))
+        if flags.ignore_sample and parent is not None:
+            raise JudgeInputError(f"{path}: grader flag 'ignore_sample' is only allowed in data/testdata.yaml")
+        if legacy:
+            values["grader"] = flags
+            if scoring_problem and flags.score_mode is None:
+                flags = replace(flags, score_mode="sum")  # the grader's default replaces the parent's mode
+    aggregation = _aggregation(path, data, flags)
     if aggregation:
         values["aggregation"] = aggregation
     scoring = data.get("scoring")
@@ -145,14 +191,15 @@ def _group_file(folder: Path) -> Path:
 def read_tests(
     package: Path, problem_args: tuple[str, ...], *, scoring: bool, legacy: bool = False
 ) -> tuple[tuple[TestCase, ...], dict[str, GroupConfig]]:
-    """Every test case in order, and the settings of every group (by name) that holds one."""
+    """Every test case in order, and the settings of every group (by name) that holds one, the root ``data/``
+    group first (named ``ROOT``, "")."""
     data = package / "data"
-    root = group_config(_group_file(data), "", None, scoring, legacy)
+    root = group_config(_group_file(data), ROOT, None, scoring, legacy)
     tests: list[TestCase] = []
     groups: dict[str, GroupConfig] = {}
 
     def walk(folder: Path, name: str, parent: GroupConfig, args: tuple[str, ...], depth: int) -> None:
-        config = group_config(_group_file(folder), name, parent, scoring)
+        config = group_config(_group_file(folder), name, parent, scoring, legacy)
         groups[name] = config
         args = args + config.args
         if depth > MAX_DEPTH:
@@ -177,7 +224,7 @@ def read_tests(
         raise JudgeInputError(f"{data}: no test cases (*.in with *.ans) in data/sample or data/secret")
     used = {t.group for t in tests}
     # Keep the groups that hold a test, directly or below them.
-    groups = {n: g for n, g in groups.items() if any(u == n or u.startswith(n + "/") for u in used)}
+    groups = {ROOT: root} | {n: g for n, g in groups.items() if any(u == n or u.startswith(n + "/") for u in used)}
     for config in groups.values():
         for required in config.require_pass:
             if required not in groups and f"secret/{required}" not in groups:
