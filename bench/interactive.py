@@ -4,7 +4,7 @@ The pingpong package (bench/packages/pingpong): a C++ validator sends k, the sub
 10,000 steps. Measured in one run:
   1. bare: the validator and pong.cpp on the host, joined by two FIFOs (os.mkfifo), unpinned and pinned
      to one CPU (bench/packages/pingpong/bare.py);
-  2. judge: `grade()` on the same package — the submission in its hardened container, the validator in
+  2. judge: `Grader.grade()` on the same package — the submission in its hardened container, the validator in
      its own, the FIFOs on a volume both mount — for pong.cpp and pong.py; the test's wall time / steps;
   3. judge with --transcript (the validator's agent relays and records every byte).
 Prints microseconds per step and the ratios. Run: python3 bench/interactive.py [--steps 10000] [--repeat 3]
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from judge.grading.grader import grade  # noqa: E402
+from judge.grading.grader import Grader, GradingOptions  # noqa: E402
 from judge.inputs.languages import load_languages  # noqa: E402
 from judge.inputs.problem import load_problem  # noqa: E402
 from judge.inputs.settings import load_settings  # noqa: E402
@@ -55,8 +55,9 @@ def judged(package: Path, submission: str, repeat: int, transcripts: Path | None
     source = package / "submissions/accepted" / submission
     language = load_languages(settings)["cpp" if submission.endswith(".cpp") else "python3"]
     walls, cpus = [], []
+    grader = Grader(problem, language, settings, client)
     for _ in range(repeat):
-        result = grade(source, problem, language, settings, client, transcripts=transcripts)
+        result = grader.grade(source, GradingOptions(transcripts=transcripts))
         assert result.verdict == Verdict.AC, result.message
         walls.append(result.tests[0].wall)
         cpus.append(result.tests[0].time)

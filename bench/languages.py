@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from judge.grading.grader import grade  # noqa: E402
+from judge.grading.grader import Grader, GradingOptions  # noqa: E402
 from judge.inputs.languages import language_for, load_languages  # noqa: E402
 from judge.inputs.problem import load_problem  # noqa: E402
 from judge.inputs.settings import load_settings  # noqa: E402
@@ -90,16 +90,10 @@ def main() -> None:
                 continue
             stamps: list[float] = []
             started = time.perf_counter()
-            result = grade(source, problems[1], language, settings, client)
+            result = Grader(problems[1], language, settings, client).grade(source)
             fixed = time.perf_counter() - started
-            result = grade(
-                source,
-                problems[0],
-                language,
-                settings,
-                client,
-                on_test=lambda _test, stamps=stamps: stamps.append(time.perf_counter()),
-            )
+            options = GradingOptions(on_test=lambda _test, stamps=stamps: stamps.append(time.perf_counter()))
+            result = Grader(problems[0], language, settings, client).grade(source, options)
             assert result.verdict == Verdict.AC, (source, result.message)
             # steady state: from the first test's result to the last one's, per test
             judge_per_test = (stamps[-1] - stamps[0]) / (len(stamps) - 1)

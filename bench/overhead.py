@@ -2,7 +2,7 @@
 
 The same generated 100-test problem (a + b) and the same trivial Python solution, measured in one run:
   1. bare: one subprocess per test on the host (the floor; no isolation at all);
-  2. judge: `grade()` — one hardened container for the submission, the warm agent runs every test;
+  2. judge: `Grader.grade()` — one hardened container for the submission, the warm agent runs every test;
   3. naive: one `docker run`-style container per test (create, copy in, start, wait, logs, remove),
      measured on --naive-tests tests and projected to all of them.
 Prints the times and the ratios. Run: python3 bench/overhead.py [--tests 100] [--naive-tests 20] [--repeat 3]
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from naive import run_in_fresh_container  # noqa: E402
 
-from judge.grading.grader import grade  # noqa: E402
+from judge.grading.grader import Grader  # noqa: E402
 from judge.inputs.languages import load_languages  # noqa: E402
 from judge.inputs.problem import load_problem  # noqa: E402
 from judge.inputs.settings import load_settings  # noqa: E402
@@ -52,7 +52,7 @@ def judged(solution: Path, problem_dir: Path, settings, client) -> tuple[float, 
     language = load_languages(settings)["python3"]
     problem = load_problem(str(problem_dir), settings)
     started = time.perf_counter()
-    result = grade(solution, problem, language, settings, client)
+    result = Grader(problem, language, settings, client).grade(solution)
     total = time.perf_counter() - started
     assert result.verdict == Verdict.AC, result.message
     return total, sum(t.wall for t in result.tests)

@@ -54,14 +54,15 @@ def client(settings):
 @pytest.fixture
 def grade_file(settings, client):
     """grade_file(path, problem_ref, lang=None) -> SubmissionResult, with the real engine."""
-    from judge.grading.grader import grade
+    from judge.grading.grader import Grader, GradingOptions
     from judge.inputs.languages import language_for, load_languages
     from judge.inputs.problem import load_problem
 
     def run(path: Path | str, problem: str, lang: str | None = None, **kw) -> SubmissionResult:
         path = Path(path)
         language = language_for(path, load_languages(settings), lang)
-        return grade(path, load_problem(str(problem), settings), language, settings, client, **kw)
+        grader = Grader(load_problem(str(problem), settings), language, settings, client)
+        return grader.grade(path, GradingOptions(**kw))
 
     return run
 

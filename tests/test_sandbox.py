@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from judge.grading.limits import run_limits, sandbox_spec
+from judge.grading.limits import sandbox_spec
 from judge.inputs.languages import load_languages
 from judge.inputs.problem import load_problem
+from judge.judging.limits import run_limits
 from judge.judging.results import Verdict
 from judge.sandbox.container import Sandbox, reap_orphans
 from judge.units import MIB
@@ -141,10 +142,10 @@ def test_container_is_hardened(settings, client):
 def test_missing_image_is_a_judge_error_naming_the_build_command(tmp_path, settings, client, no_leftovers):
     from dataclasses import replace
 
-    from judge.grading.grader import grade
+    from judge.grading.grader import Grader
 
     language = replace(load_languages(settings)["python3"], image="judge/no-such-image:latest")
-    result = grade(SUB / "empty.py", load_problem(ONE, settings), language, settings, client)
+    result = Grader(load_problem(ONE, settings), language, settings, client).grade(SUB / "empty.py")
     assert result.verdict == Verdict.JE
     assert "judge runners build python3" in result.message
 

@@ -1,17 +1,17 @@
-"""Pure logic of #3/#4: package reading, group scores, validator exit codes, interactive precedence."""
+"""Pure logic of #3/#4: package reading, group scores, validator exit codes (interactive precedence: tests/unit)."""
 
 import os
 from pathlib import Path
 
 import pytest
 
-from judge.grading.interactive import interactive_verdict
 from judge.inputs.problem import derived_time_limit, load_problem
 from judge.judging import results as records
 from judge.judging import validation as validation
-from judge.judging.results import CompileResult, SubmissionResult, Verdict, icpc_verdicts
+from judge.judging.results import CompileResult, SubmissionResult, Verdict
 from judge.judging.scoring import group_results, problem_score, skip_test
 from judge.judging.validation import ValidationResult, ValidatorRun, kattis_outcome
+from judge.judging.verdicts import icpc_verdicts
 
 Result = records.TestResult
 
@@ -147,21 +147,6 @@ def test_testlib_exit_codes():
     assert validation.testlib_outcome(run(3, stderr=b"answer file broken")).judge_error
     partial = validation.testlib_outcome(run(7, stdout=b"0.5\n", stderr=b"half"))
     assert partial.score == 0.5 and not partial.accepted and not partial.judge_error
-
-
-def test_interactive_precedence():
-    wa, ac = ValidationResult(False, "wrong guess"), ValidationResult(True)
-    crash = ValidationResult(False, "validator exited with code 1", judge_error=True)
-    rte, fine = (Verdict.RTE, "exit code 1"), (Verdict.AC, "")
-    tle = (Verdict.TLE, "wall-clock cap")
-    assert interactive_verdict(rte, 2.0, wa, 1.0) == (Verdict.WA, "wrong guess")  # validator rejected first
-    assert interactive_verdict(rte, 1.0, wa, 2.0) == (Verdict.RTE, "exit code 1")  # the submission crashed first
-    assert interactive_verdict(rte, 2.0, ac, 1.0) == (Verdict.RTE, "exit code 1")  # crashed after a correct answer
-    assert interactive_verdict(tle, 5.0, wa, 5.1)[0] == Verdict.TLE  # never flushed: killed, then EOF for the validator
-    assert interactive_verdict(fine, 2.0, crash, 1.0)[0] == Verdict.JE
-    assert interactive_verdict(fine, 1.0, ac, 2.0) == (Verdict.AC, "")
-    sigpipe = (Verdict.RTE, "killed by SIGPIPE")  # it wrote to a validator that was gone: the validator was first
-    assert interactive_verdict(sigpipe, 1.0, wa, 1.001, broken_pipe=True) == (Verdict.WA, "wrong guess")
 
 
 def test_icpc_names_and_scaled_points():

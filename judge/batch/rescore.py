@@ -20,14 +20,14 @@ import docker
 
 from judge.batch.store import Store
 from judge.errors import JudgeFailure, JudgeInputError
-from judge.grading.grader import grade
-from judge.grading.limits import run_limits, sandbox_spec
+from judge.grading.grader import Grader, GradingOptions
 from judge.grading.timelimit import ensure_time_limit
 from judge.inputs.languages import Language, language_for
 from judge.inputs.problem import Problem, load_problem, problem_version
 from judge.inputs.settings import Settings
 from judge.inputs.submissions import Batch, Submission
-from judge.judging.results import CompileResult, SubmissionResult, Verdict
+from judge.judging.limits import run_limits
+from judge.judging.results import SubmissionResult, Verdict
 from judge.sandbox.container import Sandbox
 
 
@@ -105,14 +105,8 @@ def plan(
 
 
 def _unreadable(job: Job, message: str) -> SubmissionResult:
-    return SubmissionResult(
-        submission=str(job.sub.path),
-        problem=job.problem.id,
-        problem_name=job.problem.name,
-        language=job.language.name,
-        verdict=Verdict.CE,
-        compile=CompileResult(ok=False, output=f"[judge] {message}"),
-        message=message,
+    return SubmissionResult.failed(
+        str(job.sub.path), job.problem, job.language, Verdict.CE, message, compile_output=f"[judge] {message}"
     )
 
 
@@ -132,13 +126,20 @@ class LocalExecutor:
         self.stopping = threading.Event()
         self.live: set[Sandbox] = set()
         self.lock = threading.Lock()
+        self.graders: dict[tuple[int, str], Grader] = {}  # one per (problem, language)
+
+    def _grader(self, job: Job) -> Grader:
+        with self.lock:
+            key = (id(job.problem), job.language.name)
+            if key not in self.graders:
+                self.graders[key] = Grader(job.problem, job.language, self.settings, self.client)
+            return self.graders[key]
 
     def _prepare(self, job: Job, ahead: threading.Semaphore) -> Sandbox | None:
         ahead.acquire()
         if self.stopping.is_set() or job.problem.interactive:  # an interaction's container mounts its pipes
             return None
-        limits = run_limits(job.problem, job.language, self.settings)
-        spec = sandbox_spec(job.problem, job.language, self.settings, limits)
+        spec = self._grader(job).sandbox_spec()
         spec = replace(spec, labels={**spec.labels, "judge.submission": job.sub.id[:200]})
         sandbox = Sandbox(self.client, spec)
         with self.lock:
@@ -146,7 +147,7 @@ class LocalExecutor:
         try:
             return sandbox.start()
         except JudgeFailure:
-            return None  # grade() makes its own and reports the failure as JE
+            return None  # the grader makes its own and reports the failure as JE
 
     def _work(self, job: Job, prepared: "Future[Sandbox | None]", ahead: threading.Semaphore) -> SubmissionResult:
         try:
@@ -157,9 +158,7 @@ class LocalExecutor:
         try:
             if self.stopping.is_set():
                 raise JudgeFailure("interrupted")
-            return grade(
-                job.sub.path, job.problem, job.language, self.settings, self.client, sandbox=sandbox, cpuset=slot
-            )
+            return self._grader(job).grade(job.sub.path, GradingOptions(cpuset=slot, sandbox=sandbox))
         except JudgeInputError as exc:
             return _unreadable(job, str(exc))
         finally:

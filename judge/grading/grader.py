@@ -1,167 +1,127 @@
-"""Grader: grades one submission against one problem, start to finish.
+"""Grader: grades submissions to one problem in one language, start to finish.
 
-Orchestrates the rest: sizes the sandbox from the problem's limits and the runner, compiles once, runs
-every test in the same container, turns each measurement into a verdict (TLE > MLE > OLE > RTE > checker)
-and asks the checker about the output. Answers stay on this side of the container wall.
+Orchestrates the rest: sizes the sandbox from the problem's limits and the language, compiles once, runs
+every test in the same container, turns each measurement into a verdict (judge.judging.verdicts) and asks
+the validator about the output. Answers stay on this side of the container wall.
 """
 
 import contextlib
 import functools
-import re
 import signal
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import docker
 
 from judge.errors import JudgeFailure, JudgeInputError
-from judge.grading.interactive import FROM_SUBMISSION, PIPES, TO_SUBMISSION, Interaction, interact, interactive_verdict
-from judge.grading.limits import RunLimits, run_limits, sandbox_spec, signal_name
+from judge.grading.interactive import FROM_SUBMISSION, PIPES, TO_SUBMISSION, Interaction, interact
+from judge.grading.limits import run_spec, sandbox_spec
 from judge.grading.validators import CompiledValidator, ValidatorSession, compile_validator
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, TestCase
-from judge.inputs.settings import MIB, Settings
-from judge.judging.results import CompileResult, SubmissionResult, TestResult, Verdict, overall_verdict
+from judge.inputs.settings import Settings
+from judge.judging.limits import run_limits
+from judge.judging.results import CompileResult, SubmissionResult, TestResult, Verdict
 from judge.judging.scoring import group_results, problem_score, skip_test
 from judge.judging.validation import ValidationResult, ValidatorFlags, default_validator
+from judge.judging.verdicts import (
+    Measurement,
+    Outcome,
+    interactive_verdict,
+    measured_verdict,
+    overall_verdict,
+    signal_name,
+    validator_ended_first,
+)
 from judge.sandbox.container import ProcessResult, Sandbox, SandboxSpec, pipes_volume
-
-
-def _tail(data: bytes, limit: int = 300) -> str:
-    lines = data.decode("utf-8", errors="replace").strip().splitlines()
-    return lines[-1][:limit] if lines else ""
-
-
-def measured_verdict(r: ProcessResult, limits: RunLimits, language: Language, spec: SandboxSpec) -> tuple[Verdict, str]:
-    """The verdict the measurements alone decide (AC here means: ask the checker)."""
-    if r.spawn_error:
-        return Verdict.JE, f"could not start the program: {r.spawn_error}"
-    if r.killed_by != "output" and (r.killed_by == "cpu" or r.cpu > limits.time):
-        return Verdict.TLE, f"CPU time {r.cpu:.2f} s over the limit of {limits.time:g} s"
-    if r.killed_by == "wall":
-        return Verdict.TLE, (
-            f"wall-clock cap of {limits.wall:g} s reached with only {r.cpu:.2f} s of CPU time "
-            "(sleeping, blocked on input, or too many processes)"
-        )
-    oom_guess = not r.oom_counter and r.signal == signal.SIGKILL and r.memory >= 0.9 * spec.memory
-    limit = f"limit {limits.memory / MIB:g} MiB"
-    if r.oom or oom_guess or r.memory > limits.memory:
-        how = " (killed by the OOM killer)" if r.oom else ""
-        how += f" (killed by {signal_name(r.signal)})" if r.signal not in (None, signal.SIGKILL) else ""
-        return Verdict.MLE, f"memory {r.memory / MIB:.1f} MiB, {limit}{how}"
-    if language.memory_error_pattern:
-        found = re.search(language.memory_error_pattern.encode(), r.stderr, re.M)
-        if found and (r.exit_code or r.signal):
-            return Verdict.MLE, f"the runtime ran out of memory ({found.group(0).decode(errors='replace')}), {limit}"
-    if r.output_exceeded or r.stderr_exceeded or r.killed_by == "output" or r.signal == signal.SIGXFSZ:
-        stream = "stdout" if r.output_exceeded else "stderr"
-        return Verdict.OLE, f"{stream} exceeded the output limit of {limits.output / MIB:g} MiB"
-    if r.signal is not None:
-        return Verdict.RTE, f"killed by {signal_name(r.signal)}"
-    if r.exit_code:
-        return Verdict.RTE, f"exit code {r.exit_code}"
-    return Verdict.AC, ""
-
-
-@functools.lru_cache(maxsize=64)
-def _flags(args: tuple[str, ...]) -> ValidatorFlags:
-    return ValidatorFlags.parse(list(args))
-
-
-def _check(
-    test: TestCase, output: bytes, answer: bytes, problem: Problem, validator: ValidatorSession | None
-) -> ValidationResult:
-    if validator is None:
-        return default_validator(output, answer, _flags(test.args), reveal=test.sample)
-    check = validator.check(test, output)
-    if check.score is not None and problem.validator and problem.validator.interface == "testlib":
-        group = problem.groups.get(test.group)  # testlib points are a fraction of the test's score
-        check = replace(check, score=check.score * (group.accept_score if group else 1.0))
-    return check
-
-
-def judge_test(
-    test: TestCase,
-    r: ProcessResult,
-    limits: RunLimits,
-    language: Language,
-    spec: SandboxSpec,
-    problem: Problem,
-    validator: ValidatorSession | None = None,
-    interaction: "Interaction | None" = None,
-) -> TestResult:
-    verdict, message = measured_verdict(r, limits, language, spec)
-    answer = test.answer.read_bytes() if (verdict == Verdict.AC and validator is None) or test.sample else b""
-    score = None
-    if interaction is not None:
-        check = interaction.check
-        ended = interaction.validator.ended
-        verdict, message = interactive_verdict((verdict, message), r.ended, check, ended, r.signal == signal.SIGPIPE)
-        score = check.score if verdict == Verdict.AC else None
-    elif verdict == Verdict.AC:
-        check = _check(test, r.stdout, answer, problem, validator)
-        score = check.score
-        if check.judge_error:
-            verdict, message = Verdict.JE, check.message
-        elif not check.accepted:
-            verdict, message = Verdict.WA, check.message
-        elif check.message and validator is not None:
-            message = check.message
-    elif verdict == Verdict.RTE and test.sample and _tail(r.stderr):
-        message += f": {_tail(r.stderr)}"  # a secret test's stderr could echo its input: samples only
-    return TestResult(
-        name=test.name,
-        group=test.group,
-        verdict=verdict,
-        time=round(r.cpu, 4),
-        wall=round(r.wall, 4),
-        memory=r.memory,
-        exit_code=r.exit_code,
-        signal=signal_name(r.signal) if r.signal is not None else None,
-        message=message,
-        sample=test.sample,
-        details=_excerpts(test, r, answer) if test.sample and verdict != Verdict.AC and interaction is None else None,
-        score=score,
-    )
-
+from judge.units import MIB
 
 EXCERPT = 2048  # bytes of input / expected / actual output kept for a failing sample test
+Mounts = tuple[tuple[str, str, bool], ...]
 
 
-def _excerpts(test: TestCase, r: ProcessResult, answer: bytes) -> dict[str, str]:
-    def cut(data: bytes) -> str:
-        text = data[:EXCERPT].decode("utf-8", errors="replace")
-        return text + ("\n[… cut]" if len(data) > EXCERPT else "")
+@dataclass(frozen=True)
+class GradingOptions:
+    """How to grade one submission, beyond its problem, language and judge.yaml."""
 
-    with test.input.open("rb") as f:
-        head = f.read(EXCERPT + 1)
-    return {"input": cut(head), "expected": cut(answer), "output": cut(r.stdout)}
+    lazy: bool = False  # stop at the first failing test
+    transcripts: Path | None = None  # keep each interaction in this folder
+    cpuset: str | None = None  # pin the tests to these CPUs
+    sandbox: Sandbox | None = None  # a warm container (from Grader.sandbox_spec): used for this submission, closed
+    on_test: Callable[[TestResult], None] | None = None  # told each test's result as it is known
 
 
-def _compile(
-    sandbox: Sandbox, language: Language, source_name: str, settings: Settings, limits: RunLimits
-) -> CompileResult:
-    if not language.compile:
-        return CompileResult(ok=True)
-    cmd = language.command(language.compile, source_name, limits.memory - language.memory_extra)
-    r = sandbox.compile(cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=language.env)
-    output = r.stdout.decode("utf-8", errors="replace")
-    if r.spawn_error:
-        raise JudgeFailure(f"could not start the compiler {cmd[0]!r}: {r.spawn_error}")
-    problem = ""
-    if r.killed_by:
-        problem = f"compilation took longer than {settings.compile_time:g} s"
-    elif r.oom:
-        problem = f"the compiler ran out of memory ({settings.compile_memory // MIB} MiB)"
-    elif r.signal is not None:
-        problem = f"the compiler was killed by {signal_name(r.signal)}"
-    elif r.exit_code:
-        problem = f"the compiler exited with code {r.exit_code}"
-    if problem:
-        output = f"{output.rstrip()}\n[judge] {problem}".lstrip()
-    return CompileResult(ok=not problem, output=output, time=round(r.cpu, 4), wall=round(r.wall, 4))
+class Grader:
+    """Grades submissions to ``problem`` in ``language``: limits and the compiled validator are worked out
+    once; ``grade`` may be called from several threads at once."""
+
+    def __init__(self, problem: Problem, language: Language, settings: Settings, client: docker.DockerClient) -> None:
+        self.problem = problem
+        self.language = language
+        self.settings = settings
+        self.client = client
+        self.limits = run_limits(problem, language, settings)
+        self._validator: CompiledValidator | None = None
+        self._lock = threading.Lock()
+
+    def sandbox_spec(self, mounts: Mounts = ()) -> SandboxSpec:
+        """The container a submission runs in (a warm pool starts these ahead of time)."""
+        return sandbox_spec(self.problem, self.language, self.settings, self.limits, mounts)
+
+    def compiled_validator(self) -> CompiledValidator | None:
+        if self.problem.validator is None:
+            return None
+        with self._lock:
+            if self._validator is None:
+                self._validator = compile_validator(self.problem, self.settings, self.client)
+            return self._validator
+
+    def grade(self, source: Path, options: GradingOptions | None = None) -> SubmissionResult:
+        """Grade ``source``. Bad input raises JudgeInputError; a judge failure becomes a JE result."""
+        options = options or GradingOptions()
+        started = time.monotonic()
+        with contextlib.ExitStack() as stack:
+            if options.sandbox is not None:
+                stack.callback(options.sandbox.close)
+            code = _read(source)
+            if len(code) > self.problem.limits.code:
+                message = (
+                    f"[judge] the source is {len(code) / 1024:.1f} KiB, over the code limit of "
+                    f"{self.problem.limits.code / 1024:g} KiB"
+                )
+                return self._new_result(source, Verdict.CE, "source over the code size limit", message)
+            result = self._new_result(source, Verdict.JE, "")
+            grading = _Grading(self, options, result, stack)
+            try:
+                grading.run(code)
+            except JudgeFailure as exc:
+                grading.judge_failed(exc)
+            else:
+                _conclude(result)
+        result.groups = group_results(self.problem, result.tests)
+        scored = problem_score(self.problem, result.groups)
+        if scored is not None:
+            result.problem_score, result.problem_max = scored
+        result.wall = round(time.monotonic() - started, 4)
+        return result
+
+    def _new_result(self, source: Path, verdict: Verdict, message: str, compile_output: str = "") -> SubmissionResult:
+        result = SubmissionResult.failed(
+            str(source), self.problem, self.language, verdict, message, compile_output=compile_output
+        )
+        result.limits = {
+            "time": self.limits.time,
+            "time_source": self.problem.limits.time_source,
+            "wall": self.limits.wall,
+            "memory": self.limits.memory,
+            "output": self.limits.output,
+            "code": self.problem.limits.code,
+        }
+        result.image = self.language.image
+        return result
 
 
 def grade(
@@ -177,170 +137,224 @@ def grade(
     lazy: bool = False,
     transcripts: Path | None = None,
 ) -> SubmissionResult:
-    """Grade ``source``. Bad input raises JudgeInputError; a judge failure becomes a JE result.
+    """The former entry point: ``Grader(problem, language, settings, client).grade(source, GradingOptions(...))``."""
+    options = GradingOptions(lazy=lazy, transcripts=transcripts, cpuset=cpuset, sandbox=sandbox, on_test=on_test)
+    return Grader(problem, language, settings, client).grade(source, options)
 
-    ``sandbox`` may be one started ahead of time (a warm pool) from ``sandbox_spec`` for this problem
-    and runner; it is used for this submission only and closed. ``cpuset`` pins the tests to CPUs.
-    ``lazy`` stops at the first failing test; ``transcripts`` keeps interactions in that folder.
-    """
-    started = time.monotonic()
-    with contextlib.ExitStack() as stack:
-        if sandbox is not None:
-            stack.callback(sandbox.close)
-        try:
-            code = source.read_bytes()
-        except OSError as exc:
-            raise JudgeInputError(f"{source}: cannot read the submission: {exc.strerror or exc}") from None
-        limits = run_limits(problem, language, settings)
-        result = _new_result(source, problem, language, limits)
-        if len(code) > problem.limits.code:
-            result.compile.output = (
-                f"[judge] the source is {len(code) / 1024:.1f} KiB, over the code limit of "
-                f"{problem.limits.code / 1024:g} KiB"
-            )
-            result.verdict, result.message = Verdict.CE, "source over the code size limit"
-            return result
-        try:
-            compiled = compile_validator(problem, settings, client) if problem.validator else None
-            _grade(
-                code,
-                problem,
-                language,
-                settings,
-                client,
-                limits,
-                result,
-                stack,
-                sandbox,
-                cpuset,
-                compiled,
-                on_test,
-                lazy,
-                transcripts,
-            )
-        except JudgeFailure as exc:
-            result.message = str(exc)
-            if result.compile.ok and len(result.tests) + len(result.skipped) < len(problem.tests):
-                failed = problem.tests[len(result.tests) + len(result.skipped)]  # the test that was running
-                result.tests.append(
-                    TestResult(failed.name, failed.group, Verdict.JE, message=str(exc), sample=failed.sample)
-                )
-            result.verdict = Verdict.JE
-            _score(problem, result)
-            result.wall = round(time.monotonic() - started, 4)
-            return result
+
+def _read(source: Path) -> bytes:
+    try:
+        return source.read_bytes()
+    except OSError as exc:
+        raise JudgeInputError(f"{source}: cannot read the submission: {exc.strerror or exc}") from None
+
+
+def _conclude(result: SubmissionResult) -> None:
+    """The overall verdict of a grading that did not fail, and the message that names its first failing test."""
     result.verdict = overall_verdict(result.compile.ok, result.tests)
     if result.verdict == Verdict.CE:
         result.message = "compilation failed"
     elif result.verdict != Verdict.AC:
         first = next(t for t in result.tests if t.verdict == result.verdict)
         result.message = f"{first.name}: {first.message}" if first.message else first.name
-    _score(problem, result)
-    result.wall = round(time.monotonic() - started, 4)
-    return result
 
 
-def _new_result(source: Path, problem: Problem, language: Language, limits: RunLimits) -> SubmissionResult:
-    return SubmissionResult(
-        submission=str(source),
-        problem=problem.id,
-        problem_name=problem.name,
-        language=language.name,
-        verdict=Verdict.JE,
-        compile=CompileResult(ok=False),
-        limits={
-            "time": limits.time,
-            "time_source": problem.limits.time_source,
-            "wall": limits.wall,
-            "memory": limits.memory,
-            "output": limits.output,
-            "code": problem.limits.code,
-        },
-        image=language.image,
-    )
+class _Grading:
+    """One submission's grading: its containers (closed by ``stack``), its result so far, and the steps
+    (start the containers, compile, run the tests, judge each one)."""
 
+    def __init__(
+        self, grader: Grader, options: GradingOptions, result: SubmissionResult, stack: contextlib.ExitStack
+    ) -> None:
+        self.grader = grader
+        self.problem = grader.problem
+        self.language = grader.language
+        self.options = options
+        self.result = result
+        self.stack = stack
+        self.validator: ValidatorSession | None = None
 
-def _score(problem: Problem, result: SubmissionResult) -> None:
-    result.groups = group_results(problem, result.tests)
-    scored = problem_score(problem, result.groups)
-    if scored is not None:
-        result.problem_score, result.problem_max = scored
+    def run(self, code: bytes) -> None:
+        box, spec = self._start()
+        source_name = self.language.source_name(code)
+        box.put_file(source_name, code)
+        self.result.compile = self._compile(box, source_name)
+        if not self.result.compile.ok:
+            return
+        if spec.compile_memory != spec.memory or self.options.cpuset:
+            box.set_limits(spec.memory, self.options.cpuset)
+        # {memory_mb} is the problem's limit: the language's memory_extra is room for the runtime itself
+        run_cmd = self.language.command(self.language.run, source_name, self.problem.limits.memory)
+        if self.problem.interactive:
+            self._run_interactions(box, spec, run_cmd)
+        else:
+            self._run_tests(box, spec, run_cmd)
 
+    def judge_failed(self, exc: JudgeFailure) -> None:
+        """A JE result: the test that was running when the judge failed is a JE of its own."""
+        result = self.result
+        result.verdict, result.message = Verdict.JE, str(exc)
+        done = len(result.tests) + len(result.skipped)
+        if result.compile.ok and done < len(self.problem.tests):
+            test = self.problem.tests[done]
+            result.tests.append(TestResult(test.name, test.group, Verdict.JE, message=str(exc), sample=test.sample))
 
-def _grade(
-    code: bytes,
-    problem: Problem,
-    language: Language,
-    settings: Settings,
-    client: docker.DockerClient,
-    limits: RunLimits,
-    result: SubmissionResult,
-    stack: contextlib.ExitStack,
-    sandbox: Sandbox | None,
-    cpuset: str | None,
-    compiled: CompiledValidator | None,
-    on_test: Callable[[TestResult], None] | None,
-    lazy: bool,
-    transcripts: Path | None,
-) -> None:
-    """Compile and run every test, appending to ``result``; containers are closed by ``stack``."""
-    mounts: tuple[tuple[str, str, bool], ...] = ()
-    validator_mounts: tuple[tuple[str, str, bool], ...] = ()
-    if problem.interactive:
-        volume = stack.enter_context(pipes_volume(client))
-        mounts, validator_mounts = ((volume, PIPES, True),), ((volume, PIPES, False),)
-        if sandbox is not None:
-            sandbox.close()  # a warm container has no pipes: start one that has
-            sandbox = None
-    spec = sandbox_spec(problem, language, settings, limits, mounts)
-    validator = None
-    if compiled is not None:
-        fifos = (TO_SUBMISSION, FROM_SUBMISSION) if problem.interactive else ()
-        validator = ValidatorSession(compiled, problem, settings, client, validator_mounts, fifos)
-        stack.callback(validator.close)
-        validator.start_soon()
-    box = sandbox or Sandbox(client, spec)
-    stack.callback(box.close)
-    box.start()
-    result.image = f"{language.image}@{box.image_id}"  # the exact image, for the record
-    source_name = language.source_name(code)
-    box.put_file(source_name, code)
-    result.compile = _compile(box, language, source_name, settings, limits)
-    if not result.compile.ok:
-        return
-    if spec.compile_memory != spec.memory or cpuset:
-        box.set_limits(spec.memory, cpuset)
-    # {memory_mb} is the problem's limit: the runner's memory_extra is room for the runtime itself
-    run_cmd = language.command(language.run, source_name, problem.limits.memory)
+    def _start(self) -> tuple[Sandbox, SandboxSpec]:
+        """The submission's container (the warm one unless the problem is interactive) and the validator's."""
+        mounts: Mounts = ()
+        validator_mounts: Mounts = ()
+        warm = self.options.sandbox
+        if self.problem.interactive:
+            volume = self.stack.enter_context(pipes_volume(self.grader.client))
+            mounts, validator_mounts = ((volume, PIPES, True),), ((volume, PIPES, False),)
+            if warm is not None:
+                warm.close()  # a warm container has no pipes: start one that has
+                warm = None
+        spec = self.grader.sandbox_spec(mounts)
+        compiled = self.grader.compiled_validator()
+        if compiled is not None:
+            fifos = (TO_SUBMISSION, FROM_SUBMISSION) if self.problem.interactive else ()
+            settings, client = self.grader.settings, self.grader.client
+            self.validator = ValidatorSession(compiled, self.problem, settings, client, validator_mounts, fifos)
+            self.stack.callback(self.validator.close)
+            self.validator.start_soon()
+        box = warm or Sandbox(self.grader.client, spec)
+        self.stack.callback(box.close)
+        box.start()
+        self.result.image = f"{self.language.image}@{box.image_id}"  # the exact image, for the record
+        return box, spec
 
-    def record(test_result: TestResult) -> None:
-        result.tests.append(test_result)
-        if on_test:
-            on_test(test_result)
+    def _compile(self, box: Sandbox, source_name: str) -> CompileResult:
+        language, settings = self.language, self.grader.settings
+        if not language.compile:
+            return CompileResult(ok=True)
+        cmd = language.command(language.compile, source_name, self.grader.limits.memory - language.memory_extra)
+        r = box.compile(cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=language.env)
+        output = r.stdout.decode("utf-8", errors="replace")
+        if r.spawn_error:
+            raise JudgeFailure(f"could not start the compiler {cmd[0]!r}: {r.spawn_error}")
+        problem = ""
+        if r.killed_by:
+            problem = f"compilation took longer than {settings.compile_time:g} s"
+        elif r.oom:
+            problem = f"the compiler ran out of memory ({settings.compile_memory // MIB} MiB)"
+        elif r.signal is not None:
+            problem = f"the compiler was killed by {signal_name(r.signal)}"
+        elif r.exit_code:
+            problem = f"the compiler exited with code {r.exit_code}"
+        if problem:
+            output = f"{output.rstrip()}\n[judge] {problem}".lstrip()
+        return CompileResult(ok=not problem, output=output, time=round(r.cpu, 4), wall=round(r.wall, 4))
 
-    def skip(index: int) -> bool:
-        return skip_test(problem, result.tests, index, lazy)
+    def _record(self, test_result: TestResult) -> None:
+        self.result.tests.append(test_result)
+        if self.options.on_test:
+            self.options.on_test(test_result)
 
-    breaks = lazy or any(g.on_reject == "break" for g in problem.groups.values())
-    if problem.interactive:
-        assert validator is not None
-        for index, test in enumerate(problem.tests):
-            if breaks and skip(index):
-                result.skipped.append(test.name)
+    def _skip(self, index: int) -> bool:
+        return skip_test(self.problem, self.result.tests, index, self.options.lazy)
+
+    @property
+    def _breaks(self) -> bool:
+        return self.options.lazy or any(g.on_reject == "break" for g in self.problem.groups.values())
+
+    def _run_tests(self, box: Sandbox, spec: SandboxSpec, run_cmd: list[str]) -> None:
+        run = run_spec(self.grader.limits, self.language.env)
+        inputs = [t.input for t in self.problem.tests]
+        measurements = box.run_tests(run_cmd, inputs, run, skip=self._skip if self._breaks else None)
+        for test, measured in zip(self.problem.tests, measurements, strict=True):
+            if measured is None:
+                self.result.skipped.append(test.name)
+            else:
+                self._record(self._judge(test, measured, spec))
+
+    def _run_interactions(self, box: Sandbox, spec: SandboxSpec, run_cmd: list[str]) -> None:
+        assert self.validator is not None
+        run = run_spec(self.grader.limits, self.language.env)
+        transcripts = self.options.transcripts
+        for index, test in enumerate(self.problem.tests):
+            if self._breaks and self._skip(index):
+                self.result.skipped.append(test.name)
                 continue
-            step = interact(box, validator, test, run_cmd, limits.spec(language.env), transcripts is not None)
+            step = interact(box, self.validator, test, run_cmd, run, transcripts is not None)
             if transcripts is not None:
                 _save_transcript(transcripts, test, step.validator.transcript)
-            record(judge_test(test, step.submission, limits, language, spec, problem, validator, step))
-        return
-    measurements = box.run_tests(
-        run_cmd, [t.input for t in problem.tests], limits.spec(language.env), skip=skip if breaks else None
+            self._record(self._judge_interaction(test, step, spec))
+
+    def _measured(self, r: Measurement, spec: SandboxSpec) -> Outcome:
+        return measured_verdict(r, self.grader.limits, spec.memory, self.language.memory_error_pattern)
+
+    def _judge(self, test: TestCase, r: ProcessResult, spec: SandboxSpec) -> TestResult:
+        verdict, message = self._measured(r, spec)
+        answer = test.answer.read_bytes() if (verdict == Verdict.AC and self.validator is None) or test.sample else b""
+        score = None
+        if verdict == Verdict.AC:
+            check = self._check(test, r.stdout, answer)
+            score = check.score
+            if check.judge_error:
+                verdict, message = Verdict.JE, check.message
+            elif not check.accepted:
+                verdict, message = Verdict.WA, check.message
+            elif check.message and self.validator is not None:
+                message = check.message
+        elif verdict == Verdict.RTE and test.sample and _tail(r.stderr):
+            message += f": {_tail(r.stderr)}"  # a secret test's stderr could echo its input: samples only
+        details = _excerpts(test, r, answer) if test.sample and verdict != Verdict.AC else None
+        return _test_result(test, r, (verdict, message), score, details)
+
+    def _judge_interaction(self, test: TestCase, step: Interaction, spec: SandboxSpec) -> TestResult:
+        r = step.submission
+        first = validator_ended_first(r.ended, step.validator.ended, broken_pipe=r.signal == signal.SIGPIPE)
+        outcome = interactive_verdict(self._measured(r, spec), step.check, first)
+        return _test_result(test, r, outcome, step.check.score if outcome[0] == Verdict.AC else None)
+
+    def _check(self, test: TestCase, output: bytes, answer: bytes) -> ValidationResult:
+        if self.validator is None:
+            return default_validator(output, answer, _flags(test.args), reveal=test.sample)
+        check = self.validator.check(test, output)
+        if check.score is not None and self.problem.validator and self.problem.validator.interface == "testlib":
+            group = self.problem.groups.get(test.group)  # testlib points are a fraction of the test's score
+            check = replace(check, score=check.score * (group.accept_score if group else 1.0))
+        return check
+
+
+def _test_result(
+    test: TestCase, r: ProcessResult, outcome: Outcome, score: float | None, details: dict[str, str] | None = None
+) -> TestResult:
+    return TestResult(
+        name=test.name,
+        group=test.group,
+        verdict=outcome[0],
+        time=round(r.cpu, 4),
+        wall=round(r.wall, 4),
+        memory=r.memory,
+        exit_code=r.exit_code,
+        signal=signal_name(r.signal) if r.signal is not None else None,
+        message=outcome[1],
+        sample=test.sample,
+        details=details,
+        score=score,
     )
-    for test, measured in zip(problem.tests, measurements, strict=True):
-        if measured is None:
-            result.skipped.append(test.name)
-        else:
-            record(judge_test(test, measured, limits, language, spec, problem, validator))
+
+
+@functools.lru_cache(maxsize=64)
+def _flags(args: tuple[str, ...]) -> ValidatorFlags:
+    return ValidatorFlags.parse(list(args))
+
+
+def _tail(data: bytes, limit: int = 300) -> str:
+    lines = data.decode("utf-8", errors="replace").strip().splitlines()
+    return lines[-1][:limit] if lines else ""
+
+
+def _excerpts(test: TestCase, r: ProcessResult, answer: bytes) -> dict[str, str]:
+    def cut(data: bytes) -> str:
+        text = data[:EXCERPT].decode("utf-8", errors="replace")
+        return text + ("\n[… cut]" if len(data) > EXCERPT else "")
+
+    with test.input.open("rb") as f:
+        head = f.read(EXCERPT + 1)
+    return {"input": cut(head), "expected": cut(answer), "output": cut(r.stdout)}
 
 
 def _save_transcript(folder: Path, test: TestCase, text: str) -> None:

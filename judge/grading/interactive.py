@@ -3,8 +3,7 @@
 Owns one interaction step per test: both containers mount a small volume holding the FIFOs (validator
 stdout -> submission stdin, submission stdout -> validator stdin); the two agents open them and run their
 programs at once, each under its own limits, and report the moment their program ended. The verdict
-follows the Kattis/DOMjudge precedence: a validator that ended first with WA (or crashed) decides; else
-the submission's own failure (TLE, MLE, RTE) does; else the validator's verdict.
+rule is ``interactive_verdict`` in judge.judging.verdicts.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -12,9 +11,9 @@ from dataclasses import dataclass
 
 from judge.grading.validators import ValidatorSession
 from judge.inputs.testdata import TestCase
-from judge.judging.results import Verdict
 from judge.judging.validation import ValidationResult
 from judge.sandbox.container import ProcessResult, RunSpec, Sandbox
+from judge.sandbox.protocol import Fifos
 
 PIPES = "/pipes"  # where both containers mount the interaction's volume
 TO_SUBMISSION = f"{PIPES}/to-submission"
@@ -43,36 +42,12 @@ def interact(
     validator.place(test)
     # Both sides open TO_SUBMISSION first: the validator its write end, the submission its read end.
     cap = TRANSCRIPT_CAP if transcript else 0
-    fifos = {"read": FROM_SUBMISSION, "write": TO_SUBMISSION, "read_first": False, "transcript": cap}
+    # 42: the Kattis interface's "accepted"; on it the validator's side keeps the submission's pipe open.
+    fifos = Fifos(read=FROM_SUBMISSION, write=TO_SUBMISSION, side="validator", accept_code=42, transcript=cap)
     validator.send(test, wall=run.wall + VALIDATOR_GRACE, fifos=fifos)
-    box.send_run(cmd, run, fifos={"read": TO_SUBMISSION, "write": FROM_SUBMISSION, "read_first": True})
+    box.send_run(cmd, run, fifos=Fifos(read=TO_SUBMISSION, write=FROM_SUBMISSION, side="submission"))
     with ThreadPoolExecutor(1, thread_name_prefix="judge-validator") as pool:
         pending = pool.submit(validator.box.result, f"validating {test.name}")
         submission = box.result(f"running on {test.name}")
         validator_run = pending.result()
     return Interaction(submission, validator_run, validator.outcome(validator_run))
-
-
-def interactive_verdict(
-    measured: tuple[Verdict, str],
-    submission_ended: float,
-    check: ValidationResult,
-    validator_ended: float,
-    broken_pipe: bool = False,
-) -> tuple[Verdict, str]:
-    """Precedence: validator first with WA or a crash > the submission's own failure > the validator's verdict.
-
-    Who ended first is the agents' clock readings; a submission killed by SIGPIPE wrote to a validator
-    that had already gone, so the validator was first whatever the clocks say.
-    """
-    verdict, message = measured
-    validator_first = validator_ended < submission_ended or broken_pipe
-    if validator_first and check.judge_error:
-        return Verdict.JE, check.message
-    if validator_first and not check.accepted:
-        return Verdict.WA, check.message
-    if verdict != Verdict.AC:
-        return verdict, message
-    if check.judge_error:
-        return Verdict.JE, check.message
-    return (Verdict.AC, check.message) if check.accepted else (Verdict.WA, check.message)

@@ -11,20 +11,21 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
 
 import docker
 import docker.errors
 
 from judge.cache import Cache
 from judge.errors import JudgeFailure, JudgeInputError
-from judge.grading.limits import language_spec, signal_name
 from judge.inputs.languages import Language, language_for, load_languages
 from judge.inputs.problem import OutputValidator, Problem
 from judge.inputs.settings import MIB, Settings
 from judge.inputs.testdata import TestCase
 from judge.judging.validation import FEEDBACK_DIR, ValidationResult, ValidatorRun, kattis_outcome, testlib_outcome
+from judge.judging.verdicts import signal_name
 from judge.sandbox.container import ProcessResult, RunSpec, Sandbox, SandboxSpec
+from judge.sandbox.protocol import Fifos
+from judge.sandbox.specs import language_spec
 
 VALIDATOR_RESERVE = 64 * MIB
 _memo: dict[str, "CompiledValidator"] = {}
@@ -192,9 +193,7 @@ class ValidatorSession:
             return [*self.compiled.command, "/box/judge.in", "/box/team.out", "/box/judge.ans"]
         return [*self.compiled.command, "/box/judge.in", "/box/judge.ans", FEEDBACK_DIR, *test.args]
 
-    def send(
-        self, test: TestCase, stdin: bytes = b"", wall: float | None = None, fifos: dict[str, Any] | None = None
-    ) -> None:
+    def send(self, test: TestCase, stdin: bytes = b"", wall: float | None = None, fifos: Fifos | None = None) -> None:
         run = RunSpec(
             time=self.time,
             wall=wall or self.settings.wall_limit(self.time),

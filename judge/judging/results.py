@@ -1,12 +1,14 @@
 """Verdicts and the result records every layer after the grader reads (reports know only these).
 
-Overall verdict: JE when the judge failed anywhere, CE when compilation failed, otherwise the first
-non-AC test in order; AC when every test passed.
+The rules that decide verdicts are in judge.judging.verdicts.
 """
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from judge.inputs.languages import Language
+from judge.inputs.problem import Problem
 
 
 class Verdict(StrEnum):
@@ -90,6 +92,28 @@ class SubmissionResult:
     problem_score: float | None = None  # a scoring problem's own score, and its maximum
     problem_max: float | None = None
 
+    @classmethod
+    def failed(
+        cls,
+        submission: str,
+        problem: Problem,
+        language: Language,
+        verdict: Verdict,
+        message: str,
+        *,
+        compile_output: str = "",
+    ) -> "SubmissionResult":
+        """A submission that got no test results: CE (unreadable, over the code limit) or JE (the judge failed)."""
+        return cls(
+            submission=submission,
+            problem=problem.id,
+            problem_name=problem.name,
+            language=language.name,
+            verdict=verdict,
+            compile=CompileResult(ok=False, output=compile_output),
+            message=message,
+        )
+
     @property
     def passed(self) -> int:
         return sum(t.verdict == Verdict.AC for t in self.tests)
@@ -134,34 +158,10 @@ class SubmissionResult:
         return data
 
 
-def batch_exit_code(results: list[SubmissionResult], min_score: float | None = None) -> int:
-    """0 when every submission is accepted (or the total reaches ``min_score``), 3 on a judge error, else 1."""
-    if any(r.verdict == Verdict.JE for r in results):
-        return 3
-    if min_score is not None:
-        return 0 if sum(r.score for r in results) >= min_score else 1
-    return 0 if all(r.verdict == Verdict.AC for r in results) else 1
+def __getattr__(name: str) -> object:
+    """Until the committed command line imports them from judge.judging.verdicts, their home now (then remove)."""
+    if name in ("overall_verdict", "icpc_verdicts", "ICPC_NAMES"):
+        from judge.judging import verdicts
 
-
-def overall_verdict(compiled: bool, tests: list[TestResult]) -> Verdict:
-    if any(t.verdict == Verdict.JE for t in tests):
-        return Verdict.JE
-    if not compiled:
-        return Verdict.CE
-    for test in tests:
-        if test.verdict != Verdict.AC:
-            return test.verdict
-    return Verdict.AC
-
-
-ICPC_NAMES = {Verdict.MLE: Verdict.RTE, Verdict.OLE: Verdict.RTE}  # the ICPC set: AC WA TLE RTE CE JE
-
-
-def icpc_verdicts(result: SubmissionResult) -> SubmissionResult:
-    """A copy with ICPC verdict names: memory and output limits are run-time errors, as on Kattis and DOMjudge."""
-    copy = replace(result, tests=[replace(t) for t in result.tests], groups=[replace(g) for g in result.groups])
-    copy.verdict = ICPC_NAMES.get(copy.verdict, copy.verdict)
-    for item in (*copy.tests, *copy.groups):
-        if item.verdict is not None:
-            item.verdict = ICPC_NAMES.get(item.verdict, item.verdict)
-    return copy
+        return getattr(verdicts, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
