@@ -117,3 +117,13 @@ def test_malformed_runner(tmp_path):
     (tmp_path / "runner.yaml").write_text("name: x\nextensions: [x]\nrun: [x]\nsource_name_pattern: '('\n")
     with pytest.raises(JudgeInputError, match="bad regular expression"):
         load_language(tmp_path)
+
+
+def test_kind_names_the_validator_interface(settings):
+    packages = Path(__file__).resolve().parent / "fixtures" / "packages"
+    kinds = {name: load_problem(str(packages / name), settings).kind for name in ("custom-cpp", "testlib", "guess")}
+    assert kinds == {
+        "custom-cpp": "pass-fail, kattis checker",
+        "testlib": "pass-fail, testlib checker",
+        "guess": "pass-fail, interactive",
+    }

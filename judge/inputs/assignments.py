@@ -52,7 +52,7 @@ def _table(settings: Settings) -> list[dict[str, Any]]:
             float(row.get("points", 1))
         except (TypeError, ValueError):
             raise JudgeInputError(f"{where}: 'points' of assignment {row['files']!r} must be a number") from None
-    return rows
+    return list(rows)
 
 
 def assign(files: list[Path], settings: Settings, problem: str | None, from_name: bool) -> list[Assignment]:

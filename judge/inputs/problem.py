@@ -84,7 +84,7 @@ class Problem:
         if self.interactive:
             words.append("interactive")
         elif self.validator:
-            words.append(f"{self.checker.interface} checker")
+            words.append(f"{self.validator.interface} checker")
         return ", ".join(words)
 
     def with_time_limit(self, seconds: float, source: str) -> "Problem":

@@ -118,8 +118,8 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
     if where.is_dir():
         for path in _files(where):
             rel = path.relative_to(where)
-            label = rel.parts[1] if len(rel.parts) > 2 else problem_from_name(path.stem, list(labels))
-            if label not in labels:
+            found = rel.parts[1] if len(rel.parts) > 2 else problem_from_name(path.stem, list(labels))
+            if found is None or found not in labels:
                 skipped.append(f"{rel}: no problem label in its folder or name")
                 continue
             if not _known_extension(path, languages):
@@ -127,7 +127,7 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
                 continue
             team = rel.parts[0] if len(rel.parts) > 1 else ""
             time = path.stat().st_mtime
-            subs.append(Submission(id=rel.as_posix(), path=path, problem=label, team=team, time=time))
+            subs.append(Submission(id=rel.as_posix(), path=path, problem=found, team=team, time=time))
         if subs:  # file times become minutes after the first submission
             first = min(s.time or 0 for s in subs)
             subs = [
@@ -146,7 +146,7 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
             if not path.is_file():
                 skipped.append(f"{row.get('id', n)}: {path}: file not found")
                 continue
-            time = row.get("time")
+            when = row.get("time")
             subs.append(
                 Submission(
                     id=str(row.get("id") or n),
@@ -154,7 +154,7 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
                     problem=label,
                     language=row.get("language") or None,
                     team=str(row.get("team") or ""),
-                    time=number(where, f"entry {n} time", time, positive=False) if time not in (None, "") else None,
+                    time=number(where, f"entry {n} time", when, positive=False) if when not in (None, "") else None,
                 )
             )
     else:

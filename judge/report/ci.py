@@ -33,15 +33,19 @@ def _visible_detail(test: Any) -> str:
     return "\n".join(parts)[:FAILURE_TEXT]
 
 
+# A JUnit testcase's failure: kind (failure, error, skipped), verdict, message, detail.
+Failure = tuple[str, str, str, str]
+
+
 def junit(results: list[SubmissionResult]) -> str:
     """JUnit XML as GitLab and Jenkins read it: a testsuite per submission, a testcase per test
     (classname = problem, name = test, time in seconds)."""
     root = ET.Element("testsuites", name="judge")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for result in results:
-        cases = []
+        cases: list[tuple[str, float, Failure | None, str]] = []
         if not result.compile.ok:
-            failure = (
+            failure: Failure | None = (
                 "error" if result.verdict == Verdict.JE else "failure",
                 result.verdict,
                 result.message or "compilation failed",

@@ -63,6 +63,8 @@ def _probe(client: docker.DockerClient, language: Language, settings: Settings) 
         result = next(
             iter(box.run_tests(list(language.run), [empty], RunSpec(time=5, wall=10, memory=memory, output_limit=MIB)))
         )
+        if result is None:  # run_tests yields None only for tests a skip() callback rejects; none here
+            raise JudgeFailure("the probe did not run")
         if result.exit_code != 0:
             raise JudgeFailure(f"the probe failed: {result.stderr.decode(errors='replace').strip()[-300:]}")
         return box.info, json.loads(result.stdout)
@@ -123,6 +125,13 @@ def run_doctor(settings: Settings, languages: dict[str, Language]) -> list[Check
             "OOM detection",
             bool(info.get("oom_counter")),
             f"cgroup {info.get('cgroup')} counter {info.get('oom_counter') or 'not readable'}",
+        ),
+        Check(
+            "memory watch",
+            bool(info.get("memory_usage")),
+            f"tests stopped at their memory limit through {info.get('memory_usage')}"
+            if info.get("memory_usage")
+            else "cgroup memory usage not readable: only the container's limit applies",
         ),
         Check(
             "CPU accounting",
