@@ -1,0 +1,1 @@
+print('Yes' if input() == '1' else 'Yes  we\ncan')

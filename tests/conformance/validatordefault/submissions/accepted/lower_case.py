@@ -1,0 +1,1 @@
+print('yes' if input() == '1' else 'YES we can')

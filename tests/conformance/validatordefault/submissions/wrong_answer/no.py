@@ -1,0 +1,1 @@
+print('No' if input() == '1' else 'Yes we')
