@@ -103,11 +103,19 @@ def test_runner_selection(settings):
         language_for(Path("a.py"), languages, "cobol")
 
 
-def test_java_source_named_after_public_class(settings):
+def test_java_source_named_after_public_class(settings, tmp_path):
+    # Java no longer renames the file: its compile step finds the class with main (runners/java/compile-jvm.py);
+    # source_name_pattern stays a runner.yaml key, checked here on a runner of its own.
     java = load_languages(settings)["java"]
-    assert java.source_name(b"import x;\npublic final class Solver {\n}") == "Solver.java"
-    assert java.source_name(b"class Hidden {}") == "Main.java"
-    assert java.command(java.run, "Solver.java", 256 << 20)[1] == "-Xmx256m"
+    assert java.source_name(b"import x;\npublic final class Solver {\n}") == "Main.java"
+    assert java.command(java.run, "Main.java", 256 << 20)[1] == "-Xmx256m"
+    (tmp_path / "runner.yaml").write_text(
+        "name: j\nextensions: [java]\nsource: Main.java\nrun: [x]\n"
+        "source_name_pattern: '^\\s*public\\s+(?:final\\s+|abstract\\s+)*class\\s+([A-Za-z_$][A-Za-z0-9_$]*)'\n"
+    )
+    named = load_language(tmp_path)
+    assert named.source_name(b"import x;\npublic final class Solver {\n}") == "Solver.java"
+    assert named.source_name(b"class Hidden {}") == "Main.java"
 
 
 def test_malformed_runner(tmp_path):

@@ -1,10 +1,16 @@
-"""Language runners as data: ``runners/<lang>/runner.yaml`` plus a Dockerfile, read into Runner records.
+"""Language runners as data: ``runners/<lang>/runner.yaml`` plus a Dockerfile, read into Language records.
 
-runner.yaml keys: ``name``, ``extensions``, ``source`` (file name in the box), optional
-``source_name_pattern`` (a regex whose group 1 names the source file's stem, e.g. Java's public class),
-``compile`` and ``run`` (argument lists; placeholders {source}, {stem}, {memory_mb}), ``version``,
-``time_multiplier``, ``memory_extra`` (MiB added for runtimes such as the JVM), ``memory_error_pattern``
-(stderr that means the runtime ran out of memory), ``env``, ``image``.
+runner.yaml keys: ``name``, ``extensions``, ``source`` (the file name a single-file submission gets in the box),
+optional ``source_name_pattern`` (a regex whose group 1 names the source file's stem), ``compile`` and ``run``
+(argument lists; placeholders {source} the entry file, {sources} every source file as separate arguments,
+{entrypoint} the entry point a submission names, {stem}, {memory_mb}), ``version``, ``time_multiplier``,
+``memory_extra`` (MiB added for runtimes such as the JVM), ``memory_error_pattern`` (stderr that means the
+runtime ran out of memory), ``env``, ``image``. How a folder of files becomes a program (judge.inputs.program):
+``sources`` (glob patterns of the files compiled together; default: the language's extensions) and
+``entrypoint`` (names of the entry file tried in order, {folder} the submission folder's name; without it
+there is no entry file: everything compiles together and the compiler or compile script decides).
+``program_build``/``program_run``: this image also builds and runs folder programs that bring their own
+``build``/``run`` scripts (validators, spec "Programs").
 """
 
 import hashlib
@@ -37,6 +43,14 @@ class Language:
     memory_error_pattern: str | None = None
     env: dict[str, str] = field(default_factory=dict)
     image: str = ""
+    sources: tuple[str, ...] = ()  # glob patterns; () means "*.<extension>" for each extension
+    entrypoint: tuple[str, ...] = ()  # entry file names tried in order; () means no entry file
+    program_build: tuple[str, ...] | None = None
+    program_run: tuple[str, ...] | None = None
+
+    @property
+    def source_patterns(self) -> tuple[str, ...]:
+        return self.sources or tuple(f"*.{ext}" for ext in self.extensions)
 
     def source_name(self, code: bytes) -> str:
         """The file name the source gets in the box (Java: the public class's name)."""
@@ -47,9 +61,23 @@ class Language:
                 return found.group(1).decode("ascii", errors="replace") + suffix
         return self.source
 
-    def command(self, template: tuple[str, ...], source: str, memory: int) -> list[str]:
-        values = {"source": source, "stem": Path(source).stem, "memory_mb": str(memory // MIB)}
-        return [part.format(**values) for part in template]
+    def command(
+        self, template: tuple[str, ...], source: str, memory: int, sources: tuple[str, ...] = (), entrypoint: str = ""
+    ) -> list[str]:
+        """``template`` filled in; an argument that is exactly {sources} becomes one argument per source file."""
+        values = {
+            "source": source,
+            "stem": Path(source).stem,
+            "memory_mb": str(memory // MIB),
+            "entrypoint": entrypoint,
+        }
+        cmd: list[str] = []
+        for part in template:
+            if part == "{sources}":
+                cmd.extend(sources or (source,))
+            else:
+                cmd.append(part.format(**values))
+        return cmd
 
     def definition_hash(self) -> str:
         """A hash of what the image is built from (the folder but runner.yaml): other contents are stale."""
@@ -107,7 +135,27 @@ def load_language(folder: Path) -> Language:
         memory_error_pattern=data.get("memory_error_pattern"),
         env={str(k): str(v) for k, v in env.items()},
         image=str(data.get("image") or f"{IMAGE_PREFIX}{name}:latest"),
+        sources=_names(path, data, "sources"),
+        entrypoint=_names(path, data, "entrypoint"),
+        program_build=_args(path, data, "program_build"),
+        program_run=_args(path, data, "program_run"),
     )
+
+
+def _names(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise JudgeInputError(f"{path}: '{key}' must be a file name (pattern) or a list of them")
+    try:
+        for name in value:
+            name.format(folder="x")
+    except (KeyError, IndexError, ValueError):
+        raise JudgeInputError(f"{path}: '{key}' may use only the placeholder {{folder}}") from None
+    return tuple(value)
 
 
 def load_languages(settings: Settings) -> dict[str, Language]:
