@@ -1,0 +1,61 @@
+"""The application object every command receives (``pass_app``): settings, languages and one Docker client."""
+
+import functools
+from pathlib import Path
+
+import click
+import docker
+
+from judge.batch.store import Store
+from judge.grading.timelimit import ensure_time_limit
+from judge.inputs.languages import Language, load_languages
+from judge.inputs.problem import Problem
+from judge.inputs.settings import Settings, load_settings
+from judge.sandbox import engine
+from judge.sandbox.container import reap_orphans
+
+DEFAULT_STORE = Path(".judge/results.db")
+
+
+class App:
+    """One run of ``judge``: the settings from ``--config``, and what is loaded or connected on first use only."""
+
+    def __init__(self, config: Path | None = None) -> None:
+        self.settings: Settings = load_settings(config)
+        self._client: docker.DockerClient | None = None
+        self._time_limited: dict[Path, Problem] = {}
+
+    @functools.cached_property
+    def languages(self) -> dict[str, Language]:
+        """The languages of runners/, by name."""
+        return load_languages(self.settings)
+
+    @property
+    def client(self) -> docker.DockerClient:
+        """The Docker engine, connected on first use (JudgeFailure if unreachable)."""
+        return self.connect()
+
+    def connect(self, timeout: int = 120) -> docker.DockerClient:
+        """The client; the first call connects (with this HTTP ``timeout``) and removes containers of dead judges."""
+        if self._client is None:
+            client = engine.connect(timeout=timeout)
+            reap_orphans(client)
+            self._client = client
+        return self._client
+
+    def with_time_limit(self, problem: Problem) -> Problem:
+        """``problem`` with a time limit, derived (once per package) from its accepted submissions if it has none."""
+        if problem.path not in self._time_limited:
+            say = functools.partial(click.echo, err=True)
+            self._time_limited[problem.path] = ensure_time_limit(
+                problem, self.settings, self.client, self.languages, say
+            )
+        return self._time_limited[problem.path]
+
+    def store(self, path: Path | None) -> Store:
+        """The results store at ``path`` (default .judge/results.db)."""
+        return Store(path or DEFAULT_STORE)
+
+
+# Each command's first parameter is the App the root group put in ``ctx.obj``.
+pass_app = click.make_pass_decorator(App)

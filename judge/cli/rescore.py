@@ -1,0 +1,164 @@
+"""``judge rescore``: regrade a folder or a contest into a result set of the store; ``apply`` / ``discard`` a set."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from judge.batch.dask import DaskExecutor, require_dask
+from judge.batch.rescore import LocalExecutor, plan, spec_of
+from judge.batch.rescore import rescore as run_rescore
+from judge.batch.store import Change
+from judge.cli.app import App, pass_app
+from judge.cli.groups import DefaultCommand, DefaultGroup
+from judge.cli.progress import BatchProgress
+from judge.cli.tables import changes_table
+from judge.inputs.submissions import from_contest, from_folder
+from judge.report.outcome import CommandOutcome
+
+CORES = os.cpu_count() or 1
+
+store_option = click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Results store (default .judge/results.db).",
+)
+
+
+@click.group(cls=DefaultGroup, default="grade", subcommand_metavar="[SUBMISSIONS] | apply SET | discard SET")
+def rescore() -> None:
+    """Regrade many submissions in parallel into the results store, and show what changed.
+
+    \b
+    judge rescore SUBMISSIONS --problem ID     a folder of files, of team folders, or of verdict folders
+    judge rescore --contest contest.yaml       problems, languages and submissions of a contest
+    judge rescore apply SET                    publish a result set
+    judge rescore discard SET                  drop a result set
+    Run the same command again after any interruption: only what is missing is graded.
+    """
+
+
+def changes_document(changes: list[Change], set_id: int, resumed: bool, skipped: list[str], total: int) -> str:
+    doc = {
+        "version": 1,
+        "set": set_id,
+        "resumed": resumed,
+        "total": total,
+        "skipped": skipped,
+        "changes": [
+            {"submission": c.submission, "team": c.team, "problem": c.problem, "old": c.old, "new": c.new}
+            for c in changes
+        ],
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+@rescore.command("grade", cls=DefaultCommand)
+@click.argument("submissions", required=False, type=click.Path(path_type=Path))
+@click.option("--problem", "-p", "problem_ref", help="Problem id or path (for a folder of submissions).")
+@click.option("--contest", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A contest.yaml.")
+@click.option("--lang", "-l", help="Language for every file (default: by extension).")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=CORES, show_default=True, help="Submissions graded at once."
+)
+@store_option
+@click.option(
+    "--force", is_flag=True, help="Regrade even what the store has for the same source, problem, image, limits."
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--cluster", metavar="tcp://HOST:PORT", help="Grade on the judge workers of this Dask scheduler.")
+@pass_app
+def grade_batch(
+    app: App,
+    submissions: Path | None,
+    problem_ref: str | None,
+    contest: Path | None,
+    lang: str | None,
+    jobs: int,
+    store_path: Path | None,
+    force: bool,
+    fmt: str,
+    cluster: str | None,
+) -> None:
+    """Regrade SUBMISSIONS (a folder, with --problem) or a --contest into a new result set."""
+    if contest is not None:
+        if submissions is not None or problem_ref:
+            raise click.UsageError("--contest takes no SUBMISSIONS or --problem")
+        batch, source = from_contest(contest, app.languages), f"contest:{contest.resolve()}"
+    else:
+        if submissions is None or not problem_ref:
+            raise click.UsageError("give SUBMISSIONS (a folder) and --problem, or --contest contest.yaml")
+        batch = from_folder(submissions, problem_ref, app.languages)
+        source = f"folder:{submissions.resolve()}:{problem_ref}"
+    executor: LocalExecutor | DaskExecutor
+    if cluster:  # the workers have the engines; the keys name runner definitions instead of image ids
+        require_dask()
+        work, skipped = plan(batch, app.settings, app.languages, None, lang)
+        executor = DaskExecutor(cluster, app.settings, app.settings.runners_dir)
+    else:
+        work, skipped = plan(batch, app.settings, app.languages, app.client, lang)
+        executor = LocalExecutor(app.settings, app.client, jobs)
+        if jobs > CORES:
+            click.echo(
+                f"judge: warning: {jobs} jobs on {CORES} cores: tests share cores, so CPU times and "
+                f"verdicts near the limit may vary; use -j {CORES} or fewer for stable timing",
+                err=True,
+            )
+    store = app.store(store_path)
+    with store.locked():
+        set_id, resumed = store.open_set(spec_of(source, work), force)
+        if resumed:
+            click.echo(f"resuming result set {set_id}", err=True)
+        progress = BatchProgress(len(work))
+        try:
+            run_rescore(work, store, set_id, executor, force, progress)
+        finally:
+            progress.stop()
+        changes = store.diff(set_id)
+        store.finish_set(set_id)
+        status = store.set_status(set_id)
+    if fmt == "json":
+        sys.stdout.write(changes_document(changes, set_id, resumed, skipped, len(work)))
+    else:
+        click.echo("\n".join(changes_table(changes, set_id, len(work))))
+        for line in skipped:
+            click.echo(f"judge: skipped {line}", err=True)
+        if status != "applied":
+            click.echo(f"publish with `judge rescore apply {set_id}`, or drop with `judge rescore discard {set_id}`")
+    # Rescoring reports verdicts rather than judging them: only judge errors change the exit code.
+    outcome = CommandOutcome(judge_errors=sum(i.verdict == "JE" for i in store.items(set_id)))
+    if outcome.judge_errors:
+        click.echo(
+            f"judge: {outcome.judge_errors} submission(s) ended in a judge error; run the same command again "
+            "to regrade just those",
+            err=True,
+        )
+    sys.exit(outcome.return_code)
+
+
+@rescore.command("apply")
+@click.argument("set_id", metavar="SET", type=int)
+@store_option
+@pass_app
+def apply(app: App, set_id: int, store_path: Path | None) -> None:
+    """Publish result set SET."""
+    store = app.store(store_path)
+    with store.locked():
+        changes = store.diff(set_id)
+        count = store.apply(set_id)
+    click.echo(f"result set {set_id} applied: {count} submissions published, {len(changes)} verdicts changed")
+
+
+@rescore.command("discard")
+@click.argument("set_id", metavar="SET", type=int)
+@store_option
+@pass_app
+def discard(app: App, set_id: int, store_path: Path | None) -> None:
+    """Drop result set SET."""
+    store = app.store(store_path)
+    with store.locked():
+        store.discard(set_id)
+    click.echo(f"result set {set_id} discarded")

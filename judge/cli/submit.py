@@ -1,0 +1,150 @@
+"""``judge submit``: grade files one after another and report them as a table, JSON or a CI format."""
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from judge.cli.app import App, pass_app
+from judge.cli.progress import grading_status
+from judge.grading.grader import Grader, GradingOptions
+from judge.inputs.assignments import Assignment, assign
+from judge.inputs.languages import Language, language_for
+from judge.inputs.problem import Problem, load_problem
+from judge.judging.results import SubmissionResult, Verdict
+from judge.judging.verdicts import icpc_verdicts
+from judge.report import ci as ci_reports
+from judge.report.outcome import CommandOutcome
+from judge.report.text import json_report, render_plain, render_rich, total_line
+
+FORMATS: dict[str, Callable[[list[SubmissionResult]], str]] = {
+    "json": json_report,
+    "junit": ci_reports.junit,
+    "github": ci_reports.github,
+    "markdown": ci_reports.markdown,
+    "gradescope": ci_reports.gradescope,
+}
+
+Plan = list[tuple[Assignment, Language, Problem]]
+
+
+def parse_reports(reports: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """``FORMAT=FILE`` pairs of ``--report``."""
+    parsed = []
+    for item in reports:
+        fmt, sep, path = item.partition("=")
+        if not sep or not path or fmt not in {"table", *FORMATS}:
+            raise click.BadParameter(
+                f"{item!r}: expected FORMAT=FILE with FORMAT one of table, {', '.join(FORMATS)}", param_hint="--report"
+            )
+        parsed.append((fmt, Path(path)))
+    return parsed
+
+
+def render(fmt: str, results: list[SubmissionResult]) -> str:
+    if fmt == "table":
+        return "".join(render_plain(r) for r in results) + (total_line(results) + "\n" if len(results) > 1 else "")
+    return FORMATS[fmt](results)
+
+
+def grade_all(app: App, plan: Plan, lazy: bool = False, transcripts: Path | None = None) -> list[SubmissionResult]:
+    """Grade the plan in order, with a spinner per submission on a terminal."""
+    plan = [(assignment, language, app.with_time_limit(problem)) for assignment, language, problem in plan]
+    results = []
+    for index, (assignment, language, problem) in enumerate(plan, start=1):
+        where = f"{assignment.file.name} on {problem.id}" + (f" ({index}/{len(plan)})" if len(plan) > 1 else "")
+        folder = transcripts / assignment.file.name if transcripts and len(plan) > 1 else transcripts
+        with grading_status(where, len(problem.tests)) as on_test:
+            options = GradingOptions(lazy=lazy, transcripts=folder, on_test=on_test)
+            result = Grader(problem, language, app.settings, app.client).grade(assignment.file, options)
+        result.points = assignment.points
+        results.append(result)
+    return results
+
+
+def write_reports(
+    results: list[SubmissionResult], fmt: str, output: Path | None, extra: list[tuple[str, Path]]
+) -> None:
+    """The main report (``output`` or stdout, rich on a terminal), the ``--report`` files, the GitHub step summary."""
+    if output is not None:
+        output.write_text(render(fmt, results), encoding="utf-8")
+    elif fmt == "table" and Console().is_terminal:
+        console = Console(highlight=False)
+        for result in results:
+            render_rich(result, console)
+        if len(results) > 1:
+            console.print(total_line(results), style="bold")
+    else:
+        sys.stdout.write(render(fmt, results))
+    for extra_fmt, path in extra:
+        path.write_text(render(extra_fmt, results), encoding="utf-8")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary and "github" in {fmt, *(f for f, _ in extra)}:
+        with open(summary, "a", encoding="utf-8") as f:
+            f.write(ci_reports.markdown(results))
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--problem", "-p", "problem_ref", help="Problem id under problems/, or a path (for every FILE).")
+@click.option("--problem-from-name", is_flag=True, help="Take each file's problem from its name (1.py, p1_sum.c).")
+@click.option("--lang", "-l", help="Language (runner name); default: from the file extension.")
+@click.option("--format", "fmt", type=click.Choice(["table", *FORMATS]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option(
+    "--report", "reports", multiple=True, metavar="FORMAT=FILE", help="Also write FORMAT to FILE (repeatable)."
+)
+@click.option("--min-score", type=float, help="Exit 0 when the total score reaches this, even if not all AC.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the verdicts (judge errors still exit 3).")
+@click.option("--lazy", is_flag=True, help="Stop at the first failing test (the others are reported as not run).")
+@click.option(
+    "--verdicts",
+    type=click.Choice(["judge", "icpc"]),
+    default="judge",
+    show_default=True,
+    help="icpc: report MLE and OLE as RTE (the ICPC names AC WA TLE RTE CE JE).",
+)
+@click.option(
+    "--transcript",
+    "transcripts",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Interactive problems: keep every test's interaction in this folder (<test>.interaction).",
+)
+@pass_app
+def submit(
+    app: App,
+    files: tuple[Path, ...],
+    problem_ref: str | None,
+    problem_from_name: bool,
+    lang: str | None,
+    fmt: str,
+    output: Path | None,
+    reports: tuple[str, ...],
+    min_score: float | None,
+    exit_zero: bool,
+    lazy: bool,
+    verdicts: str,
+    transcripts: Path | None,
+) -> None:
+    """Grade FILES and print the verdict of every test.
+
+    Each file's problem comes from --problem, --problem-from-name, or judge.yaml's assignments table.
+    Exit 0 when all are accepted (or --min-score is reached), 1 otherwise, 2 on bad input, 3 on a judge error.
+    """
+    extra = parse_reports(reports)
+    # Check every file, language and problem before grading anything.
+    plan = [
+        (a, language_for(a.file, app.languages, lang), load_problem(a.problem, app.settings))
+        for a in assign(list(files), app.settings, problem_ref, problem_from_name)
+    ]
+    results = grade_all(app, plan, lazy, transcripts)
+    if verdicts == "icpc":
+        results = [icpc_verdicts(r) for r in results]
+    write_reports(results, fmt, output, extra)
+    for result in results:
+        if result.verdict == Verdict.JE:
+            click.echo(f"judge: judge error: {result.submission}: {result.message}", err=True)
+    sys.exit(CommandOutcome.of_results(results, min_score=min_score, exit_zero=exit_zero).return_code)

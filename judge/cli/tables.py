@@ -1,0 +1,87 @@
+"""Hand-written text tables of the commands (results, scoreboard, problems, runners, package checks, doctor).
+
+Pure text formatting: functions return lines and print nothing. They live here rather than in judge/report/
+because they show batch records (store items, standings, package-check rows), and report/ sits below batch.
+"""
+
+from judge.batch.packagecheck import CheckRow
+from judge.batch.standings import Standing
+from judge.batch.store import Change, Item
+from judge.inputs.languages import Language
+from judge.inputs.problem import Problem
+from judge.inputs.settings import MIB
+from judge.sandbox.doctor import Check
+
+
+def items_table(items: list[Item]) -> list[str]:
+    """One line per graded submission of the store."""
+    lines = [f"{'submission':<40} {'team':<12} {'problem':<8} {'verdict':<7} {'CPU s':>7}"]
+    lines += [f"{i.submission:<40} {i.team:<12} {i.problem:<8} {i.verdict:<7} {i.cpu:>7.3f}" for i in items]
+    return lines
+
+
+def scoreboard_table(board: list[Standing]) -> list[str]:
+    """Rank, team, solved, penalty and each problem's cell (``+2 @ 95`` or ``-3``)."""
+    lines = [f"{'rank':>4} {'team':<16} {'solved':>6} {'penalty':>7}  problems"]
+    for s in board:
+        cells = " ".join(f"{p}:{v}" for p, v in sorted(s.problems.items()))
+        lines.append(f"{s.rank:>4} {s.team:<16} {s.solved:>6} {s.penalty:>7}  {cells}")
+    return lines
+
+
+def changes_table(changes: list[Change], set_id: int, total: int) -> list[str]:
+    """The verdicts a result set changes against the published results."""
+    lines = [
+        f"result set {set_id}: {total} submissions, {len(changes)} verdict change(s) against the published results"
+    ]
+    lines += [f"  {c.submission:<40} {c.problem:<8} {c.old or '(new)':>5} -> {c.new}" for c in changes]
+    return lines
+
+
+def problems_table(problems: list[Problem]) -> list[str]:
+    lines = [f"{'id':<16} {'name':<28} {'time':>6} {'memory':>8} {'output':>7} {'tests':>6}  kind"]
+    for p in problems:
+        lim = p.limits
+        lines.append(
+            f"{p.id:<16} {p.name[:28]:<28} {lim.time:>5g}s {lim.memory // MIB:>5} MiB "
+            f"{lim.output // MIB:>3} MiB {len(p.tests):>6}  {p.kind}"
+        )
+    return lines
+
+
+def language_lines(language: Language, status: str, version: str | None) -> list[str]:
+    """A language's line (name, extensions, image and its ``status``), then its version and commands."""
+    lines = [
+        f"{language.name:<10} {language.display:<22} .{', .'.join(language.extensions):<14} "
+        f"{language.image:<22} {status}"
+    ]
+    if version:
+        lines.append(f"{'':<10} version: {version}")
+    if language.compile:
+        lines.append(f"{'':<10} compile: {' '.join(language.compile)}")
+    lines.append(f"{'':<10} run:     {' '.join(language.run)}")
+    return lines
+
+
+def package_header(problem: Problem) -> str:
+    lim = problem.limits
+    return (
+        f"{problem.id} ({problem.name}): {problem.kind}, {len(problem.tests)} tests, "
+        f"time limit {lim.time:g} s ({lim.time_source})"
+    )
+
+
+def check_row_line(row: CheckRow, scoring: bool) -> str:
+    """``ok`` or ``FAIL``, the submission, the verdict its folder expects and the one it got."""
+    r = row.result
+    score = f" {r.score:g}/{r.max_score:g}" if scoring else ""
+    slowest = max((t.time for t in r.tests), default=0.0)
+    why = f"  {row.why}" if row.why else ""
+    mark = "ok  " if row.ok else "FAIL"
+    got = f"got {r.verdict!s:<4}{score} {slowest:.3f} s"
+    return f"{mark} {row.submission:<48} expected {row.expected:<4} {got}{why}"
+
+
+def check_line(check: Check) -> str:
+    """One doctor check."""
+    return f"{'ok  ' if check.ok else 'FAIL'}  {check.name:<18} {check.detail}"

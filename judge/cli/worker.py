@@ -1,0 +1,36 @@
+"""``judge worker``: join a Dask cluster as a grading worker of this host's engine."""
+
+import os
+
+import click
+
+from judge.batch.dask import require_dask, worker_command
+from judge.cli.app import App, pass_app
+from judge.sandbox import images
+
+
+def _say(line: str, detail: bool = False) -> None:
+    if not detail:
+        click.echo(line, err=True)
+
+
+@click.command()
+@click.option("--scheduler", required=True, metavar="tcp://HOST:PORT", help="The Dask scheduler to join.")
+@click.option(
+    "--slots",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Containers this worker runs at once (its SANDBOX resource).",
+)
+@click.option("--name", help="Worker name shown by the scheduler.")
+@pass_app
+def worker(app: App, scheduler: str, slots: int, name: str | None) -> None:
+    """Join a Dask cluster as a grading worker: check the engine, build missing images, run `dask worker`."""
+    require_dask()
+    images.ensure_base(app.client, app.settings, _say)
+    for language in app.languages.values():
+        images.build_image(app.client, language, app.settings, _say)
+    cmd = worker_command(scheduler, slots, name)
+    click.echo(f"judge worker: {' '.join(cmd[2:])}", err=True)
+    os.execv(cmd[0], cmd)
