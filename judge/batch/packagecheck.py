@@ -6,7 +6,7 @@ other than its folder's; ``submissions.yaml`` may permit or require verdicts and
 
 import fnmatch
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import docker
@@ -27,6 +27,8 @@ class Expectation:
     permitted: set[str] | None = None  # verdicts allowed (None: only the folder's)
     required: set[str] | None = None  # at least one test must have one of these
     score: tuple[float, float] | None = None
+    language: str | None = None  # the submission's language, overriding its files' extensions
+    entrypoint: str | None = None  # its entry point (spec 2025-09 "Example Submissions")
 
 
 @dataclass
@@ -56,8 +58,27 @@ def _expectations(problem: Problem) -> dict[str, Expectation]:
             permitted=set(spec["permitted"]) if spec.get("permitted") else None,
             required=set(spec["required"]) if spec.get("required") else None,
             score=bounds,  # type: ignore[arg-type]
+            language=str(spec["language"]) if spec.get("language") else None,
+            entrypoint=str(spec["entrypoint"]) if spec.get("entrypoint") else None,
         )
     return found
+
+
+def _matches(submission: str, pattern: str) -> bool:
+    """Spec 2025-09 "Glob patterns": a submission matches if it or a parent folder does."""
+    parts = submission.split("/")
+    return any(fnmatch.fnmatchcase("/".join(parts[:n]), pattern) for n in range(1, len(parts) + 1))
+
+
+def _with_metadata(sub: Submission, rules: dict[str, Expectation]) -> Submission:
+    """``sub`` with the language and entry point submissions.yaml gives it (the last matching pattern wins)."""
+    for pattern, rule in rules.items():
+        if _matches(sub.id, pattern):
+            if rule.language:
+                sub = replace(sub, language=rule.language)
+            if rule.entrypoint:
+                sub = replace(sub, entrypoint=rule.entrypoint)
+    return sub
 
 
 def _judge_row(sub: Submission, result: SubmissionResult, rules: dict[str, Expectation]) -> CheckRow:
@@ -103,6 +124,7 @@ def check_package(
     if not subs:
         raise JudgeInputError(f"{problem.path / 'submissions'}: no submissions in verdict folders to check")
     rules = _expectations(problem)
+    subs = [_with_metadata(sub, rules) for sub in subs]
     work, left_out = plan(Batch(subs, {subs[0].problem: str(problem.path)}, []), settings, languages, client)
     rows: list[CheckRow] = []
 

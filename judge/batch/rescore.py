@@ -22,8 +22,9 @@ from judge.batch.store import Store
 from judge.errors import JudgeFailure, JudgeInputError
 from judge.grading.grader import Grader, GradingOptions
 from judge.grading.timelimit import ensure_time_limit
-from judge.inputs.languages import Language, language_for
+from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, load_problem, problem_version
+from judge.inputs.program import program_digest, program_for, program_language
 from judge.inputs.settings import Settings
 from judge.inputs.submissions import Batch, Submission
 from judge.judging.limits import run_limits
@@ -60,7 +61,7 @@ def plan(
     jobs, skipped = [], list(batch.skipped)
     for sub in batch.submissions:
         try:
-            language = language_for(sub.path, languages, sub.language or lang)
+            language = program_language(sub.path, languages, sub.language or lang, sub.entrypoint)  # file or folder
         except JudgeInputError as exc:
             skipped.append(f"{sub.id}: {exc}")
             continue
@@ -74,9 +75,9 @@ def plan(
                     f"runner image {language.image} is missing: run `judge runners build {language.name}`"
                 ) from None
         try:
-            source_hash = hashlib.sha256(sub.path.read_bytes()).hexdigest()
-        except OSError as exc:
-            skipped.append(f"{sub.id}: cannot read {sub.path}: {exc.strerror or exc}")
+            source_hash = program_digest(sub.path, sub.entrypoint)
+        except JudgeInputError as exc:
+            skipped.append(f"{sub.id}: {exc}")
             continue
         problem = problems[sub.problem]
         limits = run_limits(problem, language, settings)
@@ -158,7 +159,8 @@ class LocalExecutor:
         try:
             if self.stopping.is_set():
                 raise JudgeFailure("interrupted")
-            return self._grader(job).grade(job.sub.path, GradingOptions(cpuset=slot, sandbox=sandbox))
+            program = program_for(job.sub.path, job.language, job.sub.entrypoint)
+            return self._grader(job).grade(program, GradingOptions(cpuset=slot, sandbox=sandbox))
         except JudgeInputError as exc:
             return _unreadable(job, str(exc))
         finally:

@@ -22,6 +22,7 @@ from judge.grading.limits import run_spec, sandbox_spec
 from judge.grading.validators import CompiledValidator, ValidatorSession, compile_validator
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, TestCase
+from judge.inputs.program import Program, included_files, program_for, with_included
 from judge.inputs.settings import Settings
 from judge.judging.limits import run_limits
 from judge.judging.results import CompileResult, SubmissionResult, TestResult, Verdict
@@ -79,24 +80,28 @@ class Grader:
                 self._validator = compile_validator(self.problem, self.settings, self.client)
             return self._validator
 
-    def grade(self, source: Path, options: GradingOptions | None = None) -> SubmissionResult:
-        """Grade ``source``. Bad input raises JudgeInputError; a judge failure becomes a JE result."""
+    def grade(self, source: Path | Program, options: GradingOptions | None = None) -> SubmissionResult:
+        """Grade ``source`` (a file, a folder, or a program read with its entry point). Bad input raises
+        JudgeInputError; a judge failure becomes a JE result."""
         options = options or GradingOptions()
         started = time.monotonic()
         with contextlib.ExitStack() as stack:
             if options.sandbox is not None:
                 stack.callback(options.sandbox.close)
-            code = _read(source)
-            if len(code) > self.problem.limits.code:
+            program = source if isinstance(source, Program) else program_for(source, self.language)
+            source = program.path
+            if program.code_size > self.problem.limits.code:  # every file counts (spec: the code limit)
                 message = (
-                    f"[judge] the source is {len(code) / 1024:.1f} KiB, over the code limit of "
+                    f"[judge] the source is {program.code_size / 1024:.1f} KiB, over the code limit of "
                     f"{self.problem.limits.code / 1024:g} KiB"
                 )
                 return self._new_result(source, Verdict.CE, "source over the code size limit", message)
+            # spec 2025-09 "Included Files": the package's include/ files join after the code limit is checked
+            program = with_included(program, included_files(self.problem.path, self.language.name), self.language)
             result = self._new_result(source, Verdict.JE, "")
             grading = _Grading(self, options, result, stack)
             try:
-                grading.run(code)
+                grading.run(program)
             except JudgeFailure as exc:
                 grading.judge_failed(exc)
             else:
@@ -142,13 +147,6 @@ def grade(
     return Grader(problem, language, settings, client).grade(source, options)
 
 
-def _read(source: Path) -> bytes:
-    try:
-        return source.read_bytes()
-    except OSError as exc:
-        raise JudgeInputError(f"{source}: cannot read the submission: {exc.strerror or exc}") from None
-
-
 def _conclude(result: SubmissionResult) -> None:
     """The overall verdict of a grading that did not fail, and the message that names its first failing test."""
     result.verdict = overall_verdict(result.compile.ok, result.tests)
@@ -174,17 +172,21 @@ class _Grading:
         self.stack = stack
         self.validator: ValidatorSession | None = None
 
-    def run(self, code: bytes) -> None:
+    def run(self, program: Program) -> None:
         box, spec = self._start()
-        source_name = self.language.source_name(code)
-        box.put_file(source_name, code)
-        self.result.compile = self._compile(box, source_name)
+        if len(program.files) == 1 and not program.nested:
+            box.put_file(program.main, program.files[program.main])
+        else:  # a folder: every file, 0644 (nothing a submission brings is ever executable)
+            box.unpack(program.tar())
+        self.result.compile = self._compile(box, program)
         if not self.result.compile.ok:
             return
         if spec.compile_memory != spec.memory or self.options.cpuset:
             box.set_limits(spec.memory, self.options.cpuset)
         # {memory_mb} is the problem's limit: the language's memory_extra is room for the runtime itself
-        run_cmd = self.language.command(self.language.run, source_name, self.problem.limits.memory)
+        run_cmd = self.language.command(
+            self.language.run, program.main, self.problem.limits.memory, program.sources, program.entrypoint
+        )
         if self.problem.interactive:
             self._run_interactions(box, spec, run_cmd)
         else:
@@ -224,11 +226,12 @@ class _Grading:
         self.result.image = f"{self.language.image}@{box.image_id}"  # the exact image, for the record
         return box, spec
 
-    def _compile(self, box: Sandbox, source_name: str) -> CompileResult:
+    def _compile(self, box: Sandbox, program: Program) -> CompileResult:
         language, settings = self.language, self.grader.settings
         if not language.compile:
             return CompileResult(ok=True)
-        cmd = language.command(language.compile, source_name, self.grader.limits.memory - language.memory_extra)
+        memory = self.grader.limits.memory - language.memory_extra
+        cmd = language.command(language.compile, program.main, memory, program.sources, program.entrypoint)
         r = box.compile(cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=language.env)
         output = r.stdout.decode("utf-8", errors="replace")
         if r.spawn_error:

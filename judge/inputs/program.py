@@ -11,6 +11,7 @@ every file is written 0644, so nothing in a submission is ever made executable.
 """
 
 import fnmatch
+import hashlib
 import io
 import re
 import tarfile
@@ -110,7 +111,7 @@ def _entry_file(folder: Path, files: dict[str, bytes], sources: tuple[str, ...],
     wanted = ", ".join(dict.fromkeys(t.format(folder=folder.stem) for t in language.entrypoint))
     raise JudgeInputError(
         f"{folder}: no entry point: none of {wanted} and {len(sources)} {language.name} files; "
-        "name one with submissions.yaml entrypoint (or --entrypoint)"
+        "name one with submissions.yaml entrypoint"
     )
 
 
@@ -142,6 +143,37 @@ def read_program(
         main = _entry_file(path, files, sources, language)
     size = sum(len(data) for data in files.values())
     return Program(path, language.name, files, main, sources, given, size)
+
+
+def program_for(path: Path, language: Language, entrypoint: str | None = None) -> Program:
+    """The submission at ``path`` in a language already decided (e.g. by ``program_language``)."""
+    return read_program(path, {language.name: language}, language.name, entrypoint)
+
+
+def program_language(
+    path: Path, languages: dict[str, Language], lang: str | None = None, entrypoint: str | None = None
+) -> Language:
+    """The language of the submission at ``path``: a file's by its extension, a folder's by its files (read
+    whole, so a folder without an entry point is an input error here, before anything is graded)."""
+    if path.is_dir():
+        return languages[read_program(path, languages, lang, entrypoint).language]
+    return language_for(path, languages, lang)
+
+
+def program_digest(path: Path, entrypoint: str | None = None) -> str:
+    """A hash of the submission's files (names and contents) and entry point: the cache key's "source"."""
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for name, data in _read_folder(path).items():
+            digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    else:
+        try:
+            digest.update(path.read_bytes())
+        except OSError as exc:
+            raise JudgeInputError(f"{path}: cannot read the submission: {exc.strerror or exc}") from None
+    if entrypoint:
+        digest.update(b"\0entrypoint\0" + entrypoint.encode())
+    return digest.hexdigest()
 
 
 def _single_file(path: Path, languages: dict[str, Language], lang: str | None, entrypoint: str | None) -> Program:

@@ -43,6 +43,7 @@ class Submission:
     team: str = ""
     time: float | None = None  # minutes from the contest start
     expected: str | None = None  # the verdict its folder names (problem packages' submissions/)
+    entrypoint: str | None = None  # submissions.yaml's entrypoint (spec 2025-09 "Example Submissions")
 
 
 @dataclass(frozen=True)
@@ -65,20 +66,45 @@ def _files(root: Path) -> list[Path]:
     )
 
 
+def _program_folder(rel: Path) -> Path | None:
+    """The folder submission ``rel`` (a file's path under the root) belongs to, if any: spec 2025-09 "Example
+    Submissions" -- every file *or directory* directly in a verdict folder is one submission."""
+    for index, part in enumerate(rel.parts[:-2]):
+        if part in VERDICT_FOLDERS:
+            return Path(*rel.parts[: index + 2])
+    return None
+
+
 def from_folder(root: Path, problem: str, languages: dict[str, Language]) -> Batch:
-    """Every source file under ``root`` for one problem; the first folder level names the team."""
+    """Every source file under ``root`` for one problem, and every folder directly in a verdict folder (a
+    problem package's ``submissions/accepted/<name>/``) as one submission; the first folder level names the team."""
     if not root.is_dir():
         raise JudgeInputError(f"{root}: not a folder of submissions")
     label = Path(problem).name if Path(problem).is_dir() else problem
     subs, skipped = [], []
+    folders: dict[Path, list[Path]] = {}
     for path in _files(root):
         rel = path.relative_to(root)
+        if rel.as_posix() == "submissions.yaml":  # a package's metadata about its submissions
+            continue
+        folder = _program_folder(rel)
+        if folder is not None:
+            folders.setdefault(folder, []).append(path)
+            continue
         if not _known_extension(path, languages):
             skipped.append(f"{rel}: no runner for '{path.suffix or '(no extension)'}'")
             continue
         team = rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] not in VERDICT_FOLDERS else ""
         expected = VERDICT_FOLDERS.get(rel.parts[-2]) if len(rel.parts) > 1 else None
         subs.append(Submission(id=rel.as_posix(), path=path, problem=label, team=team, expected=expected))
+    for rel, inside in folders.items():
+        if not any(_known_extension(path, languages) for path in inside):
+            skipped.append(f"{rel.as_posix()}/: no source file of a known language")
+            continue
+        team = rel.parts[0] if len(rel.parts) > 2 else ""
+        expected = VERDICT_FOLDERS[rel.parts[-2]]
+        subs.append(Submission(id=rel.as_posix(), path=root / rel, problem=label, team=team, expected=expected))
+    subs.sort(key=lambda sub: sub.id)
     return Batch(subs, {label: problem}, skipped)
 
 

@@ -155,3 +155,29 @@ def test_runner_entrypoint_key_accepts_only_the_folder_placeholder(tmp_path):
     (tmp_path / "runner.yaml").write_text("name: x\nextensions: [x]\nrun: [x]\nentrypoint: ['{name}.x']\n")
     with pytest.raises(JudgeInputError, match=r"'entrypoint' may use only the placeholder \{folder\}"):
         load_language(tmp_path)
+
+
+def test_a_folder_in_a_verdict_folder_is_one_submission(tmp_path, languages):
+    from judge.inputs.submissions import from_folder
+
+    root = folder(
+        tmp_path,
+        "submissions",
+        {"accepted/sol.py": "", "accepted/multi/main.c": "", "accepted/multi/x.h": "", "wrong_answer/docs/a.txt": ""},
+    )
+    batch = from_folder(root, "p", languages)
+    assert [(s.id, s.path.name, s.expected) for s in batch.submissions] == [
+        ("accepted/multi", "multi", "AC"),
+        ("accepted/sol.py", "sol.py", "AC"),
+    ]
+    assert batch.skipped == ["wrong_answer/docs/: no source file of a known language"]
+
+
+def test_submissions_yaml_names_language_and_entry_point(tmp_path):
+    from judge.batch.packagecheck import Expectation, _with_metadata
+    from judge.inputs.submissions import Submission
+
+    rules = {"accepted": Expectation(language="python3"), "accepted/multi": Expectation(entrypoint="b.py")}
+    sub = _with_metadata(Submission("accepted/multi", tmp_path, "p"), rules)
+    assert (sub.language, sub.entrypoint) == ("python3", "b.py")
+    assert _with_metadata(Submission("wrong_answer/x.py", tmp_path, "p"), rules).entrypoint is None
