@@ -12,8 +12,9 @@ from judge.cli.app import App, pass_app
 from judge.cli.progress import grading_status
 from judge.grading.grader import Grader, GradingOptions
 from judge.inputs.assignments import Assignment, assign
-from judge.inputs.languages import Language, language_for
+from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, load_problem
+from judge.inputs.program import program_language
 from judge.judging.results import SubmissionResult, Verdict
 from judge.judging.verdicts import icpc_verdicts
 from judge.report import ci as ci_reports
@@ -88,7 +89,7 @@ def write_reports(
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--problem", "-p", "problem_ref", help="Problem id under problems/, or a path (for every FILE).")
 @click.option("--problem-from-name", is_flag=True, help="Take each file's problem from its name (1.py, p1_sum.c).")
 @click.option("--lang", "-l", help="Language (runner name); default: from the file extension.")
@@ -129,7 +130,7 @@ def submit(
     verdicts: str,
     transcripts: Path | None,
 ) -> None:
-    """Grade FILES and print the verdict of every test.
+    """Grade FILES (each a source file, or a folder of files that is one program) and print every test's verdict.
 
     Each file's problem comes from --problem, --problem-from-name, or judge.yaml's assignments table.
     Exit 0 when all are accepted (or --min-score is reached), 1 otherwise, 2 on bad input, 3 on a judge error.
@@ -137,7 +138,7 @@ def submit(
     extra = parse_reports(reports)
     # Check every file, language and problem before grading anything.
     plan = [
-        (a, language_for(a.file, app.languages, lang), load_problem(a.problem, app.settings))
+        (a, program_language(a.file, app.languages, lang), load_problem(a.problem, app.settings))  # file or folder
         for a in assign(list(files), app.settings, problem_ref, problem_from_name)
     ]
     results = grade_all(app, plan, lazy, transcripts)
