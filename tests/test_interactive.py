@@ -131,8 +131,8 @@ def test_either_side_may_arrive_late(grade_file, monkeypatch, nothing_left, late
     original = getattr(cls, name)
 
     def delayed(self, *args, **kwargs):
-        fifos = kwargs.get("fifos") or {}
-        if fifos and (late == "validator" or fifos.get("read_first")):  # the submission reads first
+        fifos = kwargs.get("fifos")
+        if fifos and (late == "validator" or fifos.side == "submission"):  # the submission reads first
             timer = threading.Timer(0.3, original, args=(self, *args), kwargs=kwargs)
             timer.start()
         else:

@@ -2,30 +2,42 @@
 
 It owns everything that happens inside the container: it receives the submission's files, compiles
 once, then runs each test as a child process under an unprivileged uid with rlimits, measures CPU time
-(rusage of every reaped process), wall time and peak memory (wait4 ``ru_maxrss``), reads the cgroup's
-OOM-kill counter, and kills every process of the test afterwards (``kill(-1)`` from PID 1 reaches them
-all, setsid and double forks included). It knows nothing of verdicts or answers. The same agent runs
-a package's validator in its own container: it packs and unpacks a compiled program (``pack``/``unpack``),
-reads the validator's feedback dir back, and for interactive problems joins its program to the other
-container through two FIFOs (``mkfifo``; a relay records a transcript when asked).
+(rusage of every reaped process, and the cgroup's counter so a fork bomb counts too), wall time and peak
+memory (wait4 ``ru_maxrss`` and the cgroup's usage over the test's baseline), stops a test at its CPU,
+wall, output or memory limit, reads the cgroup's OOM-kill counter, and kills every process of the test
+afterwards (``kill(-1)`` from PID 1 reaches them all, setsid and double forks included). stdout goes to a
+private file; stderr to a pipe the agent drains, keeping only an excerpt (stderr never decides anything).
+It knows nothing of verdicts or answers. The same agent runs a package's validator in its own container:
+it packs and unpacks a compiled program (``pack``/``unpack``), reads the validator's feedback dir back,
+and for interactive problems joins its program to the other container through two FIFOs, holding its
+own FIFO ends by the reference judges' rules (``Interaction``), with a relay recording a transcript.
 
-Protocol on stdin/stdout, both directions: a 4-byte big-endian length, a JSON header of that length,
-then ``header["size"]`` raw bytes of payload.
+The messages are the records of ``protocol`` (protocol.py, registered by the bootstrap as
+``judge_protocol``): a 4-byte big-endian length, a JSON header, then the header's ``size`` bytes of payload.
 """
 
+from __future__ import annotations
+
 import errno
+import fcntl
 import io
-import json
 import os
 import resource
 import select
 import shutil
 import signal
-import struct
 import sys
 import tarfile
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+try:
+    import judge_protocol as protocol  # type: ignore[import-not-found]  # in the container: see container.BOOTSTRAP
+except ImportError:  # imported on the host (tests)
+    from judge.sandbox import protocol
 
 BOX = "/box"  # source and compiled program; writable by the submission only while compiling
 TMP = "/tmp"  # the submission's scratch space, emptied after every test
@@ -34,33 +46,39 @@ CHUNK = 1 << 20
 FEEDBACK = "/tmp/feedback"  # an output validator's feedback directory (Kattis interface)
 FEEDBACK_FILES = ("judgemessage.txt", "teammessage.txt", "score.txt", "judgeerror.txt")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+WATCH_INTERVAL = 0.02  # seconds between looks at the output's size and the memory used while a test runs
+PIPE_SIZE = 1 << 20  # the FIFOs' buffer: problemtools' interactive.cc sets 1 MiB (the unprivileged maximum)
+SETTLE = 10.0  # seconds past its wall limit a test waits for the other side of an interaction to let go
+DRAIN_READS = 16  # reads of the stderr pipe per look, so a flood cannot keep the agent from its limits
 
 stdin = sys.stdin.buffer
 stdout = sys.stdout.buffer
 
 
-def read_exact(n):
+# -- messages ------------------------------------------------------------------------------------------------------
+
+
+def read_exact(n: int) -> bytes:
     data = stdin.read(n)
     if len(data) != n:
         raise EOFError
     return data
 
 
-def read_message():
-    (length,) = struct.unpack(">I", read_exact(4))
-    return json.loads(read_exact(length))
+def read_message() -> tuple[Any, int]:
+    """The next request record and the size of its payload (still unread on stdin)."""
+    (length,) = protocol.HEADER.unpack(read_exact(protocol.HEADER.size))
+    return protocol.parse(read_exact(length))
 
 
-def send(header, *payloads):
-    header = dict(header, size=sum(len(p) for p in payloads))
-    raw = json.dumps(header).encode()
-    stdout.write(struct.pack(">I", len(raw)) + raw)
+def send(record: Any, *payloads: bytes) -> None:
+    stdout.write(protocol.header(record, sum(len(p) for p in payloads)))
     for payload in payloads:
         stdout.write(payload)
     stdout.flush()
 
 
-def receive_to_file(path, size, mode=0o600):
+def receive_to_file(path: str, size: int, mode: int = 0o600) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         left = size
@@ -74,31 +92,53 @@ def receive_to_file(path, size, mode=0o600):
         os.close(fd)
 
 
-def read_head(path, limit):
+def read_head(path: str, limit: int) -> bytes:
     with open(path, "rb") as f:
         return f.read(limit)
 
 
-def oom_counter_path():
-    """The cgroup file holding this container's OOM-kill count (cgroup v2 or v1), or None."""
-    candidates = ["/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"]
+def close_quietly(*fds: int | None) -> None:
+    for fd in fds:
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+# -- the container's cgroup ----------------------------------------------------------------------------------------
+
+
+def cgroup_version() -> str:
+    return "v2" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else "v1"
+
+
+def cgroup_files(v2_name: str, v1_controller: str, v1_name: str) -> list[str]:
+    """Where a cgroup file may be: the engine mounts the container's own cgroup at /sys/fs/cgroup (v2) or
+    /sys/fs/cgroup/<controller> (v1); /proc/self/cgroup names it when the whole hierarchy is visible."""
+    candidates = [f"/sys/fs/cgroup/{v2_name}", f"/sys/fs/cgroup/{v1_controller}/{v1_name}"]
     try:
         with open("/proc/self/cgroup") as f:
             for line in f:
                 hierarchy, controllers, path = line.rstrip("\n").split(":", 2)
                 if hierarchy == "0" and not controllers:
-                    candidates.append(f"/sys/fs/cgroup{path}/memory.events")
-                elif "memory" in controllers.split(","):
-                    candidates.append(f"/sys/fs/cgroup/memory{path}/memory.oom_control")
+                    candidates.append(f"/sys/fs/cgroup{path}/{v2_name}")
+                elif v1_controller in controllers.split(","):
+                    candidates.append(f"/sys/fs/cgroup/{v1_controller}{path}/{v1_name}")
     except (OSError, ValueError):
         pass
-    for path in candidates:
-        if read_oom_kills(path) is not None:
-            return path
-    return None
+    return candidates
 
 
-def read_oom_kills(path):
+def read_int(path: str) -> int | None:
+    try:
+        with open(path) as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def read_oom_kills(path: str) -> int | None:
     try:
         with open(path) as f:
             for line in f:
@@ -110,21 +150,13 @@ def read_oom_kills(path):
     return None
 
 
-def cgroup_version():
-    return "v2" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else "v1"
+def oom_counter_path() -> str | None:
+    """The cgroup file holding this container's OOM-kill count (v2 memory.events, v1 memory.oom_control)."""
+    paths = cgroup_files("memory.events", "memory", "memory.oom_control")
+    return next((p for p in paths if read_oom_kills(p) is not None), None)
 
 
-def proc_cpu(pid):
-    """CPU seconds (user+sys, with reaped children) of a live process, from /proc."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-        return sum(int(x) for x in fields[11:15]) / CLK_TCK
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def cgroup_cpu_reader():
+def cgroup_cpu_reader() -> Callable[[], float] | None:
     """A function giving the container's total CPU seconds (every process in it), or None."""
     sources = (
         ("/sys/fs/cgroup/cpu.stat", 1e-6),  # v2: line "usage_usec N"
@@ -133,7 +165,7 @@ def cgroup_cpu_reader():
     )
     for path, scale in sources:
 
-        def read(path=path, scale=scale):
+        def read(path: str = path, scale: float = scale) -> float:
             with open(path) as f:
                 text = f.read()
             if text[:1].isdigit():
@@ -152,17 +184,102 @@ def cgroup_cpu_reader():
     return None
 
 
-def children_cpu():
+class MemoryCgroup:
+    """The container's memory usage and its high-water mark: v2 memory.current / memory.peak (kernel >= 5.19),
+    v1 memory.usage_in_bytes / memory.max_usage_in_bytes. Usage counts page cache and tmpfs files too."""
+
+    def __init__(self) -> None:
+        usage = cgroup_files("memory.current", "memory", "memory.usage_in_bytes")
+        peak = cgroup_files("memory.peak", "memory", "memory.max_usage_in_bytes")
+        self.usage_path = next((p for p in usage if read_int(p) is not None), None)
+        self.peak_path = next((p for p in peak if read_int(p) is not None), None)
+
+    def usage(self) -> int | None:
+        return read_int(self.usage_path) if self.usage_path else None
+
+    def peak(self) -> int | None:
+        return read_int(self.peak_path) if self.peak_path else None
+
+    def reset_peak(self) -> bool:
+        """v1: writing 0 to max_usage_in_bytes restarts the high-water mark. The engine mounts the cgroup
+        read-only, so this usually fails; ``TestMemory`` then counts a peak only when it rose during the test."""
+        if not self.peak_path or not self.peak_path.endswith("max_usage_in_bytes"):
+            return False
+        try:
+            with open(self.peak_path, "w") as f:
+                f.write("0")
+            return True
+        except OSError:
+            return False
+
+
+class TestMemory:
+    """One test's memory: the cgroup's usage over its value before the test, less the captured stdout (a tmpfs
+    file of the agent's, which the cgroup counts too). Sampled by the watch; the peak is reported."""
+
+    def __init__(self, cgroup: MemoryCgroup, stdout_path: str | None) -> None:
+        self.cgroup = cgroup
+        self.stdout_path = stdout_path
+        self.baseline = cgroup.usage()
+        self.peak_reset = cgroup.reset_peak()
+        self.peak_before = cgroup.peak()
+        self.highest = 0
+
+    def output_size(self) -> int:
+        try:
+            return os.stat(self.stdout_path).st_size if self.stdout_path else 0
+        except OSError:
+            return 0
+
+    def used(self) -> int:
+        usage = self.cgroup.usage()
+        if usage is None or self.baseline is None:
+            return 0
+        now = usage - self.baseline - self.output_size()
+        self.highest = max(self.highest, now)
+        return now
+
+    def peak(self) -> int:
+        """The highest use seen, or the cgroup's high-water mark when it was set during this test (the final
+        stdout size is subtracted: a peak reached earlier, with less output, may read a little low)."""
+        found = self.highest
+        peak = self.cgroup.peak()
+        rose = self.peak_reset or (peak is not None and self.peak_before is not None and peak > self.peak_before)
+        if peak is not None and self.baseline is not None and rose:
+            found = max(found, peak - self.baseline - self.output_size())
+        return max(found, 0)
+
+
+# -- processes -----------------------------------------------------------------------------------------------------
+
+
+def proc_cpu(pid: int) -> float:
+    """CPU seconds (user+sys, with reaped children) of a live process, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / CLK_TCK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def children_cpu() -> float:
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
 
 
-def spawn(cmd, fds, rlimits, env, uid):
+def own_cpu() -> float:
+    """The agent's own CPU seconds (all its threads): taken out of the container's figure."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+def spawn(cmd: list[str], fds: tuple[int, int, int], rlimits: list, env: dict[str, str], uid: int) -> tuple:
     """fork + exec ``cmd`` as ``uid`` in a new session, with ``rlimits`` and the highest OOM score.
 
     Everything is set in the child before exec, so the agent never wears the submission's identity
     (posix_spawn would be ~1 ms faster, but lends the agent's real uid to the child for a moment).
-    Returns (pid, error text or '').
+    Returns (pid or None, error text or '').
     """
     path = shutil.which(cmd[0], path=env.get("PATH")) if "/" not in cmd[0] else cmd[0]
     if path is None:
@@ -193,63 +310,18 @@ def spawn(cmd, fds, rlimits, env, uid):
     os.close(err_w)
     with os.fdopen(err_r, "rb") as f:
         error = f.read().decode(errors="replace")
-    return pid, error
+    if error:
+        os.waitpid(pid, 0)
+        return None, error
+    return pid, ""
 
 
-OUTPUT_CHECK = 0.05  # seconds between looks at the captured output's size while a test runs
+def kill_and_reap(pid: int | None) -> tuple[int | None, Any, float]:
+    """Kill every other process in the container and reap them all.
 
-
-def wait_limited(pid, time_limit, wall_limit, started, container_cpu, outputs=(), output_limit=None):
-    """Wait for ``pid``; stop it when it passes its CPU, wall or output limit.
-
-    CPU is the larger of the process's own and the container's growth since the start, so CPU burnt
-    by many processes (a fork bomb) counts too. Output files (paths) are looked at every
-    OUTPUT_CHECK seconds: a runtime that swallows write errors (Java's PrintStream) still stops at
-    the limit instead of running to its time limit. Returns (what fired or None, CPU seen then).
+    Returns wait4's status and rusage of ``pid`` and the CLOCK_MONOTONIC instant it was reaped (now, if never).
     """
-    base = container_cpu() if container_cpu else 0.0
-
-    def used():
-        own = proc_cpu(pid)
-        return max(own, container_cpu() - base) if container_cpu else own
-
-    try:
-        pidfd = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        pidfd = None
-    poller = select.poll()
-    if pidfd is not None:
-        poller.register(pidfd, select.POLLIN)
-    try:
-        while True:
-            elapsed = time.monotonic() - started
-            cpu = used()
-            if cpu > time_limit:
-                return "cpu", cpu
-            if elapsed >= wall_limit:
-                return "wall", cpu
-            if output_limit is not None and any(os.stat(p).st_size > output_limit for p in outputs):
-                return "output", cpu
-            # CPU time grows no faster than wall time under the container's CPU quota of one core,
-            # so the earliest moment the CPU limit can be passed is (limit - used) from now.
-            wait = min(wall_limit - elapsed, max(time_limit - cpu, 0.005))
-            if output_limit is not None:
-                wait = min(wait, OUTPUT_CHECK)
-            if pidfd is not None:
-                if poller.poll(wait * 1000 + 1):
-                    return None, 0.0
-            elif os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-                return None, 0.0
-            else:
-                time.sleep(min(wait, 0.01))
-    finally:
-        if pidfd is not None:
-            os.close(pidfd)
-
-
-def kill_and_reap(pid):
-    """Kill every other process in the container and reap them all; returns wait4 of ``pid``."""
-    status, usage = None, None
+    status, usage, reaped = None, None, None
     while True:
         try:
             os.kill(-1, signal.SIGKILL)  # from PID 1 this reaches every process but us
@@ -260,11 +332,27 @@ def kill_and_reap(pid):
         except ChildProcessError:
             break
         if done == pid:
-            status, usage = st, ru
-    return status, usage
+            status, usage, reaped = st, ru, time.monotonic()
+    return status, usage, reaped if reaped is not None else time.monotonic()
 
 
-def clear_dir(path):
+_null: int | None = None
+
+
+def discard(fd: int) -> int:
+    """Throw away what a non-blocking pipe holds: bytes taken (0 at EOF); BlockingIOError when it is empty."""
+    global _null
+    if _null is None:
+        _null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        return os.splice(fd, _null, PIPE_SIZE, flags=os.SPLICE_F_NONBLOCK)
+    except BlockingIOError:
+        raise
+    except (AttributeError, OSError):  # no splice: read and drop
+        return len(os.read(fd, 65536))
+
+
+def clear_dir(path: str) -> None:
     for name in os.listdir(path):
         full = os.path.join(path, name)
         if os.path.isdir(full) and not os.path.islink(full):
@@ -276,15 +364,62 @@ def clear_dir(path):
                 pass
 
 
+class StderrExcerpt:
+    """The program's stderr: a pipe the agent drains, keeping the first ``limit`` bytes and counting the rest.
+
+    Never a file: a program flooding stderr is neither stopped nor judged for it (Kattis and DOMjudge judge
+    stdout and time only). Past the excerpt the bytes are spliced into /dev/null, never copied to the agent,
+    so draining costs the container's CPU quota little.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.read_fd, self.program_fd = os.pipe()  # the program's stderr is ``program_fd``
+        self.write_fd: int | None = self.program_fd  # the agent's copy of it, dropped once the program has spawned
+        os.set_blocking(self.read_fd, False)
+        try:
+            fcntl.fcntl(self.read_fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)  # fewer wake-ups for a flood
+        except OSError:
+            pass
+        self.limit = limit
+        self.head = bytearray()
+        self.written = 0
+        self.open = True
+
+    def drain(self, reads: int | None = DRAIN_READS) -> None:
+        """Take what is there now (at most ``reads`` chunks; None: to the end once no writer is left)."""
+        while self.open and (reads is None or reads > 0):
+            try:
+                if len(self.head) < self.limit:
+                    data = os.read(self.read_fd, self.limit - len(self.head))
+                    self.head += data
+                    taken = len(data)
+                else:
+                    taken = discard(self.read_fd)
+            except BlockingIOError:
+                return
+            if not taken:
+                self.open = False
+                return
+            self.written += taken
+            if reads is not None:
+                reads -= 1
+
+    def close(self) -> None:
+        close_quietly(self.read_fd, self.write_fd)
+
+
+# -- interactions --------------------------------------------------------------------------------------------------
+
+
 class FifoTimeout(Exception):
     pass
 
 
-def _fifo_timeout(signum, frame):
+def _fifo_timeout(signum: int, frame: Any) -> None:
     raise FifoTimeout
 
 
-def open_fifos(read_path, write_path, read_first, seconds=10):
+def open_fifos(read_path: str, write_path: str, read_first: bool, seconds: float = 10) -> tuple[int, int]:
     """Open our ends of the two FIFOs, each open blocking until the other container opens its end.
 
     Both sides open the FIFOs in the same order (``read_first`` on one side, not on the other), so they
@@ -301,29 +436,60 @@ def open_fifos(read_path, write_path, read_first, seconds=10):
             except FifoTimeout:
                 raise OSError(errno.ETIMEDOUT, f"the other side never opened {path}") from None
     except BaseException:
-        for _, fd in opened:
-            os.close(fd)
+        close_quietly(*(fd for _, fd in opened))
         raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     fds = dict(opened)
+    for fd in fds.values():
+        try:
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        except OSError:
+            pass  # the default 64 KiB; both sides try, for the same pipe
     return fds[os.O_RDONLY], fds[os.O_WRONLY]
 
 
-class Relay:
-    """Copies one direction of an interaction, keeping a capped transcript (for --transcript)."""
+class Transcript:
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, bytes]] = []
+        self.size = 0
+        self.lock = threading.Lock()
 
-    def __init__(self, src, dst, mark, transcript, cap):
+    def add(self, mark: str, data: bytes) -> None:
+        with self.lock:
+            self.parts.append((mark, data))
+            self.size += len(data)
+
+    def text(self) -> str:
+        """Lines marked '<' (sent to the submission) and '>' (written by the submission)."""
+        lines: list[str] = []
+        pending: dict[str, bytes] = {}
+        for mark, data in self.parts:
+            buf = pending.get(mark, b"") + data
+            *complete, rest = buf.split(b"\n")
+            lines += [mark + line.decode("utf-8", "replace") for line in complete]
+            pending[mark] = rest
+        lines += [mark + rest.decode("utf-8", "replace") for mark, rest in pending.items() if rest]
+        return "\n".join(lines) + ("\n" if lines else "")
+
+
+class Relay:
+    """Copies one direction of an interaction between a FIFO and the validator's pipe, recording a capped
+    transcript. It closes only the fds in ``owned`` (the validator's pipe ends): the FIFO ends are the
+    ``Interaction``'s, held by its rules. Writes never block, so the relay can always be stopped."""
+
+    def __init__(self, src: int, dst: int, mark: str, transcript: Transcript, cap: int, owned: tuple[int, ...]):
         self.src, self.dst, self.mark = src, dst, mark
-        self.transcript, self.cap = transcript, cap
+        self.transcript, self.cap, self.owned = transcript, cap, owned
+        os.set_blocking(dst, False)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
 
-    def run(self):
+    def run(self) -> None:
         poller = select.poll()
-        poller.register(self.src, select.POLLIN | select.POLLHUP)
+        poller.register(self.src, select.POLLIN)
         try:
             while not self.stop.is_set():
                 if not poller.poll(50):
@@ -333,209 +499,270 @@ class Relay:
                     return
                 if self.transcript.size < self.cap:
                     self.transcript.add(self.mark, data[: self.cap - self.transcript.size])
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(self.dst, view) :]
-        except OSError:
+                if not self.deliver(data):
+                    return
+        except OSError:  # EPIPE: the validator is gone and reads nothing more
             return
         finally:
-            for fd in (self.src, self.dst):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+            close_quietly(*self.owned)
 
-
-class Transcript:
-    def __init__(self):
-        self.parts, self.size, self.lock = [], 0, threading.Lock()
-
-    def add(self, mark, data):
-        with self.lock:
-            self.parts.append((mark, data))
-            self.size += len(data)
-
-    def text(self):
-        """Lines marked '<' (sent to the submission) and '>' (written by the submission)."""
-        lines, pending = [], {}
-        for mark, data in self.parts:
-            buf = pending.get(mark, b"") + data
-            *complete, rest = buf.split(b"\n")
-            lines += [mark + line.decode("utf-8", "replace") for line in complete]
-            pending[mark] = rest
-        lines += [mark + rest.decode("utf-8", "replace") for mark, rest in pending.items() if rest]
-        return "\n".join(lines).encode() + (b"\n" if lines else b"")
-
-
-class Agent:
-    def __init__(self):
-        self.oom_path = oom_counter_path()
-        self.container_cpu = cgroup_cpu_reader()
-        self.relays = []
-
-    def hello(self):
-        send(
-            {
-                "op": "hello",
-                "pid": os.getpid(),
-                "cgroup": cgroup_version(),
-                "oom_counter": self.oom_path,
-                "container_cpu": self.container_cpu is not None,
-                "python": sys.version.split()[0],
-            }
-        )
-
-    def oom_kills(self):
-        return read_oom_kills(self.oom_path) if self.oom_path else None
-
-    def op_file(self, msg):
-        name = os.path.basename(msg["name"])  # never a path: no traversal, no symlinks
-        if name in ("", ".", ".."):
-            raise ValueError(f"bad file name {msg['name']!r}")
-        path = os.path.join(BOX, name)
-        if os.path.lexists(path):
-            os.unlink(path)
-        receive_to_file(path, msg["size"], 0o644)
-        send({"op": "ok"})
-
-    def execute(self, msg, writable_box, stdin_path):
-        """Run one command under limits; returns (measurement header, stdout path, stderr path)."""
-        uid = msg["uid"]
-        out_limit = msg["output_limit"]
-        out_path, err_path = os.path.join(PRIVATE, "stdout"), os.path.join(PRIVATE, "stderr")
-        time_limit, wall_limit = float(msg["time"]), float(msg["wall"])
-        fifos, transcript = msg.get("fifos"), None
-        open(out_path, "wb").close()
-        if fifos:  # interactive: the program talks to the other container through two FIFOs
-            self.finish_relays()
-            in_fd, out_fd = open_fifos(fifos["read"], fifos["write"], fifos.get("read_first", True))
-            if fifos.get("transcript"):
-                transcript = Transcript()
-                (child_in, relay_in), (relay_out, child_out) = os.pipe(), os.pipe()
-                cap = int(fifos["transcript"])
-                self.relays = [
-                    Relay(in_fd, relay_in, ">", transcript, cap),
-                    Relay(relay_out, out_fd, "<", transcript, cap),
-                ]
-                in_fd, out_fd = child_in, child_out
-        else:
-            in_fd = os.open(stdin_path, os.O_RDONLY)
-            out_fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        err_fd = out_fd if msg.get("merge_stderr") else os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        if writable_box:
-            os.chown(BOX, uid, uid)
-        if msg.get("feedback"):
-            os.makedirs(FEEDBACK, exist_ok=True)
-            os.chown(FEEDBACK, uid, uid)
-        fsize = msg.get("fsize") or out_limit + 1
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": TMP, "TMPDIR": TMP, "LANG": "C.UTF-8"}
-        env.update(msg.get("env") or {})
-        oom_before = self.oom_kills()
-        cpu_before = children_cpu()
-        started = time.monotonic()
-        try:
-            rlimits = [(resource.RLIMIT_FSIZE, (fsize, fsize))]
-            if msg.get("stack"):
-                rlimits.append((resource.RLIMIT_STACK, (msg["stack"], msg["stack"])))
-            if msg.get("cpu_backstop", True):  # the agent kills at the limit; this is for if it could not
-                seconds = int(time_limit) + 2
-                rlimits.append((resource.RLIMIT_CPU, (seconds, seconds + 1)))
-            pid, spawn_error = spawn(msg["cmd"], (in_fd, out_fd, err_fd), rlimits, env, uid)
-            if spawn_error and pid is not None:
-                os.waitpid(pid, 0)
-                pid = None
-        finally:
-            for fd in {in_fd, out_fd, err_fd}:
-                os.close(fd)
-        watched = (out_path,) if msg.get("merge_stderr") else (out_path, err_path)
-        if fifos:
-            watched = (err_path,)
-        killed_by, cpu_at_kill = None, 0.0
-        if not spawn_error:
-            killed_by, cpu_at_kill = wait_limited(
-                pid,
-                time_limit,
-                wall_limit,
-                started,
-                self.container_cpu,
-                watched,
-                None if msg.get("merge_stderr") else out_limit,
-            )
-        ended = time.monotonic()
-        status, usage = kill_and_reap(pid)
-        wall = ended - started
-        # The CPU that decided a kill is reported, so the figure always agrees with the verdict.
-        cpu = max(children_cpu() - cpu_before, cpu_at_kill)
-        oom_after = self.oom_kills()
-        feedback = self.read_feedback() if msg.get("feedback") else {}
-        if transcript is not None:
-            self.finish_relays()
-        clear_dir(TMP)
-        if writable_box:
-            self.seal_box()
-        exit_code = sig = None
-        if status is not None:
-            if os.WIFSIGNALED(status):
-                sig = os.WTERMSIG(status)
-            else:
-                exit_code = os.WEXITSTATUS(status)
-        stdout_size = os.path.getsize(out_path)
-        stderr_size = stdout_size if msg.get("merge_stderr") else os.path.getsize(err_path)
-        header = {
-            "exit_code": exit_code,
-            "signal": sig,
-            "cpu": round(cpu, 6),
-            "wall": round(wall, 6),
-            "memory": (usage.ru_maxrss * 1024) if usage else 0,
-            "killed_by": killed_by,
-            "oom": bool(oom_before is not None and oom_after is not None and oom_after > oom_before),
-            "oom_counter": oom_after is not None,
-            "output_exceeded": stdout_size > out_limit,
-            "stderr_exceeded": stderr_size > out_limit,
-            "stdout_size": stdout_size,
-            "spawn_error": spawn_error,
-            "ended": ended,
-            "feedback": feedback,
-            "transcript_size": 0,
-        }
-        if transcript is not None:
-            header["transcript"] = transcript.text().decode()
-        return header, out_path, (out_path if msg.get("merge_stderr") else err_path)
-
-    def read_feedback(self):
-        found = {}
-        for name in FEEDBACK_FILES:
+    def deliver(self, data: bytes) -> bool:
+        view = memoryview(data)
+        writable = select.poll()
+        writable.register(self.dst, select.POLLOUT)
+        while view:
+            if self.stop.is_set():
+                return False
+            if not writable.poll(50):
+                continue
             try:
-                with open(os.path.join(FEEDBACK, name), "rb") as f:
-                    found[name] = f.read(4096).decode("utf-8", "replace")
-            except OSError:
-                pass
-        return found
+                view = view[os.write(self.dst, view) :]
+            except BlockingIOError:
+                continue
+        return True
 
-    def finish_relays(self):
-        """Stop the last interaction's relays and close their pipes, so no byte reaches the next test."""
+    def finish(self, deadline: float) -> None:
+        """Let it copy what is left until its source ends (or ``deadline``), then stop it."""
+        self.thread.join(max(0.0, deadline - time.monotonic()))
+        self.stop.set()
+        self.thread.join()
+
+
+class Interaction:
+    """This side's ends of an interaction's two FIFOs for one test, held by the reference judges' rules.
+
+    The submission and the validator run in two containers; each agent holds a copy of its program's FIFO
+    ends and lets go of them in this order, so "who ended first" is decided by causality, not by a race:
+
+    - Write ends are held until the owning program has been reaped (problemtools' interactive.cc keeps
+      them "until the process that owns them stops"), so the other side reads EOF only after that program
+      is gone and its ``ended`` instant is taken. This is also BAPCtools' delayed EOF: a submission that
+      closes stdout and then crashes ended first (RTE), one that closes stdout and then hangs is a TLE.
+    - The submission's side never lets the validator die of SIGPIPE (problemtools never closes the read
+      end of validator->submission): it holds its read end of to-submission and, once the submission has
+      been reaped, reads and discards whatever the validator still writes until the validator's side
+      closes the FIFO, so the validator never blocks on a full pipe either.
+    - The validator's side holds its read end of from-submission while the validator runs. When the
+      validator exits with the accepting code, it keeps holding it until the submission's side lets go:
+      a submission still writing then is not killed by SIGPIPE, its bytes land in the pipe buffer (field
+      notes, problemtools). On any other exit it closes it at once, so a submission writing to a
+      validator that rejected and left dies of SIGPIPE instead of blocking to its wall limit (it ended
+      after the validator, whose verdict decides).
+    - Each side answers the host only once it has let go of both FIFOs, so the next test's FIFOs are
+      new pipes: no byte of one test reaches the next.
+    """
+
+    def __init__(self, fifos: Any, deadline: float) -> None:
+        self.submission_side = fifos.side == "submission"
+        self.accept_code = fifos.accept_code
+        self.deadline = deadline
+        # Both sides open to-submission first: the submission its read end, the validator its write end.
+        read_fd, write_fd = open_fifos(fifos.read, fifos.write, read_first=self.submission_side)
+        self.read_fd: int | None = read_fd
+        self.write_fd: int | None = write_fd
+        self.transcript: Transcript | None = None
+        self.relays: list[Relay] = []
+        self.child_stdin, self.child_stdout = read_fd, write_fd
+        if fifos.transcript and not self.submission_side:
+            self.transcript = Transcript()
+            (child_in, relay_in), (relay_out, child_out) = os.pipe(), os.pipe()
+            self.relays = [
+                Relay(read_fd, relay_in, ">", self.transcript, fifos.transcript, owned=(relay_in,)),
+                Relay(relay_out, write_fd, "<", self.transcript, fifos.transcript, owned=(relay_out,)),
+            ]
+            self.child_stdin, self.child_stdout = child_in, child_out
+
+    def spawned(self) -> None:
+        """The program holds its ends now; drop our copies of the relay pipes' (never of the FIFOs)."""
+        if self.relays:
+            close_quietly(self.child_stdin, self.child_stdout)
+
+    def program_reaped(self, exit_code: int | None) -> None:
+        if self.submission_side:
+            close_quietly(self.write_fd)  # the validator reads EOF only now
+            self.write_fd = None
+            self._drain_until_closed(self.read_fd)
+        else:
+            to_submission, from_submission = (self.relays[1], self.relays[0]) if self.relays else (None, None)
+            if from_submission is not None:
+                from_submission.stop.set()  # the validator reads nothing more
+                from_submission.finish(0)
+            if to_submission is not None:
+                to_submission.finish(self.deadline)  # what the validator wrote reaches the FIFO first
+            close_quietly(self.write_fd)  # the submission reads EOF only now
+            self.write_fd = None
+            if exit_code is not None and exit_code == self.accept_code:
+                self._hold_until_closed(self.read_fd)
+        self.close()
+
+    def _drain_until_closed(self, fd: int | None) -> None:
+        """Read and discard until every writer has closed (EOF) or the deadline."""
+        if fd is None:
+            return
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        while time.monotonic() < self.deadline:
+            if not poller.poll(50):
+                continue
+            if not os.read(fd, 65536):
+                return
+
+    def _hold_until_closed(self, fd: int | None) -> None:
+        """Keep ``fd`` open, reading nothing, until no writer is left (POLLHUP) or the deadline."""
+        if fd is None:
+            return
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        while time.monotonic() < self.deadline:
+            events = poller.poll(50)
+            if any(event & (select.POLLHUP | select.POLLERR) for _, event in events):
+                return
+            if events:
+                time.sleep(0.02)  # unread bytes keep POLLIN set: do not spin on them
+
+    def close(self) -> None:
         for relay in self.relays:
             relay.stop.set()
         for relay in self.relays:
-            relay.thread.join(5)
+            relay.thread.join()
         self.relays = []
+        close_quietly(self.read_fd, self.write_fd)
+        self.read_fd = self.write_fd = None
 
-    def op_mkfifo(self, msg):
-        for path in msg["paths"]:
+
+# -- one command ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Command:
+    """A Compile or Run request as the agent runs it."""
+
+    cmd: list[str]
+    time: float
+    wall: float
+    uid: int
+    env: dict[str, str]
+    output_limit: int
+    stderr_limit: int
+    memory: int | None
+    rlimits: list
+    compiling: bool  # stdout and stderr to one file, the box writable
+    feedback: bool = False
+    fifos: Any = None
+
+
+@dataclass
+class Streams:
+    """The program's stdin, stdout and stderr for one command, and what the agent keeps of them."""
+
+    stdin: int
+    stdout: int
+    stderr: int
+    stdout_path: str | None  # the captured stdout (None: a FIFO)
+    excerpt: StderrExcerpt | None  # None while compiling: stderr goes to the stdout file
+    interaction: Interaction | None
+
+    def spawned(self) -> None:
+        """Drop the agent's copies of what only the program may hold (never the FIFO ends: see Interaction)."""
+        if self.interaction is not None:
+            self.interaction.spawned()
+        else:
+            close_quietly(self.stdin, self.stdout)
+        if self.excerpt is not None:
+            close_quietly(self.excerpt.write_fd)
+            self.excerpt.write_fd = None
+
+    def close(self) -> None:
+        if self.interaction is not None:
+            self.interaction.close()
+        if self.excerpt is not None:
+            self.excerpt.close()
+
+
+@dataclass
+class Running:
+    """A command under way: what the watch needs to stop it and the collection to measure it."""
+
+    command: Command
+    streams: Streams
+    pid: int | None
+    spawn_error: str
+    started: float
+    memory: TestMemory
+    cpu_before: float  # the agent's reaped children's CPU before the command
+    container_cpu: Callable[[], float] | None
+    container_before: float = 0.0
+    own_before: float = 0.0
+    oom_before: int | None = None
+    killed_by: str | None = None
+    cpu_at_kill: float = 0.0
+    wall: float = 0.0
+
+    def cpu_used(self) -> float:
+        """The larger of the program's own CPU and the container's growth (without the agent's own), so CPU
+        burnt by many processes (a fork bomb) counts too."""
+        own = proc_cpu(self.pid) if self.pid is not None else 0.0
+        if self.container_cpu is None:
+            return own
+        others = self.container_cpu() - self.container_before - (own_cpu() - self.own_before)
+        return max(own, others)
+
+
+@dataclass
+class Outcome:
+    result: Any  # protocol.Result, its stdout_sent still 0
+    stdout_path: str | None  # the captured stdout (None: it went to a FIFO)
+    stderr: bytes  # the stderr excerpt
+
+
+class Agent:
+    def __init__(self) -> None:
+        self.oom_path = oom_counter_path()
+        self.container_cpu = cgroup_cpu_reader()
+        self.memory = MemoryCgroup()
+
+    def hello(self) -> None:
+        send(
+            protocol.Hello(
+                pid=os.getpid(),
+                python=sys.version.split()[0],
+                cgroup=cgroup_version(),
+                oom_counter=self.oom_path,
+                container_cpu=self.container_cpu is not None,
+                memory_usage=self.memory.usage_path,
+            )
+        )
+
+    def oom_kills(self) -> int | None:
+        return read_oom_kills(self.oom_path) if self.oom_path else None
+
+    # -- requests --------------------------------------------------------------------------------------------------
+    def put_file(self, request: Any, size: int) -> None:
+        name = os.path.basename(request.name)  # never a path: no traversal, no symlinks
+        if name in ("", ".", ".."):
+            raise ValueError(f"bad file name {request.name!r}")
+        path = os.path.join(BOX, name)
+        if os.path.lexists(path):
+            os.unlink(path)
+        receive_to_file(path, size, 0o644)
+        send(protocol.Ok())
+
+    def make_fifos(self, request: Any, size: int) -> None:
+        for path in request.paths:
             if not os.path.exists(path):
                 os.mkfifo(path, 0o600)
-        send({"op": "ok"})
+        send(protocol.Ok())
 
-    def op_pack(self, msg):
+    def pack(self, request: Any, size: int) -> None:
         """The box as a tar (a compiled validator, to be cached outside and unpacked elsewhere)."""
         buf = io.BytesIO()
         with tarfile.open(fileobj=buf, mode="w") as tar:
             for name in sorted(os.listdir(BOX)):
                 tar.add(os.path.join(BOX, name), arcname=name)
-        send({"op": "ok"}, buf.getvalue())
+        send(protocol.Ok(), buf.getvalue())
 
-    def op_unpack(self, msg):
-        data = read_exact(msg["size"])
+    def unpack(self, request: Any, size: int) -> None:
+        data = read_exact(size)
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
             # Plain files and folders only, inside the box (tarfile's own filters need Python >= 3.11.4).
             members = [
@@ -545,9 +772,256 @@ class Agent:
             ]
             tar.extractall(BOX, members=members)
         self.seal_box()
-        send({"op": "ok"})
+        send(protocol.Ok())
 
-    def seal_box(self):
+    def compile(self, request: Any, size: int) -> None:
+        command = Command(
+            cmd=request.cmd,
+            time=request.wall,
+            wall=request.wall,
+            uid=request.uid,
+            env=request.env,
+            output_limit=request.output_limit,
+            stderr_limit=0,
+            memory=None,  # the container's compile limit is the only one
+            rlimits=[(resource.RLIMIT_FSIZE, (request.fsize, request.fsize))],
+            compiling=True,
+        )
+        empty = os.path.join(PRIVATE, "empty")
+        open(empty, "wb").close()
+        outcome = self.execute(command, empty)
+        output = read_head(outcome.stdout_path, request.output_limit) if outcome.stdout_path else b""
+        outcome.result.stdout_sent = len(output)
+        send(outcome.result, output)
+
+    def run(self, request: Any, size: int) -> None:
+        fsize = request.output_limit + 1  # stdout stops one byte over its limit: that is how it is seen
+        rlimits = [(resource.RLIMIT_FSIZE, (fsize, fsize))]
+        if request.stack:
+            rlimits.append((resource.RLIMIT_STACK, (request.stack, request.stack)))
+        command = Command(
+            cmd=request.cmd,
+            time=request.time,
+            wall=request.wall,
+            uid=request.uid,
+            env=request.env,
+            output_limit=request.output_limit,
+            stderr_limit=request.stderr_limit,
+            memory=request.memory,
+            rlimits=rlimits,
+            compiling=False,
+            feedback=request.feedback,
+            fifos=request.fifos,
+        )
+        in_path = os.path.join(PRIVATE, "input")
+        receive_to_file(in_path, size)
+        try:
+            outcome = self.execute(command, in_path)
+        finally:
+            os.unlink(in_path)
+        output = b""
+        if outcome.stdout_path and not outcome.result.output_exceeded:
+            output = read_head(outcome.stdout_path, request.output_limit)
+        outcome.result.stdout_sent = len(output)
+        send(outcome.result, output, outcome.stderr)
+
+    # -- running one command, in named steps ----------------------------------------------------------------------
+    def execute(self, command: Command, stdin_path: str) -> Outcome:
+        """Run one command under its limits: open streams, spawn, watch limits, collect, report."""
+        started = time.monotonic()
+        streams = self.open_streams(command, stdin_path, started)
+        try:
+            running = self.spawn(command, streams)
+            self.watch(running)
+            return self.collect(running)
+        finally:
+            streams.close()
+
+    def open_streams(self, command: Command, stdin_path: str, started: float) -> Streams:
+        """stdin from the input file (or a FIFO), stdout to a private file (or a FIFO), stderr to a drained pipe."""
+        stdout_path = os.path.join(PRIVATE, "stdout")
+        open(stdout_path, "wb").close()
+        if command.fifos is not None:  # interactive: the program talks to the other container through two FIFOs
+            interaction = Interaction(command.fifos, started + command.wall + SETTLE)
+            excerpt = StderrExcerpt(command.stderr_limit)
+            return Streams(
+                interaction.child_stdin, interaction.child_stdout, excerpt.program_fd, None, excerpt, interaction
+            )
+        in_fd = os.open(stdin_path, os.O_RDONLY)
+        out_fd = os.open(stdout_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if command.compiling:
+            return Streams(in_fd, out_fd, out_fd, stdout_path, None, None)
+        excerpt = StderrExcerpt(command.stderr_limit)
+        return Streams(in_fd, out_fd, excerpt.program_fd, stdout_path, excerpt, None)
+
+    def spawn(self, command: Command, streams: Streams) -> Running:
+        """Start the program as the submission's uid with its rlimits; the measurements start here."""
+        uid = command.uid
+        if command.compiling:
+            os.chown(BOX, uid, uid)
+        if command.feedback:
+            os.makedirs(FEEDBACK, exist_ok=True)
+            os.chown(FEEDBACK, uid, uid)
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": TMP, "TMPDIR": TMP, "LANG": "C.UTF-8"}
+        env.update(command.env)
+        # The agent kills at the CPU limit; RLIMIT_CPU is the backstop for when it could not.
+        backstop = int(command.time) + 2
+        rlimits = [*command.rlimits, (resource.RLIMIT_CPU, (backstop, backstop + 1))]
+        memory = TestMemory(self.memory, streams.stdout_path)
+        running = Running(
+            command=command,
+            streams=streams,
+            pid=None,
+            spawn_error="",
+            started=time.monotonic(),
+            memory=memory,
+            cpu_before=children_cpu(),
+            container_cpu=self.container_cpu,
+            container_before=self.container_cpu() if self.container_cpu else 0.0,
+            own_before=own_cpu(),
+            oom_before=self.oom_kills(),
+        )
+        try:
+            running.pid, running.spawn_error = spawn(
+                command.cmd, (streams.stdin, streams.stdout, streams.stderr), rlimits, env, uid
+            )
+        finally:
+            streams.spawned()
+        return running
+
+    def watch(self, running: Running) -> None:
+        """Wait for the program; stop it at its CPU, wall, output or memory limit, draining stderr meanwhile.
+
+        Output and memory are looked at every WATCH_INTERVAL: a runtime that swallows write errors (Java's
+        PrintStream) still stops at the output limit, and a test is stopped as soon as it uses more memory
+        than its limit, before the kernel thrashes near the container's limit (which is higher: it holds the
+        agent and its files too).
+        """
+        command, pid, excerpt = running.command, running.pid, running.streams.excerpt
+        if pid is None:
+            running.wall = time.monotonic() - running.started
+            return
+        try:
+            pidfd: int | None = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            pidfd = None
+        poller = select.poll()
+        if pidfd is not None:
+            poller.register(pidfd, select.POLLIN)
+        if excerpt is not None:
+            poller.register(excerpt.read_fd, select.POLLIN)
+        watch_output = not command.compiling and running.streams.stdout_path is not None
+        interval = WATCH_INTERVAL if (watch_output or command.memory is not None) else None
+        try:
+            while True:
+                elapsed = time.monotonic() - running.started
+                cpu = running.cpu_used()
+                killed_by = None
+                if cpu > command.time:
+                    killed_by = "cpu"
+                elif elapsed >= command.wall:
+                    killed_by = "wall"
+                elif watch_output and running.memory.output_size() > command.output_limit:
+                    killed_by = "output"
+                elif command.memory is not None and running.memory.used() > command.memory:
+                    killed_by = "memory"
+                if killed_by:
+                    running.killed_by, running.cpu_at_kill = killed_by, cpu
+                    break
+                # CPU time grows no faster than wall time under the container's CPU quota of one core,
+                # so the earliest moment the CPU limit can be passed is (limit - used) from now.
+                wait = min(command.wall - elapsed, max(command.time - cpu, 0.005))
+                if interval is not None:
+                    wait = min(wait, interval)
+                if pidfd is None:
+                    if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                        break
+                    wait = min(wait, 0.01)
+                events = poller.poll(wait * 1000 + 1)
+                if any(fd == pidfd for fd, _ in events):
+                    break
+                if events and excerpt is not None:
+                    excerpt.drain()
+                    if not excerpt.open:
+                        poller.unregister(excerpt.read_fd)
+        finally:
+            running.wall = time.monotonic() - running.started
+            close_quietly(pidfd)
+
+    def collect(self, running: Running) -> Outcome:
+        """Kill what is left, reap, let the interaction's FIFOs go, gather the measurements into a Result."""
+        command, streams = running.command, running.streams
+        status, usage, ended = kill_and_reap(running.pid)
+        exit_code = sig = None
+        if status is not None:
+            if os.WIFSIGNALED(status):
+                sig = os.WTERMSIG(status)
+            else:
+                exit_code = os.WEXITSTATUS(status)
+        # The CPU that decided a kill is reported, so the figure always agrees with the verdict.
+        cpu = max(children_cpu() - running.cpu_before, running.cpu_at_kill)
+        if streams.interaction is not None:
+            streams.interaction.program_reaped(exit_code)
+        oom_after = self.oom_kills()
+        if streams.excerpt is not None:
+            streams.excerpt.drain(None)  # every writer is gone: to the end
+        memory = max((usage.ru_maxrss * 1024) if usage else 0, running.memory.peak())
+        feedback = self.read_feedback() if command.feedback else {}
+        transcript = streams.interaction.transcript if streams.interaction is not None else None
+        clear_dir(TMP)
+        if command.compiling:
+            self.seal_box()
+        stdout_written = os.path.getsize(streams.stdout_path) if streams.stdout_path else 0
+        result = self.report(
+            running, exit_code, sig, cpu, memory, ended, oom_after, stdout_written, feedback, transcript
+        )
+        stderr = bytes(streams.excerpt.head) if streams.excerpt is not None else b""
+        return Outcome(result, streams.stdout_path, stderr)
+
+    def report(
+        self,
+        running: Running,
+        exit_code: int | None,
+        sig: int | None,
+        cpu: float,
+        memory: int,
+        ended: float,
+        oom_after: int | None,
+        stdout_written: int,
+        feedback: dict[str, str],
+        transcript: Transcript | None,
+    ) -> Any:
+        oom_before, excerpt = running.oom_before, running.streams.excerpt
+        return protocol.Result(
+            exit_code=exit_code,
+            signal=sig,
+            cpu=round(cpu, 6),
+            wall=round(running.wall, 6),
+            memory=memory,
+            killed_by=running.killed_by,
+            oom=bool(oom_before is not None and oom_after is not None and oom_after > oom_before),
+            oom_counter=oom_after is not None,
+            output_exceeded=not running.command.compiling and stdout_written > running.command.output_limit,
+            stdout_written=stdout_written,
+            stdout_sent=0,
+            stderr_written=excerpt.written if excerpt is not None else 0,
+            spawn_error=running.spawn_error,
+            ended=ended,
+            feedback=feedback,
+            transcript=transcript.text() if transcript is not None else "",
+        )
+
+    def read_feedback(self) -> dict[str, str]:
+        found = {}
+        for name in FEEDBACK_FILES:
+            try:
+                with open(os.path.join(FEEDBACK, name), "rb") as f:
+                    found[name] = f.read(4096).decode("utf-8", "replace")
+            except OSError:
+                pass
+        return found
+
+    def seal_box(self) -> None:
         """After compiling: hand the box back to root and make it read-only for the submission."""
         for root, dirs, files in os.walk(BOX):
             for name in dirs + files:
@@ -558,44 +1032,35 @@ class Agent:
         os.chown(BOX, 0, 0)
         os.chmod(BOX, 0o755)
 
-    def op_compile(self, msg):
-        empty = os.path.join(PRIVATE, "empty")
-        open(empty, "wb").close()
-        header, out_path, _ = self.execute(dict(msg, merge_stderr=True), True, empty)
-        output = read_head(out_path, msg.get("report_limit", 65536))
-        send(dict(header, op="result"), output)
-
-    def op_run(self, msg):
-        in_path = os.path.join(PRIVATE, "input")
-        receive_to_file(in_path, msg["size"])
-        header, out_path, err_path = self.execute(msg, False, in_path)
-        os.unlink(in_path)
-        output = b"" if header["output_exceeded"] else read_head(out_path, msg["output_limit"])
-        errors = read_head(err_path, msg.get("stderr_limit", 4096))
-        header.update(op="result", stdout_len=len(output))
-        send(header, output, errors)
-
-    def serve(self):
+    def serve(self) -> None:
+        handlers = {
+            protocol.PutFile: self.put_file,
+            protocol.MakeFifos: self.make_fifos,
+            protocol.Pack: self.pack,
+            protocol.Unpack: self.unpack,
+            protocol.Compile: self.compile,
+            protocol.Run: self.run,
+        }
         self.hello()
         while True:
             try:
-                msg = read_message()
+                request, size = read_message()
             except EOFError:
                 return
-            op = msg.get("op")
+            except protocol.ProtocolError as exc:
+                send(protocol.Error(message=f"ProtocolError: {exc}"))
+                return
             try:
-                if op == "exit":
-                    return
-                handler = getattr(self, f"op_{op}", None)
+                handler = handlers.get(type(request))
                 if handler is None:
-                    raise ValueError(f"unknown op {op!r}")
-                handler(msg)
+                    raise ValueError(f"not a request: {request.op!r}")
+                handler(request, size)
             except Exception as exc:
-                send({"op": "error", "message": f"{type(exc).__name__}: {exc}"})
+                send(protocol.Error(message=f"{type(exc).__name__}: {exc}"))
                 return
 
 
-def main():
+def main() -> None:
     # No signal handlers at all: as PID 1 of the container, signals from the submission are then dropped.
     for sig in (signal.SIGPIPE, signal.SIGINT):
         signal.signal(sig, signal.SIG_DFL)

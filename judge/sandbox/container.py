@@ -7,7 +7,7 @@ knows nothing of verdicts, answers or checkers.
 """
 
 import contextlib
-import json
+import dataclasses
 import os
 import socket
 import struct
@@ -25,13 +25,19 @@ import docker.errors
 from docker.types import LogConfig, Mount
 
 from judge.errors import JudgeFailure
+from judge.sandbox import protocol
 from judge.sandbox.engine import ENGINE_ERRORS
 
+PROTOCOL_SOURCE = (Path(__file__).parent / "protocol.py").read_bytes()
 AGENT_SOURCE = (Path(__file__).parent / "agent.py").read_bytes()
-# PID 1 of the container: read the agent's source from stdin and run it (nothing is copied onto disk).
+# PID 1 of the container: read two length-prefixed sources from stdin, register the first (protocol.py) as the
+# module ``judge_protocol``, then run the second (agent.py) as __main__ (nothing is copied onto disk).
 BOOTSTRAP = (
-    "import sys,struct;b=sys.stdin.buffer;n=struct.unpack('>I',b.read(4))[0];"
-    "exec(compile(b.read(n),'judge-agent','exec'),{'__name__':'__main__'})"
+    "import sys,struct,types\n"
+    "def r():\n b=sys.stdin.buffer;n=struct.unpack('>I',b.read(4))[0];return b.read(n)\n"
+    "m=types.ModuleType('judge_protocol');sys.modules[m.__name__]=m\n"
+    "exec(compile(r(),'judge-protocol','exec'),m.__dict__)\n"
+    "exec(compile(r(),'judge-agent','exec'),{'__name__':'__main__'})"
 )
 # What the agent needs and nothing more: drop the submission to its uid, own and clean the work dirs,
 # kill the test's processes, lower the child's rlimits and raise its OOM score and take both back.
@@ -66,10 +72,10 @@ class RunSpec:
 
     time: float  # CPU seconds
     wall: float  # seconds
-    memory: int  # bytes (the stack limit; the container's cgroup limits memory)
-    output_limit: int  # bytes of stdout (and of stderr)
+    memory: int  # bytes: the test's memory limit (the agent kills above it) and the stack limit
+    output_limit: int  # bytes of stdout
     env: dict[str, str] = field(default_factory=dict)
-    stderr_limit: int = 4096  # bytes of stderr sent back
+    stderr_limit: int = 4096  # bytes of stderr kept (the rest is read and discarded: it never decides a verdict)
 
 
 @dataclass
@@ -80,18 +86,47 @@ class ProcessResult:
     signal: int | None
     cpu: float  # seconds, user+sys of every process of the command
     wall: float  # seconds
-    memory: int  # bytes, peak resident set (wait4 ru_maxrss)
-    killed_by: str | None  # "cpu", "wall" or "output" when the agent stopped it for that limit
+    memory: int  # bytes, peak: wait4 ru_maxrss or the cgroup's usage over the test's baseline, the larger
+    killed_by: str | None  # "cpu", "wall", "output" or "memory" when the agent stopped it for that limit
     oom: bool  # the cgroup's OOM killer fired during the command
     oom_counter: bool  # whether the OOM counter could be read at all
-    output_exceeded: bool
-    stderr_exceeded: bool
+    output_exceeded: bool  # stdout went over the output limit
     stdout: bytes
-    stderr: bytes
+    stderr: bytes  # the first RunSpec.stderr_limit bytes of stderr
+    stdout_written: int = 0  # bytes the command wrote to stdout in all
+    stderr_written: int = 0  # bytes it wrote to stderr in all (read and discarded past the excerpt)
     spawn_error: str = ""
-    ended: float = 0.0  # CLOCK_MONOTONIC when the process ended (the same clock in every container)
+    ended: float = 0.0  # CLOCK_MONOTONIC when the agent reaped the process (the same clock in every container)
     feedback: dict[str, str] = field(default_factory=dict)  # files an output validator left in feedback_dir
     transcript: str = ""  # an interaction, when asked for
+
+    @property
+    def stderr_exceeded(self) -> bool:
+        """Always False: stderr is drained and never limited (kept for the verdict rules until they drop it)."""
+        return False
+
+
+def process_result(reply: protocol.Result, payload: bytes) -> ProcessResult:
+    """The host's view of the agent's Result record: every field of it is used here."""
+    return ProcessResult(
+        exit_code=reply.exit_code,
+        signal=reply.signal,
+        cpu=reply.cpu,
+        wall=reply.wall,
+        memory=reply.memory,
+        killed_by=reply.killed_by,
+        oom=reply.oom,
+        oom_counter=reply.oom_counter,
+        output_exceeded=reply.output_exceeded,
+        stdout=payload[: reply.stdout_sent],
+        stderr=payload[reply.stdout_sent :],
+        stdout_written=reply.stdout_written,
+        stderr_written=reply.stderr_written,
+        spawn_error=reply.spawn_error,
+        ended=reply.ended,
+        feedback=reply.feedback,
+        transcript=reply.transcript,
+    )
 
 
 class _Channel:
@@ -149,7 +184,8 @@ class Sandbox:
         self.spec = spec
         self.container_id: str | None = None
         self.channel: _Channel | None = None
-        self.info: dict[str, Any] = {}
+        self.hello: protocol.Hello | None = None
+        self.info: dict[str, Any] = {}  # the Hello record's fields (for doctor)
         self.image_id = ""
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -223,8 +259,11 @@ class Sandbox:
         except ENGINE_ERRORS as exc:
             raise JudgeFailure(f"could not start the container: {_reason(exc)}") from None
         self.channel.settimeout(60)
-        self._send_raw(struct.pack(">I", len(AGENT_SOURCE)) + AGENT_SOURCE)
-        self.info = self._receive("starting the agent")[0]
+        self._send_raw(b"".join(protocol.HEADER.pack(len(s)) + s for s in (PROTOCOL_SOURCE, AGENT_SOURCE)))
+        hello = self._receive("starting the agent")[0]
+        if not isinstance(hello, protocol.Hello):
+            raise JudgeFailure(f"the runner agent said {hello.op!r} instead of hello")
+        self.hello, self.info = hello, dataclasses.asdict(hello)
 
     def close(self) -> None:
         if self.channel is not None:
@@ -242,26 +281,33 @@ class Sandbox:
         except (OSError, EOFError) as exc:
             raise self._lost("sending to the agent", exc) from None
 
-    def _send(self, header: dict[str, Any], payload: bytes = b"", payload_file: Path | None = None) -> None:
+    def _send(self, request: Any, payload: bytes = b"", payload_file: Path | None = None) -> None:
         size = payload_file.stat().st_size if payload_file is not None else len(payload)
-        raw = json.dumps(dict(header, size=size)).encode()
-        self._send_raw(struct.pack(">I", len(raw)) + raw + payload)
+        self._send_raw(protocol.header(request, size) + payload)
         if payload_file is not None:
             with payload_file.open("rb") as f:
                 while chunk := f.read(1 << 20):
                     self._send_raw(chunk)
 
-    def _receive(self, doing: str) -> tuple[dict[str, Any], bytes]:
+    def _receive(self, doing: str) -> tuple[Any, bytes]:
+        """The agent's next reply record and its payload."""
         assert self.channel is not None
         try:
-            (length,) = struct.unpack(">I", self.channel.read(4))
-            header = json.loads(self.channel.read(length))
-            payload = self.channel.read(header.get("size", 0))
+            (length,) = protocol.HEADER.unpack(self.channel.read(protocol.HEADER.size))
+            raw = self.channel.read(length)
         except (OSError, EOFError, ValueError) as exc:
             raise self._lost(doing, exc) from None
-        if header.get("op") == "error":
-            raise JudgeFailure(f"the runner agent failed while {doing}: {header.get('message')}")
-        return header, payload
+        try:
+            reply, size = protocol.parse(raw)
+        except protocol.ProtocolError as exc:
+            raise JudgeFailure(f"the runner agent's reply while {doing} does not follow the protocol: {exc}") from None
+        try:
+            payload = self.channel.read(size)
+        except (OSError, EOFError, ValueError) as exc:
+            raise self._lost(doing, exc) from None
+        if isinstance(reply, protocol.Error):
+            raise JudgeFailure(f"the runner agent failed while {doing}: {reply.message}")
+        return reply, payload
 
     def _lost(self, doing: str, exc: BaseException) -> JudgeFailure:
         said = bytes(self.channel.stderr).decode(errors="replace").strip() if self.channel else ""
@@ -271,20 +317,20 @@ class Sandbox:
 
     # -- operations ------------------------------------------------------------------------------
     def put_file(self, name: str, data: bytes) -> None:
-        self._send({"op": "file", "name": name}, data)
+        self._send(protocol.PutFile(name=name), data)
         self._receive(f"copying {name}")
 
     def pack(self) -> bytes:
         """The box as a tar: a compiled program, to be unpacked into another sandbox later."""
-        self._send({"op": "pack"})
+        self._send(protocol.Pack())
         return self._receive("packing the compiled program")[1]
 
     def unpack(self, data: bytes) -> None:
-        self._send({"op": "unpack"}, data)
+        self._send(protocol.Unpack(), data)
         self._receive("unpacking the compiled program")
 
     def mkfifo(self, paths: Sequence[str]) -> None:
-        self._send({"op": "mkfifo", "paths": list(paths)})
+        self._send(protocol.MakeFifos(paths=list(paths)))
         self._receive("making the interaction's FIFOs")
 
     def set_limits(self, memory: int, cpuset: str | None = None) -> None:
@@ -297,43 +343,19 @@ class Sandbox:
             raise JudgeFailure(f"could not set the container's limits: {_reason(exc)}") from None
 
     def _result(self, doing: str) -> ProcessResult:
-        result, payload = self._receive(doing)
-        stdout_len = result.get("stdout_len", len(payload))
-        return ProcessResult(
-            exit_code=result["exit_code"],
-            signal=result["signal"],
-            cpu=result["cpu"],
-            wall=result["wall"],
-            memory=result["memory"],
-            killed_by=result["killed_by"],
-            oom=result["oom"],
-            oom_counter=result["oom_counter"],
-            output_exceeded=result["output_exceeded"],
-            stderr_exceeded=result["stderr_exceeded"],
-            stdout=payload[:stdout_len],
-            stderr=payload[stdout_len:],
-            spawn_error=result.get("spawn_error", ""),
-            ended=result.get("ended", 0.0),
-            feedback=result.get("feedback") or {},
-            transcript=result.get("transcript", ""),
-        )
+        reply, payload = self._receive(doing)
+        if not isinstance(reply, protocol.Result):
+            raise JudgeFailure(f"the runner agent said {reply.op!r} instead of a result while {doing}")
+        return process_result(reply, payload)
 
     def compile(self, cmd: list[str], *, wall: float, output_limit: int, env: dict[str, str]) -> ProcessResult:
         """Compile as the submission's uid in /box; stdout holds stdout and stderr together."""
         assert self.channel is not None
         self.channel.settimeout(wall + PROTOCOL_SLACK)
-        header = {
-            "op": "compile",
-            "cmd": cmd,
-            "time": wall,
-            "wall": wall,
-            "uid": self.spec.uid,
-            "output_limit": output_limit,
-            "report_limit": output_limit,
-            "fsize": self.spec.box_size,
-            "env": env,
-        }
-        self._send(header)
+        request = protocol.Compile(
+            cmd=cmd, wall=wall, uid=self.spec.uid, output_limit=output_limit, fsize=self.spec.box_size, env=env
+        )
+        self._send(request)
         return self._result("compiling")
 
     def run_tests(
@@ -374,21 +396,24 @@ class Sandbox:
         finally:
             stop.set()
 
-    def _run_header(self, cmd: list[str], run: RunSpec, **extra: Any) -> dict[str, Any]:
+    def _run_header(
+        self, cmd: list[str], run: RunSpec, feedback: bool = False, fifos: protocol.Fifos | None = None
+    ) -> protocol.Run:
         assert self.channel is not None
         self.channel.settimeout(run.wall + PROTOCOL_SLACK)
-        return {
-            "op": "run",
-            "cmd": cmd,
-            "time": run.time,
-            "wall": run.wall,
-            "uid": self.spec.uid,
-            "stack": run.memory,
-            "output_limit": run.output_limit,
-            "stderr_limit": run.stderr_limit,
-            "env": run.env,
-            **extra,
-        }
+        return protocol.Run(
+            cmd=cmd,
+            time=run.time,
+            wall=run.wall,
+            uid=self.spec.uid,
+            output_limit=run.output_limit,
+            stderr_limit=run.stderr_limit,
+            memory=run.memory,
+            stack=run.memory,
+            env=run.env,
+            feedback=feedback,
+            fifos=fifos,
+        )
 
     def send_run(
         self,
@@ -397,7 +422,7 @@ class Sandbox:
         stdin: bytes = b"",
         *,
         feedback: bool = False,
-        fifos: dict[str, Any] | None = None,
+        fifos: protocol.Fifos | None = None,
     ) -> None:
         """Start one command (stdin from ``stdin``, or the FIFOs ``fifos``); ``result`` collects it."""
         self._send(self._run_header(cmd, run, feedback=feedback, fifos=fifos), stdin)
