@@ -124,3 +124,42 @@ def test_a_folder_without_an_entry_point_is_exit_2_one_line(tmp_path):
     assert done.exit_code == 2, done.output
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "noentry: no entry point" in lines[0]
+
+
+VALIDATE_C = r"""#include <stdio.h>
+int main(int argc, char **argv) {
+    FILE *answer = fopen(argv[2], "r");
+    long long want, got;
+    if (!answer || fscanf(answer, "%lld", &want) != 1) return 1;
+    return scanf("%lld", &got) == 1 && got == want ? 42 : 43;
+}
+"""
+VALIDATE_PY = """#!/usr/bin/env python3
+import sys
+want = open(sys.argv[2]).read().split()
+sys.exit(42 if sys.stdin.read().split() == want else 43)
+"""
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"build": "#!/bin/sh\ncc -O2 -o run validate.c\n", "validate.c": VALIDATE_C},  # build makes run
+        {"run": VALIDATE_PY},  # run alone, a script (arrives 0644: made executable by a copy)
+    ],
+    ids=["build", "run"],
+)
+def test_output_validator_with_build_and_run_scripts(tmp_path, files, settings, client):
+    package = tmp_path / "pkg"
+    (package / "data").mkdir(parents=True)
+    for part in ("sample", "secret"):
+        (package / "data" / part).symlink_to(ROOT / "problems" / "1" / "data" / part)
+    (package / "problem.yaml").write_text("name: Sum\nvalidation: custom\nlimits:\n  time_limit: 1\n")
+    write(package / "output_validators" / "cmp", files)
+    languages = load_languages(settings)
+    problem = load_problem(str(package), settings)
+    assert problem.validator is not None and problem.validator.build_run
+    for name, verdict in (("accepted/sum.py", Verdict.AC), ("wrong_answer/minus.py", Verdict.WA)):
+        source = ROOT / "problems" / "1" / "submissions" / name
+        result = Grader(problem, languages["python3"], settings, client).grade(source)
+        assert result.verdict == verdict, result.message

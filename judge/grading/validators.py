@@ -43,7 +43,8 @@ class CompiledValidator:
 
 def _key(validator: OutputValidator, language: Language, image_id: str) -> str:
     h = hashlib.sha256()
-    for part in (validator.interface, validator.main.name, language.name, language.definition_hash(), image_id):
+    parts = (validator.interface, validator.main.name, str(validator.build_run), language.name)
+    for part in (*parts, language.definition_hash(), image_id):
         h.update(part.encode() + b"\0")
     for path in validator.files:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -84,9 +85,10 @@ def compile_validator(problem: Problem, settings: Settings, client: docker.Docke
     """The problem's validator, compiled: from memory, from the cache folder, or compiled now."""
     validator = problem.validator
     assert validator is not None
-    language = language_for(validator.main, load_languages(settings))
+    language = _language(validator, load_languages(settings))
     key = _key(validator, language, _image_id(client, language))
-    command = tuple(language.command(language.run, validator.main.name, problem.limits.validation_memory))
+    run = language.program_run if validator.build_run else language.run
+    command = tuple(language.command(run or (), validator.main.name, problem.limits.validation_memory))
     with _memo_lock:
         if key in _memo:
             return _memo[key]
@@ -98,6 +100,16 @@ def compile_validator(problem: Problem, settings: Settings, client: docker.Docke
         return _memo.setdefault(key, CompiledValidator(validator, language, box, command, key))
 
 
+def _language(validator: OutputValidator, languages: dict[str, Language]) -> Language:
+    """The validator's language; a build/run folder goes to the runner that builds such programs."""
+    if not validator.build_run:
+        return language_for(validator.main, languages)
+    for language in languages.values():
+        if language.program_build and language.program_run:
+            return language
+    raise JudgeInputError(f"{validator.folder}: build/run programs need a runner with program_build and program_run")
+
+
 def _compile(
     problem: Problem, validator: OutputValidator, language: Language, settings: Settings, client: docker.DockerClient
 ) -> bytes:
@@ -105,8 +117,9 @@ def _compile(
     with Sandbox(client, spec) as box:
         for path in validator.files:
             box.put_file(path.name, path.read_bytes())
-        if language.compile:
-            cmd = language.command(language.compile, validator.main.name, problem.limits.validation_memory)
+        build = language.program_build if validator.build_run else language.compile
+        if build:
+            cmd = language.command(build, validator.main.name, problem.limits.validation_memory)
             r = box.compile(cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=language.env)
             if r.spawn_error or r.killed_by or r.signal is not None or r.exit_code:
                 lines = [x for x in r.stdout.decode("utf-8", "replace").splitlines() if "error" in x.lower()]

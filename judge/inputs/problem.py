@@ -54,8 +54,9 @@ class OutputValidator:
     """A package's own output validator (Kattis interface) or checker (testlib interface)."""
 
     folder: Path  # every file in it is copied next to the main source
-    main: Path  # the source file that is compiled and run
+    main: Path  # the source file that is compiled and run (a build/run program: its run or build script)
     interface: str  # "kattis" or "testlib"
+    build_run: bool = False  # a folder with its own build/run scripts (spec "Programs")
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -221,6 +222,9 @@ SOURCE_SUFFIXES = (".cpp", ".cc", ".cxx", ".c++", ".c", ".py", ".py3", ".java", 
 def _validator_in(path: Path, where: Path, interface: str) -> OutputValidator:
     if where.is_file():
         return OutputValidator(folder=where.parent, main=where, interface=interface)
+    scripts = [where / name for name in ("run", "build") if (where / name).is_file()]
+    if scripts:  # spec 2025-09 / legacy "Programs": build runs once, then run is the program
+        return OutputValidator(folder=where, main=scripts[0], interface=interface, build_run=True)
     sources = sorted(p for p in where.iterdir() if p.is_file() and p.suffix in SOURCE_SUFFIXES)
     if not sources:
         raise JudgeInputError(f"{path}: no validator source in {where}")

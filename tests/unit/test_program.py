@@ -181,3 +181,11 @@ def test_submissions_yaml_names_language_and_entry_point(tmp_path):
     sub = _with_metadata(Submission("accepted/multi", tmp_path, "p"), rules)
     assert (sub.language, sub.entrypoint) == ("python3", "b.py")
     assert _with_metadata(Submission("wrong_answer/x.py", tmp_path, "p"), rules).entrypoint is None
+
+
+def test_every_runner_command_fills_in(languages):
+    for language in languages.values():
+        for template in (language.compile, language.run, language.program_build, language.program_run):
+            if template:
+                assert language.command(template, "main.x", 256 << 20, ("a.x", "b.x"), "E")
+    assert any(language.program_build and language.program_run for language in languages.values())
