@@ -156,12 +156,3 @@ class SubmissionResult:
         for group in data["groups"]:
             group["verdict"] = str(group["verdict"]) if group["verdict"] else None
         return data
-
-
-def __getattr__(name: str) -> object:
-    """Until the committed command line imports them from judge.judging.verdicts, their home now (then remove)."""
-    if name in ("overall_verdict", "icpc_verdicts", "ICPC_NAMES"):
-        from judge.judging import verdicts
-
-        return getattr(verdicts, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
