@@ -160,9 +160,11 @@ class Cache:
             raise ValueError(f"bad cache key {key!r}")
         return self.root / key
 
-    def lock(self, key: str, timeout: float | None = None) -> contextlib.AbstractContextManager[None]:
+    def lock(
+        self, key: str, timeout: float | None = None, on_wait: Callable[[], None] | None = None
+    ) -> contextlib.AbstractContextManager[None]:
         """The lock every builder of ``key`` holds (not re-entrant: ``entry`` takes it itself)."""
-        return locked(self.root / f"{key}.lock", timeout, f"building cache entry {key}")
+        return locked(self.path(key).with_name(f"{key}.lock"), timeout, f"building cache entry {key}", on_wait)
 
     def get(self, key: str) -> Path | None:
         """The content folder of a whole entry ``key``, or None (missing or damaged)."""
@@ -179,7 +181,7 @@ class Cache:
                 _checked[entry] = stamp
         return entry / CONTENT
 
-    def put(self, key: str, build: Callable[[Path], None]) -> Path:
+    def put(self, key: str, build: Callable[[Path], object]) -> Path:
         """Build entry ``key`` anew: ``build(folder)`` fills an empty folder; returns the content folder.
 
         The caller holds ``lock(key)``. An entry already there (damaged, or being replaced) is moved
@@ -207,7 +209,7 @@ class Cache:
                 _checked[entry] = stamp
         return entry / CONTENT
 
-    def entry(self, key: str, build: Callable[[Path], None], on_damage: Callable[[str], None] | None = None) -> Path:
+    def entry(self, key: str, build: Callable[[Path], object], on_damage: Callable[[str], None] | None = None) -> Path:
         """The content folder of entry ``key``: checked and used, or built now (once, whoever asks at once).
 
         ``on_damage`` hears, in one line, why an entry that was there is rebuilt.
