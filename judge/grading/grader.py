@@ -26,7 +26,7 @@ from judge.inputs.program import Program, included_files, program_for, with_incl
 from judge.inputs.settings import Settings
 from judge.judging.limits import run_limits
 from judge.judging.results import CompileResult, SubmissionResult, TestResult, Verdict
-from judge.judging.scoring import group_results, problem_score, skip_test
+from judge.judging.scoring import group_results, problem_score, problem_verdict, skip_test
 from judge.judging.validation import ValidationResult, ValidatorFlags, default_validator
 from judge.judging.verdicts import (
     Measurement,
@@ -100,13 +100,16 @@ class Grader:
             program = with_included(program, included_files(self.problem.path, self.language.name), self.language)
             result = self._new_result(source, Verdict.JE, "")
             grading = _Grading(self, options, result, stack)
+            failed = False
             try:
                 grading.run(program)
             except JudgeFailure as exc:
                 grading.judge_failed(exc)
-            else:
-                _conclude(result)
+                failed = True
         result.groups = group_results(self.problem, result.tests)
+        if not failed:
+            # a legacy scoring problem's own grader decides (accept_if_any_accepted: a partial solution is AC)
+            _conclude(result, problem_verdict(self.problem, result.groups))
         scored = problem_score(self.problem, result.groups)
         if scored is not None:
             result.problem_score, result.problem_max = scored
@@ -147,9 +150,13 @@ def grade(
     return Grader(problem, language, settings, client).grade(source, options)
 
 
-def _conclude(result: SubmissionResult) -> None:
-    """The overall verdict of a grading that did not fail, and the message that names its first failing test."""
+def _conclude(result: SubmissionResult, decided: Verdict | None = None) -> None:
+    """The overall verdict of a grading that did not fail (the first failing test's, unless the package's grader
+    ``decided`` it), and the message that names the first test with that verdict."""
     result.verdict = overall_verdict(result.compile.ok, result.tests)
+    if decided is not None and result.verdict not in (Verdict.CE, Verdict.JE):
+        result.verdict = decided
+    result.message = ""
     if result.verdict == Verdict.CE:
         result.message = "compilation failed"
     elif result.verdict != Verdict.AC:

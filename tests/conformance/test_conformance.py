@@ -33,16 +33,6 @@ EXPECTED: dict[str, dict[str, tuple[str, float]]] = {
     "graderrange": {"accepted/full.py": ("AC", 100), "partially_accepted/small.py": ("AC", 50)},
 }
 
-# The overall verdict of a legacy scoring problem is its root group's (judge.judging.scoring.problem_verdict);
-# until the grader asks for it, these rules get the first failing test's verdict instead.
-VERDICT_FROM_GROUPS = {"graderworsterror", "graderignoresample"}  # their folders' verdicts depend on it
-VERDICT_FROM_GROUPS_EXPECTED = VERDICT_FROM_GROUPS | {"graderacceptany", "graderscoremodes", "graderrange"}
-
-
-def pending(names: set[str], package: str) -> Any:
-    mark = pytest.mark.xfail(strict=True, reason="the grader does not take scoring.problem_verdict yet")
-    return pytest.param(package, marks=mark) if package in names else package
-
 
 @functools.cache
 def check(package: str) -> tuple[int, dict[str, Any], str]:
@@ -57,7 +47,7 @@ def check(package: str) -> tuple[int, dict[str, Any], str]:
     return done.returncode, doc, done.stderr
 
 
-@pytest.mark.parametrize("package", [pending(VERDICT_FROM_GROUPS, p) for p in PACKAGES])
+@pytest.mark.parametrize("package", PACKAGES)
 def test_package_checks_out(package):
     code, doc, stderr = check(package)
     bad = [f"{row['submission']}: {row['why']}" for row in doc.get("submissions", []) if not row["ok"]]
@@ -65,7 +55,7 @@ def test_package_checks_out(package):
     assert doc["submissions"], "no submission was graded"
 
 
-@pytest.mark.parametrize("package", [pending(VERDICT_FROM_GROUPS_EXPECTED, p) for p in sorted(EXPECTED)])
+@pytest.mark.parametrize("package", sorted(EXPECTED))
 def test_verdicts_and_scores(package):
     _, doc, stderr = check(package)
     got = {row["submission"]: (row["verdict"], row["score"]) for row in doc.get("submissions", [])}
