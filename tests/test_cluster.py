@@ -29,8 +29,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(cmd: list[str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+def start(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    return subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True, env=env)
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -74,6 +74,7 @@ def cluster(tmp_path_factory, client):
                 f"w{i}",
             ],
             logs / f"w{i}.log",
+            {**os.environ, "JUDGE_WORKER_CACHE": str(logs / "worker-cache")},  # both workers share one, as on a host
         )
         for i in range(2)
     ]
@@ -192,6 +193,31 @@ def test_worker_lost_mid_batch_loses_and_duplicates_nothing(cluster, tmp_path):
     assert len(final) == 8 and sorted(final.values()) == ["AC"] * 4 + ["TLE"] * 4
     with sqlite3.connect(store) as db:
         assert db.execute("SELECT COUNT(*), COUNT(DISTINCT submission) FROM gradings").fetchone() == (8, 8)
+
+
+@pytest.mark.docker
+def test_a_damaged_worker_cache_is_unpacked_again_and_grading_works(cluster, tmp_path):
+    """What once left every C/C++/Go/Bash grading on a worker a JE ("runner.yaml: file not found") for good."""
+    from judge.cache import damage
+
+    subs = folder(tmp_path, ["accepted/sum.c", "accepted/sum.py"])
+
+    def rescore(store: str) -> dict[str, str]:
+        args = ["rescore", str(subs), "--problem", "1", "--cluster", cluster["address"]]
+        result = CliRunner().invoke(cli, [*CONFIG, *args, "--store", str(tmp_path / store)])
+        assert result.exit_code == 0, result.output
+        return verdicts(tmp_path / store)
+
+    assert sorted(rescore("first.db").values()) == ["AC", "AC"]
+    root = cluster["logs"] / "worker-cache"
+    (runners,) = [p for p in (root / "runners").iterdir() if p.is_dir()]
+    (problem,) = [p for p in (root / "problems").iterdir() if p.is_dir()]
+    (runners / "content/c/runner.yaml").unlink()
+    (runners / "content/python3/runner.yaml").write_text("")
+    (problem / "manifest.json").unlink()
+    assert damage(runners) and damage(problem)
+    assert sorted(rescore("second.db").values()) == ["AC", "AC"]
+    assert damage(runners) is None and damage(problem) is None
 
 
 def test_cluster_flag_without_dask_is_a_clear_error(monkeypatch):
