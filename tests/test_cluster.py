@@ -239,6 +239,8 @@ def test_unreachable_scheduler_is_a_judge_error(tmp_path):
             "1",
             "--cluster",
             f"tcp://127.0.0.1:{free_port()}",
+            "--cluster-timeout",
+            "1",
             "--store",
             str(tmp_path / "r.db"),
         ],

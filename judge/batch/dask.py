@@ -25,6 +25,7 @@ from judge.inputs.settings import Settings
 from judge.judging.results import CompileResult, GroupResult, SubmissionResult, TestResult, Verdict
 
 RESOURCE = "SANDBOX"
+CONNECT_TIMEOUT = 15.0  # seconds to reach the scheduler (judge rescore --cluster-timeout)
 _engine_lock = threading.Lock()  # one engine client per worker process
 _engine: dict[str, Any] = {}
 
@@ -76,8 +77,8 @@ def _unpacked(kind: str, digest: str, blob: bytes) -> Path:
 
 def grade_task(
     problem: tuple[str, bytes],
-    languages: tuple[str, bytes],
-    language_name: str,
+    runners: tuple[str, bytes],
+    language_folder: str,
     source_name: str,
     source: bytes,
     settings: Settings,
@@ -90,12 +91,12 @@ def grade_task(
     from judge.sandbox import engine, images
 
     problem_dir = _unpacked("problems", *problem)
-    runners_dir = _unpacked("runners", *languages)
+    runners_dir = _unpacked("runners", *runners)
     with _engine_lock:
         if "client" not in _engine:
             _engine["client"] = engine.connect()
     client = _engine["client"]
-    language = load_language(runners_dir / language_name)
+    language = load_language(runners_dir / language_folder)
     # an image built from another definition than the coordinator's is rebuilt first (images locks the build)
     if images.image_status(client, language) != "ready":
         images.ensure_base(client, settings, lambda *_a, **_k: None)
@@ -137,17 +138,19 @@ def from_document(doc: dict[str, Any]) -> SubmissionResult:
 
 
 class DaskExecutor:
-    """Grades jobs on a Dask cluster; the same interface as judge.batch.BatchRunner."""
+    """Grades jobs on a Dask cluster: an Executor (judge.batch.rescore), as LocalExecutor is."""
 
-    def __init__(self, address: str, settings: Settings, runners_dir: Path) -> None:
+    def __init__(
+        self, address: str, settings: Settings, runners_dir: Path, connect_timeout: float = CONNECT_TIMEOUT
+    ) -> None:
         distributed = require_dask()
         try:
-            self.client = distributed.Client(address, timeout="15s")
+            self.client = distributed.Client(address, timeout=connect_timeout)
         except (OSError, TimeoutError) as exc:
             raise JudgeFailure(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self.distributed = distributed
         self.settings = settings
-        self.languages_blob = pack(runners_dir, skip=())
+        self.runners_blob = pack(runners_dir, skip=())
         workers = self.client.scheduler_info().get("workers", {})
         if not any(w.get("resources", {}).get(RESOURCE) for w in workers.values()):
             raise JudgeFailure(f"no judge worker at {address} (start them with `judge worker --scheduler {address}`)")
@@ -159,14 +162,14 @@ class DaskExecutor:
         for job in todo:
             if job.problem.path not in blobs:  # shipped once per worker, not per submission
                 blobs[job.problem.path] = self.client.scatter(pack(job.problem.path), broadcast=True, hash=True)
-        languages = self.client.scatter(self.languages_blob, broadcast=True, hash=True)
+        runners = self.client.scatter(self.runners_blob, broadcast=True, hash=True)
         futures = {}
         for job in todo:
             name = job.language.source_name(job.sub.path.read_bytes())
             future = self.client.submit(
                 grade_task,
                 blobs[job.problem.path],
-                languages,
+                runners,
                 job.language.folder.name,
                 name,
                 job.sub.path.read_bytes(),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from judge.batch.dask import DaskExecutor, require_dask
+from judge.batch.dask import CONNECT_TIMEOUT, DaskExecutor, require_dask
 from judge.batch.rescore import LocalExecutor, plan, spec_of
 from judge.batch.rescore import rescore as run_rescore
 from judge.batch.store import Change
@@ -70,6 +70,14 @@ def changes_document(changes: list[Change], set_id: int, resumed: bool, skipped:
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--cluster", metavar="tcp://HOST:PORT", help="Grade on the judge workers of this Dask scheduler.")
+@click.option(
+    "--cluster-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=CONNECT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to try reaching the --cluster scheduler.",
+)
 @pass_app
 def grade_batch(
     app: App,
@@ -82,6 +90,7 @@ def grade_batch(
     force: bool,
     fmt: str,
     cluster: str | None,
+    cluster_timeout: float,
 ) -> None:
     """Regrade SUBMISSIONS (a folder, with --problem) or a --contest into a new result set."""
     if contest is not None:
@@ -97,7 +106,7 @@ def grade_batch(
     if cluster:  # the workers have the engines; the keys name runner definitions instead of image ids
         require_dask()
         work, skipped = plan(batch, app.settings, app.languages, None, lang)
-        executor = DaskExecutor(cluster, app.settings, app.settings.runners_dir)
+        executor = DaskExecutor(cluster, app.settings, app.settings.runners_dir, cluster_timeout)
     else:
         work, skipped = plan(batch, app.settings, app.languages, app.client, lang)
         executor = LocalExecutor(app.settings, app.client, jobs)
