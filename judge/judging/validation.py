@@ -13,39 +13,10 @@ import math
 import re
 from dataclasses import dataclass
 
+from judge.inputs.validatorflags import ValidatorFlags
+
 _FLOAT = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
 _SPACE_RUN = re.compile(rb"\s+")
-
-
-@dataclass(frozen=True)
-class ValidatorFlags:
-    case_sensitive: bool = False
-    space_change_sensitive: bool = False
-    float_absolute: float | None = None
-    float_relative: float | None = None
-
-    @classmethod
-    def parse(cls, words: list[str]) -> "ValidatorFlags":
-        """Flags from validator arguments such as ``['float_tolerance', '1e-6']``; raises ValueError."""
-        values: dict[str, object] = {}
-        i = 0
-        while i < len(words):
-            word = words[i]
-            if word in ("case_sensitive", "space_change_sensitive"):
-                values[word] = True
-            elif word in ("float_tolerance", "float_absolute_tolerance", "float_relative_tolerance"):
-                if i + 1 >= len(words):
-                    raise ValueError(f"'{word}' needs a value")
-                tol = float(words[i + 1])
-                if word != "float_relative_tolerance":
-                    values["float_absolute"] = tol
-                if word != "float_absolute_tolerance":
-                    values["float_relative"] = tol
-                i += 1
-            else:
-                raise ValueError(f"unknown validator flag '{word}'")
-            i += 1
-        return cls(**values)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
