@@ -9,8 +9,8 @@ from judge.batch.standings import Standing
 from judge.batch.store import Change, Item
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem
-from judge.inputs.settings import MIB
 from judge.sandbox.doctor import Check
+from judge.units import MIB
 
 
 def items_table(items: list[Item]) -> list[str]:

@@ -27,6 +27,7 @@ from docker.types import LogConfig, Mount
 from judge.errors import JudgeFailure
 from judge.sandbox import protocol
 from judge.sandbox.engine import ENGINE_ERRORS
+from judge.units import MIB
 
 PROTOCOL_SOURCE = (Path(__file__).parent / "protocol.py").read_bytes()
 AGENT_SOURCE = (Path(__file__).parent / "agent.py").read_bytes()
@@ -44,7 +45,6 @@ BOOTSTRAP = (
 # The submission itself runs with no capabilities at all.
 AGENT_CAPS = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL"]
 LABEL = "judge"
-MIB = 1024 * 1024
 PROTOCOL_SLACK = 30.0  # seconds the engine may take beyond a command's own wall limit
 
 
@@ -433,20 +433,26 @@ class Sandbox:
 
 def remove_container(client: docker.DockerClient, container_id: str) -> None:
     """Remove a container and wait until it is gone (auto_remove may already be removing it)."""
+    _remove_until_gone(client.api.remove_container, container_id)
+
+
+def _remove_until_gone(remove: Callable[..., object], name: str) -> None:
+    """``remove(name, force=True)`` (a container or a volume), again while the engine answers 409 (a removal
+    already in progress; a volume a container being removed still uses), for up to 10 s. Gone already, another
+    error or an engine gone away ends it: the next start's orphan sweep removes what is left."""
     deadline = time.monotonic() + 10
     while True:
         try:
-            client.api.remove_container(container_id, force=True)
+            remove(name, force=True)
+            return
         except docker.errors.NotFound:
             return
         except docker.errors.APIError as exc:
-            if exc.status_code != 409 or time.monotonic() > deadline:  # 409: removal already in progress
+            if exc.status_code != 409 or time.monotonic() > deadline:
                 return
             time.sleep(0.05)
-            continue
         except ENGINE_ERRORS:
-            return  # the engine is gone; the next start's orphan sweep removes it
-        return
+            return
 
 
 def _reason(exc: BaseException) -> str:
@@ -500,19 +506,7 @@ def pipes_volume(client: docker.DockerClient) -> Iterator[str]:
 
 
 def _remove_volume(client: docker.DockerClient, name: str) -> None:
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.api.remove_volume(name, force=True)
-            return
-        except docker.errors.NotFound:
-            return
-        except docker.errors.APIError as exc:  # 409: a container being removed still uses it
-            if exc.status_code != 409 or time.monotonic() > deadline:
-                return
-            time.sleep(0.05)
-        except ENGINE_ERRORS:
-            return
+    _remove_until_gone(client.api.remove_volume, name)
 
 
 def _alive(pid: int) -> bool:
