@@ -4,7 +4,8 @@ The coordinator (``judge rescore --cluster tcp://HOST:8786``) plans, keeps the s
 bar; Dask spreads the tasks (each needs the worker resource ``SANDBOX=1``; a worker started with
 ``--slots n`` offers n) and retries a task whose worker was lost. Problem packages and runner definitions
 travel as tar blobs scattered once to every worker and unpacked there once per content hash; a task
-carries only the source. No queue of our own.
+carries only the program (its files as the coordinator read them: a folder submission travels whole). No queue of
+our own.
 """
 
 import hashlib
@@ -18,9 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from judge.batch.rescore import Job
+from judge.batch.rescore import Job, _unreadable
 from judge.cache import Cache
 from judge.errors import JudgeFailure, JudgeInputError
+from judge.inputs.program import Program, program_for
 from judge.inputs.settings import Settings
 from judge.judging.results import CompileResult, GroupResult, SubmissionResult, TestResult, Verdict
 
@@ -79,8 +81,7 @@ def grade_task(
     problem: tuple[str, bytes],
     runners: tuple[str, bytes],
     language_folder: str,
-    source_name: str,
-    source: bytes,
+    program: Program,
     settings: Settings,
     time_limit: tuple[float, str] | None = None,
 ) -> dict[str, Any]:
@@ -101,13 +102,10 @@ def grade_task(
     if images.image_status(client, language) != "ready":
         images.ensure_base(client, settings, lambda *_a, **_k: None)
         images.build_image(client, language, settings, lambda *_a, **_k: None)
-    with tempfile.TemporaryDirectory(prefix="judge-task-") as tmp:
-        path = Path(tmp) / source_name
-        path.write_bytes(source)
-        loaded = load_problem(str(problem_dir), settings)
-        if time_limit is not None:  # the coordinator's (a legacy package's derived limit, say)
-            loaded = loaded.with_time_limit(*time_limit)
-        result = Grader(loaded, language, settings, client).grade(path)
+    loaded = load_problem(str(problem_dir), settings)
+    if time_limit is not None:  # the coordinator's (a legacy package's derived limit, say)
+        loaded = loaded.with_time_limit(*time_limit)
+    result = Grader(loaded, language, settings, client).grade(program)  # its files, never re-read from a path
     doc = result.to_dict()
     doc["worker"] = os.uname().nodename
     return doc
@@ -165,14 +163,17 @@ class DaskExecutor:
         runners = self.client.scatter(self.runners_blob, broadcast=True, hash=True)
         futures = {}
         for job in todo:
-            name = job.language.source_name(job.sub.path.read_bytes())
+            try:  # a file or a folder with its entry point: the worker grades exactly these files
+                program = program_for(job.sub.path, job.language, job.sub.entrypoint)
+            except JudgeInputError as exc:
+                on_result(job, _unreadable(job, str(exc)))  # as the local executor reports it
+                continue
             future = self.client.submit(
                 grade_task,
                 blobs[job.problem.path],
                 runners,
                 job.language.folder.name,
-                name,
-                job.sub.path.read_bytes(),
+                program,
                 self.settings,
                 (job.problem.limits.time, job.problem.limits.time_source),
                 resources={RESOURCE: 1},

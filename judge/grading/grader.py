@@ -7,7 +7,9 @@ the validator about the output. Answers stay on this side of the container wall.
 
 import contextlib
 import functools
+import io
 import signal
+import tarfile
 import threading
 import time
 from collections.abc import Callable
@@ -27,7 +29,7 @@ from judge.inputs.settings import Settings
 from judge.judging.limits import run_limits
 from judge.judging.results import CompileResult, SubmissionResult, TestResult, Verdict
 from judge.judging.scoring import group_results, problem_score, problem_verdict, skip_test
-from judge.judging.validation import ValidationResult, ValidatorFlags, default_validator
+from judge.judging.validation import ValidationResult, ValidatorFlags, default_validator, next_pass
 from judge.judging.verdicts import (
     Measurement,
     Outcome,
@@ -178,6 +180,7 @@ class _Grading:
         self.result = result
         self.stack = stack
         self.validator: ValidatorSession | None = None
+        self._box: bytes | None = None  # the compiled box, to put back after a test's .files
 
     def run(self, program: Program) -> None:
         box, spec = self._start()
@@ -194,8 +197,9 @@ class _Grading:
         run_cmd = self.language.command(
             self.language.run, program.main, self.problem.limits.memory, program.sources, program.entrypoint
         )
-        if self.problem.interactive:
-            self._run_interactions(box, spec, run_cmd)
+        one_by_one = self.problem.interactive or self.problem.multipass
+        if one_by_one or any(t.run_args or t.files for t in self.problem.tests):
+            self._run_each(box, spec, run_cmd)
         else:
             self._run_tests(box, spec, run_cmd)
 
@@ -256,7 +260,9 @@ class _Grading:
             output = f"{output.rstrip()}\n[judge] {problem}".lstrip()
         return CompileResult(ok=not problem, output=output, time=round(r.cpu, 4), wall=round(r.wall, 4))
 
-    def _record(self, test_result: TestResult) -> None:
+    def _record(self, test_result: TestResult, test: TestCase | None = None) -> None:
+        if test is not None and test_result.verdict != Verdict.AC:
+            test_result.hint = test.hint  # spec: a hint is feedback for somebody whose submission did not pass
         self.result.tests.append(test_result)
         if self.options.on_test:
             self.options.on_test(test_result)
@@ -276,20 +282,87 @@ class _Grading:
             if measured is None:
                 self.result.skipped.append(test.name)
             else:
-                self._record(self._judge(test, measured, spec))
+                self._record(self._judge(test, measured, spec), test)
 
-    def _run_interactions(self, box: Sandbox, spec: SandboxSpec, run_cmd: list[str]) -> None:
-        assert self.validator is not None
-        run = run_spec(self.grader.limits, self.language.env)
-        transcripts = self.options.transcripts
+    def _run_each(self, box: Sandbox, spec: SandboxSpec, run_cmd: list[str]) -> None:
+        """Tests one at a time: interactive or multi-pass problems, and tests with their own ``args`` or
+        ``.files`` (spec 2025-09 "Input": extra arguments; the folder's files copied into the working directory
+        after compiling, over the program's own, for that test only)."""
         for index, test in enumerate(self.problem.tests):
             if self._breaks and self._skip(index):
                 self.result.skipped.append(test.name)
                 continue
-            step = interact(box, self.validator, test, run_cmd, run, transcripts is not None)
-            if transcripts is not None:
-                _save_transcript(transcripts, test, step.validator.transcript)
-            self._record(self._judge_interaction(test, step, spec))
+            cmd = [*run_cmd, *test.run_args]
+            if test.files is not None:
+                if self._box is None:
+                    self._box = box.pack()
+                box.unpack(_files_tar(test.files))
+            try:
+                if self.problem.multipass:
+                    self._record(self._run_passes(box, spec, cmd, test), test)
+                elif self.problem.interactive:
+                    self._record(self._judge_interaction(test, self._interact(box, cmd, test), spec), test)
+                else:
+                    box.send_run(cmd, run_spec(self.grader.limits, self.language.env), test.input.read_bytes())
+                    self._record(self._judge(test, box.result(f"running on {test.name}"), spec), test)
+            finally:
+                if test.files is not None and self._box is not None:
+                    box.unpack(self._box, clear=True)  # the next test sees the program as compiled
+
+    def _interact(
+        self, box: Sandbox, cmd: list[str], test: TestCase, pass_input: bytes | None = None, nextpass: int = 0
+    ) -> Interaction:
+        assert self.validator is not None
+        run = run_spec(self.grader.limits, self.language.env)
+        transcripts = self.options.transcripts
+        step = interact(box, self.validator, test, cmd, run, transcripts is not None, pass_input, nextpass)
+        if transcripts is not None:
+            _save_transcript(transcripts, test, step.validator.transcript, append=pass_input is not None)
+        return step
+
+    def _run_passes(self, box: Sandbox, spec: SandboxSpec, cmd: list[str], test: TestCase) -> TestResult:
+        """A multi-pass test (spec 2025-09 "Multi-pass validation"): the submission runs again, a fresh process
+        under the same limits, on each nextpass.in the validator writes with exit 42, up to
+        limits.validation_passes. Its time and wall time are the passes' sums, its memory their peak."""
+        assert self.validator is not None
+        limit, cap = self.problem.limits.validation_passes, self.problem.max_input + self.problem.limits.output
+        runs: list[ProcessResult] = []
+        pass_input: bytes | None = None
+        while True:
+            if self.problem.interactive:
+                step = self._interact(box, cmd, test, pass_input, cap)
+                r, check, validator_run = step.submission, step.check, step.validator
+                outcome = self._interaction_outcome(step, spec)
+            else:
+                box.send_run(
+                    cmd, run_spec(self.grader.limits, self.language.env), pass_input or test.input.read_bytes()
+                )
+                r = box.result(f"running on {test.name}")
+                outcome, check, validator_run = self._measured(r, spec), ValidationResult(False), None
+                if outcome[0] == Verdict.AC:
+                    check, validator_run = self.validator.validate(test, r.stdout, pass_input, cap)
+                    outcome = _validated(check)
+            runs.append(r)
+            size = validator_run.nextpass_size if validator_run and validator_run.nextpass is not None else None
+            decided = next_pass(check, size, len(runs), limit, cap) if validator_run is not None else check
+            if decided is None and outcome[0] == Verdict.AC:
+                assert validator_run is not None and validator_run.nextpass is not None
+                pass_input = validator_run.nextpass
+                continue
+            if decided is not None and decided.judge_error:
+                outcome = (Verdict.JE, decided.message)
+            break
+        if len(runs) > 1 and outcome[0] != Verdict.AC:
+            outcome = (outcome[0], f"pass {len(runs)}: {outcome[1]}" if outcome[1] else f"pass {len(runs)}")
+        total = replace(
+            runs[-1],
+            cpu=sum(x.cpu for x in runs),
+            wall=sum(x.wall for x in runs),
+            memory=max(x.memory for x in runs),
+        )
+        result = _test_result(test, total, outcome, check.score if outcome[0] == Verdict.AC else None)
+        result.team_message, result.passes = check.team_message, len(runs)
+        return result
 
     def _measured(self, r: Measurement, spec: SandboxSpec) -> Outcome:
         return measured_verdict(r, self.grader.limits, spec.memory, self.language.memory_error_pattern)
@@ -297,10 +370,10 @@ class _Grading:
     def _judge(self, test: TestCase, r: ProcessResult, spec: SandboxSpec) -> TestResult:
         verdict, message = self._measured(r, spec)
         answer = test.answer.read_bytes() if (verdict == Verdict.AC and self.validator is None) or test.sample else b""
-        score = None
+        score, team = None, ""
         if verdict == Verdict.AC:
             check = self._check(test, r.stdout, answer)
-            score = check.score
+            score, team = check.score, check.team_message
             if check.judge_error:
                 verdict, message = Verdict.JE, check.message
             elif not check.accepted:
@@ -310,13 +383,20 @@ class _Grading:
         elif verdict == Verdict.RTE and test.sample and _tail(r.stderr):
             message += f": {_tail(r.stderr)}"  # a secret test's stderr could echo its input: samples only
         details = _excerpts(test, r, answer) if test.sample and verdict != Verdict.AC else None
-        return _test_result(test, r, (verdict, message), score, details)
+        result = _test_result(test, r, (verdict, message), score, details)
+        result.team_message = team
+        return result
 
-    def _judge_interaction(self, test: TestCase, step: Interaction, spec: SandboxSpec) -> TestResult:
+    def _interaction_outcome(self, step: Interaction, spec: SandboxSpec) -> Outcome:
         r = step.submission
         first = validator_ended_first(r.ended, step.validator.ended, broken_pipe=r.signal == signal.SIGPIPE)
-        outcome = interactive_verdict(self._measured(r, spec), step.check, first)
-        return _test_result(test, r, outcome, step.check.score if outcome[0] == Verdict.AC else None)
+        return interactive_verdict(self._measured(r, spec), step.check, first)
+
+    def _judge_interaction(self, test: TestCase, step: Interaction, spec: SandboxSpec) -> TestResult:
+        outcome = self._interaction_outcome(step, spec)
+        result = _test_result(test, step.submission, outcome, step.check.score if outcome[0] == Verdict.AC else None)
+        result.team_message = step.check.team_message
+        return result
 
     def _check(self, test: TestCase, output: bytes, answer: bytes) -> ValidationResult:
         if self.validator is None:
@@ -347,6 +427,32 @@ def _test_result(
     )
 
 
+def _validated(check: ValidationResult) -> Outcome:
+    """A validated pass's verdict: JE when the validator failed, else AC or WA."""
+    if check.judge_error:
+        return Verdict.JE, check.message
+    return (Verdict.AC if check.accepted else Verdict.WA), check.message
+
+
+def _files_tar(folder: Path) -> bytes:
+    """A test's ``.files`` folder as a tar for the box: plain files 0644 and folders 0755 (symlinks followed
+    within the package; nothing in it becomes executable)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder).as_posix()
+            if path.is_dir():
+                info = tarfile.TarInfo(name)
+                info.type, info.mode = tarfile.DIRTYPE, 0o755
+                tar.addfile(info)
+            elif path.is_file():
+                data = path.read_bytes()
+                info = tarfile.TarInfo(name)
+                info.size, info.mode = len(data), 0o644
+                tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
 @functools.lru_cache(maxsize=64)
 def _flags(args: tuple[str, ...]) -> ValidatorFlags:
     return ValidatorFlags.parse(list(args))
@@ -367,10 +473,16 @@ def _excerpts(test: TestCase, r: ProcessResult, answer: bytes) -> dict[str, str]
     return {"input": cut(head), "expected": cut(answer), "output": cut(r.stdout)}
 
 
-def _save_transcript(folder: Path, test: TestCase, text: str) -> None:
+def _save_transcript(folder: Path, test: TestCase, text: str, append: bool = False) -> None:
+    """The interaction as an ``.interaction`` file; a multi-pass test's passes are separated by ``---`` (spec
+    2025-09 "Multi-pass problems")."""
     path = folder / f"{test.name}.interaction"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if append:
+            with path.open("a", encoding="utf-8") as f:
+                f.write("---\n" + text)
+        else:
+            path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise JudgeInputError(f"{path}: cannot write the transcript: {exc.strerror or exc}") from None

@@ -36,15 +36,20 @@ def interact(
     cmd: list[str],
     run: RunSpec,
     transcript: bool,
+    pass_input: bytes | None = None,
+    nextpass: int = 0,
 ) -> Interaction:
-    """Run one test: the validator and the submission at once, connected by the FIFOs."""
+    """Run one test: the validator and the submission at once, connected by the FIFOs. A multi-pass test's later
+    pass gives the validator ``pass_input`` (the last pass's nextpass.in) as its input file; ``nextpass`` bytes of
+    the nextpass.in it writes come back."""
     validator.start()
-    validator.place(test)
+    validator.place(test, pass_input)
     # Both sides open TO_SUBMISSION first: the validator its write end, the submission its read end.
     cap = TRANSCRIPT_CAP if transcript else 0
     # 42: the Kattis interface's "accepted"; on it the validator's side keeps the submission's pipe open.
     fifos = Fifos(read=FROM_SUBMISSION, write=TO_SUBMISSION, side="validator", accept_code=42, transcript=cap)
-    validator.send(test, wall=run.wall + VALIDATOR_GRACE, fifos=fifos)
+    first = pass_input is None
+    validator.send(test, wall=run.wall + VALIDATOR_GRACE, fifos=fifos, nextpass=nextpass, first_pass=first)
     box.send_run(cmd, run, fifos=Fifos(read=TO_SUBMISSION, write=FROM_SUBMISSION, side="submission"))
     with ThreadPoolExecutor(1, thread_name_prefix="judge-validator") as pool:
         pending = pool.submit(validator.box.result, f"validating {test.name}")

@@ -196,17 +196,28 @@ class ValidatorSession:
     def time(self) -> float:
         return self.problem.limits.validation_time
 
-    def place(self, test: TestCase) -> None:
-        """The test's input and answer, in the validator's box."""
-        self.box.put_file("judge.in", test.input.read_bytes())
-        self.box.put_file("judge.ans", test.answer.read_bytes())
+    def place(self, test: TestCase, pass_input: bytes | None = None) -> None:
+        """The test's input (a multi-pass test's later passes: that pass's, ``pass_input``) and its answer, in the
+        validator's box."""
+        self.box.put_file("judge.in", test.input.read_bytes() if pass_input is None else pass_input)
+        if pass_input is None:  # later passes keep the answer placed for the first
+            self.box.put_file("judge.ans", test.answer.read_bytes())
 
     def command(self, test: TestCase) -> list[str]:
         if self.compiled.validator.interface == "testlib":
             return [*self.compiled.command, "/box/judge.in", "/box/team.out", "/box/judge.ans"]
         return [*self.compiled.command, "/box/judge.in", "/box/judge.ans", FEEDBACK_DIR, *test.args]
 
-    def send(self, test: TestCase, stdin: bytes = b"", wall: float | None = None, fifos: Fifos | None = None) -> None:
+    def send(
+        self,
+        test: TestCase,
+        stdin: bytes = b"",
+        wall: float | None = None,
+        fifos: Fifos | None = None,
+        nextpass: int = 0,
+        first_pass: bool = True,
+    ) -> None:
+        """Start the validator on one test (one pass of it: ``nextpass`` bytes of nextpass.in come back)."""
         run = RunSpec(
             time=self.time,
             wall=wall or self.settings.wall_limit(self.time),
@@ -214,7 +225,9 @@ class ValidatorSession:
             output_limit=self.problem.limits.output,
             env=self.compiled.language.env,
         )
-        self.box.send_run(self.command(test), run, stdin, feedback=True, fifos=fifos)
+        self.box.send_run(
+            self.command(test), run, stdin, feedback=True, fifos=fifos, nextpass=nextpass, first_pass=first_pass
+        )
 
     def outcome(self, r: ProcessResult) -> ValidationResult:
         if r.spawn_error:
@@ -231,11 +244,20 @@ class ValidatorSession:
 
     def check(self, test: TestCase, output: bytes) -> ValidationResult:
         """Run the validator on one test's output."""
+        return self.validate(test, output)[0]
+
+    def validate(
+        self, test: TestCase, output: bytes, pass_input: bytes | None = None, nextpass: int = 0
+    ) -> tuple[ValidationResult, ProcessResult]:
+        """Run the validator on one test's output (a multi-pass test's pass: that pass's input, and up to
+        ``nextpass`` bytes of its nextpass.in back); its result and what the run did."""
         self.start()
-        self.place(test)
+        self.place(test, pass_input)
+        first = pass_input is None
         if self.compiled.validator.interface == "testlib":
             self.box.put_file("team.out", output)
             self.send(test)
         else:
-            self.send(test, output)
-        return self.outcome(self.box.result(f"validating {test.name}"))
+            self.send(test, output, nextpass=nextpass, first_pass=first)
+        r = self.box.result(f"validating {test.name}")
+        return self.outcome(r), r

@@ -1,7 +1,7 @@
 """Problem packages in the ICPC/Kattis layout (legacy and 2023-07-draft/2025-09 formats).
 
 Owns finding a problem by id (a folder under problems/) or by path and reading problem.yaml: its name,
-type (pass-fail, scoring, interactive), limits (falling back to judge.yaml, or marked for derivation from
+type (pass-fail, scoring, interactive, multi-pass), limits (falling back to judge.yaml, or marked for derivation from
 the accepted submissions in a legacy package), default-validator flags and its output validator or
 testlib checker. The test data and its groups are read by ``testdata``. A malformed package gives a
 one-line error naming the file.
@@ -47,6 +47,7 @@ class ProblemLimits:
     # A package without any time limit: derive it from the slowest accepted submission x multiplier.
     derive_multiplier: float | None = None
     time_resolution: float = 1.0  # a derived limit is rounded up to a multiple of this
+    validation_passes: int = 2  # a multi-pass problem's most passes per test (spec 2025-09 limits)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Problem:
     scoring: bool = False
     interactive: bool = False
     validator: OutputValidator | None = None
+    multipass: bool = False  # spec 2025-09 "Multi-pass validation": the validator's nextpass.in is run again
 
     @property
     def max_input(self) -> int:
@@ -82,6 +84,8 @@ class Problem:
     @property
     def kind(self) -> str:
         words = ["scoring" if self.scoring else "pass-fail"]
+        if self.multipass:
+            words.append("multi-pass")
         if self.interactive:
             words.append("interactive")
         elif self.validator:
@@ -149,7 +153,18 @@ def _limits(path: Path, folder: Path, meta: dict[str, Any], settings: Settings) 
         validation_memory=int(get("validation_memory", settings.validation_memory / MIB, MIB)),
         derive_multiplier=derive,
         time_resolution=get("time_resolution", 1.0),
+        validation_passes=_passes(path, limits),
     )
+
+
+def _passes(path: Path, limits: dict[str, Any]) -> int:
+    """``limits.validation_passes``: an integer >= 2, default 2 (spec 2025-09 "Limits")."""
+    value = limits.get("validation_passes")
+    if value is None:
+        return 2
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise JudgeInputError(f"{path}: 'limits.validation_passes' must be an integer >= 2, got {value!r}")
+    return value
 
 
 def derived_time_limit(slowest: float, limits: ProblemLimits) -> float:
@@ -166,8 +181,9 @@ def _problem_args(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
     return words
 
 
-def _kind(path: Path, meta: dict[str, Any]) -> tuple[bool, bool, bool]:
-    """(scoring, interactive, custom validation) from legacy ``type``/``validation`` or the new ``type``."""
+def _kind(path: Path, meta: dict[str, Any]) -> tuple[bool, bool, bool, bool]:
+    """(scoring, interactive, multi-pass, custom validation) from legacy ``type``/``validation`` or the new
+    ``type``. Legacy ``validation: custom multi-pass`` is problemtools' spelling of the 2025-09 type."""
     raw_type = meta.get("type") or "pass-fail"
     words = raw_type if isinstance(raw_type, list) else str(raw_type).split()
     words = [str(w) for w in words]
@@ -175,16 +191,19 @@ def _kind(path: Path, meta: dict[str, Any]) -> tuple[bool, bool, bool]:
     known_types = {"pass-fail", "scoring", "interactive", "multi-pass", "submit-answer"}
     bad = [w for w in words if w not in known_types]
     if bad:
-        raise JudgeInputError(f"{path}: unknown problem type {bad[0]!r} (pass-fail, scoring, interactive)")
-    if validation[0] not in ("default", "custom") or any(w not in ("score", "interactive") for w in validation[1:]):
-        raise JudgeInputError(f"{path}: unknown validation {' '.join(validation)!r} (default, custom [interactive])")
-    for unsupported in ("multi-pass", "submit-answer"):
-        if unsupported in words:
-            raise JudgeInputError(f"{path}: problem type '{unsupported}' is not supported")
+        raise JudgeInputError(f"{path}: unknown problem type {bad[0]!r} (pass-fail, scoring, interactive, multi-pass)")
+    extras = ("score", "interactive", "multi-pass")
+    if validation[0] not in ("default", "custom") or any(w not in extras for w in validation[1:]):
+        raise JudgeInputError(
+            f"{path}: unknown validation {' '.join(validation)!r} (default, custom [score] [interactive] [multi-pass])"
+        )
+    if "submit-answer" in words:
+        raise JudgeInputError(f"{path}: problem type 'submit-answer' is not supported")
     scoring = "scoring" in words or "score" in validation
     interactive = "interactive" in words or "interactive" in validation
-    custom = validation[0] == "custom" or interactive
-    return scoring, interactive, custom
+    multipass = "multi-pass" in words or "multi-pass" in validation
+    custom = validation[0] == "custom" or interactive or multipass
+    return scoring, interactive, multipass, custom
 
 
 def _find_validator(path: Path, folder: Path, meta: dict[str, Any], custom: bool) -> OutputValidator | None:
@@ -238,15 +257,19 @@ def load_problem(ref: str, settings: Settings) -> Problem:
     yaml_file = folder / "problem.yaml"
     meta = load_mapping(yaml_file, missing_ok=True)
     _unknown_keys(yaml_file, "problem.yaml", meta, PROBLEM_KEYS)
-    scoring, interactive, custom = _kind(yaml_file, meta)
+    scoring, interactive, multipass, custom = _kind(yaml_file, meta)
     name = meta.get("name") or folder.name
     if isinstance(name, dict):  # localised names: {en: ..., sv: ...}
         name = name.get("en") or next(iter(name.values()), folder.name)
     problem_args = _problem_args(yaml_file, meta)
     tests, groups = read_tests(folder, problem_args, scoring=scoring, legacy="problem_format_version" not in meta)
+    # 2023-07 / 2025-09 "Output validator": a package with output_validator/ uses it (there is no 'validation' key)
+    custom = custom or ("problem_format_version" in meta and (folder / "output_validator").is_dir())
     validator = _find_validator(yaml_file, folder, meta, custom)
     if interactive and (validator is None or validator.interface != "kattis"):
         raise JudgeInputError(f"{yaml_file}: an interactive problem needs an output validator (Kattis interface)")
+    if multipass and (validator is None or validator.interface != "kattis"):
+        raise JudgeInputError(f"{yaml_file}: a multi-pass problem needs an output validator (Kattis interface)")
     if validator is None:
         for test in tests:  # every test's flags are checked here, so a typo is an error before grading
             try:
@@ -263,6 +286,7 @@ def load_problem(ref: str, settings: Settings) -> Problem:
         scoring=scoring,
         interactive=interactive,
         validator=validator,
+        multipass=multipass,
     )
 
 
@@ -291,6 +315,7 @@ def problem_version(problem: Problem) -> str:
             *(t.input for t in problem.tests),
             *(t.answer for t in problem.tests),
             *group_files,
+            *(f for t in problem.tests if t.files is not None for f in t.files.rglob("*")),
             *(problem.validator.files if problem.validator else ()),
         }
     ):

@@ -3,7 +3,10 @@
 Owns the order of test cases (lexicographic by base name, groups and cases interleaved, as the spec says),
 symlinked cases, and each group's settings: aggregation (pass-fail, sum, min; legacy grader_flags also avg,
 max), max_score, accept/reject score, on_reject, range, require_pass, the legacy default grader's flags and
-the output validator arguments a test inherits. The root ``data/`` group is kept under the name ``""``.
+the output validator arguments a test inherits. Per test case (spec 2025-09 / 2023-07 "Test data"): its
+``<name>.yaml`` (``args`` for the submission, ``output_validator_args``, ``hint``, ``description``), its
+``<name>.files/`` folder (copied into the submission's working directory for that test), and the legacy
+annotation files ``<name>.hint`` and ``<name>.desc``. The root ``data/`` group is kept under the name ``""``.
 """
 
 import shlex
@@ -24,6 +27,11 @@ GROUP_KEYS = {
 }  # fmt: skip
 AGGREGATIONS = ("pass-fail", "sum", "min")
 MAX_DEPTH = 8
+TEST_KEYS = {
+    "args", "output_validator_args", "input_validator_args", "input_visualizer_args", "output_visualizer_args",
+    "full_feedback", "hint", "description",
+}  # fmt: skip  # spec 2025-09 "Test case configuration"
+ANNOTATION_LIMIT = 2000  # characters of a hint or description kept
 ROOT = ""  # the name of the root group, data/
 
 # The legacy default grader's flags (problemtools support/default_grader/default_grader; spec legacy.md,
@@ -66,7 +74,11 @@ class TestCase:
     group: str  # e.g. "secret" or "secret/group1"
     input: Path
     answer: Path
-    args: tuple[str, ...] = ()  # output validator arguments: the problem's, then its groups'
+    args: tuple[str, ...] = ()  # output validator arguments: the problem's, then its groups' (or its .yaml's)
+    run_args: tuple[str, ...] = ()  # the submission's extra command-line arguments (``args``)
+    files: Path | None = None  # its ``.files`` folder: copied into the working directory for this test
+    hint: str = ""  # shown for a failed test (.yaml ``hint``, legacy ``.hint``)
+    description: str = ""  # the test's purpose (.yaml ``description``, legacy ``.desc``)
 
     @property
     def sample(self) -> bool:
@@ -84,6 +96,7 @@ class GroupConfig:
     range: tuple[float, float] | None = None  # the group's score is clamped to this
     require_pass: tuple[str, ...] = ()  # groups that must be accepted for this one to score
     args: tuple[str, ...] = ()  # output validator arguments added by this group
+    run_args: tuple[str, ...] | None = None  # ``args`` for the submission (None: the parent group's)
     # A legacy package's default-grader flags (None in the newer formats), inherited as a whole by a group
     # whose file does not give ``grader_flags``, as problemtools inherits every missing testdata.yaml key.
     grader: GraderFlags | None = None
@@ -178,7 +191,61 @@ def group_config(
     values["args"] = words(path, "output_validator_args", data.get("output_validator_args")) + words(
         path, "output_validator_flags", data.get("output_validator_flags")
     )
+    if data.get("args") is not None:  # spec 2025-09 "Test data configuration": the submission's, inherited
+        values["run_args"] = words(path, "args", data["args"])
+    elif parent is not None:
+        values["run_args"] = parent.run_args
     return GroupConfig(**values)
+
+
+def _annotation(path: Path) -> str:
+    """A legacy ``.hint``/``.desc`` file's text (spec legacy.md "Annotations"), or ""."""
+    if not path.is_file():
+        return ""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").strip()[:ANNOTATION_LIMIT]
+    except OSError as exc:
+        raise JudgeInputError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+
+
+def read_test_case(
+    entry: Path, name: str, group: GroupConfig, args: tuple[str, ...], problem_args: tuple[str, ...], legacy: bool
+) -> TestCase:
+    """The test case whose input is ``entry`` in ``group``, with the files next to it that belong to it."""
+    answer = entry.with_suffix(".ans")
+    if not answer.is_file() and entry.is_symlink():
+        answer = entry.resolve().with_suffix(".ans")  # a case linked from another group
+    if not answer.is_file():
+        raise JudgeInputError(f"{entry.with_suffix('.ans')}: missing answer file for test {name}/{entry.stem}")
+    run_args = group.run_args or ()
+    hint, description = _annotation(entry.with_suffix(".hint")), _annotation(entry.with_suffix(".desc"))
+    config = entry.with_suffix(".yaml")
+    if not legacy and config.is_file():  # spec 2023-07 / 2025-09 "Test case configuration"
+        data = load_mapping(config)
+        unknown = sorted(str(k) for k in data if k not in TEST_KEYS)
+        if unknown:
+            raise JudgeInputError(f"{config}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+        if data.get("args") is not None:
+            run_args = words(config, "args", data["args"])
+        if data.get("output_validator_args") is not None:  # the test's own replace its groups'
+            args = problem_args + words(config, "output_validator_args", data["output_validator_args"])
+        for key in ("hint", "description"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise JudgeInputError(f"{config}: '{key}' must be a string")
+        hint = str(data.get("hint") or hint)[:ANNOTATION_LIMIT]
+        description = str(data.get("description") or description)[:ANNOTATION_LIMIT]
+    files = entry.with_suffix(".files")
+    return TestCase(
+        f"{name}/{entry.stem}",
+        name,
+        entry,
+        answer,
+        args,
+        run_args=run_args,
+        files=files if files.is_dir() else None,
+        hint=hint,
+        description=description,
+    )
 
 
 def _group_file(folder: Path) -> Path:
@@ -205,17 +272,12 @@ def read_tests(
         if depth > MAX_DEPTH:
             raise JudgeInputError(f"{folder}: test groups nested deeper than {MAX_DEPTH} (a symlink loop?)")
         for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+            if entry.is_dir() and entry.suffix == ".files" and entry.with_suffix(".in").is_file():
+                continue  # a test case's files, not a group
             if entry.is_dir():
                 walk(entry, f"{name}/{entry.name}", config, args, depth + 1)
             elif entry.suffix == ".in" and entry.is_file():
-                answer = entry.with_suffix(".ans")
-                if not answer.is_file() and entry.is_symlink():
-                    answer = entry.resolve().with_suffix(".ans")  # a case linked from another group
-                if not answer.is_file():
-                    raise JudgeInputError(
-                        f"{entry.with_suffix('.ans')}: missing answer file for test {name}/{entry.stem}"
-                    )
-                tests.append(TestCase(f"{name}/{entry.stem}", name, entry, answer, args))
+                tests.append(read_test_case(entry, name, config, args, problem_args, legacy))
 
     for top in TOP_GROUPS:
         if (data / top).is_dir():

@@ -53,6 +53,9 @@ class TestResult:
     # Sample tests only (a student may see them): excerpts of the input, the expected and the actual output.
     details: dict[str, str] | None = None
     score: float | None = None  # what a validator gave this test (score.txt, testlib points), if anything
+    team_message: str = ""  # the validator's teammessage.txt (first line)
+    hint: str = ""  # the test case's hint (.yaml ``hint`` or legacy ``.hint``), for a failed test
+    passes: int = 1  # a multi-pass problem: the passes run (time, wall: their sum; memory: their peak)
 
 
 @dataclass

@@ -25,6 +25,7 @@ class ValidationResult:
     message: str = ""
     score: float | None = None  # a validator's score.txt, or a testlib checker's partial points (0..1)
     judge_error: bool = False  # the validator itself failed: the test is JE
+    team_message: str = ""  # the validator's teammessage.txt (its first line): shown with the test
 
 
 def _show(token: bytes) -> str:
@@ -126,10 +127,11 @@ def kattis_outcome(run: ValidatorRun) -> ValidationResult:
             return ValidationResult(
                 False, f"score.txt is not a number: {feedback['score.txt'][:40]!r}", judge_error=True
             )
+    team = _first_line(feedback.get("teammessage.txt", ""))
     if run.exit_code == KATTIS_AC:
-        return ValidationResult(True, message, score)
+        return ValidationResult(True, message, score, team_message=team)
     if run.exit_code == KATTIS_WA:
-        return ValidationResult(False, message or "rejected by the output validator", score)
+        return ValidationResult(False, message or "rejected by the output validator", score, team_message=team)
     detail = _first_line(feedback.get("judgeerror.txt", "")) or _first_line(run.stderr.decode("utf-8", "replace"))
     return ValidationResult(
         False, f"output validator exited with code {run.exit_code}{': ' + detail if detail else ''}", judge_error=True
@@ -158,3 +160,27 @@ def testlib_outcome(run: ValidatorRun) -> ValidationResult:
         return ValidationResult(False, f"partial points {value:g}" + (f": {message}" if message else ""), value)
     what = TESTLIB.get(code or 0, f"exit code {code}")
     return ValidationResult(False, f"checker failed ({what}){': ' + message if message else ''}", judge_error=True)
+
+
+def next_pass(
+    check: ValidationResult, nextpass_size: int | None, passes: int, limit: int, cap: int
+) -> ValidationResult | None:
+    """Spec 2025-09 "Multi-pass validation", after pass number ``passes``: None when the submission runs again
+    (the validator exited 42 and wrote nextpass.in), else the test's validation result. nextpass.in with any
+    other exit code is a judge error, and so is asking for more than ``limit`` passes (limits.validation_passes)
+    or a nextpass.in over ``cap`` bytes (more than the submission's box holds)."""
+    if nextpass_size is None or check.judge_error:
+        return check
+    if not check.accepted:
+        return ValidationResult(False, "the output validator wrote nextpass.in but did not exit 42", judge_error=True)
+    if passes >= limit:
+        return ValidationResult(
+            False,
+            f"the output validator asked for pass {passes + 1}, over limits.validation_passes ({limit})",
+            judge_error=True,
+        )
+    if nextpass_size > cap:
+        return ValidationResult(
+            False, f"nextpass.in is {nextpass_size} bytes, more than the {cap} a pass's input may be", judge_error=True
+        )
+    return None

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from judge.judging.results import SubmissionResult, Verdict
+from judge.judging.results import SubmissionResult, TestResult, Verdict
 from judge.units import MIB
 
 STYLE = {
@@ -82,10 +82,22 @@ def _show_groups(result: SubmissionResult) -> bool:
     return result.problem_max is not None or any("/" in g.name for g in result.groups)
 
 
+def _message(test: TestResult) -> str:
+    """The test's message, then what the validator told the team, the test's hint and a multi-pass test's passes."""
+    parts = [test.message] if test.message else []
+    if test.team_message and test.team_message != test.message:
+        parts.append(f"team: {test.team_message}")
+    if test.hint:
+        parts.append(f"hint: {test.hint}")
+    if test.passes > 1:
+        parts.append(f"{test.passes} passes")
+    return "; ".join(parts)
+
+
 def _rows(result: SubmissionResult) -> list[tuple[list[str], Verdict | None]]:
     """The table's rows (tests, tests not run, then groups) with the verdict that colours each."""
     rows: list[tuple[list[str], Verdict | None]] = [
-        ([t.name, str(t.verdict), _seconds(t.time), _seconds(t.wall), _memory(t.memory), t.message], t.verdict)
+        ([t.name, str(t.verdict), _seconds(t.time), _seconds(t.wall), _memory(t.memory), _message(t)], t.verdict)
         for t in result.tests
     ]
     rows += [([name, "-", "", "", "", "not run (after a failure)"], None) for name in result.skipped]

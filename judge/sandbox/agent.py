@@ -45,6 +45,7 @@ PRIVATE = "/judge"  # the agent's own files (0700 root): the current input, capt
 CHUNK = 1 << 20
 FEEDBACK = "/tmp/feedback"  # an output validator's feedback directory (Kattis interface)
 FEEDBACK_FILES = ("judgemessage.txt", "teammessage.txt", "score.txt", "judgeerror.txt")
+NEXTPASS = os.path.join(FEEDBACK, "nextpass.in")  # a multi-pass validator's input for the next pass
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 WATCH_INTERVAL = 0.02  # seconds between looks at the output's size and the memory used while a test runs
 PIPE_SIZE = 1 << 20  # the FIFOs' buffer: problemtools' interactive.cc sets 1 MiB (the unprivileged maximum)
@@ -352,9 +353,11 @@ def discard(fd: int) -> int:
         return len(os.read(fd, 65536))
 
 
-def clear_dir(path: str) -> None:
+def clear_dir(path: str, keep: str | None = None) -> None:
     for name in os.listdir(path):
         full = os.path.join(path, name)
+        if full == keep:
+            continue
         if os.path.isdir(full) and not os.path.islink(full):
             shutil.rmtree(full, ignore_errors=True)
         else:
@@ -649,6 +652,8 @@ class Command:
     compiling: bool  # stdout and stderr to one file, the box writable
     feedback: bool = False
     fifos: Any = None
+    nextpass: int = 0  # multi-pass: bytes of nextpass.in sent back
+    first_pass: bool = True  # multi-pass: the feedback dir starts empty (later passes keep it)
 
 
 @dataclass
@@ -713,6 +718,7 @@ class Outcome:
     result: Any  # protocol.Result, its stdout_sent still 0
     stdout_path: str | None  # the captured stdout (None: it went to a FIFO)
     stderr: bytes  # the stderr excerpt
+    nextpass: bytes = b""  # a multi-pass validator's nextpass.in, when it is sent back
 
 
 class Agent:
@@ -770,6 +776,8 @@ class Agent:
                 for m in tar.getmembers()
                 if (m.isfile() or m.isdir()) and not m.name.startswith("/") and ".." not in m.name.split("/")
             ]
+            if request.clear:
+                clear_dir(BOX)
             tar.extractall(BOX, members=members)
         self.seal_box()
         send(protocol.Ok())
@@ -812,6 +820,8 @@ class Agent:
             compiling=False,
             feedback=request.feedback,
             fifos=request.fifos,
+            nextpass=request.nextpass,
+            first_pass=request.first_pass,
         )
         in_path = os.path.join(PRIVATE, "input")
         receive_to_file(in_path, size)
@@ -823,7 +833,7 @@ class Agent:
         if outcome.stdout_path and not outcome.result.output_exceeded:
             output = read_head(outcome.stdout_path, request.output_limit)
         outcome.result.stdout_sent = len(output)
-        send(outcome.result, output, outcome.stderr)
+        send(outcome.result, output, outcome.stderr, outcome.nextpass)
 
     # -- running one command, in named steps ----------------------------------------------------------------------
     def execute(self, command: Command, stdin_path: str) -> Outcome:
@@ -860,6 +870,10 @@ class Agent:
         if command.compiling:
             os.chown(BOX, uid, uid)
         if command.feedback:
+            if command.first_pass:  # a test's first (or only) pass: nothing of another test's passes is left
+                shutil.rmtree(FEEDBACK, ignore_errors=True)
+            elif os.path.lexists(NEXTPASS):  # spec 2025-09 "Multi-pass validation": removed before the next pass
+                os.unlink(NEXTPASS)
             os.makedirs(FEEDBACK, exist_ok=True)
             os.chown(FEEDBACK, uid, uid)
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": TMP, "TMPDIR": TMP, "LANG": "C.UTF-8"}
@@ -967,16 +981,19 @@ class Agent:
             streams.excerpt.drain(None)  # every writer is gone: to the end
         memory = max((usage.ru_maxrss * 1024) if usage else 0, running.memory.peak())
         feedback = self.read_feedback() if command.feedback else {}
+        nextpass_size, nextpass = self.read_nextpass(command.nextpass) if command.nextpass else (None, b"")
         transcript = streams.interaction.transcript if streams.interaction is not None else None
-        clear_dir(TMP)
+        # Another pass follows: the feedback dir persists (spec 2025-09 "Multi-pass validation").
+        clear_dir(TMP, keep=FEEDBACK if command.nextpass and nextpass_size is not None else None)
         if command.compiling:
             self.seal_box()
         stdout_written = os.path.getsize(streams.stdout_path) if streams.stdout_path else 0
         result = self.report(
-            running, exit_code, sig, cpu, memory, ended, oom_after, stdout_written, feedback, transcript
+            running, exit_code, sig, cpu, memory, ended, oom_after, stdout_written, feedback, transcript, nextpass_size
         )
+        result.nextpass_sent = len(nextpass)
         stderr = bytes(streams.excerpt.head) if streams.excerpt is not None else b""
-        return Outcome(result, streams.stdout_path, stderr)
+        return Outcome(result, streams.stdout_path, stderr, nextpass)
 
     def report(
         self,
@@ -990,6 +1007,7 @@ class Agent:
         stdout_written: int,
         feedback: dict[str, str],
         transcript: Transcript | None,
+        nextpass_size: int | None = None,
     ) -> Any:
         oom_before, excerpt = running.oom_before, running.streams.excerpt
         return protocol.Result(
@@ -1009,6 +1027,8 @@ class Agent:
             ended=ended,
             feedback=feedback,
             transcript=transcript.text() if transcript is not None else "",
+            nextpass_size=nextpass_size,
+            nextpass_sent=0,  # set once the bytes are known, like stdout_sent
         )
 
     def read_feedback(self) -> dict[str, str]:
@@ -1020,6 +1040,25 @@ class Agent:
             except OSError:
                 pass
         return found
+
+    def read_nextpass(self, limit: int) -> tuple[int | None, bytes]:
+        """A multi-pass validator's nextpass.in: (its size, or None when there is none; its bytes, none when it is
+        larger than ``limit`` or not a plain file). The validator has been reaped: nothing changes it meanwhile."""
+        try:
+            size = os.lstat(NEXTPASS).st_size
+        except OSError:
+            return None, b""
+        try:
+            fd = os.open(NEXTPASS, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            return size, b""
+        try:
+            if size > limit or not os.path.isfile(NEXTPASS):
+                return size, b""
+            with os.fdopen(fd, "rb", closefd=False) as f:
+                return size, f.read(limit)
+        finally:
+            os.close(fd)
 
     def seal_box(self) -> None:
         """After compiling: hand the box back to root and make it read-only for the submission."""

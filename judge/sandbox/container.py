@@ -99,6 +99,8 @@ class ProcessResult:
     ended: float = 0.0  # CLOCK_MONOTONIC when the agent reaped the process (the same clock in every container)
     feedback: dict[str, str] = field(default_factory=dict)  # files an output validator left in feedback_dir
     transcript: str = ""  # an interaction, when asked for
+    nextpass: bytes | None = None  # a multi-pass validator's nextpass.in (None: it wrote none)
+    nextpass_size: int = 0  # its size: over RunSpec.nextpass only the size comes back (``nextpass`` is empty)
 
     @property
     def stderr_exceeded(self) -> bool:
@@ -108,6 +110,7 @@ class ProcessResult:
 
 def process_result(reply: protocol.Result, payload: bytes) -> ProcessResult:
     """The host's view of the agent's Result record: every field of it is used here."""
+    end = len(payload) - reply.nextpass_sent
     return ProcessResult(
         exit_code=reply.exit_code,
         signal=reply.signal,
@@ -119,13 +122,15 @@ def process_result(reply: protocol.Result, payload: bytes) -> ProcessResult:
         oom_counter=reply.oom_counter,
         output_exceeded=reply.output_exceeded,
         stdout=payload[: reply.stdout_sent],
-        stderr=payload[reply.stdout_sent :],
+        stderr=payload[reply.stdout_sent : end],
         stdout_written=reply.stdout_written,
         stderr_written=reply.stderr_written,
         spawn_error=reply.spawn_error,
         ended=reply.ended,
         feedback=reply.feedback,
         transcript=reply.transcript,
+        nextpass=payload[end:] if reply.nextpass_size is not None else None,
+        nextpass_size=reply.nextpass_size or 0,
     )
 
 
@@ -325,8 +330,9 @@ class Sandbox:
         self._send(protocol.Pack())
         return self._receive("packing the compiled program")[1]
 
-    def unpack(self, data: bytes) -> None:
-        self._send(protocol.Unpack(), data)
+    def unpack(self, data: bytes, clear: bool = False) -> None:
+        """Unpack a tar into the box; ``clear`` empties the box first (puts a packed box back as it was)."""
+        self._send(protocol.Unpack(clear=clear), data)
         self._receive("unpacking the compiled program")
 
     def mkfifo(self, paths: Sequence[str]) -> None:
@@ -397,7 +403,13 @@ class Sandbox:
             stop.set()
 
     def _run_header(
-        self, cmd: list[str], run: RunSpec, feedback: bool = False, fifos: protocol.Fifos | None = None
+        self,
+        cmd: list[str],
+        run: RunSpec,
+        feedback: bool = False,
+        fifos: protocol.Fifos | None = None,
+        nextpass: int = 0,
+        first_pass: bool = True,
     ) -> protocol.Run:
         assert self.channel is not None
         self.channel.settimeout(run.wall + PROTOCOL_SLACK)
@@ -413,6 +425,8 @@ class Sandbox:
             env=run.env,
             feedback=feedback,
             fifos=fifos,
+            nextpass=nextpass,
+            first_pass=first_pass,
         )
 
     def send_run(
@@ -423,9 +437,13 @@ class Sandbox:
         *,
         feedback: bool = False,
         fifos: protocol.Fifos | None = None,
+        nextpass: int = 0,
+        first_pass: bool = True,
     ) -> None:
-        """Start one command (stdin from ``stdin``, or the FIFOs ``fifos``); ``result`` collects it."""
-        self._send(self._run_header(cmd, run, feedback=feedback, fifos=fifos), stdin)
+        """Start one command (stdin from ``stdin``, or the FIFOs ``fifos``); ``result`` collects it. A multi-pass
+        validator: ``nextpass`` bytes of its nextpass.in come back, ``first_pass`` starts its feedback dir empty."""
+        header = self._run_header(cmd, run, feedback=feedback, fifos=fifos, nextpass=nextpass, first_pass=first_pass)
+        self._send(header, stdin)
 
     def result(self, doing: str = "running a command") -> ProcessResult:
         return self._result(doing)

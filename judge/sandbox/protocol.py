@@ -46,6 +46,7 @@ class Unpack:
     """Unpack the payload (a tar from Pack) into the box and seal it."""
 
     op: ClassVar[str] = "unpack"
+    clear: bool = False  # empty the box first (put a packed box back as it was, e.g. after a test's .files)
 
 
 @dataclass
@@ -96,6 +97,10 @@ class Run:
     env: dict[str, str] = field(default_factory=dict)
     feedback: bool = False  # an output validator: make /tmp/feedback and send its files back
     fifos: Fifos | None = None
+    # A multi-pass validator: bytes of feedback_dir/nextpass.in sent back (a larger one: only its size). When it
+    # wrote one, the feedback dir is kept for the next pass (nextpass.in removed); ``first_pass`` starts it empty.
+    nextpass: int = 0
+    first_pass: bool = True
 
     def __post_init__(self) -> None:
         if isinstance(self.fifos, dict):
@@ -135,7 +140,8 @@ class Error:
 
 @dataclass
 class Result:
-    """What one Compile or Run did. Payload: ``stdout_sent`` bytes of stdout, then the stderr excerpt."""
+    """What one Compile or Run did. Payload: ``stdout_sent`` bytes of stdout, the stderr excerpt, then
+    ``nextpass_sent`` bytes of nextpass.in."""
 
     op: ClassVar[str] = "result"
     exit_code: int | None
@@ -154,6 +160,8 @@ class Result:
     ended: float  # CLOCK_MONOTONIC when the agent reaped the program (one clock for every container of the host)
     feedback: dict[str, str] = field(default_factory=dict)  # an output validator's feedback files
     transcript: str = ""  # the interaction, when Fifos.transcript asked for it
+    nextpass_size: int | None = None  # bytes of the nextpass.in a multi-pass validator wrote; None: it wrote none
+    nextpass_sent: int = 0  # bytes of it at the end of the payload (0 when over Run.nextpass)
 
 
 REQUESTS: tuple[type, ...] = (PutFile, Pack, Unpack, MakeFifos, Compile, Run)

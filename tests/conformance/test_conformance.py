@@ -31,6 +31,29 @@ EXPECTED: dict[str, dict[str, tuple[str, float]]] = {
     "graderignoresample": {"accepted/fails_sample.py": ("AC", 2), "wrong_answer/sample_only.py": ("WA", 0)},
     "graderscoremodes": {"accepted/full.py": ("AC", 30), "partially_accepted/easy_only.py": ("AC", 15)},
     "graderrange": {"accepted/full.py": ("AC", 100), "partially_accepted/small.py": ("AC", 50)},
+    "multipass": {"accepted/double.py": ("AC", 1), "wrong_answer/wrong_second_pass.py": ("WA", 0)},
+    "multipassinteractive": {"accepted/double.py": ("AC", 1), "wrong_answer/wrong_second_pass.py": ("WA", 0)},
+}
+
+# Graded alone with ``judge submit --format json`` (a judge error has no verdict folder: ``problem check`` would
+# exit 3): package -> path in it -> (exit code, verdict, what some tests' JSON rows must hold).
+SUBMITTED: dict[str, dict[str, tuple[int, str, dict[str, dict[str, Any]]]]] = {
+    "multipass": {
+        "submissions/accepted/double.py": (0, "AC", {"secret/1": {"verdict": "AC", "passes": 2}}),
+        "submissions/wrong_answer/wrong_second_pass.py": (1, "WA", {"secret/1": {"verdict": "WA", "passes": 2}}),
+        "judge_error/asks_again.py": (3, "JE", {"secret/1": {"verdict": "JE", "passes": 2}}),
+    },
+    "multipassinteractive": {
+        "submissions/accepted/double.py": (0, "AC", {"secret/1": {"verdict": "AC", "passes": 2}}),
+    },
+    "teammessage": {
+        "submissions/accepted/yes.py": (0, "AC", {"secret/1": {"team_message": "well done", "hint": ""}}),
+        "submissions/wrong_answer/no.py": (
+            1,
+            "WA",
+            {"secret/1": {"team_message": "say yes", "hint": "the answer is yes", "message": "rejected: not yes"}},
+        ),
+    },
 }
 
 
@@ -62,6 +85,21 @@ def test_verdicts_and_scores(package):
     assert got, stderr.strip()[-2000:]
     for submission, expected in EXPECTED[package].items():
         assert got.get(submission) == expected, submission
+
+
+@pytest.mark.parametrize(
+    ("package", "path"), [(package, path) for package, paths in sorted(SUBMITTED.items()) for path in sorted(paths)]
+)
+def test_submitted_alone(package, path):
+    code, verdict, rows = SUBMITTED[package][path]
+    command = [sys.executable, "-m", "judge", "--config", str(ROOT / "judge.yaml"), "submit",
+               str(HERE / package / path), "--problem", str(HERE / package), "--format", "json"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    doc = json.loads(done.stdout)
+    assert (done.returncode, doc["verdict"]) == (code, verdict), done.stderr.strip()[-2000:]
+    tests = {test["name"]: test for test in doc["tests"]}
+    for name, fields in rows.items():
+        assert {key: tests[name][key] for key in fields} == fields, name
 
 
 def test_every_package_names_its_spec_section():

@@ -1,0 +1,6 @@
+import sys
+
+input()
+while True:
+    sys.stdout.write("0\n")
+    sys.stdout.flush()

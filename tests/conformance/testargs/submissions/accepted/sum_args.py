@@ -1,0 +1,3 @@
+import sys
+
+print(int(input()) + sum(int(a) for a in sys.argv[1:]))
