@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-import docker
-
 from judge.batch.rescore import LocalExecutor, plan
 from judge.errors import JudgeInputError
 from judge.grading.timelimit import package_submissions
@@ -20,6 +18,7 @@ from judge.inputs.settings import Settings
 from judge.inputs.submissions import VERDICT_FOLDERS, Batch, Submission
 from judge.inputs.yamlfile import load_mapping
 from judge.judging.results import SubmissionResult
+from judge.sandbox.engine import Engine
 
 
 @dataclass
@@ -114,7 +113,7 @@ def _judge_row(sub: Submission, result: SubmissionResult, rules: dict[str, Expec
 def check_package(
     problem: Problem,
     settings: Settings,
-    client: docker.DockerClient,
+    client: Engine,
     languages: dict[str, Language],
     jobs: int = 1,
     on_row: Callable[[CheckRow], None] | None = None,

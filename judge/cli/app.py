@@ -4,7 +4,6 @@ import functools
 from pathlib import Path
 
 import click
-import docker
 
 from judge.batch.store import Store
 from judge.grading.timelimit import ensure_time_limit
@@ -13,6 +12,7 @@ from judge.inputs.problem import Problem
 from judge.inputs.settings import Settings, load_settings
 from judge.sandbox import engine
 from judge.sandbox.container import reap_orphans
+from judge.sandbox.engine import Engine
 
 DEFAULT_STORE = Path(".judge/results.db")
 
@@ -22,7 +22,7 @@ class App:
 
     def __init__(self, config: Path | None = None) -> None:
         self.settings: Settings = load_settings(config)
-        self._client: docker.DockerClient | None = None
+        self._client: Engine | None = None
         self._time_limited: dict[Path, Problem] = {}
 
     @functools.cached_property
@@ -31,11 +31,11 @@ class App:
         return load_languages(self.settings)
 
     @property
-    def client(self) -> docker.DockerClient:
+    def client(self) -> Engine:
         """The Docker engine, connected on first use (JudgeFailure if unreachable)."""
         return self.connect()
 
-    def connect(self, timeout: int = 120) -> docker.DockerClient:
+    def connect(self, timeout: int = 120) -> Engine:
         """The client; the first call connects (with this HTTP ``timeout``) and removes containers of dead judges."""
         if self._client is None:
             client = engine.connect(timeout=timeout)

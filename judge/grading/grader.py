@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import docker
-
 from judge.errors import JudgeFailure, JudgeInputError
 from judge.grading.interactive import FROM_SUBMISSION, PIPES, TO_SUBMISSION, Interaction, interact
 from judge.grading.limits import run_spec, sandbox_spec
@@ -40,6 +38,7 @@ from judge.judging.verdicts import (
     validator_ended_first,
 )
 from judge.sandbox.container import ProcessResult, Sandbox, SandboxSpec, pipes_volume
+from judge.sandbox.engine import Engine
 from judge.units import MIB
 
 EXCERPT = 2048  # bytes of input / expected / actual output kept for a failing sample test
@@ -61,7 +60,7 @@ class Grader:
     """Grades submissions to ``problem`` in ``language``: limits and the compiled validator are worked out
     once; ``grade`` may be called from several threads at once."""
 
-    def __init__(self, problem: Problem, language: Language, settings: Settings, client: docker.DockerClient) -> None:
+    def __init__(self, problem: Problem, language: Language, settings: Settings, client: Engine) -> None:
         self.problem = problem
         self.language = language
         self.settings = settings
@@ -132,24 +131,6 @@ class Grader:
         }
         result.image = self.language.image
         return result
-
-
-def grade(
-    source: Path,
-    problem: Problem,
-    language: Language,
-    settings: Settings,
-    client: docker.DockerClient,
-    on_test: Callable[[TestResult], None] | None = None,
-    sandbox: Sandbox | None = None,
-    cpuset: str | None = None,
-    *,
-    lazy: bool = False,
-    transcripts: Path | None = None,
-) -> SubmissionResult:
-    """The former entry point: ``Grader(problem, language, settings, client).grade(source, GradingOptions(...))``."""
-    options = GradingOptions(lazy=lazy, transcripts=transcripts, cpuset=cpuset, sandbox=sandbox, on_test=on_test)
-    return Grader(problem, language, settings, client).grade(source, options)
 
 
 def _conclude(result: SubmissionResult, decided: Verdict | None = None) -> None:

@@ -12,8 +12,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import docker
-
 from judge.cache import Cache
 from judge.errors import JudgeInputError
 from judge.grading.grader import Grader
@@ -23,6 +21,7 @@ from judge.inputs.program import program_digest, program_for, program_language
 from judge.inputs.settings import Settings
 from judge.inputs.submissions import VERDICT_FOLDERS, Submission, from_folder
 from judge.judging.results import Verdict
+from judge.sandbox.engine import Engine
 
 
 def package_submissions(problem: Problem, languages: dict[str, Language]) -> tuple[list[Submission], list[str]]:
@@ -65,7 +64,7 @@ def _derivation_key(problem: Problem, accepted: Gradable, settings: Settings) ->
 def ensure_time_limit(
     problem: Problem,
     settings: Settings,
-    client: docker.DockerClient,
+    client: Engine,
     languages: dict[str, Language],
     say: Callable[[str], None] | None = None,
 ) -> Problem:
@@ -119,7 +118,7 @@ def _derive(
     accepted: Gradable,
     unsupported: list[str],
     settings: Settings,
-    client: docker.DockerClient,
+    client: Engine,
     tell: Callable[[str], None],
 ) -> tuple[dict[str, Any], bool]:
     """({"time": limit or None for judge.yaml's, "source": how}, whether to cache it: not after a judge error)."""

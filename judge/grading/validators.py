@@ -12,20 +12,20 @@ import threading
 from dataclasses import dataclass
 from types import TracebackType
 
-import docker
-import docker.errors
-
 from judge.cache import Cache
-from judge.errors import JudgeFailure, JudgeInputError
+from judge.errors import JudgeInputError
 from judge.inputs.languages import Language, language_for, load_languages
 from judge.inputs.problem import OutputValidator, Problem
-from judge.inputs.settings import MIB, Settings
+from judge.inputs.settings import Settings
 from judge.inputs.testdata import TestCase
 from judge.judging.validation import FEEDBACK_DIR, ValidationResult, ValidatorRun, kattis_outcome, testlib_outcome
 from judge.judging.verdicts import signal_name
 from judge.sandbox.container import ProcessResult, RunSpec, Sandbox, SandboxSpec
+from judge.sandbox.engine import Engine
+from judge.sandbox.images import image_id
 from judge.sandbox.protocol import Fifos
 from judge.sandbox.specs import language_spec
+from judge.units import MIB
 
 VALIDATOR_RESERVE = 64 * MIB
 _memo: dict[str, "CompiledValidator"] = {}
@@ -51,15 +51,6 @@ def _key(validator: OutputValidator, language: Language, image_id: str) -> str:
     return h.hexdigest()[:32]
 
 
-def _image_id(client: docker.DockerClient, language: Language) -> str:
-    try:
-        return str(client.api.inspect_image(language.image)["Id"])
-    except docker.errors.ImageNotFound:
-        raise JudgeFailure(
-            f"runner image {language.image} is missing: run `judge runners build {language.name}`"
-        ) from None
-
-
 Mounts = tuple[tuple[str, str, bool], ...]
 
 
@@ -81,12 +72,12 @@ def validator_spec(problem: Problem, language: Language, settings: Settings, mou
     return SandboxSpec(**{**spec.__dict__, "box_size": box, "mounts": tuple(mounts)})
 
 
-def compile_validator(problem: Problem, settings: Settings, client: docker.DockerClient) -> CompiledValidator:
+def compile_validator(problem: Problem, settings: Settings, client: Engine) -> CompiledValidator:
     """The problem's validator, compiled: from memory, from the cache folder, or compiled now."""
     validator = problem.validator
     assert validator is not None
     language = _language(validator, load_languages(settings))
-    key = _key(validator, language, _image_id(client, language))
+    key = _key(validator, language, image_id(client, language))
     run = language.program_run if validator.build_run else language.run
     command = tuple(language.command(run or (), validator.main.name, problem.limits.validation_memory))
     with _memo_lock:
@@ -111,7 +102,7 @@ def _language(validator: OutputValidator, languages: dict[str, Language]) -> Lan
 
 
 def _compile(
-    problem: Problem, validator: OutputValidator, language: Language, settings: Settings, client: docker.DockerClient
+    problem: Problem, validator: OutputValidator, language: Language, settings: Settings, client: Engine
 ) -> bytes:
     spec = validator_spec(problem, language, settings)
     with Sandbox(client, spec) as box:
@@ -140,7 +131,7 @@ class ValidatorSession:
         compiled: CompiledValidator,
         problem: Problem,
         settings: Settings,
-        client: docker.DockerClient,
+        client: Engine,
         mounts: Mounts = (),
         fifos: tuple[str, ...] = (),
     ) -> None:

@@ -6,6 +6,8 @@ import requests.exceptions
 
 from judge.errors import JudgeFailure
 
+# The engine's client, as the layers above judge/sandbox name it: only judge/sandbox imports docker-py.
+Engine = docker.DockerClient
 ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, OSError)
 
 

@@ -203,3 +203,13 @@ def image_status(client: docker.DockerClient, language: Language) -> str:
     if labels is None:
         return "missing"
     return "ready" if labels.get("judge.runner.hash") == language.definition_hash() else "stale"
+
+
+def image_id(client: docker.DockerClient, language: Language) -> str:
+    """The id of ``language``'s image, or JudgeFailure naming the command that builds it."""
+    try:
+        return str(client.api.inspect_image(language.image)["Id"])
+    except docker.errors.ImageNotFound:
+        raise JudgeFailure(
+            f"runner image {language.image} is missing: run `judge runners build {language.name}`"
+        ) from None

@@ -30,12 +30,7 @@ DOCKER_LAYER = "sandbox"
 # Modules outside judge/sandbox that still import docker-py (for its client type or ImageNotFound), left to their
 # owners during the restructure: the list may only shrink, and is empty when it is done.
 KNOWN_DOCKER_IMPORTS = {
-    "judge/batch/packagecheck.py",
     "judge/batch/rescore.py",
-    "judge/cli/app.py",
-    "judge/grading/grader.py",
-    "judge/grading/timelimit.py",
-    "judge/grading/validators.py",
 }
 
 
