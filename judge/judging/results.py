@@ -22,7 +22,8 @@ class Verdict(StrEnum):
     JE = "JE"
 
     @property
-    def title(self) -> str:
+    def long_name(self) -> str:
+        """The verdict in words: Accepted, Wrong Answer, ... (not ``title``, which would hide ``str.title``)."""
         return VERDICT_TITLES[self]
 
 

@@ -196,9 +196,9 @@ def _legacy_group(
         ran, maxima = ran[-1:], maxima[-1:]
     score, best = _aggregate(config, [s for _, s in ran], maxima, verdict == Verdict.AC, clamp_max=True)
     passed = sum(by_name[t.name].verdict == Verdict.AC for t in run)
-    result = GroupResult(name, verdict, round(score, 6), round(best, 6), passed, len(inner))
-    found[name] = result
-    return result
+    group = GroupResult(name, verdict, round(score, 6), round(best, 6), passed, len(inner))
+    found[name] = group
+    return group
 
 
 def _new_group(problem: Problem, name: str, by_name: dict[str, TestResult], found: dict[str, GroupResult]) -> None:

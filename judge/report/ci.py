@@ -114,7 +114,7 @@ def markdown(results: list[SubmissionResult]) -> str:
     lines += ["| file | problem | verdict | tests | score |", "| --- | --- | --- | --- | --- |"]
     for r in results:
         lines.append(
-            f"| {_md(r.submission)} | {_md(r.problem)} | {r.verdict} {r.verdict.title} | "
+            f"| {_md(r.submission)} | {_md(r.problem)} | {r.verdict} {r.verdict.long_name} | "
             f"{r.passed}/{len(r.tests)} | {r.score:g}/{r.max_score:g} |"
         )
     for r in results:
@@ -155,7 +155,7 @@ def github(results: list[SubmissionResult], token: str | None = None) -> str:
             )
             break
         level = "notice" if r.verdict == Verdict.AC else "error"
-        title = f"judge: problem {r.problem}: {r.verdict} ({r.verdict.title})"
+        title = f"judge: problem {r.problem}: {r.verdict} ({r.verdict.long_name})"
         message = f"{r.passed}/{len(r.tests)} tests passed, score {r.score:g}/{r.max_score:g}"
         if r.message:
             message += f" — {_CONTROL.sub('', r.message)[:500]}"
@@ -170,7 +170,7 @@ def gradescope(results: list[SubmissionResult]) -> str:
     secret tests are hidden from students."""
     tests: list[dict[str, Any]] = []
     for r in results:
-        summary = f"{r.verdict} ({r.verdict.title}), {r.passed}/{len(r.tests)} tests passed"
+        summary = f"{r.verdict} ({r.verdict.long_name}), {r.passed}/{len(r.tests)} tests passed"
         if not r.compile.ok:
             summary += "\n\n" + r.compile.output[:4000]
         tests.append(
@@ -183,7 +183,7 @@ def gradescope(results: list[SubmissionResult]) -> str:
             }
         )
         for t in r.tests:
-            text = f"{t.verdict} ({t.verdict.title}) — CPU {t.time:.3f} s, memory {t.memory / 2**20:.1f} MiB"
+            text = f"{t.verdict} ({t.verdict.long_name}) — CPU {t.time:.3f} s, memory {t.memory / 2**20:.1f} MiB"
             if t.message:
                 text += f"\n{t.message}"
             if t.details:

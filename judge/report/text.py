@@ -64,7 +64,7 @@ def _seconds(value: float) -> str:
 def _summary(result: SubmissionResult) -> str:
     lim = result.limits
     parts = [
-        f"{result.verdict} ({result.verdict.title})",
+        f"{result.verdict} ({result.verdict.long_name})",
         f"{result.passed}/{len(result.tests) + len(result.skipped)} tests passed",
         f"score {result.score:g}/{result.max_score:g}",
         f"CPU {result.time:.3f} s",
