@@ -309,6 +309,7 @@ class _Grading:
         limit, cap = self.problem.limits.validation_passes, self.problem.max_input + self.problem.limits.output
         runs: list[ProcessResult] = []
         pass_input: bytes | None = None
+        outcome: Outcome  # every pass sets it before the loop ends
         while True:
             if self.problem.interactive:
                 step = self._interact(box, cmd, test, pass_input, cap)
