@@ -102,11 +102,6 @@ class ProcessResult:
     nextpass: bytes | None = None  # a multi-pass validator's nextpass.in (None: it wrote none)
     nextpass_size: int = 0  # its size: over RunSpec.nextpass only the size comes back (``nextpass`` is empty)
 
-    @property
-    def stderr_exceeded(self) -> bool:
-        """Always False: stderr is drained and never limited (kept for the verdict rules until they drop it)."""
-        return False
-
 
 def process_result(reply: protocol.Result, payload: bytes) -> ProcessResult:
     """The host's view of the agent's Result record: every field of it is used here."""
