@@ -58,9 +58,17 @@ def agent_method(name: str) -> ast.FunctionDef:
 
 
 def request_handlers() -> dict[str, str]:
-    """Request record name -> the agent's handler method, from the table in ``Agent.serve``."""
-    table = next(n for n in ast.walk(agent_method("serve")) if isinstance(n, ast.Dict))
-    return {key.attr: value.attr for key, value in zip(table.keys, table.values, strict=True)}  # type: ignore[union-attr]
+    """Request record name -> the agent's handler method, from ``Agent.handle``'s ``if isinstance(request,
+    protocol.X): self.method(request, size)`` branches."""
+    found = {}
+    for node in ast.walk(agent_method("handle")):
+        test = node.test if isinstance(node, ast.If) else None
+        if isinstance(test, ast.Call) and getattr(test.func, "id", "") == "isinstance":
+            record, call = test.args[1], node.body[0]
+            assert isinstance(record, ast.Attribute) and isinstance(call, ast.Expr), ast.unparse(node)
+            assert isinstance(call.value, ast.Call) and isinstance(call.value.func, ast.Attribute)
+            found[record.attr] = call.value.func.attr
+    return found
 
 
 def sample(cls: type) -> object:

@@ -32,12 +32,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING
 
-try:
-    import judge_protocol as protocol  # type: ignore[import-not-found]  # in the container: see container.BOOTSTRAP
-except ImportError:  # imported on the host (tests)
+if TYPE_CHECKING:  # the type checker reads the protocol's own source
     from judge.sandbox import protocol
+else:
+    try:
+        import judge_protocol as protocol  # in the container: see container.BOOTSTRAP
+    except ImportError:  # imported on the host (tests)
+        from judge.sandbox import protocol
 
 BOX = "/box"  # source and compiled program; writable by the submission only while compiling
 TMP = "/tmp"  # the submission's scratch space, emptied after every test
@@ -51,6 +55,7 @@ WATCH_INTERVAL = 0.02  # seconds between looks at the output's size and the memo
 PIPE_SIZE = 1 << 20  # the FIFOs' buffer: problemtools' interactive.cc sets 1 MiB (the unprivileged maximum)
 SETTLE = 10.0  # seconds past its wall limit a test waits for the other side of an interaction to let go
 DRAIN_READS = 16  # reads of the stderr pipe per look, so a flood cannot keep the agent from its limits
+Rlimits = list[tuple[int, tuple[int, int]]]  # (resource.RLIMIT_*, (soft, hard)), set in the child before exec
 
 stdin = sys.stdin.buffer
 stdout = sys.stdout.buffer
@@ -66,13 +71,13 @@ def read_exact(n: int) -> bytes:
     return data
 
 
-def read_message() -> tuple[Any, int]:
+def read_message() -> tuple[protocol.Record, int]:
     """The next request record and the size of its payload (still unread on stdin)."""
     (length,) = protocol.HEADER.unpack(read_exact(protocol.HEADER.size))
     return protocol.parse(read_exact(length))
 
 
-def send(record: Any, *payloads: bytes) -> None:
+def send(record: protocol.Record, *payloads: bytes) -> None:
     stdout.write(protocol.header(record, sum(len(p) for p in payloads)))
     for payload in payloads:
         stdout.write(payload)
@@ -275,7 +280,9 @@ def own_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def spawn(cmd: list[str], fds: tuple[int, int, int], rlimits: list, env: dict[str, str], uid: int) -> tuple:
+def spawn(
+    cmd: list[str], fds: tuple[int, int, int], rlimits: Rlimits, env: dict[str, str], uid: int
+) -> tuple[int | None, str]:
     """fork + exec ``cmd`` as ``uid`` in a new session, with ``rlimits`` and the highest OOM score.
 
     Everything is set in the child before exec, so the agent never wears the submission's identity
@@ -317,7 +324,7 @@ def spawn(cmd: list[str], fds: tuple[int, int, int], rlimits: list, env: dict[st
     return pid, ""
 
 
-def kill_and_reap(pid: int | None) -> tuple[int | None, Any, float]:
+def kill_and_reap(pid: int | None) -> tuple[int | None, resource.struct_rusage | None, float]:
     """Kill every other process in the container and reap them all.
 
     Returns wait4's status and rusage of ``pid`` and the CLOCK_MONOTONIC instant it was reaped (now, if never).
@@ -418,7 +425,7 @@ class FifoTimeout(Exception):
     pass
 
 
-def _fifo_timeout(signum: int, frame: Any) -> None:
+def _fifo_timeout(signum: int, frame: FrameType | None) -> None:
     raise FifoTimeout
 
 
@@ -482,7 +489,7 @@ class Relay:
     transcript. It closes only the fds in ``owned`` (the validator's pipe ends): the FIFO ends are the
     ``Interaction``'s, held by its rules. Writes never block, so the relay can always be stopped."""
 
-    def __init__(self, src: int, dst: int, mark: str, transcript: Transcript, cap: int, owned: tuple[int, ...]):
+    def __init__(self, src: int, dst: int, mark: str, transcript: Transcript, cap: int, owned: tuple[int, ...]) -> None:
         self.src, self.dst, self.mark = src, dst, mark
         self.transcript, self.cap, self.owned = transcript, cap, owned
         os.set_blocking(dst, False)
@@ -555,7 +562,7 @@ class Interaction:
       new pipes: no byte of one test reaches the next.
     """
 
-    def __init__(self, fifos: Any, deadline: float) -> None:
+    def __init__(self, fifos: protocol.Fifos, deadline: float) -> None:
         self.submission_side = fifos.side == "submission"
         self.accept_code = fifos.accept_code
         self.deadline = deadline
@@ -648,10 +655,10 @@ class Command:
     output_limit: int
     stderr_limit: int
     memory: int | None
-    rlimits: list
+    rlimits: Rlimits
     compiling: bool  # stdout and stderr to one file, the box writable
     feedback: bool = False
-    fifos: Any = None
+    fifos: protocol.Fifos | None = None
     nextpass: int = 0  # multi-pass: bytes of nextpass.in sent back
     first_pass: bool = True  # multi-pass: the feedback dir starts empty (later passes keep it)
 
@@ -715,7 +722,7 @@ class Running:
 
 @dataclass
 class Outcome:
-    result: Any  # protocol.Result, its stdout_sent still 0
+    result: protocol.Result  # its stdout_sent still 0
     stdout_path: str | None  # the captured stdout (None: it went to a FIFO)
     stderr: bytes  # the stderr excerpt
     nextpass: bytes = b""  # a multi-pass validator's nextpass.in, when it is sent back
@@ -743,7 +750,7 @@ class Agent:
         return read_oom_kills(self.oom_path) if self.oom_path else None
 
     # -- requests --------------------------------------------------------------------------------------------------
-    def put_file(self, request: Any, size: int) -> None:
+    def put_file(self, request: protocol.PutFile, size: int) -> None:
         name = os.path.basename(request.name)  # never a path: no traversal, no symlinks
         if name in ("", ".", ".."):
             raise ValueError(f"bad file name {request.name!r}")
@@ -753,13 +760,13 @@ class Agent:
         receive_to_file(path, size, 0o644)
         send(protocol.Ok())
 
-    def make_fifos(self, request: Any, size: int) -> None:
+    def make_fifos(self, request: protocol.MakeFifos, size: int) -> None:
         for path in request.paths:
             if not os.path.exists(path):
                 os.mkfifo(path, 0o600)
         send(protocol.Ok())
 
-    def pack(self, request: Any, size: int) -> None:
+    def pack(self, request: protocol.Pack, size: int) -> None:
         """The box as a tar (a compiled validator, to be cached outside and unpacked elsewhere)."""
         buf = io.BytesIO()
         with tarfile.open(fileobj=buf, mode="w") as tar:
@@ -767,7 +774,7 @@ class Agent:
                 tar.add(os.path.join(BOX, name), arcname=name)
         send(protocol.Ok(), buf.getvalue())
 
-    def unpack(self, request: Any, size: int) -> None:
+    def unpack(self, request: protocol.Unpack, size: int) -> None:
         data = read_exact(size)
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
             # Plain files and folders only, inside the box (tarfile's own filters need Python >= 3.11.4).
@@ -782,7 +789,7 @@ class Agent:
         self.seal_box()
         send(protocol.Ok())
 
-    def compile(self, request: Any, size: int) -> None:
+    def compile(self, request: protocol.Compile, size: int) -> None:
         command = Command(
             cmd=request.cmd,
             time=request.wall,
@@ -802,7 +809,7 @@ class Agent:
         outcome.result.stdout_sent = len(output)
         send(outcome.result, output)
 
-    def run(self, request: Any, size: int) -> None:
+    def run(self, request: protocol.Run, size: int) -> None:
         fsize = request.output_limit + 1  # stdout stops one byte over its limit: that is how it is seen
         rlimits = [(resource.RLIMIT_FSIZE, (fsize, fsize))]
         if request.stack:
@@ -1008,7 +1015,7 @@ class Agent:
         feedback: dict[str, str],
         transcript: Transcript | None,
         nextpass_size: int | None = None,
-    ) -> Any:
+    ) -> protocol.Result:
         oom_before, excerpt = running.oom_before, running.streams.excerpt
         return protocol.Result(
             exit_code=exit_code,
@@ -1071,15 +1078,24 @@ class Agent:
         os.chown(BOX, 0, 0)
         os.chmod(BOX, 0o755)
 
+    def handle(self, request: protocol.Record, size: int) -> None:
+        """One request, to the step that serves it (a reply record is not a request)."""
+        if isinstance(request, protocol.PutFile):
+            self.put_file(request, size)
+        elif isinstance(request, protocol.MakeFifos):
+            self.make_fifos(request, size)
+        elif isinstance(request, protocol.Pack):
+            self.pack(request, size)
+        elif isinstance(request, protocol.Unpack):
+            self.unpack(request, size)
+        elif isinstance(request, protocol.Compile):
+            self.compile(request, size)
+        elif isinstance(request, protocol.Run):
+            self.run(request, size)
+        else:
+            raise ValueError(f"not a request: {request.op!r}")
+
     def serve(self) -> None:
-        handlers = {
-            protocol.PutFile: self.put_file,
-            protocol.MakeFifos: self.make_fifos,
-            protocol.Pack: self.pack,
-            protocol.Unpack: self.unpack,
-            protocol.Compile: self.compile,
-            protocol.Run: self.run,
-        }
         self.hello()
         while True:
             try:
@@ -1090,10 +1106,7 @@ class Agent:
                 send(protocol.Error(message=f"ProtocolError: {exc}"))
                 return
             try:
-                handler = handlers.get(type(request))
-                if handler is None:
-                    raise ValueError(f"not a request: {request.op!r}")
-                handler(request, size)
+                self.handle(request, size)
             except Exception as exc:
                 send(protocol.Error(message=f"{type(exc).__name__}: {exc}"))
                 return

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import struct
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 HEADER = struct.Struct(">I")
 PAYLOAD_SIZE = "size"  # the frame's own key: bytes of payload after the header, never a record field
@@ -164,19 +164,22 @@ class Result:
     nextpass_sent: int = 0  # bytes of it at the end of the payload (0 when over Run.nextpass)
 
 
-REQUESTS: tuple[type, ...] = (PutFile, Pack, Unpack, MakeFifos, Compile, Run)
-REPLIES: tuple[type, ...] = (Hello, Ok, Error, Result)
-RECORDS: dict[str, type] = {cls.op: cls for cls in REQUESTS + REPLIES}  # type: ignore[attr-defined]
+Request = PutFile | Pack | Unpack | MakeFifos | Compile | Run
+Reply = Hello | Ok | Error | Result
+Record = Request | Reply
+REQUESTS: tuple[type[Request], ...] = (PutFile, Pack, Unpack, MakeFifos, Compile, Run)
+REPLIES: tuple[type[Reply], ...] = (Hello, Ok, Error, Result)
+RECORDS: dict[str, type[Record]] = {cls.op: cls for cls in REQUESTS + REPLIES}
 
 
-def header(record: Any, size: int = 0) -> bytes:
+def header(record: Record, size: int = 0) -> bytes:
     """The frame header of ``record`` followed by ``size`` bytes of payload: length, then JSON."""
     fields = dataclasses.asdict(record)
     raw = json.dumps({"op": record.op, **fields, PAYLOAD_SIZE: size}).encode()
     return HEADER.pack(len(raw)) + raw
 
 
-def parse(raw: bytes) -> tuple[Any, int]:
+def parse(raw: bytes) -> tuple[Record, int]:
     """The record in a JSON header, and the size of the payload that follows it."""
     try:
         fields = json.loads(raw)
