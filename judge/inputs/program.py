@@ -187,11 +187,11 @@ def _single_file(path: Path, languages: dict[str, Language], lang: str | None, e
     return Program(path, language.name, {name: code}, name, (name,), given, len(code))
 
 
-def included_files(package: Path, language: str) -> dict[str, bytes]:
-    """A problem package's ``include/default/`` files, then ``include/<language>/``'s over them (spec 2025-09
-    "Included Files": per-language files override the default)."""
+def included_files(package: Path, language_name: str) -> dict[str, bytes]:
+    """A problem package's ``include/default/`` files, then ``include/<language_name>/``'s over them (spec
+    2025-09 "Included Files": per-language files override the default)."""
     files: dict[str, bytes] = {}
-    for sub in ("default", language):
+    for sub in ("default", language_name):
         folder = package / "include" / sub
         if folder.is_dir():
             files.update(_read_folder(folder))
