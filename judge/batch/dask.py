@@ -6,6 +6,10 @@ bar; Dask spreads the tasks (each needs the worker resource ``SANDBOX=1``; a wor
 travel as tar blobs scattered once to every worker and unpacked there once per content hash; a task
 carries only the program (its files as the coordinator read them: a folder submission travels whole). No queue of
 our own.
+
+Each ``judge worker`` measures its speed at start (``judge calibrate``: its CPU time over the reference machine's)
+and keeps it in $JUDGE_WORKER_SPEED; the coordinator asks every worker for it and warns when they differ by more than
+10 %, since a verdict near the limit would then depend on the worker that graded it.
 """
 
 import hashlib
@@ -27,6 +31,8 @@ from judge.inputs.settings import Settings
 from judge.judging.results import CompileResult, GroupResult, SubmissionResult, TestResult, Verdict
 
 RESOURCE = "SANDBOX"
+SPEED_ENV = "JUDGE_WORKER_SPEED"  # the worker's calibration ratio, set by `judge worker`
+SPEED_SPREAD = 1.10  # the workers' fastest and slowest ratio may differ by this factor without a warning
 CONNECT_TIMEOUT = 15.0  # seconds to reach the scheduler (judge rescore --cluster-timeout)
 _engine_lock = threading.Lock()  # one engine client per worker process
 _engine: dict[str, Any] = {}
@@ -111,6 +117,29 @@ def grade_task(
     return doc
 
 
+def worker_speed() -> float | None:
+    """Runs on a worker: the calibration ratio ``judge worker`` measured at start, if it did."""
+    try:
+        return float(os.environ.get(SPEED_ENV, ""))
+    except ValueError:
+        return None
+
+
+def speed_warning(speeds: dict[str, float | None]) -> str | None:
+    """A one-line warning when the workers' calibration ratios differ by more than 10 %, else None."""
+    known = {worker: speed for worker, speed in speeds.items() if speed}
+    if len(known) < 2:
+        return None
+    fast, slow = min(known.values()), max(known.values())
+    if slow <= fast * SPEED_SPREAD:
+        return None
+    listed = ", ".join(f"{worker} {speed:.2f}" for worker, speed in sorted(known.items(), key=lambda kv: kv[1]))
+    return (
+        f"warning: the workers' speeds differ by {(slow / fast - 1) * 100:.0f} % (judge calibrate ratios: {listed}); "
+        "verdicts near the time limit depend on the worker that grades them"
+    )
+
+
 def from_document(doc: dict[str, Any]) -> SubmissionResult:
     tests = [TestResult(**{**t, "verdict": Verdict(t["verdict"])}) for t in doc.get("tests", [])]
     groups = [
@@ -139,7 +168,12 @@ class DaskExecutor:
     """Grades jobs on a Dask cluster: an Executor (judge.batch.rescore), as LocalExecutor is."""
 
     def __init__(
-        self, address: str, settings: Settings, runners_dir: Path, connect_timeout: float = CONNECT_TIMEOUT
+        self,
+        address: str,
+        settings: Settings,
+        runners_dir: Path,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        say: Callable[[str], None] | None = None,
     ) -> None:
         distributed = require_dask()
         try:
@@ -152,6 +186,10 @@ class DaskExecutor:
         workers = self.client.scheduler_info().get("workers", {})
         if not any(w.get("resources", {}).get(RESOURCE) for w in workers.values()):
             raise JudgeFailure(f"no judge worker at {address} (start them with `judge worker --scheduler {address}`)")
+        self.speeds: dict[str, float | None] = self.client.run(worker_speed)
+        warning = speed_warning(self.speeds)
+        if warning:
+            (say or (lambda line: print(line, file=sys.stderr)))(warning)
 
     def run(self, todo: list[Job], on_result: Callable[[Job, SubmissionResult], None]) -> None:
         if not todo:

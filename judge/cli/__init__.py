@@ -1,5 +1,5 @@
 """Command line: ``judge submit``, ``rescore``, ``results``, ``runners``, ``problems``, ``problem``, ``doctor``,
-``worker``; one module per command, each given the shared App (settings, languages, Docker client).
+``worker``, ``calibrate``; one module per command, each given the shared App (settings, languages, Docker client).
 
 Exit codes (judge.report.outcome): 0 accepted, 1 graded but not accepted, 2 bad input or usage, 3 judge failure.
 Data goes to stdout, human messages to stderr; bad input is one line naming the file, never a traceback.
@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from judge.cli.app import App
+from judge.cli.calibrate import calibrate_command
 from judge.cli.doctor import doctor
 from judge.cli.groups import JudgeGroup
 from judge.cli.problem import problem
@@ -32,7 +33,7 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     ctx.obj = App(config)
 
 
-for command in (submit, rescore, worker, results, runners, doctor, problems, problem):
+for command in (submit, rescore, worker, results, runners, doctor, calibrate_command, problems, problem):
     cli.add_command(command)
 
 

@@ -84,4 +84,5 @@ def check_row_line(row: CheckRow, scoring: bool) -> str:
 
 def check_line(check: Check) -> str:
     """One doctor check."""
-    return f"{'ok  ' if check.ok else 'FAIL'}  {check.name:<18} {check.detail}"
+    status = "ok  " if check.ok else "warn" if check.advisory else "FAIL"  # advisory: timing noise, not a failure
+    return f"{status}  {check.name:<18} {check.detail}"

@@ -4,8 +4,10 @@ import os
 
 import click
 
-from judge.batch.dask import require_dask, worker_command
+from judge.batch.dask import SPEED_ENV, require_dask, worker_command
 from judge.cli.app import App, pass_app
+from judge.errors import JudgeFailure
+from judge.grading.calibrate import calibrate
 from judge.sandbox import images
 
 
@@ -24,13 +26,30 @@ def _say(line: str, detail: bool = False) -> None:
     help="Containers this worker runs at once (its SANDBOX resource).",
 )
 @click.option("--name", help="Worker name shown by the scheduler.")
+@click.option(
+    "--calibrate/--no-calibrate",
+    "measure",
+    default=True,
+    show_default=True,
+    help="Time the reference programs first (judge calibrate) and report the ratio to the coordinator.",
+)
 @pass_app
-def worker(app: App, scheduler: str, slots: int, name: str | None) -> None:
-    """Join a Dask cluster as a grading worker: check the engine, build missing images, run `dask worker`."""
+def worker(app: App, scheduler: str, slots: int, name: str | None, measure: bool) -> None:
+    """Join a Dask cluster as a grading worker: check the engine, build missing images, measure this machine's speed,
+    run `dask worker`."""
     require_dask()
     images.ensure_base(app.client, app.settings, _say)
     for language in app.languages.values():
         images.build_image(app.client, language, app.settings, _say)
+    if measure:
+        try:
+            ratio = calibrate(app.client, app.settings, app.languages).ratio
+        except JudgeFailure as exc:  # a worker that cannot measure still grades; it reports no speed
+            click.echo(f"judge worker: warning: calibration failed, no speed reported: {exc}", err=True)
+            ratio = None
+        if ratio is not None:
+            os.environ[SPEED_ENV] = f"{ratio:.4f}"  # the coordinator reads it (judge.batch.dask.worker_speed)
+            click.echo(f"judge worker: this machine is {ratio:.3f} x the reference's CPU time", err=True)
     cmd = worker_command(scheduler, slots, name)
     click.echo(f"judge worker: {' '.join(cmd[2:])}", err=True)
     os.execv(cmd[0], cmd)

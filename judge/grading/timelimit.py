@@ -142,7 +142,8 @@ def _derive(
                 f"{f' ({why})' if why else ''} with {settings.derive_cap:g} s per test"
             )
             continue
-        own = max((t.time for t in result.tests), default=0.0) / language.time_multiplier
+        speed = language.time_multiplier * settings.timing.time_multiplier  # as run_limits scaled the limit
+        own = max((t.time for t in result.tests), default=0.0) / speed
         if own >= slowest:
             slowest, slowest_name = own, sub.id
     if not slowest_name:

@@ -19,6 +19,27 @@ SHIPPED_DIR = PACKAGE_DIR / "_data" if (PACKAGE_DIR / "_data").is_dir() else PAC
 
 
 @dataclass(frozen=True)
+class Timing:
+    """judge.yaml ``timing``: how CPU time near the limit is measured (DOMjudge's overshoot, borderline re-runs,
+    the fleet's speed factor, the cores gradings are pinned to)."""
+
+    time_multiplier: float = 1.0  # every problem's time limit x this (a slower or faster grading fleet)
+    overshoot_extra: float = 1.0  # a TLE test runs on to limit + max(overshoot_extra, limit x overshoot_factor)
+    overshoot_factor: float = 0.10
+    band: float = 0.10  # a test whose CPU time is within limit x (1 +- band) is run again ...
+    reruns: int = 3  # ... up to this many times; its verdict uses the minimum
+    cores: tuple[int, ...] | None = None  # the CPUs gradings are pinned to (None: every CPU judge may use)
+
+    def hard_limit(self, time_limit: float) -> float:
+        """Where a test over ``time_limit`` is stopped, so its real CPU time is known (DOMjudge: overshoot)."""
+        return time_limit + max(self.overshoot_extra, time_limit * self.overshoot_factor)
+
+    def borderline(self, cpu: float, time_limit: float) -> bool:
+        """Whether ``cpu`` seconds is near enough ``time_limit`` to be measured again."""
+        return abs(cpu - time_limit) <= time_limit * self.band + 1e-9
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path | None
     problems_dir: Path
@@ -45,6 +66,7 @@ class Settings:
     base_pull: str
     base_suite: str
     assignments: tuple[dict[str, Any], ...] = ()
+    timing: Timing = Timing()
 
     @property
     def cache_dir(self) -> Path:
@@ -130,6 +152,35 @@ def load_settings(path: Path | None = None) -> Settings:
         base_pull=str(get("base_image", "pull")),
         base_suite=str(get("base_image", "suite")),
         assignments=_assignments(path, data),
+        timing=_timing(path, data, defaults),
+    )
+
+
+def _timing(path: Path, data: dict[str, Any], defaults: dict[str, Any]) -> Timing:
+    """judge.yaml ``timing``: positive numbers (a zero or negative multiplier, band or overshoot is an input error
+    naming judge.yaml), ``reruns`` an integer >= 0, ``cores`` a list of CPU numbers."""
+    given = {**_section(path, defaults, "timing"), **_section(path, data, "timing")}
+    plain = Timing()
+
+    def num(key: str, default: float) -> float:
+        value = given.get(key)
+        return default if value is None else number(path, f"timing.{key}", value)
+
+    reruns = given.get("reruns", plain.reruns)
+    if isinstance(reruns, bool) or not isinstance(reruns, int) or reruns < 0:
+        raise JudgeInputError(f"{path}: 'timing.reruns' must be an integer >= 0, got {reruns!r}")
+    cores = given.get("cores")
+    if cores is not None and (
+        not isinstance(cores, list) or not cores or not all(isinstance(c, int) and c >= 0 for c in cores)
+    ):
+        raise JudgeInputError(f"{path}: 'timing.cores' must be a list of CPU numbers, got {cores!r}")
+    return Timing(
+        time_multiplier=num("time_multiplier", plain.time_multiplier),
+        overshoot_extra=num("overshoot_extra", plain.overshoot_extra),
+        overshoot_factor=num("overshoot_factor", plain.overshoot_factor),
+        band=num("band", plain.band),
+        reruns=reruns,
+        cores=tuple(cores) if cores is not None else None,
     )
 
 

@@ -16,7 +16,8 @@ class RunLimits:
 
 
 def run_limits(problem: Problem, language: Language, settings: Settings) -> RunLimits:
-    time_limit = problem.limits.time * language.time_multiplier
+    # judge.yaml timing.time_multiplier: the grading fleet's speed relative to the one the limits were set on
+    time_limit = problem.limits.time * language.time_multiplier * settings.timing.time_multiplier
     return RunLimits(
         time=time_limit,
         wall=settings.wall_limit(time_limit),

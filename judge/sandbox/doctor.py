@@ -16,6 +16,8 @@ from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
 from judge.sandbox import engine, images
 from judge.sandbox.container import AGENT_CAPS, RunSpec, Sandbox
+from judge.sandbox.cores import pinnable_cores
+from judge.sandbox.reproducibility import HOST_FACTS, reproducibility_checks
 from judge.sandbox.specs import language_spec
 from judge.units import MIB
 
@@ -42,8 +44,8 @@ facts = {
     "oom_score_adj": int(open("/proc/self/oom_score_adj").read()),
     "processes_seen": len([p for p in os.listdir("/proc") if p.isdigit()]),
 }
-print(json.dumps(facts))
 """
+PROBE += HOST_FACTS + 'facts["host"] = host_facts()\nprint(json.dumps(facts))\n'
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Check:
     name: str
     ok: bool
     detail: str
+    advisory: bool = False  # a reproducibility finding: shown as a warning, not a failure
 
 
 def _probe(client: docker.DockerClient, language: Language, settings: Settings) -> tuple[dict, dict]:
@@ -169,4 +172,6 @@ def run_doctor(settings: Settings, languages: dict[str, Language]) -> list[Check
             f"/tmp {settings.tmp_size // MIB} MiB, log cap {settings.log_max_size}",
         ),
     ]
+    host, pinned = facts["host"], pinnable_cores(settings)
+    checks += [Check(*line, advisory=True) for line in reproducibility_checks(host, pinned, str(about["cgroup"]))]
     return checks
