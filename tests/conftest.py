@@ -1,13 +1,19 @@
 """Shared fixtures. Tests that need the Docker engine or the runner images carry the ``docker`` marker
 (``pytest -m "not docker"`` runs the rest in seconds, without an engine). The engine fixtures are lazy: only a
 docker test that asks for them connects. When the engine or an image is missing, those tests fail with what to run
-(scripts/setup); they are never skipped, so a CI run (CI=true) without an engine fails."""
+(scripts/setup); they are never skipped, so a CI run (CI=true) without an engine fails.
+
+The cgroup2 lane (scripts/cgroup2-lane, tests marked ``cgroup2``) runs them against a slower guest engine: there
+JUDGE_TIME_SCALE multiplies the problems' time limits (never the assertions, which compare with the limits the
+result reports), and JUDGE_LANE_LANGUAGES names the languages whose images the guest holds."""
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from judge.inputs.problem import Problem
 from judge.inputs.settings import Settings, load_settings
 from judge.judging.results import SubmissionResult
 
@@ -16,6 +22,20 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # Fixtures that reach the engine: a test using one (directly or through another fixture) must be marked docker.
 ENGINE_FIXTURES = {"client", "grade_file", "no_leftovers"}
+
+TIME_SCALE = float(os.environ.get("JUDGE_TIME_SCALE") or 1)
+LANE_LANGUAGES = [name for name in os.environ.get("JUDGE_LANE_LANGUAGES", "").split(",") if name]
+
+
+def scaled(problem: Problem) -> Problem:
+    """The problem with its CPU limits (and so the wall caps) times JUDGE_TIME_SCALE; a derived limit is left alone."""
+    if TIME_SCALE == 1 or problem.limits.derive_multiplier is not None:
+        return problem
+    limits = problem.limits
+    return replace(
+        problem,
+        limits=replace(limits, time=limits.time * TIME_SCALE, validation_time=limits.validation_time * TIME_SCALE),
+    )
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -43,7 +63,8 @@ def client(settings):
         found = engine.connect()
     except JudgeFailure as exc:
         pytest.fail(f"{exc}\nThe Docker tests need the engine: run scripts/setup (scripts/test does).", pytrace=False)
-    missing = [r.name for r in load_languages(settings).values() if images.image_status(found, r) != "ready"]
+    wanted = [r for r in load_languages(settings).values() if not LANE_LANGUAGES or r.name in LANE_LANGUAGES]
+    missing = [r.name for r in wanted if images.image_status(found, r) != "ready"]
     if missing:
         pytest.fail(
             f"runner images missing or stale: {missing}; run `judge runners build` (scripts/setup does)", pytrace=False
@@ -61,7 +82,7 @@ def grade_file(settings, client):
     def run(path: Path | str, problem: str, lang: str | None = None, **kw) -> SubmissionResult:
         path = Path(path)
         language = language_for(path, load_languages(settings), lang)
-        grader = Grader(load_problem(str(problem), settings), language, settings, client)
+        grader = Grader(scaled(load_problem(str(problem), settings)), language, settings, client)
         return grader.grade(path, GradingOptions(**kw))
 
     return run

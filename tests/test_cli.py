@@ -143,6 +143,23 @@ def test_doctor_reports_the_isolation_in_force(client):
         assert name in lines and lines[name].startswith("ok"), lines
 
 
+@pytest.mark.docker
+@pytest.mark.cgroup2
+def test_doctor_reports_the_cgroup_version_and_its_controllers(client):
+    """On either version: the cgroup line names the engine's version and the controllers the sandbox uses, and the
+    OOM counter is that version's file. (Not the exit code: the cgroup2 lane's engine holds only some images.)"""
+    result = invoke("doctor")
+    lines = {line.split()[1]: line for line in result.stdout.splitlines() if line.startswith(("ok", "FAIL"))}
+    version = f"v{client.info().get('CgroupVersion') or '1'}"
+    assert lines["cgroup"].startswith("ok") and f" {version}, controllers: " in lines["cgroup"], lines
+    assert {"cpu", "memory", "pids"} <= set(lines["cgroup"].split("controllers: ")[1].split())
+    oom_file = "memory.events" if version == "v2" else "memory.oom_control"
+    oom = next(line for line in result.stdout.splitlines() if "OOM detection" in line)
+    assert oom.startswith("ok") and oom_file in oom, oom
+    for name in ("engine", "agent", "memory", "CPU", "unprivileged", "network", "filesystem"):
+        assert lines[name].startswith("ok"), lines
+
+
 def test_doctor_without_engine_exits_3():
     result = invoke("doctor", env={"DOCKER_HOST": "unix:///nonexistent.sock"})
     assert result.exit_code == 3 and "FAIL  engine" in result.stdout

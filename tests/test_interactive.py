@@ -35,13 +35,21 @@ def nothing_left(client):
     assert (client.api.volumes(filters=mine).get("Volumes") or []) == []
 
 
-@pytest.mark.parametrize("path", ["accepted/binary.py", "accepted/binary.cpp", "accepted/Binary.java"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("accepted/binary.py", marks=pytest.mark.cgroup2),
+        pytest.param("accepted/binary.cpp", marks=pytest.mark.cgroup2),
+        "accepted/Binary.java",
+    ],
+)
 def test_accepted_in_three_languages(grade_file, nothing_left, path):
     result = grade_file(GUESS / "submissions" / path, GUESS)
     assert result.verdict == Verdict.AC, result.message
     assert len(result.tests) == 6 and all(t.time < 1.0 for t in result.tests)
 
 
+@pytest.mark.cgroup2
 @pytest.mark.parametrize(
     ("path", "verdict", "words"),
     [
@@ -57,6 +65,7 @@ def test_hostile_interactions(grade_file, nothing_left, path, verdict, words):
     assert words in result.tests[-1].message
 
 
+@pytest.mark.cgroup2
 def test_never_flushing_is_tle_by_wall_clock_without_hanging_the_judge(grade_file, nothing_left):
     result = grade_file(GUESS / "submissions/time_limit_exceeded/noflush.py", GUESS, lazy=True)
     assert result.verdict == Verdict.TLE

@@ -50,6 +50,7 @@ def test_float_tolerance_from_testdata_yaml(grade_file, path, verdict):
         assert result.tests[0].verdict == Verdict.AC  # the sample is a perfect square: exact either way
 
 
+@pytest.mark.cgroup2
 def test_cpp_custom_validator_accepts_any_valid_answer_and_explains_rejections(grade_file, no_leftovers):
     for path in ("accepted/half.py", "accepted/ones.cpp"):
         result = grade_file(sub("custom-cpp", path), PACKAGES / "custom-cpp")
@@ -193,6 +194,7 @@ def test_validator_that_does_not_compile_raises_input_error(grade_file, tmp_path
         grade_file(sub("custom-cpp", "accepted/half.py"), broken(tmp_path, "validator"))
 
 
+@pytest.mark.cgroup2
 def test_validator_over_its_own_limits_is_a_judge_error_of_that_test(grade_file, tmp_path, no_leftovers):
     copy = tmp_path / "spinning"
     shutil.copytree(PACKAGES / "custom-cpp", copy)

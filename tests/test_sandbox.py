@@ -30,12 +30,14 @@ ONE = str(FIX / "problems/one")  # one test, 1 s: for hostile submissions
 ROOMY = str(FIX / "problems/roomy")  # one test, 4 s: for those whose verdict must not race the clock
 
 
+@pytest.mark.cgroup2
 def test_isolation_probe_holds_on_every_test(grade_file, no_leftovers):
     """uid, capabilities, no-new-privs, private agent dir, read-only root and box, no network..."""
     result = grade_file(SUB / "isolation.py", OK)
     assert result.verdict == Verdict.AC, [t.message for t in result.tests]
 
 
+@pytest.mark.cgroup2
 def test_no_process_or_file_survives_a_test(grade_file, no_leftovers):
     """setsid + double fork, a stopped child, files in /tmp: the next test sees none of them."""
     result = grade_file(SUB / "leftovers.py", OK)
@@ -53,6 +55,7 @@ def test_input_bytes_arrive_intact(grade_file):
     assert grade_file(SUB / "echo.py", str(FIX / "problems/echo")).verdict == Verdict.AC
 
 
+@pytest.mark.cgroup2
 @pytest.mark.parametrize("name", ["forkbomb.py", "forkbomb.c"])
 def test_fork_bomb_is_tle_and_contained(name, grade_file, no_leftovers):
     started = time.monotonic()
@@ -107,6 +110,16 @@ def test_source_over_code_limit_is_ce_without_a_container(tmp_path, grade_file, 
     assert len(client.api.containers(all=True)) == before
 
 
+@pytest.mark.cgroup2
+def test_cpu_time_counts_processes_nobody_waits_for(grade_file, no_leftovers):
+    """A child and an orphaned grandchild burn 0.6 s of CPU each, never reaped by the program: the container's
+    CPU counter (cgroup v1 cpuacct.usage, v2 cpu.stat) puts them in the test's time; wait4's rusage would not."""
+    result = grade_file(SUB / "fork_cpu.py", ROOMY)
+    assert result.verdict == Verdict.AC, result.message
+    assert 1.15 <= result.tests[0].time < result.limits["time"]
+
+
+@pytest.mark.cgroup2
 def test_memory_hog_is_mle_with_peak_memory(grade_file):
     root = Path(__file__).resolve().parent.parent / "problems/1/submissions/memory_limit_exceeded"
     result = grade_file(root / "hog.c", "1")

@@ -31,6 +31,12 @@ def fails(fn):
         return True
     return False
 status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
+def cgroup_controllers():
+    try:  # v2: the controllers enabled for this container's cgroup
+        return open("/sys/fs/cgroup/cgroup.controllers").read().split()
+    except OSError:  # v1: one hierarchy per controller group, named in /proc/self/cgroup ("4:cpu,cpuacct:/...")
+        names = [line.split(":")[1] for line in open("/proc/self/cgroup")]
+        return sorted(c for n in names for c in n.split(",") if c and not c.startswith("name="))
 facts = {
     "uid": os.getuid(),
     "capabilities": status["CapEff"].strip(),
@@ -43,6 +49,7 @@ facts = {
     "agent_fds_private": fails(lambda: open("/proc/1/fd/1", "wb")),
     "oom_score_adj": int(open("/proc/self/oom_score_adj").read()),
     "processes_seen": len([p for p in os.listdir("/proc") if p.isdigit()]),
+    "cgroup_controllers": cgroup_controllers(),
 }
 """
 PROBE += HOST_FACTS + 'facts["host"] = host_facts()\nprint(json.dumps(facts))\n'
@@ -123,6 +130,11 @@ def run_doctor(settings: Settings, languages: dict[str, Language]) -> list[Check
             "agent",
             info.get("pid") == 1,
             f"PID {info.get('pid')}, Python {info.get('python')}, capabilities kept: {' '.join(AGENT_CAPS)}",
+        ),
+        Check(
+            "cgroup",
+            {"cpu", "memory", "pids"} <= set(facts["cgroup_controllers"]),
+            f"{info.get('cgroup')}, controllers: {' '.join(facts['cgroup_controllers']) or 'none'}",
         ),
         Check(
             "OOM detection",
