@@ -15,9 +15,9 @@ def calibration_lines(calibration: Calibration) -> list[str]:
     lines = [f"{'language':<10} {'reference':>10} {'here':>9} {'ratio':>6}  runs (CPU s)"]
     for p in calibration.programs:
         reference = f"{p.reference:.3f} s" if p.reference else "-"
-        ratio = f"{p.ratio:.3f}" if p.ratio is not None else "-"
+        ratio_text = f"{p.ratio:.3f}" if p.ratio is not None else "-"
         runs = " ".join(f"{t:.3f}" for t in p.times)
-        lines.append(f"{p.language:<10} {reference:>10} {p.best:>7.3f} s {ratio:>6}  {runs}")
+        lines.append(f"{p.language:<10} {reference:>10} {p.best:>7.3f} s {ratio_text:>6}  {runs}")
     ratio = calibration.ratio
     if ratio is None:
         lines.append(f"no reference figures in {REFERENCE}: record them with `judge calibrate --record`")
