@@ -12,6 +12,7 @@ and keeps it in $JUDGE_WORKER_SPEED; the coordinator asks every worker for it an
 10 %, since a verdict near the limit would then depend on the worker that graded it.
 """
 
+import dataclasses
 import hashlib
 import io
 import os
@@ -141,7 +142,11 @@ def speed_warning(speeds: dict[str, float | None]) -> str | None:
 
 
 def from_document(doc: dict[str, Any]) -> SubmissionResult:
-    tests = [TestResult(**{**t, "verdict": Verdict(t["verdict"])}) for t in doc.get("tests", [])]
+    known = {f.name for f in dataclasses.fields(TestResult)}  # a test's document also holds derived keys (share)
+    tests = [
+        TestResult(**{**{k: v for k, v in t.items() if k in known}, "verdict": Verdict(t["verdict"])})
+        for t in doc.get("tests", [])
+    ]
     groups = [
         GroupResult(**{**g, "verdict": Verdict(g["verdict"]) if g["verdict"] else None}) for g in doc.get("groups", [])
     ]

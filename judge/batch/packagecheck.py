@@ -1,13 +1,20 @@
 """Checking a problem package with its own submissions (the problemtools ``verifyproblem`` idea).
 
 Grades every ``submissions/<verdict>/`` file (in parallel, like a rescore) and reports which got a verdict
-other than its folder's; ``submissions.yaml`` may permit or require verdicts and scores instead.
+other than its folder's; ``submissions.yaml`` may permit or require verdicts and scores instead. Then the time
+margins (judge.judging.margins): the slowest accepted and fastest TLE submission against the limit and the
+multipliers the spec asks for, the limit the spec's rule computes from both, and ``write_limit`` to keep it
+(problem.yaml ``limits.time_limit`` for 2023-07 and later packages; ``.timelimit``, as DOMjudge keeps it, for legacy
+ones, whose problem.yaml has no such key).
 """
 
 import fnmatch
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
+
+import yaml
 
 from judge.batch.rescore import LocalExecutor, plan
 from judge.errors import JudgeInputError
@@ -17,6 +24,7 @@ from judge.inputs.problem import Problem
 from judge.inputs.settings import Settings
 from judge.inputs.submissions import VERDICT_FOLDERS, Batch, Submission
 from judge.inputs.yamlfile import load_mapping
+from judge.judging.margins import Margins, margins
 from judge.judging.results import SubmissionResult
 from judge.sandbox.engine import Engine
 
@@ -133,7 +141,11 @@ def check_package(
         if on_row:
             on_row(row)
 
-    LocalExecutor(settings, client, jobs).run(work, done)
+    # a TLE submission runs on past the limit far enough to tell whether it keeps the spec's margin
+    timing = settings.timing
+    overshoot = max(timing.overshoot_factor, problem.limits.time_limit_to_tle - 1 + 0.1)
+    measuring = replace(settings, timing=replace(timing, overshoot_factor=overshoot))
+    LocalExecutor(measuring, client, jobs).run(work, done)
     return sorted(rows, key=lambda row: row.submission), skipped + left_out
 
 
@@ -149,3 +161,50 @@ def row_summary(row: CheckRow) -> dict[str, Any]:
         "ok": row.ok,
         "why": row.why,
     }
+
+
+def package_margins(problem: Problem, rows: list[CheckRow]) -> Margins:
+    """The time margins of the package's submissions against its limit (spec 2025-09 "Problem timing")."""
+    limits = problem.limits
+    graded = [(row.submission.split("/")[0], replace(row.result, submission=row.submission)) for row in rows]
+    return margins(graded, limits.time, limits.ac_to_time_limit, limits.time_limit_to_tle, limits.time_resolution)
+
+
+def write_limit(problem: Problem, seconds: float) -> str:
+    """Keep ``seconds`` as the package's time limit; returns where it was written."""
+    text = f"{seconds:g}"
+    if problem.limits.legacy:  # the legacy format has no time limit key: DOMjudge's .timelimit
+        path = problem.path / ".timelimit"
+        path.write_text(text + "\n", encoding="utf-8")
+        return str(path)
+    path = problem.path / "problem.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(_with_time_limit(original, text), encoding="utf-8")
+    return f"{path} limits.time_limit"
+
+
+def _with_time_limit(yaml_text: str, value: str) -> str:
+    """problem.yaml's text with ``limits.time_limit`` set to ``value``, the rest (comments, order) untouched."""
+    lines = yaml_text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if re.match(r"limits\s*:\s*(#.*)?$", line.rstrip("\n"))), None)
+    if start is None and any(re.match(r"limits\s*:", line) for line in lines):  # a flow mapping: rewrite it all
+        data = yaml.safe_load(yaml_text) or {}
+        data.setdefault("limits", {})["time_limit"] = float(value) if "." in value else int(value)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    if start is None:
+        tail = "" if not yaml_text or yaml_text.endswith("\n") else "\n"
+        return f"{yaml_text}{tail}limits:\n  time_limit: {value}\n"
+    indent = "  "
+    for line in lines[start + 1 :]:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            break
+        indent = line[: len(line) - len(line.lstrip())]
+        match = re.match(r"(\s+)time_limit\s*:", line)
+        if match and match.group(1) == indent:
+            index = lines.index(line, start + 1)
+            lines[index] = f"{indent}time_limit: {value}\n"
+            return "".join(lines)
+    lines.insert(start + 1, f"{indent}time_limit: {value}\n")
+    return "".join(lines)

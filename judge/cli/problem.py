@@ -6,11 +6,13 @@ import sys
 
 import click
 
-from judge.batch.packagecheck import CheckRow, check_package, row_summary
+from judge.batch.packagecheck import CheckRow, check_package, package_margins, row_summary
+from judge.batch.packagecheck import write_limit as write_limit_to  # the --write-limit flag takes its name
 from judge.cli.app import App, pass_app
 from judge.cli.progress import stderr_console
 from judge.cli.tables import check_row_line, package_header
 from judge.inputs.problem import load_problem
+from judge.judging.margins import Margins, Timed
 from judge.judging.results import Verdict
 from judge.report.outcome import CommandOutcome
 
@@ -27,8 +29,13 @@ def problem() -> None:
     help="Submissions graded at once.",
 )  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--write-limit",
+    is_flag=True,
+    help="Write the time limit the spec's rule computes (problem.yaml limits.time_limit; .timelimit if legacy).",
+)
 @pass_app
-def check(app: App, path: str, jobs: int, fmt: str) -> None:
+def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool) -> None:
     """Grade every submission in PATH's submissions/<verdict>/ folders; exit 1 if any gets another verdict.
 
     PATH is a package folder or an id under problems/. A package without a time limit gets it derived
@@ -45,8 +52,12 @@ def check(app: App, path: str, jobs: int, fmt: str) -> None:
             err.print(f"[{graded}] {row.submission}: {row.result.verdict}", highlight=False)
 
     rows, skipped = check_package(package, app.settings, app.client, app.languages, jobs, on_row)
+    margins = package_margins(package, rows)
+    written = ""
+    if write_limit and margins.computed is not None:
+        written = write_limit_to(package, margins.computed)
     outcome = CommandOutcome(
-        rejected=sum(not row.ok for row in rows),
+        rejected=sum(not row.ok for row in rows) + len(margins.problems),
         judge_errors=sum(row.result.verdict == Verdict.JE for row in rows),
     )
     if fmt == "json":
@@ -56,6 +67,7 @@ def check(app: App, path: str, jobs: int, fmt: str) -> None:
             "time_limit": package.limits.time,
             "time_source": package.limits.time_source,
             "submissions": [row_summary(row) for row in rows],
+            "margins": margins_doc(margins, written),
             "skipped": skipped,
             "ok": not outcome.rejected,
         }
@@ -66,5 +78,68 @@ def check(app: App, path: str, jobs: int, fmt: str) -> None:
             click.echo(check_row_line(row, package.scoring))
         for line in skipped:
             click.echo(f"skipped: {line}", err=True)
-        click.echo(f"{len(rows) - outcome.rejected}/{len(rows)} submissions got the verdict of their folder")
+        got = sum(row.ok for row in rows)
+        click.echo(f"{got}/{len(rows)} submissions got the verdict of their folder")
+        for line in margin_lines(margins):
+            click.echo(line)
+        if written:
+            click.echo(f"time limit {margins.computed:g} s written to {written}")
+    if write_limit and margins.computed is None:
+        click.echo("judge problem check: no time limit meets both margins: nothing written", err=True)
     sys.exit(outcome.return_code)
+
+
+def _timed(timed: Timed | None, limit: float) -> str:
+    if timed is None:
+        return "-"
+    at_least = ">= " if timed.stopped else ""
+    return f"{at_least}{timed.seconds:.3f} s ({timed.seconds / limit * 100:.0f} % of the limit, {timed.submission})"
+
+
+def margin_lines(margins: Margins) -> list[str]:
+    """Per folder: the slowest accepted and the fastest TLE submission against the limit; then what the spec asks."""
+    lines = [
+        f"time margins (limit {margins.limit:g} s; ac_to_time_limit {margins.ac_to_time_limit:g}, "
+        f"time_limit_to_tle {margins.time_limit_to_tle:g}):"
+    ]
+    for folder in margins.folders:
+        parts = []
+        if folder.slowest_ac is not None:
+            parts.append(f"slowest accepted {_timed(folder.slowest_ac, margins.limit)}")
+        if folder.fastest_tle is not None:
+            parts.append(f"fastest TLE {_timed(folder.fastest_tle, margins.limit)}")
+        lines.append(f"  {folder.folder + '/':<24} {'; '.join(parts) or '-'}")
+    lines += [f"  margin: {problem}" for problem in margins.problems]
+    lines += [f"  note: {note}" for note in margins.notes]
+    if margins.computed is None:
+        lines.append("  the spec's rule gives no limit: no multiple of time_resolution meets both margins")
+    else:
+        lines.append(
+            f"  the spec's rule gives a limit of {margins.computed:g} s (time_resolution {margins.resolution:g} s)"
+        )
+    return lines
+
+
+def margins_doc(margins: Margins, written: str) -> dict:
+    def timed(t: Timed | None) -> dict | None:
+        return None if t is None else {"submission": t.submission, "time": round(t.seconds, 4), "stopped": t.stopped}
+
+    return {
+        "limit": margins.limit,
+        "ac_to_time_limit": margins.ac_to_time_limit,
+        "time_limit_to_tle": margins.time_limit_to_tle,
+        "time_resolution": margins.resolution,
+        "folders": [
+            {
+                "folder": f.folder,
+                "count": f.count,
+                "slowest_ac": timed(f.slowest_ac),
+                "fastest_tle": timed(f.fastest_tle),
+            }
+            for f in margins.folders
+        ],
+        "problems": margins.problems,
+        "notes": margins.notes,
+        "computed_limit": margins.computed,
+        "written": written or None,
+    }

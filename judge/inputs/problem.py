@@ -48,6 +48,11 @@ class ProblemLimits:
     derive_multiplier: float | None = None
     time_resolution: float = 1.0  # a derived limit is rounded up to a multiple of this
     validation_passes: int = 2  # a multi-pass problem's most passes per test (spec 2025-09 limits)
+    # Spec 2025-09 "Problem timing": T_ac x ac_to_time_limit <= time_limit and time_limit x time_limit_to_tle <= T_tle
+    # (legacy: time_multiplier, default 5, and time_safety_margin, default 2; BAPCtools maps them so).
+    ac_to_time_limit: float = 2.0
+    time_limit_to_tle: float = 1.5
+    legacy: bool = False  # a legacy package (no problem_format_version): its written limit goes to .timelimit
 
 
 @dataclass(frozen=True)
@@ -128,12 +133,16 @@ def _limits(path: Path, folder: Path, meta: dict[str, Any], settings: Settings) 
     multipliers = limits.get("time_multipliers") or {}
     if not isinstance(multipliers, dict):
         raise JudgeInputError(f"{path}: 'limits.time_multipliers' must be a mapping")
+    _unknown_keys(path, "limits.time_multipliers", multipliers, {"ac_to_time_limit", "time_limit_to_tle"})
+
+    def factor(key: str, default: float) -> float:
+        value = multipliers.get(key)
+        return default if value is None else number(path, f"limits.time_multipliers.{key}", value)
+
     if legacy:
-        multiplier = get("time_multiplier", 5.0)
-    elif multipliers.get("ac_to_time_limit") is not None:
-        multiplier = number(path, "limits.time_multipliers.ac_to_time_limit", multipliers["ac_to_time_limit"])
+        multiplier, to_tle = get("time_multiplier", 5.0), get("time_safety_margin", 2.0)
     else:
-        multiplier = 2.0
+        multiplier, to_tle = factor("ac_to_time_limit", 2.0), factor("time_limit_to_tle", 1.5)
     derive: float | None = None
     if limits.get("time_limit") is not None or limits.get("time") is not None:
         key = "time_limit" if limits.get("time_limit") is not None else "time"
@@ -154,6 +163,9 @@ def _limits(path: Path, folder: Path, meta: dict[str, Any], settings: Settings) 
         derive_multiplier=derive,
         time_resolution=get("time_resolution", 1.0),
         validation_passes=_passes(path, limits),
+        ac_to_time_limit=multiplier,
+        time_limit_to_tle=to_tle,
+        legacy=legacy,
     )
 
 

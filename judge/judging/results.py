@@ -57,6 +57,8 @@ class TestResult:
     team_message: str = ""  # the validator's teammessage.txt (first line)
     hint: str = ""  # the test case's hint (.yaml ``hint`` or legacy ``.hint``), for a failed test
     passes: int = 1  # a multi-pass problem: the passes run (time, wall: their sum; memory: their peak)
+    borderline: bool = False  # its CPU time fell within the band around the limit: it was run again
+    times: list[float] = field(default_factory=list)  # a borderline test: every CPU time measured (``time``: least)
 
 
 @dataclass
@@ -143,6 +145,16 @@ class SubmissionResult:
     def time(self) -> float:
         return sum(t.time for t in self.tests)
 
+    def share(self, test: TestResult) -> float | None:
+        """``test``'s CPU time as a share of the time limit (None without a limit)."""
+        limit = self.limits.get("time") or 0
+        return test.time / limit if limit else None
+
+    @property
+    def slowest(self) -> TestResult | None:
+        """The test with the most CPU time (the one closest to, or furthest over, the limit)."""
+        return max(self.tests, key=lambda t: t.time, default=None)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         del data["points"]
@@ -155,8 +167,16 @@ class SubmissionResult:
             total=len(self.tests),
             time=round(self.time, 6),
         )
-        for test in data["tests"]:
+        for test, result in zip(data["tests"], self.tests, strict=True):
             test["verdict"] = str(test["verdict"])
+            share = self.share(result)
+            test["share"] = round(share, 4) if share is not None else None  # CPU time / time limit
+        slowest = self.slowest
+        data["slowest"] = (
+            {"test": slowest.name, "time": slowest.time, "share": round(self.share(slowest) or 0, 4)}
+            if slowest is not None and self.share(slowest) is not None
+            else None
+        )
         for group in data["groups"]:
             group["verdict"] = str(group["verdict"]) if group["verdict"] else None
         return data

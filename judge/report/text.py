@@ -61,6 +61,14 @@ def _seconds(value: float) -> str:
     return f"{value:.3f}"
 
 
+def _share(result: SubmissionResult, test: TestResult) -> str:
+    """A test's CPU time as a share of the limit ("47 %"), "-" without a limit."""
+    share = result.share(test)
+    if share is None:
+        return "-"
+    return f"{share * 100:.1f} %" if share < 0.1 else f"{share * 100:.0f} %"
+
+
 def _summary(result: SubmissionResult) -> str:
     lim = result.limits
     parts = [
@@ -68,8 +76,11 @@ def _summary(result: SubmissionResult) -> str:
         f"{result.passed}/{len(result.tests) + len(result.skipped)} tests passed",
         f"score {result.score:g}/{result.max_score:g}",
         f"CPU {result.time:.3f} s",
-        f"graded in {result.wall:.2f} s",
     ]
+    slowest = result.slowest
+    if slowest is not None and result.share(slowest) is not None:  # the margin the submission leaves
+        parts.append(f"slowest {slowest.name} {slowest.time:.3f} s = {_share(result, slowest)} of the limit")
+    parts.append(f"graded in {result.wall:.2f} s")
     limits = (
         f"limits: time {lim.get('time', 0):g} s ({lim.get('time_source', '?')}), wall cap {lim.get('wall', 0):g} s, "
         f"memory {lim.get('memory', 0) / MIB:g} MiB, output {lim.get('output', 0) / MIB:g} MiB"
@@ -91,24 +102,37 @@ def _message(test: TestResult) -> str:
         parts.append(f"hint: {test.hint}")
     if test.passes > 1:
         parts.append(f"{test.passes} passes")
+    if test.borderline:  # near the limit: run again, the verdict from the fastest run
+        parts.append(f"borderline, runs {' '.join(f'{t:.3f}' for t in test.times)} s")
     return "; ".join(parts)
 
 
 def _rows(result: SubmissionResult) -> list[tuple[list[str], Verdict | None]]:
     """The table's rows (tests, tests not run, then groups) with the verdict that colours each."""
     rows: list[tuple[list[str], Verdict | None]] = [
-        ([t.name, str(t.verdict), _seconds(t.time), _seconds(t.wall), _memory(t.memory), _message(t)], t.verdict)
+        (
+            [
+                t.name,
+                str(t.verdict),
+                _seconds(t.time),
+                _share(result, t),
+                _seconds(t.wall),
+                _memory(t.memory),
+                _message(t),
+            ],
+            t.verdict,
+        )
         for t in result.tests
     ]
-    rows += [([name, "-", "", "", "", "not run (after a failure)"], None) for name in result.skipped]
+    rows += [([name, "-", "", "", "", "", "not run (after a failure)"], None) for name in result.skipped]
     if _show_groups(result):
         for g in result.groups:
             text = f"score {g.score:g}/{g.max_score:g}, {g.passed}/{g.total} tests passed"
-            rows.append(([f"group {g.name}", str(g.verdict or "-"), "", "", "", text], g.verdict))
+            rows.append(([f"group {g.name}", str(g.verdict or "-"), "", "", "", "", text], g.verdict))
     return rows
 
 
-HEADERS = ["test", "verdict", "CPU s", "wall s", "memory", "message"]
+HEADERS = ["test", "verdict", "CPU s", "of limit", "wall s", "memory", "message"]
 
 
 def _header_lines(result: SubmissionResult) -> list[str]:
@@ -140,7 +164,7 @@ def render_rich(result: SubmissionResult, console: Console) -> None:
     if result.tests:
         table = Table(show_edge=False, header_style="bold")
         for name in HEADERS:
-            table.add_column(name, justify="right" if name in ("CPU s", "wall s", "memory") else "left")
+            table.add_column(name, justify="right" if name in ("CPU s", "of limit", "wall s", "memory") else "left")
         for row, verdict in _rows(result):
             cells: list[Any] = [Text(c) for c in row]
             cells[1] = Text(row[1], style=STYLE[verdict] if verdict else "dim")

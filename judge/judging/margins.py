@@ -1,0 +1,122 @@
+"""Time-limit margins of a package's own submissions (spec 2025-09 "Problem timing"), as pure rules.
+
+T_ac is the slowest accepted submission's time (its slowest test), T_tle the fastest time_limit_exceeded
+submission's time (its slowest TLE test; wall time for a test the wall cap stopped, CPU time otherwise). The spec asks
+``T_ac x ac_to_time_limit <= time_limit`` and ``time_limit x time_limit_to_tle <= T_tle`` (T_tle infinite without a
+TLE submission); a limit left unset is the smallest multiple of ``time_resolution`` meeting both. A TLE test stopped at
+its hard limit only says T_tle is at least that: it is never flagged, it is named as a lower bound.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from judge.judging.results import SubmissionResult, Verdict
+
+STOPPED = 0.995  # a TLE test whose time reached this share of its hard limit was stopped there
+
+
+@dataclass(frozen=True)
+class Timed:
+    submission: str
+    seconds: float
+    stopped: bool = False  # stopped at the hard limit: the real time is at least ``seconds``
+
+
+@dataclass
+class FolderTimes:
+    """One submissions/<folder>: its slowest accepted and its fastest TLE submission."""
+
+    folder: str
+    count: int = 0
+    slowest_ac: Timed | None = None
+    fastest_tle: Timed | None = None
+
+
+@dataclass
+class Margins:
+    limit: float
+    ac_to_time_limit: float
+    time_limit_to_tle: float
+    resolution: float
+    folders: list[FolderTimes] = field(default_factory=list)
+    t_ac: Timed | None = None  # from accepted/
+    t_tle: Timed | None = None  # from time_limit_exceeded/
+    problems: list[str] = field(default_factory=list)  # margins the spec asks for that the package misses
+    notes: list[str] = field(default_factory=list)
+    computed: float | None = None  # the limit the spec's rule gives (None: no multiple of the resolution fits)
+
+
+def accepted_time(result: SubmissionResult) -> float:
+    """An accepted submission's time: its slowest test's CPU time."""
+    return max((t.time for t in result.tests), default=0.0)
+
+
+def tle_time(result: SubmissionResult) -> Timed:
+    """A TLE submission's time: its slowest TLE test (CPU time, or wall time when the wall cap stopped it). A test
+    is stopped at the result's ``hard_time`` limit (the overshoot), else at its ``time`` limit."""
+    limit = float(result.limits.get("time") or 0)
+    hard_limit = float(result.limits.get("hard_time") or limit)
+    best = Timed(result.submission, 0.0)
+    for test in result.tests:
+        if test.verdict != Verdict.TLE:
+            continue
+        seconds = test.time if test.time >= limit else max(test.time, test.wall)  # under the CPU limit: the wall cap
+        stopped = hard_limit > 0 and seconds >= hard_limit * STOPPED
+        if seconds > best.seconds:
+            best = Timed(result.submission, seconds, stopped)
+    return best
+
+
+def limit_from(t_ac: float | None, t_tle: float | None, ac: float, tle: float, resolution: float) -> float | None:
+    """The smallest multiple of ``resolution`` with t_ac x ac <= it and it x tle <= t_tle (None if there is none)."""
+    low = (t_ac or 0.0) * ac
+    steps = max(1, math.ceil(round(low / resolution, 9)))
+    limit = round(steps * resolution, 9)
+    if t_tle is not None and limit * tle > t_tle + 1e-9:
+        return None
+    return limit
+
+
+def margins(
+    graded: list[tuple[str, SubmissionResult]],
+    limit: float,
+    ac: float,
+    tle: float,
+    resolution: float,
+) -> Margins:
+    """The margins of ``graded`` (each submission's folder and result) against ``limit``."""
+    found = Margins(limit, ac, tle, resolution)
+    folders: dict[str, FolderTimes] = {}
+    for folder, result in graded:
+        times = folders.setdefault(folder, FolderTimes(folder))
+        times.count += 1
+        if result.verdict == Verdict.AC:
+            seconds = Timed(result.submission, accepted_time(result))
+            if times.slowest_ac is None or seconds.seconds > times.slowest_ac.seconds:
+                times.slowest_ac = seconds
+        elif result.verdict == Verdict.TLE:
+            seconds = tle_time(result)
+            if times.fastest_tle is None or seconds.seconds < times.fastest_tle.seconds:
+                times.fastest_tle = seconds
+    found.folders = [folders[name] for name in sorted(folders)]
+    found.t_ac = folders["accepted"].slowest_ac if "accepted" in folders else None
+    found.t_tle = folders["time_limit_exceeded"].fastest_tle if "time_limit_exceeded" in folders else None
+    if found.t_ac is not None and found.t_ac.seconds * ac > limit + 1e-9:
+        found.problems.append(
+            f"{found.t_ac.submission} takes {found.t_ac.seconds:.3f} s: x {ac:g} (ac_to_time_limit) = "
+            f"{found.t_ac.seconds * ac:.3f} s, over the limit of {limit:g} s"
+        )
+    if found.t_tle is not None and limit * tle > found.t_tle.seconds + 1e-9:
+        if found.t_tle.stopped:
+            found.notes.append(
+                f"{found.t_tle.submission} was stopped at {found.t_tle.seconds:.3f} s, under limit x {tle:g} "
+                f"(time_limit_to_tle) = {limit * tle:.3f} s: raise judge.yaml timing.overshoot_factor to measure it"
+            )
+        else:
+            found.problems.append(
+                f"{found.t_tle.submission} takes only {found.t_tle.seconds:.3f} s: under limit {limit:g} s x {tle:g} "
+                f"(time_limit_to_tle) = {limit * tle:.3f} s"
+            )
+    t_tle = found.t_tle.seconds if found.t_tle is not None and not found.t_tle.stopped else None  # a lower bound
+    found.computed = limit_from(found.t_ac.seconds if found.t_ac else None, t_tle, ac, tle, resolution)
+    return found

@@ -1,0 +1,110 @@
+"""Time margins (spec 2025-09 "Problem timing"), the limit computed from both bounds, and writing it."""
+
+import pytest
+
+from judge.batch.packagecheck import _with_time_limit
+from judge.errors import JudgeInputError
+from judge.judging.margins import limit_from, margins, tle_time
+from judge.judging.results import CompileResult, SubmissionResult, Verdict
+from judge.judging.results import TestResult as Test
+
+
+def result(name, verdict, times, limit=1.0, hard=None, walls=None, test_verdicts=None):
+    tests = [
+        Test(f"t{i}", "secret", (test_verdicts or [verdict] * len(times))[i], time=t, wall=(walls or times)[i])
+        for i, t in enumerate(times)
+    ]
+    limits = {"time": limit, **({"hard_time": hard} if hard else {})}
+    return SubmissionResult(name, "p", "P", "c", verdict, CompileResult(ok=True), tests, limits)
+
+
+def test_the_limit_is_the_smallest_multiple_of_the_resolution_inside_both_bounds():
+    assert limit_from(0.3, None, 2.0, 1.5, 1.0) == 1.0
+    assert limit_from(0.6, None, 2.0, 1.5, 1.0) == 2.0
+    assert limit_from(0.6, 3.0, 2.0, 1.5, 0.1) == pytest.approx(1.2)
+    assert limit_from(0.6, 1.7, 2.0, 1.5, 0.1) is None  # 1.2 x 1.5 = 1.8 > 1.7
+    assert limit_from(None, None, 2.0, 1.5, 0.5) == 0.5
+
+
+def test_tight_accepted_and_fast_tle_submissions_are_named_with_their_times():
+    graded = [
+        ("accepted", result("accepted/slow.c", Verdict.AC, [0.2, 0.6])),
+        ("accepted", result("accepted/fast.c", Verdict.AC, [0.01])),
+        ("time_limit_exceeded", result("time_limit_exceeded/near.c", Verdict.TLE, [0.5, 1.2], hard=2.0)),
+        ("time_limit_exceeded", result("time_limit_exceeded/spin.c", Verdict.TLE, [2.0], hard=2.0)),
+        ("wrong_answer", result("wrong_answer/x.c", Verdict.WA, [0.1])),
+    ]
+    found = margins(graded, 1.0, 2.0, 1.5, 1.0)
+    assert found.t_ac.submission == "accepted/slow.c" and found.t_ac.seconds == 0.6
+    assert found.t_tle.submission == "time_limit_exceeded/near.c" and found.t_tle.seconds == 1.2
+    assert len(found.problems) == 2
+    assert "accepted/slow.c takes 0.600 s" in found.problems[0]
+    assert "time_limit_exceeded/near.c takes only 1.200 s" in found.problems[1]
+    assert found.computed is None  # 0.6 x 2 = 1.2 s, but 1.2 x 1.5 > 1.2
+    assert [f.folder for f in found.folders] == ["accepted", "time_limit_exceeded", "wrong_answer"]
+
+
+def test_a_package_with_room_on_both_sides_passes():
+    graded = [
+        ("accepted", result("accepted/a.c", Verdict.AC, [0.3])),
+        ("time_limit_exceeded", result("time_limit_exceeded/b.c", Verdict.TLE, [2.0], hard=3.0)),
+    ]
+    found = margins(graded, 1.0, 2.0, 1.5, 1.0)
+    assert not found.problems and found.computed == 1.0
+
+
+def test_a_tle_stopped_at_its_hard_limit_is_a_lower_bound_never_a_finding():
+    stopped = tle_time(result("time_limit_exceeded/s.c", Verdict.TLE, [1.001]))  # no hard_time: stopped at the limit
+    assert stopped.stopped and stopped.seconds == 1.001
+    found = margins([("time_limit_exceeded", result("time_limit_exceeded/s.c", Verdict.TLE, [1.001]))], 1, 2, 1.5, 1)
+    assert not found.problems and found.notes and found.computed == 1.0
+
+
+def test_a_sleeper_stopped_by_the_wall_cap_counts_its_wall_time():
+    sleeper = result("time_limit_exceeded/sleep.c", Verdict.TLE, [0.01], hard=2.0, walls=[3.0])
+    assert tle_time(sleeper).seconds == 3.0
+
+
+def test_problem_yaml_gets_its_time_limit_without_losing_the_rest():
+    text = "# a comment\nname: X\nlimits:\n    memory: 256 # MiB\n    time_limit: 3\nkeywords: [a]\n"
+    assert _with_time_limit(text, "2") == text.replace("time_limit: 3", "time_limit: 2")
+    added = _with_time_limit("name: X\nlimits:\n  memory: 256\n", "1.5")
+    assert added == "name: X\nlimits:\n  time_limit: 1.5\n  memory: 256\n"
+    assert _with_time_limit("name: X", "2") == "name: X\nlimits:\n  time_limit: 2\n"
+    assert "time_limit: 2" in _with_time_limit("name: X\nlimits: {memory: 256}\n", "2")
+
+
+@pytest.mark.parametrize(
+    "limits, key",
+    [
+        ("time_multipliers: {ac_to_time_limit: 0}", "ac_to_time_limit"),
+        ("time_multipliers: {time_limit_to_tle: -2}", "time_limit_to_tle"),
+        ("time_multipliers: {time_limit_to_tle: lots}", "time_limit_to_tle"),
+        ("time_resolution: 0", "time_resolution"),
+    ],
+)
+def test_bad_multipliers_name_problem_yaml(tmp_path, limits, key):
+    from judge.inputs.problem import load_problem
+    from judge.inputs.settings import load_settings
+
+    package = tmp_path / "p"
+    (package / "data/secret").mkdir(parents=True)
+    (package / "data/secret/1.in").write_text("1\n")
+    (package / "data/secret/1.ans").write_text("1\n")
+    (package / "problem.yaml").write_text(f"problem_format_version: 2023-07-draft\nname: P\nlimits: {{{limits}}}\n")
+    with pytest.raises(JudgeInputError) as err:
+        load_problem(str(package), load_settings())
+    assert str(err.value).startswith(str(package / "problem.yaml")) and key in str(err.value)
+
+
+def test_legacy_multipliers_are_time_multiplier_and_time_safety_margin(tmp_path):
+    from judge.inputs.problem import load_problem
+    from judge.inputs.settings import load_settings
+
+    package = tmp_path / "p"
+    (package / "data/secret").mkdir(parents=True)
+    (package / "data/secret/1.in").write_text("1\n")
+    (package / "data/secret/1.ans").write_text("1\n")
+    (package / "problem.yaml").write_text("name: P\nlimits: {time_multiplier: 3, time_safety_margin: 1.2}\n")
+    limits = load_problem(str(package), load_settings()).limits
+    assert (limits.ac_to_time_limit, limits.time_limit_to_tle, limits.legacy) == (3.0, 1.2, True)
