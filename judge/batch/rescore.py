@@ -1,15 +1,14 @@
 """Batch rescoring: grade many submissions in parallel into the results store, resumably.
 
 Owns the plan (each submission's cache key: source, language, problem version, runner image, limits),
-the parallel grading (``jobs`` containers at once, each pinned to its own core when jobs <= cores), the
+the parallel grading (``jobs`` containers at once; each grading's tests on a core of their own, claimed from
+judge.sandbox.cores, the allocator every grading on the machine shares, so never more timed runs than cores), the
 warm pool (the next containers are created and started while the current ones run; still one fresh
 container per submission), and writing each finished submission to the store at once.
 """
 
 import hashlib
 import json
-import os
-import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -119,11 +118,6 @@ class LocalExecutor:
         self.settings = settings
         self.client = client
         self.jobs = max(1, jobs)
-        cores = os.cpu_count() or 1
-        self.pinned = self.jobs <= cores
-        self.slots: queue.Queue[str] = queue.Queue()
-        for cpu in sorted(os.sched_getaffinity(0))[: self.jobs] if self.pinned else []:
-            self.slots.put(str(cpu))
         self.stopping = threading.Event()
         self.live: set[Sandbox] = set()
         self.lock = threading.Lock()
@@ -155,17 +149,14 @@ class LocalExecutor:
             sandbox = prepared.result()
         finally:
             ahead.release()
-        slot = self.slots.get() if self.pinned else None
         try:
             if self.stopping.is_set():
                 raise JudgeFailure("interrupted")
             program = program_for(job.sub.path, job.language, job.sub.entrypoint)
-            return self._grader(job).grade(program, GradingOptions(cpuset=slot, sandbox=sandbox))
+            return self._grader(job).grade(program, GradingOptions(sandbox=sandbox))
         except JudgeInputError as exc:
             return _unreadable(job, str(exc))
         finally:
-            if slot is not None:
-                self.slots.put(slot)
             if sandbox is not None:
                 sandbox.close()
                 with self.lock:

@@ -38,6 +38,7 @@ from judge.judging.verdicts import (
     validator_ended_first,
 )
 from judge.sandbox.container import ProcessResult, Sandbox, SandboxSpec, pipes_volume
+from judge.sandbox.cores import claimed_core
 from judge.sandbox.engine import Engine
 from judge.units import MIB
 
@@ -51,7 +52,8 @@ class GradingOptions:
 
     lazy: bool = False  # stop at the first failing test
     transcripts: Path | None = None  # keep each interaction in this folder
-    cpuset: str | None = None  # pin the tests to these CPUs
+    cpuset: str | None = None  # pin the tests to these CPUs (None: a core claimed from judge.sandbox.cores)
+    pin: bool = True  # claim a core of its own for the tests when no cpuset is given
     sandbox: Sandbox | None = None  # a warm container (from Grader.sandbox_spec): used for this submission, closed
     on_test: Callable[[TestResult], None] | None = None  # told each test's result as it is known
 
@@ -172,8 +174,11 @@ class _Grading:
         self.result.compile = self._compile(box, program)
         if not self.result.compile.ok:
             return
-        if spec.compile_memory != spec.memory or self.options.cpuset:
-            box.set_limits(spec.memory, self.options.cpuset)
+        cpuset = self.options.cpuset
+        if cpuset is None and self.options.pin:  # the tests get a core of their own (judge.sandbox.cores)
+            cpuset = self.stack.enter_context(claimed_core(self.grader.settings))
+        if spec.compile_memory != spec.memory or cpuset:
+            box.set_limits(spec.memory, cpuset)
         # {memory_mb} is the problem's limit: the language's memory_extra is room for the runtime itself
         run_cmd = self.language.command(
             self.language.run, program.main, self.problem.limits.memory, program.sources, program.entrypoint
