@@ -14,6 +14,7 @@ from typing import Any
 
 from judge.judging.results import SubmissionResult, Verdict
 from judge.report.text import render_plain
+from judge.units import MIB
 
 # Characters XML 1.0 cannot carry at all (ANSI escapes, NUL, ...): shown as \xNN instead.
 _XML_BAD = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -125,7 +126,7 @@ def markdown(results: list[SubmissionResult]) -> str:
             continue
         lines += ["| test | verdict | CPU s | memory MiB | message |", "| --- | --- | --- | --- | --- |"]
         for t in r.tests:
-            lines.append(f"| {_md(t.name)} | {t.verdict} | {t.time:.3f} | {t.memory / 2**20:.1f} | {_md(t.message)} |")
+            lines.append(f"| {_md(t.name)} | {t.verdict} | {t.time:.3f} | {t.memory / MIB:.1f} | {_md(t.message)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -183,7 +184,7 @@ def gradescope(results: list[SubmissionResult]) -> str:
             }
         )
         for t in r.tests:
-            text = f"{t.verdict} ({t.verdict.long_name}) — CPU {t.time:.3f} s, memory {t.memory / 2**20:.1f} MiB"
+            text = f"{t.verdict} ({t.verdict.long_name}) — CPU {t.time:.3f} s, memory {t.memory / MIB:.1f} MiB"
             if t.message:
                 text += f"\n{t.message}"
             if t.details:
