@@ -10,7 +10,9 @@ runtime ran out of memory), ``env``, ``image``. How a folder of files becomes a 
 ``entrypoint`` (names of the entry file tried in order, {folder} the submission folder's name; without it
 there is no entry file: everything compiles together and the compiler or compile script decides).
 ``program_build``/``program_run``: this image also builds and runs folder programs that bring their own
-``build``/``run`` scripts (validators, spec "Programs").
+``build``/``run`` scripts (validators, spec "Programs"). ``aliases``: other names the language answers to
+(``--lang``, contest files, assignments); ``priority``: which language a file extension claimed by several means
+(the highest; a tie is an error at use, as problemtools breaks ties by priority).
 """
 
 import hashlib
@@ -47,6 +49,8 @@ class Language:
     entrypoint: tuple[str, ...] = ()  # entry file names tried in order; () means no entry file
     program_build: tuple[str, ...] | None = None
     program_run: tuple[str, ...] | None = None
+    aliases: tuple[str, ...] = ()
+    priority: int = 0
 
     @property
     def source_patterns(self) -> tuple[str, ...]:
@@ -139,7 +143,18 @@ def load_language(folder: Path) -> Language:
         entrypoint=_names(path, data, "entrypoint"),
         program_build=_args(path, data, "program_build"),
         program_run=_args(path, data, "program_run"),
+        aliases=_aliases(path, data),
+        priority=int(number(path, "priority", data.get("priority", 0), positive=False)),
     )
+
+
+def _aliases(path: Path, data: dict[str, Any]) -> tuple[str, ...]:
+    value = data.get("aliases") or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str | int) and str(v).strip() for v in value):
+        raise JudgeInputError(f"{path}: 'aliases' must be a list of names")
+    return tuple(str(v).strip().lower() for v in value)
 
 
 def _names(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -158,26 +173,80 @@ def _names(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def load_languages(settings: Settings) -> dict[str, Language]:
-    folder = settings.runners_dir
-    if not folder.is_dir():
-        raise JudgeInputError(f"{folder}: runners folder not found")
-    languages = {}
-    for sub in sorted(p for p in folder.iterdir() if (p / "runner.yaml").is_file()):
-        language = load_language(sub)
-        languages[language.name] = language
+class Languages(dict[str, Language]):
+    """The languages by name; looking one up also accepts an alias (``py`` -> python3). Iteration yields names.
+
+    An alias that two languages claim (``pl``: Perl and Prolog) is an input error when it is used, naming both.
+    """
+
+    def __init__(self, languages: dict[str, Language] | None = None) -> None:
+        super().__init__(languages or {})
+
+    def claims(self, name: str) -> list[Language]:
+        """The languages ``name`` means: the one so named, else every one with that alias."""
+        if dict.__contains__(self, name):
+            return [dict.__getitem__(self, name)]
+        lowered = name.strip().lower()
+        if dict.__contains__(self, lowered):
+            return [dict.__getitem__(self, lowered)]
+        return [language for language in self.values() if lowered in language.aliases]
+
+    def resolve(self, name: str, where: object = "") -> Language:
+        """The language ``name`` (or an alias) means; unknown or ambiguous is an input error."""
+        claimed = self.claims(name)
+        prefix = f"{where}: " if where else ""
+        if not claimed:
+            raise JudgeInputError(f"{prefix}unknown language '{name}' (known: {', '.join(sorted(self))})")
+        if len(claimed) > 1:
+            both = " and ".join(f"{language.name} ({language.display})" for language in claimed)
+            raise JudgeInputError(f"{prefix}'{name}' is ambiguous: it names {both}; use one of those names")
+        return claimed[0]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self.claims(name))
+
+    def __getitem__(self, name: str) -> Language:
+        if not self.claims(name):
+            raise KeyError(name)
+        return self.resolve(name)
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+
+def canonical_name(name: str, languages: dict[str, Language], where: object = "") -> str:
+    """A language name or alias as the language's own name (input error when unknown or ambiguous)."""
+    return Languages(languages).resolve(name, where).name
+
+
+def load_languages(settings: Settings) -> Languages:
+    """Every runner folder of ``runners_dir`` (a list: searched in order, the first folder naming a language wins)."""
+    languages = Languages()
+    for folder in settings.runner_folders:
+        if not folder.is_dir():
+            raise JudgeInputError(f"{folder}: runners folder not found")
+        for sub in sorted(p for p in folder.iterdir() if (p / "runner.yaml").is_file()):
+            language = load_language(sub)
+            if not dict.__contains__(languages, language.name):
+                languages[language.name] = language
     return languages
 
 
 def language_for(source: Path, languages: dict[str, Language], lang: str | None = None) -> Language:
     if lang:
-        if lang not in languages:
-            raise JudgeInputError(f"{source}: unknown language '{lang}' (known: {', '.join(sorted(languages))})")
-        return languages[lang]
+        return Languages(languages).resolve(lang, source)
     ext = source.suffix.lstrip(".").lower()
-    for language in languages.values():
-        if ext in language.extensions:
-            return language
+    claimed = [language for language in languages.values() if ext in language.extensions]
+    if claimed:
+        best = max(language.priority for language in claimed)
+        top = [language for language in claimed if language.priority == best]
+        if len(top) > 1:
+            names = " and ".join(language.name for language in top)
+            raise JudgeInputError(f"{source}: the extension '.{ext}' is claimed by {names}; use --lang")
+        return top[0]
     known = ", ".join(sorted({f".{e}" for r in languages.values() for e in r.extensions}))
     raise JudgeInputError(
         f"{source}: unknown file extension '{source.suffix or '(none)'}' (known: {known}); use --lang"

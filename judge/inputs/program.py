@@ -76,6 +76,8 @@ def _language_of(folder: Path, names: list[str], languages: dict[str, Language])
         known = ", ".join(sorted({f".{e}" for language in languages.values() for e in language.extensions}))
         raise JudgeInputError(f"{folder}: no source file of a known language (known: {known}); use --lang")
     tied = sorted(name for name, count in counts.items() if count == best)
+    top = max(languages[name].priority for name in tied)  # languages sharing extensions (pypy3's .py): the first
+    tied = [name for name in tied if languages[name].priority == top]
     if len(tied) > 1:
         raise JudgeInputError(
             f"{folder}: as many {' as '.join(tied)} files: cannot tell the language; use --lang "

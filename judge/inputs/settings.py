@@ -67,6 +67,12 @@ class Settings:
     base_suite: str
     assignments: tuple[dict[str, Any], ...] = ()
     timing: Timing = Timing()
+    runners_dirs: tuple[Path, ...] = ()  # every runner folder, searched in order (runners_dir is the first)
+
+    @property
+    def runner_folders(self) -> tuple[Path, ...]:
+        """The runner folders searched in order: judge.yaml's ``runners_dir`` list, then the shipped runners."""
+        return self.runners_dirs or (self.runners_dir,)
 
     @property
     def cache_dir(self) -> Path:
@@ -121,15 +127,14 @@ def load_settings(path: Path | None = None) -> Settings:
 
     def folder(key: str) -> Path:
         value = data.get(key) or defaults.get(key) or key.removesuffix("_dir")
-        found = (base / str(value)).resolve()
-        if key == "runners_dir" and not found.is_dir():
-            return SHIPPED_DIR / "runners"
-        return found
+        return (base / str(value)).resolve()
+
+    runners = _runner_folders(path, data.get("runners_dir") or defaults.get("runners_dir") or "runners")
 
     return Settings(
         path=path,
         problems_dir=folder("problems_dir"),
-        runners_dir=folder("runners_dir"),
+        runners_dir=runners[0],
         time=num("limits", "time"),
         memory=int(num("limits", "memory") * MIB),
         output=int(num("limits", "output") * MIB),
@@ -153,7 +158,30 @@ def load_settings(path: Path | None = None) -> Settings:
         base_suite=str(get("base_image", "suite")),
         assignments=_assignments(path, data),
         timing=_timing(path, data, defaults),
+        runners_dirs=runners,
     )
+
+
+def _runner_folders(path: Path, value: Any) -> tuple[Path, ...]:
+    """``runners_dir``: one folder or a list, relative to judge.yaml, searched in order; the shipped runners come
+    last unless listed. A folder that does not exist is an input error, but the default name ``runners`` (the
+    shipped runners wherever judge.yaml is)."""
+    names = value if isinstance(value, list) else [value]
+    if not names or not all(isinstance(n, str) and n.strip() for n in names):
+        raise JudgeInputError(f"{path}: 'runners_dir' must be a folder or a list of folders")
+    shipped = (SHIPPED_DIR / "runners").resolve()
+    folders: list[Path] = []
+    for name in names:
+        found = (path.parent / name).resolve()
+        if not found.is_dir():
+            if name.strip().rstrip("/") != "runners":
+                raise JudgeInputError(f"{path}: runners_dir {name!r}: folder not found ({found})")
+            found = shipped
+        if found not in folders:
+            folders.append(found)
+    if shipped not in folders and shipped.is_dir():
+        folders.append(shipped)
+    return tuple(folders)
 
 
 def _timing(path: Path, data: dict[str, Any], defaults: dict[str, Any]) -> Timing:

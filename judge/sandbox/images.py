@@ -39,7 +39,9 @@ def image_labels(client: docker.DockerClient, tag: str) -> dict[str, str] | None
 def _build(client: docker.DockerClient, tag: str, log: Log, what: str, **build: object) -> None:
     """docker build (``build`` are the API's arguments: a context ``path`` or a Dockerfile ``fileobj``)."""
     try:
-        for event in client.api.build(tag=tag, rm=True, forcerm=True, pull=False, decode=True, **build):
+        # The host's network: a build only fetches packages, and it then needs no bridge (docker0) on the engine.
+        events = client.api.build(tag=tag, rm=True, forcerm=True, pull=False, decode=True, network_mode="host", **build)
+        for event in events:
             if "error" in event:
                 raise JudgeFailure(f"{what} failed: {event['error'].strip()}")
             line = str(event.get("stream", "")).rstrip()
@@ -47,6 +49,25 @@ def _build(client: docker.DockerClient, tag: str, log: Log, what: str, **build: 
                 log(line, detail=True)
     except ENGINE_ERRORS as exc:
         raise JudgeFailure(f"{what} failed: {exc}") from None
+
+
+LOCAL_CA_FOLDER = Path("/usr/local/share/ca-certificates")
+
+
+def local_ca_certs() -> str:
+    """The certificate authorities this machine adds to the system's (Debian: /usr/local/share/ca-certificates),
+    handed to builds as the ``LOCAL_CA_CERTS`` build argument: a build stage that fetches over TLS (npm, pip)
+    then trusts what the host trusts (e.g. an intercepting proxy's CA). Public certificates, no keys; empty
+    on most machines."""
+    if not LOCAL_CA_FOLDER.is_dir():
+        return ""
+    parts = []
+    for path in sorted(LOCAL_CA_FOLDER.rglob("*.crt")):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            text = path.read_text()
+            if "BEGIN CERTIFICATE" in text and "PRIVATE KEY" not in text:
+                parts.append(text.strip())
+    return "\n".join(parts)
 
 
 def _pull_base(client: docker.DockerClient, settings: Settings, log: Log) -> bool:
@@ -178,7 +199,7 @@ def _build_runner_image(
         log,
         f"building {language.image} from {language.folder}/Dockerfile",
         path=str(language.folder),
-        buildargs={"BASE": settings.base_tag},
+        buildargs={"BASE": settings.base_tag, "LOCAL_CA_CERTS": local_ca_certs()},
     )
     version = toolchain_version(client, stage, language)
     labels = {"judge.runner": language.name, "judge.runner.hash": digest, "judge.version": version}

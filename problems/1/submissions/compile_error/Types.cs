@@ -1,0 +1,6 @@
+class Types {
+    static void Main() {
+        int x = "not a number";
+        System.Console.WriteLine(x);
+    }
+}

@@ -1,0 +1,5 @@
+class Throws {
+    static void Main() {
+        throw new System.InvalidOperationException("boom");
+    }
+}

@@ -1,0 +1,3 @@
+object Throws {
+  def main(args: Array[String]): Unit = throw new IllegalStateException("boom")
+}

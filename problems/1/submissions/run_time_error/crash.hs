@@ -1,0 +1,4 @@
+main :: IO ()
+main = do
+  _ <- getContents
+  error "boom"

@@ -1,0 +1,2 @@
+my $line = <STDIN>;
+die "boom\n";

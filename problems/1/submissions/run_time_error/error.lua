@@ -1,0 +1,2 @@
+io.read("n", "n")
+error("boom")

@@ -1,0 +1,94 @@
+"""Language names: aliases (ambiguous ones are input errors naming both), extension priority, runners_dir lists."""
+
+from pathlib import Path
+
+import pytest
+
+from judge.errors import JudgeInputError
+from judge.inputs.languages import canonical_name, language_for, load_languages
+from judge.inputs.settings import load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def languages():
+    return load_languages(load_settings(ROOT / "judge.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("alias", "name"),
+    [
+        ("python", "python3"),
+        ("py", "python3"),
+        ("PY3", "python3"),
+        ("c++", "cpp"),
+        ("g++", "cpp"),
+        ("js", "javascript"),
+        ("node", "javascript"),
+        ("kt", "kotlin"),
+        ("rs", "rust"),
+        ("golang", "go"),
+        ("cs", "csharp"),
+        ("c#", "csharp"),
+        ("hs", "haskell"),
+        ("pypy", "pypy3"),
+        ("python3", "python3"),
+    ],
+)
+def test_alias_names_its_language(languages, alias, name):
+    assert alias in languages
+    assert languages[alias].name == name
+    assert canonical_name(alias, languages) == name
+    assert language_for(Path("x.txt"), languages, alias).name == name
+
+
+def test_iteration_yields_names_only(languages):
+    assert "py" not in list(languages) and "python3" in list(languages)
+
+
+def test_ambiguous_alias_is_an_error_naming_both(languages):
+    assert "pl" in languages
+    with pytest.raises(JudgeInputError) as error:
+        language_for(Path("x.pl"), languages, "pl")
+    assert "perl" in str(error.value) and "prolog" in str(error.value)
+
+
+def test_unknown_language_is_an_input_error(languages):
+    assert "cobol2" not in languages and languages.get("cobol2") is None
+    with pytest.raises(JudgeInputError, match="unknown language 'cobol2'"):
+        language_for(Path("x.py"), languages, "cobol2")
+
+
+def test_shared_extension_goes_to_the_highest_priority(languages):
+    assert language_for(Path("a.py"), languages).name == "python3"  # not pypy3
+    assert language_for(Path("a.pl"), languages).name == "perl"  # not prolog
+    assert language_for(Path("a.pro"), languages).name == "prolog"
+
+
+def test_equal_priority_on_one_extension_is_an_error(tmp_path):
+    for name in ("one", "two"):
+        (tmp_path / "runners" / name).mkdir(parents=True)
+        (tmp_path / "runners" / name / "runner.yaml").write_text(f"name: {name}\nextensions: [zz]\nrun: [x]\n")
+    (tmp_path / "judge.yaml").write_text("runners_dir: [runners]\n")
+    found = load_languages(load_settings(tmp_path / "judge.yaml"))
+    with pytest.raises(JudgeInputError, match="claimed by one and two"):
+        language_for(Path("a.zz"), found)
+
+
+def test_runners_dir_list_is_searched_in_order_then_the_shipped_runners(tmp_path):
+    course = tmp_path / "course-runners" / "python3"
+    course.mkdir(parents=True)
+    (course / "runner.yaml").write_text("name: python3\nextensions: [py]\nrun: [python3, '{source}']\n")
+    (tmp_path / "judge.yaml").write_text("runners_dir: [course-runners]\n")
+    settings = load_settings(tmp_path / "judge.yaml")
+    assert settings.runner_folders[0] == tmp_path / "course-runners"
+    found = load_languages(settings)
+    assert found["python3"].folder == course  # the course's runner wins
+    assert "cpp" in found  # the shipped runners come after it
+
+
+def test_runners_dir_naming_a_missing_folder_is_an_input_error(tmp_path):
+    (tmp_path / "judge.yaml").write_text("runners_dir: [nowhere]\n")
+    with pytest.raises(JudgeInputError, match="nowhere"):
+        load_settings(tmp_path / "judge.yaml")
