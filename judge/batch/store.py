@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from judge.errors import JudgeInputError
+from judge.judging.margins import timing_only
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS gradings (
@@ -91,6 +92,7 @@ class Change:
     problem: str
     old: str | None
     new: str
+    cause: str = ""  # "timing": only borderline tests flipped between AC and TLE; "behaviour": anything else
 
 
 class Store:
@@ -262,10 +264,14 @@ class Store:
 
     def diff(self, set_id: int) -> list[Change]:
         """Verdicts the set would change against what is published (new submissions included)."""
-        old = {i.submission: i.verdict for i in self.published_items()}
+        old = {i.submission: i for i in self.published_items()}
         changes = []
         for item in self.items(set_id):
             before = old.get(item.submission)
-            if before != item.verdict:
-                changes.append(Change(item.submission, item.team, item.problem, before, item.verdict))
+            if before is None:
+                changes.append(Change(item.submission, item.team, item.problem, None, item.verdict))
+            elif before.verdict != item.verdict:
+                was, now = self.grading(before.key).get("tests", []), self.grading(item.key).get("tests", [])
+                cause = "timing" if timing_only(was, now) else "behaviour"
+                changes.append(Change(item.submission, item.team, item.problem, before.verdict, item.verdict, cause))
         return changes

@@ -49,7 +49,14 @@ def changes_document(changes: list[Change], set_id: int, resumed: bool, skipped:
         "total": total,
         "skipped": skipped,
         "changes": [
-            {"submission": c.submission, "team": c.team, "problem": c.problem, "old": c.old, "new": c.new}
+            {
+                "submission": c.submission,
+                "team": c.team,
+                "problem": c.problem,
+                "old": c.old,
+                "new": c.new,
+                "cause": c.cause or None,  # "timing": only borderline tests flipped; "behaviour": anything else
+            }
             for c in changes
         ],
     }

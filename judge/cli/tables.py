@@ -34,7 +34,10 @@ def changes_table(changes: list[Change], set_id: int, total: int) -> list[str]:
     lines = [
         f"result set {set_id}: {total} submissions, {len(changes)} verdict change(s) against the published results"
     ]
-    lines += [f"  {c.submission:<40} {c.problem:<8} {c.old or '(new)':>5} -> {c.new}" for c in changes]
+    lines += [
+        f"  {c.submission:<40} {c.problem:<8} {c.old or '(new)':>5} -> {c.new}{f'  ({c.cause})' if c.cause else ''}"
+        for c in changes
+    ]
     return lines
 
 

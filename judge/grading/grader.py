@@ -18,7 +18,7 @@ from pathlib import Path
 
 from judge.errors import JudgeFailure, JudgeInputError
 from judge.grading.interactive import FROM_SUBMISSION, PIPES, TO_SUBMISSION, Interaction, interact
-from judge.grading.limits import run_spec, sandbox_spec
+from judge.grading.limits import run_spec, sandbox_spec, with_overshoot
 from judge.grading.validators import CompiledValidator, ValidatorSession, compile_validator
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, TestCase
@@ -37,7 +37,7 @@ from judge.judging.verdicts import (
     signal_name,
     validator_ended_first,
 )
-from judge.sandbox.container import ProcessResult, Sandbox, SandboxSpec, pipes_volume
+from judge.sandbox.container import ProcessResult, RunSpec, Sandbox, SandboxSpec, pipes_volume
 from judge.sandbox.cores import claimed_core
 from judge.sandbox.engine import Engine
 from judge.units import MIB
@@ -67,7 +67,9 @@ class Grader:
         self.language = language
         self.settings = settings
         self.client = client
-        self.limits = run_limits(problem, language, settings)
+        limits = run_limits(problem, language, settings)
+        self.hard_time = settings.timing.hard_limit(limits.time)  # a TLE runs on to here to be measured
+        self.limits = with_overshoot(limits, self.hard_time)
         self._validator: CompiledValidator | None = None
         self._lock = threading.Lock()
 
@@ -126,6 +128,7 @@ class Grader:
         result.limits = {
             "time": self.limits.time,
             "time_source": self.problem.limits.time_source,
+            "hard_time": round(self.hard_time, 4),
             "wall": self.limits.wall,
             "memory": self.limits.memory,
             "output": self.limits.output,
@@ -260,15 +263,58 @@ class _Grading:
     def _breaks(self) -> bool:
         return self.options.lazy or any(g.on_reject == "break" for g in self.problem.groups.values())
 
+    def _run_spec(self) -> RunSpec:
+        return run_spec(self.grader.limits, self.language.env, self.grader.hard_time)
+
+    def _borderline(self, r: ProcessResult) -> bool:
+        """A CPU time within judge.yaml's band around the limit (a test stopped for memory or output is not)."""
+        timing = self.grader.settings.timing
+        stopped = r.killed_by not in (None, "cpu") or r.spawn_error
+        return timing.reruns > 0 and not stopped and timing.borderline(r.cpu, self.grader.limits.time)
+
+    def _again(
+        self, box: Sandbox, cmd: list[str], test: TestCase, first: ProcessResult
+    ) -> tuple[ProcessResult, list[float]]:
+        """A borderline test run ``reruns`` more times in the same container: the fastest run, and every CPU time."""
+        best, times = first, [first.cpu]
+        stdin = test.input.read_bytes()
+        for _ in range(self.grader.settings.timing.reruns):
+            box.send_run(cmd, self._run_spec(), stdin)
+            again = box.result(f"running on {test.name} again (borderline)")
+            times.append(again.cpu)
+            if again.cpu < best.cpu:
+                best = again
+        return best, times
+
+    def _judge_measured(
+        self, box: Sandbox, cmd: list[str], test: TestCase, measured: ProcessResult, spec: SandboxSpec
+    ) -> TestResult:
+        """A test's result; a borderline one is run again first and judged on its fastest run."""
+        if not self._borderline(measured):
+            return self._judge(test, measured, spec)
+        best, times = self._again(box, cmd, test, measured)
+        result = self._judge(test, best, spec)
+        result.borderline, result.times = True, [round(t, 4) for t in times]
+        return result
+
     def _run_tests(self, box: Sandbox, spec: SandboxSpec, run_cmd: list[str]) -> None:
-        run = run_spec(self.grader.limits, self.language.env)
+        run = self._run_spec()
         inputs = [t.input for t in self.problem.tests]
-        measurements = box.run_tests(run_cmd, inputs, run, skip=self._skip if self._breaks else None)
+        one_by_one = self._breaks  # with skip(), nothing is in flight between tests: a re-run may go at once
+        measurements = box.run_tests(run_cmd, inputs, run, skip=self._skip if one_by_one else None)
+        waiting: list[tuple[TestCase, ProcessResult | None]] = []  # from the first borderline test on, in order
         for test, measured in zip(self.problem.tests, measurements, strict=True):
+            if measured is not None and not waiting and (one_by_one or not self._borderline(measured)):
+                self._record(self._judge_measured(box, run_cmd, test, measured, spec), test)
+            elif measured is None and not waiting:
+                self.result.skipped.append(test.name)
+            else:  # the next inputs are already on their way: re-runs wait for the end of the stream
+                waiting.append((test, measured))
+        for test, measured in waiting:
             if measured is None:
                 self.result.skipped.append(test.name)
             else:
-                self._record(self._judge(test, measured, spec), test)
+                self._record(self._judge_measured(box, run_cmd, test, measured, spec), test)
 
     def _run_each(self, box: Sandbox, spec: SandboxSpec, run_cmd: list[str]) -> None:
         """Tests one at a time: interactive or multi-pass problems, and tests with their own ``args`` or
@@ -289,8 +335,9 @@ class _Grading:
                 elif self.problem.interactive:
                     self._record(self._judge_interaction(test, self._interact(box, cmd, test), spec), test)
                 else:
-                    box.send_run(cmd, run_spec(self.grader.limits, self.language.env), test.input.read_bytes())
-                    self._record(self._judge(test, box.result(f"running on {test.name}"), spec), test)
+                    box.send_run(cmd, self._run_spec(), test.input.read_bytes())
+                    measured = box.result(f"running on {test.name}")
+                    self._record(self._judge_measured(box, cmd, test, measured, spec), test)
             finally:
                 if test.files is not None and self._box is not None:
                     box.unpack(self._box, clear=True)  # the next test sees the program as compiled
@@ -299,7 +346,7 @@ class _Grading:
         self, box: Sandbox, cmd: list[str], test: TestCase, pass_input: bytes | None = None, nextpass: int = 0
     ) -> Interaction:
         assert self.validator is not None
-        run = run_spec(self.grader.limits, self.language.env)
+        run = self._run_spec()
         transcripts = self.options.transcripts
         step = interact(box, self.validator, test, cmd, run, transcripts is not None, pass_input, nextpass)
         if transcripts is not None:
@@ -321,9 +368,7 @@ class _Grading:
                 r, check, validator_run = step.submission, step.check, step.validator
                 outcome = self._interaction_outcome(step, spec)
             else:
-                box.send_run(
-                    cmd, run_spec(self.grader.limits, self.language.env), pass_input or test.input.read_bytes()
-                )
+                box.send_run(cmd, self._run_spec(), pass_input or test.input.read_bytes())
                 r = box.result(f"running on {test.name}")
                 outcome, check, validator_run = self._measured(r, spec), ValidationResult(False), None
                 if outcome[0] == Verdict.AC:

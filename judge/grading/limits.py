@@ -4,6 +4,8 @@ What the tests themselves get (RunLimits) is worked out in judge.judging.limits;
 language's sandbox) is judge.sandbox.specs'.
 """
 
+from dataclasses import replace
+
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem
 from judge.inputs.settings import Settings
@@ -15,9 +17,15 @@ from judge.units import MIB
 AGENT_RESERVE = 64 * MIB  # the agent, the compiled program's files and slack, inside the container limit
 
 
-def run_spec(limits: RunLimits, env: dict[str, str]) -> RunSpec:
-    """The sandbox's form of a test's limits."""
-    return RunSpec(limits.time, limits.wall, limits.memory, limits.output, env)
+def run_spec(limits: RunLimits, env: dict[str, str], hard_time: float | None = None) -> RunSpec:
+    """The sandbox's form of a test's limits. With ``hard_time`` (DOMjudge's overshoot) the sandbox stops the test
+    there instead of at the limit, so a TLE's real CPU time is measured; the verdict still compares with the limit."""
+    return RunSpec(max(hard_time or 0.0, limits.time), limits.wall, limits.memory, limits.output, env)
+
+
+def with_overshoot(limits: RunLimits, hard_time: float) -> RunLimits:
+    """``limits`` whose wall cap leaves a test running to ``hard_time`` the same room it leaves one at the limit."""
+    return replace(limits, wall=max(limits.wall, hard_time + limits.wall - limits.time))
 
 
 def sandbox_spec(

@@ -9,6 +9,7 @@ its hard limit only says T_tle is at least that: it is never flagged, it is name
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from judge.judging.results import SubmissionResult, Verdict
 
@@ -120,3 +121,21 @@ def margins(
     t_tle = found.t_tle.seconds if found.t_tle is not None and not found.t_tle.stopped else None  # a lower bound
     found.computed = limit_from(found.t_ac.seconds if found.t_ac else None, t_tle, ac, tle, resolution)
     return found
+
+
+TIMING_VERDICTS = {"AC", "TLE"}
+
+
+def timing_only(old_tests: list[dict[str, Any]], new_tests: list[dict[str, Any]]) -> bool:
+    """Whether two gradings of one submission differ only on borderline tests between AC and TLE (a "timing"
+    change, not a "behaviour" one): every test whose verdict changed was borderline in either grading."""
+    old = {t["name"]: t for t in old_tests}
+    changed = [(old.get(t["name"]), t) for t in new_tests if (old.get(t["name"]) or {}).get("verdict") != t["verdict"]]
+    if not changed or len(old) != len(new_tests):
+        return False
+    for before, after in changed:
+        if before is None or {before["verdict"], after["verdict"]} - TIMING_VERDICTS:
+            return False
+        if not (before.get("borderline") or after.get("borderline")):
+            return False
+    return True
