@@ -13,9 +13,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
-from typing import Any
-
-import docker
+from typing import Any, Protocol
 
 from judge.batch.store import Store
 from judge.errors import JudgeFailure, JudgeInputError
@@ -29,6 +27,8 @@ from judge.inputs.submissions import Batch, Submission
 from judge.judging.limits import run_limits
 from judge.judging.results import SubmissionResult, Verdict
 from judge.sandbox.container import Sandbox
+from judge.sandbox.engine import Engine
+from judge.sandbox.images import image_id
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def plan(
     batch: Batch,
     settings: Settings,
     languages: dict[str, Language],
-    client: docker.DockerClient | None,
+    client: Engine | None,
     lang: str | None = None,
 ) -> tuple[list[Job], list[str]]:
     """Jobs for every submission that can be graded, and one line per submission left out.
@@ -67,12 +67,7 @@ def plan(
         if language.name not in images and client is None:
             images[language.name] = f"runner:{language.definition_hash()}"
         elif language.name not in images:
-            try:
-                images[language.name] = client.images.get(language.image).id
-            except docker.errors.ImageNotFound:
-                raise JudgeFailure(
-                    f"runner image {language.image} is missing: run `judge runners build {language.name}`"
-                ) from None
+            images[language.name] = image_id(client, language)
         try:
             source_hash = program_digest(sub.path, sub.entrypoint)
         except JudgeInputError as exc:
@@ -112,9 +107,9 @@ def _unreadable(job: Job, message: str) -> SubmissionResult:
 
 class LocalExecutor:
     """Grades jobs ``jobs`` at a time on the local engine with a warm pool, reporting each result as it
-    finishes. (judge.cluster.ClusterRunner does the same on Dask workers.)"""
+    finishes: an Executor, as judge.batch.dask.DaskExecutor is on Dask workers."""
 
-    def __init__(self, settings: Settings, client: docker.DockerClient, jobs: int) -> None:
+    def __init__(self, settings: Settings, client: Engine, jobs: int) -> None:
         self.settings = settings
         self.client = client
         self.jobs = max(1, jobs)
@@ -187,11 +182,17 @@ class LocalExecutor:
                     sandbox.close()
 
 
+class Executor(Protocol):
+    """Grades jobs and reports each result as it finishes: LocalExecutor, or judge.batch.dask.DaskExecutor."""
+
+    def run(self, todo: list[Job], on_result: Callable[[Job, SubmissionResult], None]) -> None: ...
+
+
 def rescore(
     jobs: list[Job],
     store: Store,
     set_id: int,
-    language: LocalExecutor,
+    executor: Executor,
     force: bool,
     on_done: Callable[[Job, str, bool], None],
 ) -> None:
@@ -213,7 +214,7 @@ def rescore(
         store.add_item(set_id, job.sub.id, job.key, job.sub.team, job.sub.problem, job.sub.time, job.sub.expected)
         on_done(job, str(result.verdict), False)
 
-    language.run(todo, save)
+    executor.run(todo, save)
 
 
 def spec_of(source: str, jobs: list[Job]) -> dict[str, Any]:

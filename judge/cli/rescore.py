@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from judge.batch.dask import CONNECT_TIMEOUT, DaskExecutor, require_dask
-from judge.batch.rescore import LocalExecutor, plan, spec_of
+from judge.batch.rescore import Executor, LocalExecutor, plan, spec_of
 from judge.batch.rescore import rescore as run_rescore
 from judge.batch.store import Change
 from judge.cli.app import App, pass_app
@@ -109,7 +109,7 @@ def grade_batch(
             raise click.UsageError("give SUBMISSIONS (a folder) and --problem, or --contest contest.yaml")
         batch = from_folder(submissions, problem_ref, app.languages)
         source = f"folder:{submissions.resolve()}:{problem_ref}"
-    executor: LocalExecutor | DaskExecutor
+    executor: Executor
     if cluster:  # the workers have the engines; the keys name runner definitions instead of image ids
         require_dask()
         work, skipped = plan(batch, app.settings, app.languages, None, lang)
