@@ -210,7 +210,7 @@ class Languages(dict[str, Language]):
             raise KeyError(name)
         return self.resolve(name)
 
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, name: str, default: Any = None) -> Any:
         try:
             return self[name]
         except KeyError:
