@@ -5,6 +5,10 @@ the parallel grading (``jobs`` containers at once; each grading's tests on a cor
 judge.sandbox.cores, the allocator every grading on the machine shares, so never more timed runs than cores), the
 warm pool (the next containers are created and started while the current ones run; still one fresh
 container per submission), and writing each finished submission to the store at once.
+
+When the engine goes away mid-batch, the gradings in flight end as JE ("the Docker engine went away: ...") and
+are stored (a JE is never reused, so the next run regrades it); the rest wait for the engine, at most
+``engine_wait`` seconds, and are graded once it is back, or left ungraded with a JudgeFailure (exit 3).
 """
 
 import hashlib
@@ -27,7 +31,7 @@ from judge.inputs.submissions import Batch, Submission
 from judge.judging.limits import run_limits
 from judge.judging.results import SubmissionResult, Verdict
 from judge.sandbox.container import Sandbox
-from judge.sandbox.engine import Engine
+from judge.sandbox.engine import ENGINE_ERRORS, ENGINE_WAIT, Engine, EngineWatch
 from judge.sandbox.images import image_id
 
 
@@ -67,7 +71,10 @@ def plan(
         if language.name not in images and client is None:
             images[language.name] = f"runner:{language.definition_hash()}"
         elif language.name not in images:
-            images[language.name] = image_id(client, language)
+            try:
+                images[language.name] = image_id(client, language)
+            except ENGINE_ERRORS as exc:
+                raise JudgeFailure(f"cannot reach the Docker engine: {str(exc).splitlines()[0][:200]}") from None
         try:
             source_hash = program_digest(sub.path, sub.entrypoint)
         except JudgeInputError as exc:
@@ -105,11 +112,17 @@ def _unreadable(job: Job, message: str) -> SubmissionResult:
     )
 
 
+def engine_lost(result: SubmissionResult) -> SubmissionResult:
+    """A JE of a grading the engine's going away ended, saying so in its one line."""
+    result.message = f"the Docker engine went away: {result.message}"
+    return result
+
+
 class LocalExecutor:
     """Grades jobs ``jobs`` at a time on the local engine with a warm pool, reporting each result as it
     finishes: an Executor, as judge.batch.dask.DaskExecutor is on Dask workers."""
 
-    def __init__(self, settings: Settings, client: Engine, jobs: int) -> None:
+    def __init__(self, settings: Settings, client: Engine, jobs: int, engine_wait: float = ENGINE_WAIT) -> None:
         self.settings = settings
         self.client = client
         self.jobs = max(1, jobs)
@@ -117,6 +130,8 @@ class LocalExecutor:
         self.live: set[Sandbox] = set()
         self.lock = threading.Lock()
         self.graders: dict[tuple[int, str], Grader] = {}  # one per (problem, language)
+        self.engine = EngineWatch(client, engine_wait)
+        self.born: dict[Sandbox, int] = {}  # each warm container's engine epoch
 
     def _grader(self, job: Job) -> Grader:
         with self.lock:
@@ -129,33 +144,46 @@ class LocalExecutor:
         ahead.acquire()
         if self.stopping.is_set() or job.problem.interactive:  # an interaction's container mounts its pipes
             return None
+        epoch = self.engine.epoch
+        if self.engine.down:  # the grader makes its own once the engine is back
+            return None
         spec = self._grader(job).sandbox_spec()
         spec = replace(spec, labels={**spec.labels, "judge.submission": job.sub.id[:200]})
         sandbox = Sandbox(self.client, spec)
         with self.lock:
             self.live.add(sandbox)
+            self.born[sandbox] = epoch
         try:
             return sandbox.start()
         except JudgeFailure:
             return None  # the grader makes its own and reports the failure as JE
 
-    def _work(self, job: Job, prepared: "Future[Sandbox | None]", ahead: threading.Semaphore) -> SubmissionResult:
+    def _work(
+        self, job: Job, prepared: "Future[Sandbox | None]", ahead: threading.Semaphore
+    ) -> SubmissionResult | None:
+        """The job's result, or None when it was not graded: the engine went away and did not come back in time."""
         try:
-            sandbox = prepared.result()
+            warm = prepared.result()
         finally:
             ahead.release()
         try:
+            if not self.engine.ready(self.stopping):
+                return None
             if self.stopping.is_set():
                 raise JudgeFailure("interrupted")
+            with self.lock:  # a container started before the engine went away went with it
+                sandbox = warm if warm is not None and self.born.get(warm) == self.engine.epoch else None
             program = program_for(job.sub.path, job.language, job.sub.entrypoint)
-            return self._grader(job).grade(program, GradingOptions(sandbox=sandbox))
+            result = self._grader(job).grade(program, GradingOptions(sandbox=sandbox))
+            return engine_lost(result) if result.verdict == Verdict.JE and self.engine.gone() else result
         except JudgeInputError as exc:
             return _unreadable(job, str(exc))
         finally:
-            if sandbox is not None:
-                sandbox.close()
+            if warm is not None:
+                warm.close()
                 with self.lock:
-                    self.live.discard(sandbox)
+                    self.live.discard(warm)
+                    self.born.pop(warm, None)
 
     def run(self, todo: list[Job], on_result: Callable[[Job, SubmissionResult], None]) -> None:
         ahead = threading.Semaphore(self.jobs)  # containers started ahead of their turn, at most
@@ -166,8 +194,20 @@ class LocalExecutor:
             futures = {
                 graders.submit(self._work, job, prep, ahead): job for job, prep in zip(todo, prepared, strict=True)
             }
+            not_graded = judge_errors = 0
             for future in as_completed(futures):
-                on_result(futures[future], future.result())
+                result = future.result()
+                if result is None:
+                    not_graded += 1
+                else:
+                    judge_errors += result.verdict == Verdict.JE
+                    on_result(futures[future], result)
+            if not_graded:
+                raise JudgeFailure(
+                    self.engine.gave_up_message(
+                        f"{not_graded} submission(s) not graded, {judge_errors} ended in a judge error"
+                    )
+                )
         finally:
             self.stopping.set()
             for _ in range(len(todo) + self.jobs):

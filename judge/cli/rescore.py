@@ -17,8 +17,20 @@ from judge.cli.progress import BatchProgress
 from judge.cli.tables import changes_table
 from judge.inputs.submissions import from_contest, from_folder
 from judge.report.outcome import CommandOutcome
+from judge.sandbox.engine import ENGINE_WAIT
 
 CORES = os.cpu_count() or 1
+
+engine_wait_option = click.option(
+    "--engine-wait",
+    type=click.FloatRange(min=0),
+    default=ENGINE_WAIT,
+    show_default=True,
+    envvar="JUDGE_ENGINE_WAIT",
+    show_envvar=True,
+    metavar="SECONDS",
+    help="When the Docker engine goes away mid-run, wait this long for it before giving up (exit 3).",
+)
 
 store_option = click.option(
     "--store",
@@ -85,6 +97,7 @@ def changes_document(changes: list[Change], set_id: int, resumed: bool, skipped:
     metavar="SECONDS",
     help="How long to try reaching the --cluster scheduler.",
 )
+@engine_wait_option
 @pass_app
 def grade_batch(
     app: App,
@@ -98,6 +111,7 @@ def grade_batch(
     fmt: str,
     cluster: str | None,
     cluster_timeout: float,
+    engine_wait: float,
 ) -> None:
     """Regrade SUBMISSIONS (a folder, with --problem) or a --contest into a new result set."""
     if contest is not None:
@@ -116,7 +130,7 @@ def grade_batch(
         executor = DaskExecutor(cluster, app.settings, app.settings.runners_dir, cluster_timeout)
     else:
         work, skipped = plan(batch, app.settings, app.languages, app.client, lang)
-        executor = LocalExecutor(app.settings, app.client, jobs)
+        executor = LocalExecutor(app.settings, app.client, jobs, engine_wait)
         if jobs > CORES:
             click.echo(
                 f"judge: warning: {jobs} jobs on {CORES} cores: tests share cores, so CPU times and "

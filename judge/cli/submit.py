@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from judge.batch.rescore import engine_lost
 from judge.cli.app import App, pass_app
 from judge.cli.progress import grading_status
+from judge.cli.rescore import engine_wait_option
 from judge.grading.grader import Grader, GradingOptions
 from judge.inputs.assignments import Assignment, assign
 from judge.inputs.languages import Language
@@ -20,6 +22,7 @@ from judge.judging.verdicts import icpc_verdicts
 from judge.report import ci as ci_reports
 from judge.report.outcome import CommandOutcome
 from judge.report.text import json_report, render_plain, render_rich, total_line
+from judge.sandbox.engine import ENGINE_WAIT, EngineWatch
 
 FORMATS: dict[str, Callable[[list[SubmissionResult]], str]] = {
     "json": json_report,
@@ -51,16 +54,29 @@ def render(fmt: str, results: list[SubmissionResult]) -> str:
     return FORMATS[fmt](results)
 
 
-def grade_all(app: App, plan: Plan, lazy: bool = False, transcripts: Path | None = None) -> list[SubmissionResult]:
-    """Grade the plan in order, with a spinner per submission on a terminal."""
+def grade_all(
+    app: App, plan: Plan, lazy: bool = False, transcripts: Path | None = None, engine_wait: float = ENGINE_WAIT
+) -> list[SubmissionResult]:
+    """Grade the plan in order, with a spinner per submission on a terminal. When the engine goes away, the grading
+    in flight is a JE saying so, and the next waits for the engine up to ``engine_wait`` seconds (else JE too)."""
     plan = [(assignment, language, app.with_time_limit(problem)) for assignment, language, problem in plan]
+    engine = EngineWatch(app.client, engine_wait)
     results = []
     for index, (assignment, language, problem) in enumerate(plan, start=1):
+        if not engine.ready():
+            result = SubmissionResult.failed(
+                str(assignment.file), problem, language, Verdict.JE, engine.gave_up_message("not graded")
+            )
+            result.points = assignment.points
+            results.append(result)
+            continue
         where = f"{assignment.file.name} on {problem.id}" + (f" ({index}/{len(plan)})" if len(plan) > 1 else "")
         folder = transcripts / assignment.file.name if transcripts and len(plan) > 1 else transcripts
         with grading_status(where, len(problem.tests)) as on_test:
             options = GradingOptions(lazy=lazy, transcripts=folder, on_test=on_test)
             result = Grader(problem, language, app.settings, app.client).grade(assignment.file, options)
+        if result.verdict == Verdict.JE and engine.gone():
+            result = engine_lost(result)
         result.points = assignment.points
         results.append(result)
     return results
@@ -114,6 +130,7 @@ def write_reports(
     type=click.Path(file_okay=False, path_type=Path),
     help="Interactive problems: keep every test's interaction in this folder (<test>.interaction).",
 )
+@engine_wait_option
 @pass_app
 def submit(
     app: App,
@@ -129,6 +146,7 @@ def submit(
     lazy: bool,
     verdicts: str,
     transcripts: Path | None,
+    engine_wait: float,
 ) -> None:
     """Grade FILES (each a source file, or a folder of files that is one program) and print every test's verdict.
 
@@ -141,7 +159,7 @@ def submit(
         (a, program_language(a.file, app.languages, lang), load_problem(a.problem, app.settings))  # file or folder
         for a in assign(list(files), app.settings, problem_ref, problem_from_name)
     ]
-    results = grade_all(app, plan, lazy, transcripts)
+    results = grade_all(app, plan, lazy, transcripts, engine_wait)
     if verdicts == "icpc":
         results = [icpc_verdicts(r) for r in results]
     write_reports(results, fmt, output, extra)
