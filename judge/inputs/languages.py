@@ -18,7 +18,7 @@ there is no entry file: everything compiles together and the compiler or compile
 import hashlib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from judge.errors import JudgeInputError
@@ -238,16 +238,28 @@ def load_languages(settings: Settings) -> Languages:
 def language_for(source: Path, languages: dict[str, Language], lang: str | None = None) -> Language:
     if lang:
         return Languages(languages).resolve(lang, source)
-    ext = source.suffix.lstrip(".").lower()
-    claimed = [language for language in languages.values() if ext in language.extensions]
-    if claimed:
-        best = max(language.priority for language in claimed)
-        top = [language for language in claimed if language.priority == best]
-        if len(top) > 1:
-            names = " and ".join(language.name for language in top)
-            raise JudgeInputError(f"{source}: the extension '.{ext}' is claimed by {names}; use --lang")
+    top = file_languages(source.name, languages)
+    if len(top) > 1:
+        names = " and ".join(language.name for language in top)
+        raise JudgeInputError(f"{source}: the extension '{source.suffix.lower()}' is claimed by {names}; use --lang")
+    if top:
         return top[0]
-    known = ", ".join(sorted({f".{e}" for r in languages.values() for e in r.extensions}))
     raise JudgeInputError(
-        f"{source}: unknown file extension '{source.suffix or '(none)'}' (known: {known}); use --lang"
+        f"{source}: unknown file extension '{source.suffix or '(none)'}' (known: {known_extensions(languages)}); "
+        "use --lang"
     )
+
+
+def file_languages(name: str, languages: dict[str, Language]) -> list[Language]:
+    """The languages a file name's extension means: those listing it, only the highest ``priority`` (two or more:
+    a tie, which the caller reports). The one extension lookup: a file's language, a folder's count, a batch's
+    filter all use it."""
+    ext = PurePosixPath(name).suffix.lstrip(".").lower()
+    claimed = [language for language in languages.values() if ext in language.extensions]
+    best = max((language.priority for language in claimed), default=0)
+    return [language for language in claimed if language.priority == best]
+
+
+def known_extensions(languages: dict[str, Language]) -> str:
+    """Every extension of ``languages``, for messages: ``.c, .cpp, ...``."""
+    return ", ".join(sorted({f".{e}" for language in languages.values() for e in language.extensions}))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from judge.errors import JudgeInputError
-from judge.inputs.languages import Language, language_for
+from judge.inputs.languages import Language, file_languages, known_extensions, language_for
 
 # Spec "General Requirements" asks for ^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,253}[a-zA-Z0-9]$; a little more is allowed
 # (x.c++, _helper.py), never a name that a compiler could read as an option or that leaves the folder.
@@ -67,13 +67,13 @@ def _is_source(name: str, language: Language) -> bool:
 
 def _language_of(folder: Path, names: list[str], languages: dict[str, Language]) -> Language:
     """The language most of the files are written in (problemtools' rule; a tie is an error here)."""
-    counts = {
-        language.name: sum(1 for name in names if PurePosixPath(name).suffix.lstrip(".").lower() in language.extensions)
-        for language in languages.values()
-    }
+    counts = dict.fromkeys(languages, 0)
+    for name in names:
+        for language in file_languages(name, languages):
+            counts[language.name] += 1
     best = max(counts.values(), default=0)
     if best == 0:
-        known = ", ".join(sorted({f".{e}" for language in languages.values() for e in language.extensions}))
+        known = known_extensions(languages)
         raise JudgeInputError(f"{folder}: no source file of a known language (known: {known}); use --lang")
     tied = sorted(name for name, count in counts.items() if count == best)
     top = max(languages[name].priority for name in tied)  # languages sharing extensions (pypy3's .py): the first

@@ -18,7 +18,7 @@ from typing import Any
 
 from judge.errors import JudgeInputError
 from judge.inputs.assignments import problem_from_name
-from judge.inputs.languages import Language
+from judge.inputs.languages import Language, file_languages
 from judge.inputs.yamlfile import load_mapping, number
 
 VERDICT_FOLDERS = {
@@ -54,8 +54,7 @@ class Batch:
 
 
 def _known_extension(path: Path, languages: dict[str, Language]) -> bool:
-    ext = path.suffix.lstrip(".").lower()
-    return any(ext in r.extensions for r in languages.values())
+    return bool(file_languages(path.name, languages))
 
 
 def _files(root: Path) -> list[Path]:
