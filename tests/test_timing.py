@@ -1,6 +1,7 @@
 """Timing you can trust, with the real engine: a TLE is measured past the limit, a borderline test is run again."""
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +52,23 @@ def test_a_borderline_test_is_run_again_and_judged_on_its_fastest_run(client, tm
         assert test["time"] == min(test["times"])
     far = graded(tmp_path, "far.c", NEAR.replace("SECONDS", "0.3"))
     assert not any(t["borderline"] for t in far["tests"]) and all(t["times"] == [] for t in far["tests"])
+
+
+def test_problem_check_names_submissions_inside_the_margins_and_computes_no_limit(client, tmp_path):
+    """A 1 s limit with an accepted submission at 0.6 s (x 2 = 1.2 s) and a TLE one at 1.2 s (< 1 s x 1.5)."""
+    package = tmp_path / "tight"
+    shutil.copytree(ROOT / "problems/1/data", package / "data")
+    (package / "problem.yaml").write_text(
+        "problem_format_version: 2023-07-draft\nname: Tight\nlimits: {time_limit: 1}\n"
+    )
+    for folder, name, seconds in (("accepted", "slow.c", "0.6"), ("time_limit_exceeded", "near.c", "1.2")):
+        (package / "submissions" / folder).mkdir(parents=True)
+        (package / "submissions" / folder / name).write_text(NEAR.replace("SECONDS", seconds))
+    done = judge("problem", "check", str(package), "--format", "json", "--write-limit")
+    assert done.returncode == 1, done.stdout + done.stderr
+    margins = json.loads(done.stdout)["margins"]
+    assert len(margins["problems"]) == 2, margins
+    assert "accepted/slow.c takes 0.6" in margins["problems"][0]
+    assert "time_limit_exceeded/near.c takes only 1.2" in margins["problems"][1]
+    assert margins["computed_limit"] is None and margins["written"] is None
+    assert "time_limit: 1}" in (package / "problem.yaml").read_text()  # nothing written
