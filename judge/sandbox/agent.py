@@ -314,6 +314,10 @@ def spawn(
             fd = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
             os.write(fd, b"1000")  # the OOM killer takes the submission, never the agent
             os.close(fd)
+            # Lowest priority within the container: the only other process there is this agent, which must keep
+            # watching the limits even when the program forks a hundred busy children (a fork bomb starved it).
+            # CPU time is measured, not wall shares, so a program alone on its core runs as fast as before.
+            os.nice(19)
             os.setresgid(uid, uid, uid)
             os.setresuid(uid, uid, uid)
             for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT):
