@@ -1,10 +1,13 @@
-"""``judge runners list|build``: the languages of runners/ and their images."""
+"""``judge runners list|build``: the languages of the runner folders (judge.yaml ``runners_dir``) and their images."""
+
+import json
 
 import click
 
 from judge.cli.app import App, pass_app
 from judge.cli.tables import language_lines
-from judge.errors import JudgeFailure, JudgeInputError
+from judge.errors import JudgeFailure
+from judge.inputs.languages import Languages
 from judge.sandbox import images
 
 BUILD_TIMEOUT = 1800  # seconds: the HTTP timeout of the engine client while images build
@@ -12,22 +15,46 @@ BUILD_TIMEOUT = 1800  # seconds: the HTTP timeout of the engine client while ima
 
 @click.group()
 def runners() -> None:
-    """The language runners (runners/<lang>/)."""
+    """The language runners (runners/<lang>/, and judge.yaml's runners_dir folders)."""
 
 
 @runners.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
-def list_runners(app: App) -> None:
-    """Languages, their extensions, commands and image status."""
+def list_runners(app: App, fmt: str) -> None:
+    """Languages, their aliases, extensions, versions, commands and image status."""
     languages = app.languages
     try:
         client = app.client
     except JudgeFailure:
         client = None
+    rows = []
     for language in languages.values():
         status = images.image_status(client, language) if client else "engine unreachable"
         version = (images.image_labels(client, language.image) or {}).get("judge.version") if client else None
-        click.echo("\n".join(language_lines(language, status, version)))
+        if fmt == "json":
+            size = images.image_size(client, language) if client else None
+            rows.append(
+                {
+                    "name": language.name,
+                    "display": language.display,
+                    "aliases": list(language.aliases),
+                    "extensions": list(language.extensions),
+                    "version": version or None,
+                    "image": language.image,
+                    "size": size,
+                    "built": status == "ready",
+                    "status": status,
+                    "folder": str(language.folder),
+                }
+            )
+            continue
+        lines = language_lines(language, status, version)
+        if language.aliases:
+            lines.insert(1, f"{'':<10} aliases: {', '.join(language.aliases)}")
+        click.echo("\n".join(lines))
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
 
 
 @runners.command("build")
@@ -36,13 +63,10 @@ def list_runners(app: App) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Only say what is built.")
 @pass_app
 def build(app: App, langs: tuple[str, ...], force: bool, quiet: bool) -> None:
-    """Build the base image (pulled, or bootstrapped offline) and the runner images."""
-    found = app.languages
-    unknown = [lang for lang in langs if lang not in found]
-    if unknown:
-        raise JudgeInputError(
-            f"{app.settings.runners_dir}: no runner named {', '.join(unknown)} (known: {', '.join(found)})"
-        )
+    """Build the base image (pulled, or bootstrapped offline) and the runner images (LANGS: names or aliases;
+    default: every runner)."""
+    found = Languages(app.languages)
+    chosen = [found.resolve(lang, "judge runners build") for lang in langs] if langs else list(found.values())
     client = app.connect(timeout=BUILD_TIMEOUT)
 
     def log(line: str, detail: bool = False) -> None:
@@ -50,5 +74,5 @@ def build(app: App, langs: tuple[str, ...], force: bool, quiet: bool) -> None:
             click.echo(line, err=True)
 
     images.ensure_base(client, app.settings, log)
-    for name in langs or tuple(found):
-        images.build_image(client, found[name], app.settings, log, force=force)
+    for language in {language.name: language for language in chosen}.values():
+        images.build_image(client, language, app.settings, log, force=force)

@@ -18,7 +18,7 @@ from typing import Any
 
 from judge.errors import JudgeInputError
 from judge.inputs.assignments import problem_from_name
-from judge.inputs.languages import Language, file_languages
+from judge.inputs.languages import Language, canonical_name, file_languages, language_for
 from judge.inputs.yamlfile import load_mapping, number
 
 VERDICT_FOLDERS = {
@@ -134,7 +134,8 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
         if (base / ref).is_dir():
             labels[label] = str((base / ref).resolve())
     offered = meta.get("languages")
-    allowed = {str(x) for x in offered} if isinstance(offered, list) else None
+    # Names or aliases (python, c++, ...): each as its language's own name.
+    allowed = {canonical_name(str(x), languages, contest_file) for x in offered} if isinstance(offered, list) else None
     source = meta.get("submissions")
     if not source:
         raise JudgeInputError(f"{contest_file}: 'submissions' must name a folder or an index file")
@@ -187,9 +188,11 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
     if allowed is not None:
         kept = []
         for sub in subs:
-            lang = sub.language or next(
-                (r.name for r in languages.values() if sub.path.suffix.lstrip(".").lower() in r.extensions), None
-            )
+            lang: str | None
+            try:
+                lang = language_for(sub.path, languages, sub.language).name
+            except JudgeInputError:
+                lang = sub.language
             if lang not in allowed:
                 skipped.append(f"{sub.id}: language {lang} is not allowed in this contest")
             else:

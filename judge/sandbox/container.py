@@ -62,6 +62,8 @@ class SandboxSpec:
     box_size: int = 256 * MIB
     log_max_size: str = "1m"
     missing_image_hint: str = ""
+    # Called once when the image is missing (builds it on first use; judge.sandbox.images), then creation is retried.
+    build_missing_image: Callable[[], None] | None = field(default=None, compare=False)
     labels: dict[str, str] = field(default_factory=dict)
     mounts: tuple[tuple[str, str, bool], ...] = ()  # (volume, target, read-only): interactive problems' FIFOs
 
@@ -233,8 +235,9 @@ class Sandbox:
     def _start(self) -> None:
         s = self.spec
         labels = {LABEL: "1", "judge.pid": str(os.getpid()), "judge.host": socket.gethostname(), **s.labels}
-        try:
-            created = self.api.create_container(
+
+        def create() -> Any:
+            return self.api.create_container(
                 s.image,
                 command=["python3", "-I", "-S", "-c", BOOTSTRAP],
                 stdin_open=True,
@@ -246,6 +249,15 @@ class Sandbox:
                 labels=labels,
                 host_config=self._host_config(),
             )
+
+        try:
+            try:
+                created = create()
+            except docker.errors.ImageNotFound:
+                if s.build_missing_image is None:
+                    raise
+                s.build_missing_image()
+                created = create()
         except docker.errors.ImageNotFound:
             raise JudgeFailure(f"runner image {s.image} is missing: {s.missing_image_hint}") from None
         except ENGINE_ERRORS as exc:

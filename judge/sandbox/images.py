@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from judge.cache import locked
 from judge.errors import JudgeFailure
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
-from judge.sandbox.engine import ENGINE_ERRORS
+from judge.sandbox.engine import ENGINE_ERRORS, connect
 
 Log = Callable[..., None]  # log(line, detail=False): detail lines are the build's own output
 
@@ -219,6 +220,14 @@ def _build_runner_image(
     return True
 
 
+def image_size(client: docker.DockerClient, language: Language) -> int | None:
+    """The size in bytes of ``language``'s image, or None when there is none."""
+    try:
+        return int(client.images.get(language.image).attrs.get("Size") or 0)
+    except (docker.errors.ImageNotFound, *ENGINE_ERRORS):
+        return None
+
+
 def image_status(client: docker.DockerClient, language: Language) -> str:
     labels = image_labels(client, language.image)
     if labels is None:
@@ -234,3 +243,20 @@ def image_id(client: docker.DockerClient, language: Language) -> str:
         raise JudgeFailure(
             f"runner image {language.image} is missing: run `judge runners build {language.name}`"
         ) from None
+
+
+def build_on_first_use(language: Language, settings: Settings) -> None:
+    """Build ``language``'s missing image when a grading first needs it, saying so on stderr (one progress line,
+    then the build's steps); a failed build is a JudgeFailure naming the command that builds it ahead."""
+
+    def log(line: str, detail: bool = False) -> None:
+        if not detail:
+            print(f"judge: {line}", file=sys.stderr, flush=True)
+
+    log(f"{language.name}: runner image {language.image} is missing: building it now (first use) ...")
+    client = connect(timeout=1800)
+    try:
+        ensure_base(client, settings, log)
+        build_image(client, language, settings, log)
+    except JudgeFailure as exc:
+        raise JudgeFailure(f"{exc} (run `judge runners build {language.name}` to see the whole build)") from None

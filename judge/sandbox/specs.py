@@ -4,9 +4,12 @@ Shared by grading (a submission's and a validator's sandboxes) and the doctor's 
 isolation that grading actually uses.
 """
 
+import functools
+
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
 from judge.sandbox.container import SandboxSpec
+from judge.sandbox.images import build_on_first_use
 
 
 def language_spec(
@@ -32,6 +35,7 @@ def language_spec(
         box_size=settings.box_size,
         log_max_size=settings.log_max_size,
         missing_image_hint=f"run `judge runners build {language.name}`",
+        build_missing_image=functools.partial(build_on_first_use, language, settings),
         labels=labels or {},
         mounts=mounts,
     )

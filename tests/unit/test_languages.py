@@ -92,3 +92,17 @@ def test_runners_dir_naming_a_missing_folder_is_an_input_error(tmp_path):
     (tmp_path / "judge.yaml").write_text("runners_dir: [nowhere]\n")
     with pytest.raises(JudgeInputError, match="nowhere"):
         load_settings(tmp_path / "judge.yaml")
+
+
+def test_contest_languages_accept_aliases(tmp_path, languages):
+    from judge.inputs.submissions import from_contest
+
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "subs" / "A.py").write_text("print(1)\n")
+    (tmp_path / "subs" / "A.cpp").write_text("int main() {}\n")
+    (tmp_path / "subs" / "A.rb").write_text("puts 1\n")
+    contest = tmp_path / "contest.yaml"
+    contest.write_text("problems: {A: '1'}\nsubmissions: subs\nlanguages: [python, c++]\n")
+    batch = from_contest(contest, languages)
+    assert sorted(s.path.name for s in batch.submissions) == ["A.cpp", "A.py"]
+    assert any("A.rb" in line and "ruby" in line for line in batch.skipped)

@@ -1,0 +1,16 @@
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. SUM.
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01 LINE-IN PIC X(100).
+       01 A PIC S9(19).
+       01 B PIC S9(19).
+       01 C PIC S9(19).
+       01 OUT-NUM PIC -(19)9.
+       PROCEDURE DIVISION.
+           ACCEPT LINE-IN.
+           UNSTRING LINE-IN DELIMITED BY ALL SPACE INTO A B.
+           COMPUTE C = A + B.
+           MOVE C TO OUT-NUM.
+           DISPLAY FUNCTION TRIM(OUT-NUM).
+           STOP RUN.

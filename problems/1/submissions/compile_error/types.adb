@@ -1,0 +1,5 @@
+procedure Types is
+   X : Integer := "not a number";
+begin
+   null;
+end Types;

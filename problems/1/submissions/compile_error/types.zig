@@ -1,0 +1,4 @@
+pub fn main() void {
+    const x: i32 = "not a number";
+    _ = x;
+}

@@ -1,0 +1,2 @@
+#lang racket
+(displayln (undefined-function 1 2))

@@ -1,0 +1,2 @@
+IO.read(:eof)
+raise "boom"

@@ -1,0 +1,10 @@
+with Ada.Text_IO; use Ada.Text_IO;
+
+procedure Raises is
+   package LIO is new Ada.Text_IO.Integer_IO (Long_Long_Integer);
+   A, B : Long_Long_Integer;
+begin
+   LIO.Get (A);
+   LIO.Get (B);
+   raise Constraint_Error with "boom";
+end Raises;

@@ -1,0 +1,4 @@
+import { readFileSync } from "fs";
+
+const [a, b] = readFileSync(0, "utf8").trim().split(/\s+/).map(BigInt);
+console.log((a - b).toString());
