@@ -47,6 +47,13 @@ class Margins:
     computed: float | None = None  # the limit the spec's rule gives (None: no multiple of the resolution fits)
 
 
+def _language_factor(result: SubmissionResult, limit: float) -> float:
+    """What turns a submission's time into the problem's terms: a language with a ``time_multiplier`` ran
+    under ``limit`` x that multiplier (DOMjudge's per-language time factor), so its times count divided by it."""
+    own = float(result.limits.get("time") or 0)
+    return limit / own if own > 0 and limit > 0 else 1.0
+
+
 def accepted_time(result: SubmissionResult) -> float:
     """An accepted submission's time: its slowest test's CPU time."""
     return max((t.time for t in result.tests), default=0.0)
@@ -91,12 +98,14 @@ def margins(
     for folder, result in graded:
         times = folders.setdefault(folder, FolderTimes(folder))
         times.count += 1
+        factor = _language_factor(result, limit)
         if result.verdict == Verdict.AC:
-            seconds = Timed(result.submission, accepted_time(result))
+            seconds = Timed(result.submission, accepted_time(result) * factor)
             if times.slowest_ac is None or seconds.seconds > times.slowest_ac.seconds:
                 times.slowest_ac = seconds
         elif result.verdict == Verdict.TLE:
-            seconds = tle_time(result)
+            raw = tle_time(result)
+            seconds = Timed(raw.submission, raw.seconds * factor, raw.stopped)
             if times.fastest_tle is None or seconds.seconds < times.fastest_tle.seconds:
                 times.fastest_tle = seconds
     found.folders = [folders[name] for name in sorted(folders)]

@@ -108,3 +108,12 @@ def test_legacy_multipliers_are_time_multiplier_and_time_safety_margin(tmp_path)
     (package / "problem.yaml").write_text("name: P\nlimits: {time_multiplier: 3, time_safety_margin: 1.2}\n")
     limits = load_problem(str(package), load_settings()).limits
     assert (limits.ac_to_time_limit, limits.time_limit_to_tle, limits.legacy) == (3.0, 1.2, True)
+
+
+def test_a_language_with_a_time_multiplier_counts_in_the_problems_terms():
+    # A runtime that ran under 2 x the limit (runner.yaml time_multiplier: 2) and took 0.34 s counts as 0.17 s.
+    graded = [("accepted", result("accepted/sum.exs", Verdict.AC, [0.34], limit=2.0))]
+    found = margins(graded, 1.0, 5.0, 1.5, 1.0)
+    assert found.t_ac.seconds == pytest.approx(0.17) and not found.problems
+    unscaled = margins([("accepted", result("accepted/sum.exs", Verdict.AC, [0.34], limit=1.0))], 1.0, 5.0, 1.5, 1.0)
+    assert unscaled.problems  # the same time under the plain limit misses ac_to_time_limit
