@@ -72,7 +72,7 @@ def test_a_damaged_compiled_validator_is_rebuilt_and_grading_works(grade_file, o
 
 def test_an_accepted_submission_judge_cannot_grade_is_left_out_with_a_warning(client, settings, own_cache, tmp_path):
     tied = {"accepted/mixed/a.py": "print(1)\n", "accepted/mixed/b.c": "int main(void) { return 0; }\n"}
-    copy = legacy_copy(tmp_path, {"accepted/old.py": PYTHON2, "accepted/notes.pl": "print 1;\n", **tied})
+    copy = legacy_copy(tmp_path, {"accepted/old.py": PYTHON2, "accepted/notes.apl": "print 1;\n", **tied})
     heard: list[str] = []
     problem = timelimit.ensure_time_limit(
         load_problem(str(copy), settings), settings, client, load_languages(settings), heard.append
@@ -82,7 +82,7 @@ def test_an_accepted_submission_judge_cannot_grade_is_left_out_with_a_warning(cl
     )
     warnings = [line for line in heard if line.startswith("warning:")]
     assert len(warnings) == 3, heard
-    assert "accepted/notes.pl: no runner for '.pl'" in warnings[0]
+    assert "accepted/notes.apl: no runner for '.apl'" in warnings[0]
     assert "mixed" in warnings[1]  # a folder whose language cannot be decided
     assert "old.py" in warnings[2] and "got CE" in warnings[2] and "derivation" in warnings[2]
     assert all("\n" not in line for line in heard)
@@ -119,7 +119,7 @@ def test_a_damaged_derived_time_limit_is_derived_again(client, settings, own_cac
 
 
 def test_two_submits_at_once_on_a_legacy_package_both_succeed_and_derive_once(client, settings, own_cache, tmp_path):
-    copy = legacy_copy(tmp_path, {"accepted/old.py": PYTHON2, "accepted/notes.pl": "print 1;\n"})
+    copy = legacy_copy(tmp_path, {"accepted/old.py": PYTHON2, "accepted/notes.apl": "print 1;\n"})
     problem = load_problem(str(copy), settings)
     languages = load_languages(settings)
     key = timelimit._derivation_key(problem, timelimit.gradable_accepted(problem, languages)[0], settings)
@@ -150,7 +150,7 @@ def test_two_submits_at_once_on_a_legacy_package_both_succeed_and_derive_once(cl
     assert docs[0]["limits"]["time_source"] == docs[1]["limits"]["time_source"]
     assert docs[0]["limits"]["time_source"].startswith("derived: slowest accepted")
     assert sum(e.count("deriving it from") for e in stderr) == 1, stderr  # derived once
-    assert sum(e.count("notes.pl") for e in stderr) == 1 and sum(e.count("got CE") for e in stderr) == 1
+    assert sum(e.count("notes.apl") for e in stderr) == 1 and sum(e.count("got CE") for e in stderr) == 1
     assert len([p for p in (own_cache / "timelimits").iterdir() if p.is_dir()]) == 1
 
 

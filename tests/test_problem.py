@@ -105,8 +105,8 @@ def test_runner_selection(settings):
     assert language_for(Path("a.txt"), languages, "c").name == "c"
     with pytest.raises(JudgeInputError, match=r"unknown file extension '\.txt'"):
         language_for(Path("a.txt"), languages)
-    with pytest.raises(JudgeInputError, match="unknown language 'cobol'"):
-        language_for(Path("a.py"), languages, "cobol")
+    with pytest.raises(JudgeInputError, match="unknown language 'intercal'"):
+        language_for(Path("a.py"), languages, "intercal")
 
 
 def test_java_source_named_after_public_class(settings, tmp_path):

@@ -5,6 +5,7 @@ behind (the ``no_leftovers`` fixture checks containers; the leftovers probe chec
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -160,10 +161,15 @@ def test_missing_image_is_a_judge_error_naming_the_build_command(tmp_path, setti
 
     from judge.grading.grader import Grader
 
-    language = replace(load_languages(settings)["python3"], image="judge/no-such-image:latest")
+    # A missing image is built on first use; when that build fails, the grading is a JE naming the command.
+    folder = tmp_path / "python3"
+    shutil.copytree(load_languages(settings)["python3"].folder, folder)
+    (folder / "Dockerfile").write_text("ARG BASE\nFROM ${BASE}\nRUN exit 3\n")
+    language = replace(load_languages(settings)["python3"], image="judge/no-such-image:latest", folder=folder)
     result = Grader(load_problem(ONE, settings), language, settings, client).grade(SUB / "empty.py")
     assert result.verdict == Verdict.JE
     assert "judge runners build python3" in result.message
+    assert not client.images.list(name="judge/no-such-image")
 
 
 def test_container_killed_mid_test_is_a_judge_error(settings, client, grade_file, no_leftovers):
