@@ -4,12 +4,12 @@ submission writing to a validator that rejected and left dies of SIGPIPE at once
 of the guess package gets one verdict, the same on every run."""
 
 import os
-import shutil
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from test_interactive import package_with_validator  # the guess package with a validator of our own
 
 from judge.judging.results import Verdict
 
@@ -23,16 +23,6 @@ EXPECTED = {
     "run_time_error": Verdict.RTE,
 }
 ROUNDS = int(os.environ.get("JUDGE_DETERMINISM_ROUNDS", "20"))
-
-
-def package_with_validator(tmp_path: Path, source: str) -> Path:
-    copy = tmp_path / "guess"
-    shutil.copytree(GUESS, copy)
-    folder = copy / "output_validators/guess"
-    shutil.rmtree(folder)
-    folder.mkdir()
-    (folder / "validate.py").write_text(source)
-    return copy
 
 
 def program(tmp_path: Path, source: str) -> Path:
