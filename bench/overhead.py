@@ -1,9 +1,15 @@
 """Benchmark: what grading costs over running the program bare, and over one container per test.
 
 The same generated 100-test problem (a + b) and the same trivial Python solution, measured in one run:
-  1. bare: one subprocess per test on the host (the floor; no isolation at all);
-  2. judge: `Grader.grade()` — one hardened container for the submission, the warm agent runs every test;
-  3. naive: one `docker run`-style container per test (create, copy in, start, wait, logs, remove),
+  1. bare in the image: a shell loop running the solution once per test inside one plain container of the
+     runner's image (the same interpreter judge runs; timed inside the container): the per-test floor;
+  2. bare on the host: the same loop of subprocesses on the host's own python3 (another interpreter version:
+     shown for reference);
+  3. judge: `Grader.grade()` — one hardened container for the submission, the warm agent runs every test;
+     per test = (100 tests - 1 test) / 99;
+  4. whole submission: `judge submit` as a user types it, from start to exit (Python start, problem reading,
+     container, compile, tests, report), against a shell loop of bare processes on the host;
+  5. naive: one `docker run`-style container per test (create, copy in, start, wait, logs, remove),
      measured on --naive-tests tests and projected to all of them.
 Prints the times and the ratios. Run: python3 bench/overhead.py [--tests 100] [--naive-tests 20] [--repeat 3]
 """
@@ -48,6 +54,39 @@ def bare(inputs: list[Path], solution: Path) -> float:
     return time.perf_counter() - started
 
 
+def bare_in_image(inputs: list[Path], solution: Path, client, image: str) -> float:
+    """Seconds for one bare run per input, looped by a shell inside one plain container of ``image``."""
+    files = {"w/sol.py": solution.read_bytes()}
+    files.update({f"w/in/{path.name}": path.read_bytes() for path in inputs})
+    loop = (
+        "cd /w && s=$(date +%s%N) && for f in in/*; do python3 -S sol.py < $f > /dev/null; done"
+        " && e=$(date +%s%N) && echo $((e - s))"
+    )
+    out = run_in_fresh_container(client, image, loop, files, wall=300)
+    return int(out.split()[-1]) / 1e9
+
+
+def shell_loop(inputs: list[Path], solution: Path) -> float:
+    """Seconds for a shell loop of bare host processes (what the whole submission is compared with)."""
+    loop = f'for f in "$@"; do {sys.executable} -S {solution} < "$f" > /dev/null; done'
+    started = time.perf_counter()
+    subprocess.run(["sh", "-c", loop, "sh", *map(str, inputs)], check=True)
+    return time.perf_counter() - started
+
+
+def submitted(solution: Path, problem_dir: Path) -> float:
+    """Seconds of `judge submit` from start to exit."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "judge", "submit", str(solution), "--problem", str(problem_dir)],
+        cwd=ROOT,
+        capture_output=True,
+    )
+    elapsed = time.perf_counter() - started
+    assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
+    return elapsed
+
+
 def judged(solution: Path, problem_dir: Path, settings, client) -> tuple[float, float]:
     language = load_languages(settings)["python3"]
     problem = load_problem(str(problem_dir), settings)
@@ -86,33 +125,46 @@ def main() -> None:
         inputs = sorted((many / "data/secret").glob("*.in"))
 
         judged(solution, one, settings, client)  # warm the engine's caches once
+        image_runs = [bare_in_image(inputs, solution, client, image) for _ in range(args.repeat)]
         bare_runs = [bare(inputs, solution) for _ in range(args.repeat)]
         judge_runs = [judged(solution, many, settings, client) for _ in range(args.repeat)]
         single_runs = [judged(solution, one, settings, client)[0] for _ in range(args.repeat)]
+        loop_runs = [shell_loop(inputs, solution) for _ in range(args.repeat)]
+        submit_runs = [submitted(solution, many) for _ in range(args.repeat)]
         naive_measured = naive(inputs[: args.naive_tests], solution, client, image)
 
+    n = args.tests
+    image_total = statistics.median(image_runs)
     bare_total = statistics.median(bare_runs)
     judge_total = statistics.median(r[0] for r in judge_runs)
     judge_tests_wall = statistics.median(r[1] for r in judge_runs)
     fixed = statistics.median(single_runs)
-    per_test_judge = (judge_total - fixed) / (args.tests - 1)
-    per_test_bare = bare_total / args.tests
+    loop_total = statistics.median(loop_runs)
+    submit_total = statistics.median(submit_runs)
+    per_test_judge = (judge_total - fixed) / (n - 1)
+    per_test_image = image_total / n
+    per_test_bare = bare_total / n
     naive_per_test = naive_measured / args.naive_tests
-    naive_total = naive_per_test * args.tests
-    n = args.tests
+    naive_total = naive_per_test * n
     print(f"problem: {n} tests, trivial Python solution; medians of {args.repeat} runs")
-    print(f"bare subprocess per test (host python3 -S):   {per_test_bare * 1000:7.1f} ms   total {bare_total:6.2f} s")
+    print(f"bare in the image (same python3): per test {per_test_image * 1000:7.2f} ms   total {image_total:6.2f} s")
+    print(f"bare on the host (host python3):  per test {per_test_bare * 1000:7.2f} ms   total {bare_total:6.2f} s")
     print(
-        f"judge, one container for all tests:     per test {per_test_judge * 1000:7.1f} ms   total {judge_total:6.2f} s"
+        f"judge (one container, all tests): per test {per_test_judge * 1000:7.2f} ms   total {judge_total:6.2f} s"
         f"  (container start/compile/remove {fixed:.2f} s; agent-measured test wall {judge_tests_wall:.2f} s)"
     )
+    print(f"judge submit, start to exit:                        total {submit_total:6.2f} s")
+    print(f"shell loop of bare host processes:                  total {loop_total:6.2f} s")
     print(
-        f"naive, one container per test:          per test {naive_per_test * 1000:7.1f} ms   total {naive_total:6.2f} s"
+        f"naive (one container per test):   per test {naive_per_test * 1000:7.2f} ms   total {naive_total:6.2f} s"
         f"  (measured on {args.naive_tests} tests, projected to {n})"
     )
-    print(f"ratio judge/bare per test:  {per_test_judge / per_test_bare:5.2f}x")
-    print(f"ratio judge/bare total:     {judge_total / bare_total:5.2f}x")
-    print(f"ratio naive/judge total:    {naive_total / judge_total:5.1f}x")
+    print(f"per test, judge / bare in the image:  {per_test_judge / per_test_image:5.2f}x   (goal <= 1.05x)")
+    print(f"per test, judge - bare in the image:  {(per_test_judge - per_test_image) * 1000:5.2f} ms")
+    print(f"per test, judge / bare on the host:   {per_test_judge / per_test_bare:5.2f}x")
+    print(f"whole submission, judge submit / shell loop:  {submit_total / loop_total:5.2f}x   (goal <= 1.15x)")
+    print(f"whole submission, Grader.grade / bare in the image:  {judge_total / image_total:5.2f}x")
+    print(f"naive / judge total:  {naive_total / judge_total:5.1f}x   (goal >= 30x)")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,62 @@
+"""The agent's small helpers that replace shutil and keep its forks cheap (pure: no engine)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from judge.sandbox import agent
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_agent_imports_no_module_that_makes_its_forks_dear():
+    """threading, shutil and tarfile double the cost of the fork the agent makes for every test."""
+    code = (
+        "import sys, types\n"
+        "m = types.ModuleType('judge_protocol'); sys.modules[m.__name__] = m\n"
+        f"exec(compile(open({str(ROOT / 'judge/sandbox/protocol.py')!r}).read(), 'p', 'exec'), m.__dict__)\n"
+        "a = types.ModuleType('agent'); sys.modules[a.__name__] = a\n"
+        f"exec(compile(open({str(ROOT / 'judge/sandbox/agent.py')!r}).read(), 'a', 'exec'), a.__dict__)\n"
+        "print(sorted(n for n in ('threading', 'shutil', 'tarfile', 'zlib', 'bz2', 'lzma') if n in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_remove_tree_removes_everything_and_follows_no_symlink(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep").write_text("x")
+    tree = tmp_path / "tree"
+    (tree / "a/b").mkdir(parents=True)
+    (tree / "a/b/file").write_text("y")
+    (tree / "link").symlink_to(outside)
+    (tree / "a/filelink").symlink_to(outside / "keep")
+    agent.remove_tree(str(tree))
+    assert not tree.exists()
+    assert (outside / "keep").read_text() == "x"
+    agent.remove_tree(str(tmp_path / "missing"))  # nothing there: no error
+
+
+def test_which_finds_executables_only(tmp_path):
+    (tmp_path / "plain").write_text("")
+    tool = tmp_path / "tool"
+    tool.write_text("#!/bin/sh\n")
+    tool.chmod(0o755)
+    search = os.pathsep.join([str(tmp_path / "none"), str(tmp_path)])
+    assert agent.which("tool", search) == str(tool)
+    assert agent.which("plain", search) is None
+    assert agent.which("absent", search) is None
+
+
+def test_in_child_returns_the_bytes_or_raises_the_error():
+    assert agent.in_child(lambda: b"x" * 300_000) == b"x" * 300_000  # more than a pipe holds
+
+    def fail() -> bytes:
+        raise ValueError("bad tar")
+
+    with pytest.raises(RuntimeError, match="ValueError: bad tar"):
+        agent.in_child(fail)
