@@ -1,6 +1,8 @@
 """``judge runners list|build``: the languages of the runner folders (judge.yaml ``runners_dir``) and their images."""
 
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import click
 
@@ -11,6 +13,7 @@ from judge.inputs.languages import Languages
 from judge.sandbox import images
 
 BUILD_TIMEOUT = 1800  # seconds: the HTTP timeout of the engine client while images build
+DEFAULT_JOBS = min(4, os.cpu_count() or 1)  # builds mostly wait for downloads and unpacking: one per core, up to 4
 
 
 @click.group()
@@ -61,10 +64,13 @@ def list_runners(app: App, fmt: str) -> None:
 @click.argument("langs", nargs=-1)
 @click.option("--force", is_flag=True, help="Rebuild even when the image is up to date.")
 @click.option("--quiet", "-q", is_flag=True, help="Only say what is built.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=DEFAULT_JOBS, show_default=True, help="Images built at once."
+)
 @pass_app
-def build(app: App, langs: tuple[str, ...], force: bool, quiet: bool) -> None:
+def build(app: App, langs: tuple[str, ...], force: bool, quiet: bool, jobs: int) -> None:
     """Build the base image (pulled, or bootstrapped offline) and the runner images (LANGS: names or aliases;
-    default: every runner)."""
+    default: every runner), JOBS at a time once the base is there."""
     found = Languages(app.languages)
     chosen = [found.resolve(lang, "judge runners build") for lang in langs] if langs else list(found.values())
     client = app.connect(timeout=BUILD_TIMEOUT)
@@ -74,5 +80,10 @@ def build(app: App, langs: tuple[str, ...], force: bool, quiet: bool) -> None:
             click.echo(line, err=True)
 
     images.ensure_base(client, app.settings, log)
-    for language in {language.name: language for language in chosen}.values():
-        images.build_image(client, language, app.settings, log, force=force)
+    unique = list({language.name: language for language in chosen}.values())
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="judge-build") as pool:
+        builds = [
+            pool.submit(images.build_image, client, language, app.settings, log, force=force) for language in unique
+        ]
+    for done in builds:  # every build has ended (the pool waited): the first failure, if any, is the error
+        done.result()
