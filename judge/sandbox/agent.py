@@ -199,6 +199,7 @@ class MemoryCgroup:
         peak = cgroup_files("memory.peak", "memory", "memory.max_usage_in_bytes")
         self.usage_path = next((p for p in usage if read_int(p) is not None), None)
         self.peak_path = next((p for p in peak if read_int(p) is not None), None)
+        self.resettable = bool(self.peak_path and self.peak_path.endswith("max_usage_in_bytes"))
 
     def usage(self) -> int | None:
         return read_int(self.usage_path) if self.usage_path else None
@@ -209,13 +210,14 @@ class MemoryCgroup:
     def reset_peak(self) -> bool:
         """v1: writing 0 to max_usage_in_bytes restarts the high-water mark. The engine mounts the cgroup
         read-only, so this usually fails; ``TestMemory`` then counts a peak only when it rose during the test."""
-        if not self.peak_path or not self.peak_path.endswith("max_usage_in_bytes"):
+        if not self.resettable or not self.peak_path:
             return False
         try:
             with open(self.peak_path, "w") as f:
                 f.write("0")
             return True
         except OSError:
+            self.resettable = False  # read-only: it stays so, no need to try before every test
             return False
 
 
@@ -329,8 +331,11 @@ def spawn(
             finally:
                 os._exit(127)
     os.close(err_w)
-    with os.fdopen(err_r, "rb") as f:
-        error = f.read().decode(errors="replace")
+    parts = []  # EOF once the exec happened; an error text if it did not
+    while part := os.read(err_r, 1024):
+        parts.append(part)
+    os.close(err_r)
+    error = b"".join(parts).decode(errors="replace")
     if error:
         os.waitpid(pid, 0)
         return None, error
@@ -951,7 +956,6 @@ class Agent:
     def open_streams(self, command: Command, stdin_path: str, started: float) -> Streams:
         """stdin from the input file (or a FIFO), stdout to a private file (or a FIFO), stderr to a drained pipe."""
         stdout_path = os.path.join(PRIVATE, "stdout")
-        open(stdout_path, "wb").close()
         if command.fifos is not None:  # interactive: the program talks to the other container through two FIFOs
             interaction = Interaction(command.fifos, started + command.wall + SETTLE)
             excerpt = StderrExcerpt(command.stderr_limit)
