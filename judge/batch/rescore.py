@@ -15,7 +15,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -61,6 +61,7 @@ def plan(
         problems = {label: ensure_time_limit(p, settings, client, languages) for label, p in problems.items()}
     versions = {label: problem_version(p) for label, p in problems.items()}
     images: dict[str, str] = {}
+    limits_texts: dict[tuple[str, str], str] = {}
     jobs, skipped = [], list(batch.skipped)
     for sub in batch.submissions:
         try:
@@ -81,17 +82,19 @@ def plan(
             skipped.append(f"{sub.id}: {exc}")
             continue
         problem = problems[sub.problem]
-        limits = run_limits(problem, language, settings)
-        limits_text = json.dumps(
-            {
-                "run": [limits.time, limits.wall, limits.memory, limits.output, problem.limits.code],
-                "compile": [settings.compile_time, settings.compile_memory, settings.compile_output],
-                "checker": sorted({repr(t.args) for t in problem.tests}),
-                "run_cmd": list(language.run),
-                "compile_cmd": list(language.compile or []),
-            },
-            sort_keys=True,
-        )
+        if (sub.problem, language.name) not in limits_texts:  # one per problem and language, shared by its jobs
+            limits = run_limits(problem, language, settings)
+            limits_texts[sub.problem, language.name] = json.dumps(
+                {
+                    "run": [limits.time, limits.wall, limits.memory, limits.output, problem.limits.code],
+                    "compile": [settings.compile_time, settings.compile_memory, settings.compile_output],
+                    "checker": sorted({repr(t.args) for t in problem.tests}),
+                    "run_cmd": list(language.run),
+                    "compile_cmd": list(language.compile or []),
+                },
+                sort_keys=True,
+            )
+        limits_text = limits_texts[sub.problem, language.name]
         parts = {
             "submission": sub.id,
             "problem": problem.id,
@@ -189,19 +192,33 @@ class LocalExecutor:
         ahead = threading.Semaphore(self.jobs)  # containers started ahead of their turn, at most
         preparers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="judge-warm")
         graders = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="judge-grade")
+        # Jobs are handed to the pools a window at a time, and each result is dropped once reported: a batch of
+        # any size holds about 4 x jobs results, not all of them.
+        queue = iter(todo)
+        pending: dict[Future[SubmissionResult | None], Job] = {}
+
+        def submit_next() -> None:
+            job = next(queue, None)
+            if job is not None:
+                prepared = preparers.submit(self._prepare, job, ahead)
+                pending[graders.submit(self._work, job, prepared, ahead)] = job
+
         try:
-            prepared = [preparers.submit(self._prepare, job, ahead) for job in todo]
-            futures = {
-                graders.submit(self._work, job, prep, ahead): job for job, prep in zip(todo, prepared, strict=True)
-            }
+            for _ in range(4 * self.jobs):
+                submit_next()
             not_graded = judge_errors = 0
-            for future in as_completed(futures):
-                result = future.result()
-                if result is None:
-                    not_graded += 1
-                else:
-                    judge_errors += result.verdict == Verdict.JE
-                    on_result(futures[future], result)
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    job = pending.pop(future)
+                    result = future.result()
+                    if result is None:
+                        not_graded += 1
+                    else:
+                        judge_errors += result.verdict == Verdict.JE
+                        on_result(job, result)
+                    del result
+                    submit_next()
             if not_graded:
                 raise JudgeFailure(
                     self.engine.gave_up_message(
@@ -236,22 +253,35 @@ def rescore(
     force: bool,
     on_done: Callable[[Job, str, bool], None],
 ) -> None:
-    """Fill result set ``set_id``: skip what it has, reuse cached gradings, grade the rest."""
-    done = store.done_items(set_id)
-    todo = []
+    """Fill result set ``set_id``: skip what it has, reuse cached gradings, grade the rest.
+
+    Reused gradings are added to the set in one transaction; each graded submission is committed (its grading
+    and its item together) the moment it finishes, and its result is not kept."""
+    done = store.done_verdicts(set_id)
+    todo, reused = [], []
     for job in jobs:
-        if job.sub.id in done:
-            on_done(job, store.grading(job.key).get("verdict", "?"), True)
-        elif not force and store.cached(job.key):
-            store.add_item(set_id, job.sub.id, job.key, job.sub.team, job.sub.problem, job.sub.time, job.sub.expected)
-            on_done(job, store.grading(job.key)["verdict"], True)
+        verdict = done.get(job.sub.id)
+        if verdict is not None:
+            on_done(job, store.verdict(job.key) or "?", True)
+            continue
+        verdict = None if force else store.verdict(job.key)
+        if verdict is not None and verdict != "JE":
+            reused.append(job)
+            on_done(job, verdict, True)
         else:
             todo.append(job)
+    del done
+    if reused:
+        store.add_items(
+            set_id, ((j.sub.id, j.key, j.sub.team, j.sub.problem, j.sub.time, j.sub.expected) for j in reused)
+        )
+        del reused
 
     def save(job: Job, result: SubmissionResult) -> None:
         result.submission = job.sub.id
-        store.save_grading(job.key, job.parts, result.to_dict())
-        store.add_item(set_id, job.sub.id, job.key, job.sub.team, job.sub.problem, job.sub.time, job.sub.expected)
+        with store.transaction():
+            store.save_grading(job.key, job.parts, result.to_dict())
+            store.add_item(set_id, job.sub.id, job.key, job.sub.team, job.sub.problem, job.sub.time, job.sub.expected)
         on_done(job, str(result.verdict), False)
 
     executor.run(todo, save)

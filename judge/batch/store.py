@@ -6,7 +6,9 @@
 - ``sets``: one per rescoring run, ``running`` → ``complete`` → ``applied`` or ``discarded``.
 - ``set_items``: which grading each submission got in a set, written the moment it finishes.
 - ``published``: the current verdict of each submission; ``apply`` copies a set into it.
-A batch holds an exclusive lock file beside the database, so two runs cannot interleave.
+A batch holds an exclusive lock file beside the database, so two runs cannot interleave. The database is in WAL
+mode with ``synchronous=NORMAL``: a committed grading survives the judge's crash or ``kill -9``; writes of many rows
+go in one transaction, and readers stream rows (``iter_items``) rather than building lists.
 """
 
 import datetime as dt
@@ -14,7 +16,7 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +104,7 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=5, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: a commit survives a crash of the process
             self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise JudgeInputError(f"{path}: cannot open the results store: {exc}") from None
@@ -137,10 +140,25 @@ class Store:
         except sqlite3.OperationalError as exc:
             raise JudgeInputError(f"{self.path}: the results store is locked by another process ({exc})") from None
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """The writes inside as one transaction (committed at the end, rolled back on an exception)."""
+        self._write("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self._write("COMMIT")
+
     # -- gradings ------------------------------------------------------------------------------------
-    def cached(self, key: str) -> bool:
+    def verdict(self, key: str) -> str | None:
+        """The verdict of grading ``key``, or None when the store has none."""
         row = self.db.execute("SELECT verdict FROM gradings WHERE key = ?", (key,)).fetchone()
-        return row is not None and row[0] != "JE"
+        return None if row is None else str(row[0])
+
+    def cached(self, key: str) -> bool:
+        return self.verdict(key) not in (None, "JE")
 
     def save_grading(self, key: str, parts: dict[str, str], result: dict[str, Any]) -> None:
         self._write(
@@ -184,12 +202,16 @@ class Store:
 
     def done_items(self, set_id: int) -> set[str]:
         """Submissions of the set that need no grading again (judge errors do)."""
+        return set(self.done_verdicts(set_id))
+
+    def done_verdicts(self, set_id: int) -> dict[str, str]:
+        """The verdict of each submission of the set that needs no grading again (judge errors do)."""
         rows = self.db.execute(
-            "SELECT i.submission FROM set_items i JOIN gradings g ON g.key = i.key "
+            "SELECT i.submission, g.verdict FROM set_items i JOIN gradings g ON g.key = i.key "
             "WHERE i.set_id = ? AND g.verdict != 'JE'",
             (set_id,),
         )
-        return {r[0] for r in rows}
+        return dict(rows)
 
     def add_item(
         self, set_id: int, submission: str, key: str, team: str, problem: str, time: float | None, expected: str | None
@@ -199,14 +221,27 @@ class Store:
             (set_id, submission, key, team, problem, time, expected),
         )
 
+    def add_items(self, set_id: int, rows: Iterable[tuple[str, str, str, str, float | None, str | None]]) -> None:
+        """Many items at once, in one transaction: (submission, key, team, problem, time, expected) each."""
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO set_items VALUES (?,?,?,?,?,?,?)", ((set_id, *row) for row in rows)
+            )
+
     def finish_set(self, set_id: int) -> None:
         self._write("UPDATE sets SET status = 'complete' WHERE id = ? AND status = 'running'", (set_id,))
-        errors = self.db.execute(
-            "SELECT COUNT(*) FROM set_items i JOIN gradings g ON g.key = i.key WHERE i.set_id = ? AND g.verdict = 'JE'",
-            (set_id,),
-        ).fetchone()[0]
-        if not errors and self.db.execute("SELECT COUNT(*) FROM published").fetchone()[0] == 0:
+        if not self.judge_errors(set_id) and self.db.execute("SELECT COUNT(*) FROM published").fetchone()[0] == 0:
             self.apply(set_id)  # the very first complete results are published at once; later ones wait for apply
+
+    def judge_errors(self, set_id: int) -> int:
+        """How many submissions of the set ended in a judge error."""
+        return int(
+            self.db.execute(
+                "SELECT COUNT(*) FROM set_items i JOIN gradings g ON g.key = i.key "
+                "WHERE i.set_id = ? AND g.verdict = 'JE'",
+                (set_id,),
+            ).fetchone()[0]
+        )
 
     def set_status(self, set_id: int) -> str:
         row = self.db.execute("SELECT status FROM sets WHERE id = ?", (set_id,)).fetchone()
@@ -244,34 +279,47 @@ class Store:
         ).fetchall()
 
     # -- reading -------------------------------------------------------------------------------------
-    def _items(self, sql: str, args: tuple[Any, ...]) -> list[Item]:
+    _ITEMS = {
+        "set": "set_items x JOIN gradings g ON g.key = x.key WHERE x.set_id = ?",
+        "published": "(SELECT submission, key, team, problem, time, NULL AS expected FROM published) x "
+        "JOIN gradings g ON g.key = x.key",
+    }
+
+    def _iter(self, which: str, args: tuple[Any, ...]) -> Iterator[Item]:
         rows = self.db.execute(
             "SELECT x.submission, x.key, x.team, x.problem, x.time, x.expected, g.verdict, g.score, g.time, g.memory "
-            f"FROM {sql} ORDER BY x.submission",
+            f"FROM {self._ITEMS[which]} ORDER BY x.submission",
             args,
         )
-        return [Item(*row) for row in rows]
+        rows.arraysize = 1000
+        while chunk := rows.fetchmany():
+            yield from (Item(*row) for row in chunk)
+
+    def iter_items(self, set_id: int | None = None) -> Iterator[Item]:
+        """The items of set ``set_id`` (the published ones without it), by submission, one at a time."""
+        return self._iter("published", ()) if set_id is None else self._iter("set", (set_id,))
 
     def items(self, set_id: int) -> list[Item]:
-        return self._items("set_items x JOIN gradings g ON g.key = x.key WHERE x.set_id = ?", (set_id,))
+        return list(self.iter_items(set_id))
 
     def published_items(self) -> list[Item]:
-        return self._items(
-            "(SELECT submission, key, team, problem, time, NULL AS expected FROM published) x "
-            "JOIN gradings g ON g.key = x.key",
-            (),
-        )
+        return list(self.iter_items())
 
     def diff(self, set_id: int) -> list[Change]:
         """Verdicts the set would change against what is published (new submissions included)."""
-        old = {i.submission: i for i in self.published_items()}
+        rows = self.db.execute(
+            "SELECT x.submission, x.team, x.problem, pg.verdict, g.verdict, p.key, x.key "
+            "FROM set_items x JOIN gradings g ON g.key = x.key "
+            "LEFT JOIN published p ON p.submission = x.submission LEFT JOIN gradings pg ON pg.key = p.key "
+            "WHERE x.set_id = ? AND (p.submission IS NULL OR pg.verdict IS NOT g.verdict) ORDER BY x.submission",
+            (set_id,),
+        ).fetchall()
         changes = []
-        for item in self.items(set_id):
-            before = old.get(item.submission)
-            if before is None:
-                changes.append(Change(item.submission, item.team, item.problem, None, item.verdict))
-            elif before.verdict != item.verdict:
-                was, now = self.grading(before.key).get("tests", []), self.grading(item.key).get("tests", [])
+        for submission, team, problem, old, new, old_key, new_key in rows:
+            if old is None:  # not published yet
+                changes.append(Change(submission, team, problem, None, new))
+            else:
+                was, now = self.grading(old_key).get("tests", []), self.grading(new_key).get("tests", [])
                 cause = "timing" if timing_only(was, now) else "behaviour"
-                changes.append(Change(item.submission, item.team, item.problem, before.verdict, item.verdict, cause))
+                changes.append(Change(submission, team, problem, old, new, cause))
         return changes

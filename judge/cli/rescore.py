@@ -159,7 +159,7 @@ def grade_batch(
         if status != "applied":
             click.echo(f"publish with `judge rescore apply {set_id}`, or drop with `judge rescore discard {set_id}`")
     # Rescoring reports verdicts rather than judging them: only judge errors change the exit code.
-    outcome = CommandOutcome(judge_errors=sum(i.verdict == "JE" for i in store.items(set_id)))
+    outcome = CommandOutcome(judge_errors=store.judge_errors(set_id))
     if outcome.judge_errors:
         click.echo(
             f"judge: {outcome.judge_errors} submission(s) ended in a judge error; run the same command again "
