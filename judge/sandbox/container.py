@@ -1,9 +1,9 @@
 """Sandbox: one fresh, hardened container per submission, driven through the runner agent inside it.
 
 Owns the container's limits (no network, read-only root, tmpfs work dirs, capabilities dropped but the
-agent's, no-new-privileges, pids, memory = memory+swap, CPU quota, log cap), the framed protocol to the
-agent over the attach socket, and removal in every outcome. It returns measurements (ProcessResult) and
-knows nothing of verdicts, answers or checkers.
+agent's, no-new-privileges, pids, memory = memory+swap, CPU quota, log cap; the runtime: judge.sandbox.runtime),
+the framed protocol to the agent over the attach socket, and removal in every outcome. It returns measurements
+(ProcessResult) and knows nothing of verdicts, answers or checkers.
 """
 
 import contextlib
@@ -27,6 +27,7 @@ from docker.types import LogConfig, Mount
 from judge.errors import JudgeFailure
 from judge.sandbox import protocol
 from judge.sandbox.engine import ENGINE_ERRORS
+from judge.sandbox.runtime import RuntimeChoice, runtime_failed, runtime_for
 from judge.units import MIB
 
 PROTOCOL_SOURCE = (Path(__file__).parent / "protocol.py").read_bytes()
@@ -189,6 +190,7 @@ class Sandbox:
         self.hello: protocol.Hello | None = None
         self.info: dict[str, Any] = {}  # the Hello record's fields (for doctor)
         self.image_id = ""
+        self.runtime: RuntimeChoice | None = None  # the OCI runtime the container runs on
 
     # -- lifecycle -------------------------------------------------------------------------------
     def __enter__(self) -> "Sandbox":
@@ -230,10 +232,15 @@ class Sandbox:
             log_config=LogConfig(type=LogConfig.types.JSON, config={"max-size": s.log_max_size, "max-file": "1"}),
             auto_remove=True,
             mounts=[Mount(target, source, type="volume", read_only=ro) for source, target, ro in s.mounts] or None,
+            runtime=self.runtime.runtime if self.runtime else None,  # crun when the engine offers it
         )
 
     def _start(self) -> None:
         s = self.spec
+        try:
+            self.runtime = runtime_for(self.client)
+        except ENGINE_ERRORS as exc:
+            raise JudgeFailure(f"could not ask the engine for its runtimes: {_reason(exc)}") from None
         labels = {LABEL: "1", "judge.pid": str(os.getpid()), "judge.host": socket.gethostname(), **s.labels}
 
         def create() -> Any:
@@ -269,6 +276,11 @@ class Sandbox:
             self.channel = _Channel(raw)
             self.api.start(self.container_id)
         except ENGINE_ERRORS as exc:
+            if self.runtime.fallback and "OCI runtime" in str(exc):  # crun cannot run here: the default can
+                said = str(getattr(exc, "explanation", None) or exc).rsplit("OCI runtime create failed: ", 1)[-1]
+                runtime_failed(self.client, said.removesuffix(": unknown"))
+                self.close()
+                return self._start()
             raise JudgeFailure(f"could not start the container: {_reason(exc)}") from None
         self.channel.settimeout(60)
         self._send_raw(b"".join(protocol.HEADER.pack(len(s)) + s for s in (PROTOCOL_SOURCE, AGENT_SOURCE)))

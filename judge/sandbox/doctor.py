@@ -18,6 +18,7 @@ from judge.sandbox import engine, images
 from judge.sandbox.container import AGENT_CAPS, RunSpec, Sandbox
 from judge.sandbox.cores import pinnable_cores
 from judge.sandbox.reproducibility import HOST_FACTS, reproducibility_checks
+from judge.sandbox.runtime import engine_runtime
 from judge.sandbox.specs import language_spec
 from judge.units import MIB
 
@@ -80,6 +81,12 @@ def _probe(client: docker.DockerClient, language: Language, settings: Settings) 
         return box.info, json.loads(result.stdout)
 
 
+def _runtime_check(client: docker.DockerClient) -> Check:
+    """The runtime the sandboxes run on and why (after a probe: crun offered but failing shows as the fallback)."""
+    runtime = engine_runtime(client)
+    return Check("runtime", runtime.ok, runtime.describe())
+
+
 def run_doctor(settings: Settings, languages: dict[str, Language]) -> list[Check]:
     checks: list[Check] = []
     try:
@@ -94,6 +101,7 @@ def run_doctor(settings: Settings, languages: dict[str, Language]) -> list[Check
             f"Docker {about['server']}, cgroup {about['cgroup']}, {about['storage']}, {about['cpus']} CPUs",
         )
     )
+    runtime_at = len(checks)  # the runtime line follows the engine's, once the probe has shown whether crun runs
     base = images.image_labels(client, settings.base_tag)
     checks.append(
         Check(
@@ -108,8 +116,9 @@ def run_doctor(settings: Settings, languages: dict[str, Language]) -> list[Check
         status = images.image_status(client, language)
         hint = "" if status == "ready" else f": run `judge runners build {language.name}`"
         checks.append(Check(f"image {language.name}", status == "ready", f"{language.image} {status}{hint}"))
-    if base is None:
-        checks.append(Check("sandbox probe", False, "needs the base image"))
+    if base is None or not engine_runtime(client).ok:
+        checks.insert(runtime_at, _runtime_check(client))
+        checks.append(Check("sandbox probe", False, "needs the base image" if base is None else "needs a runtime"))
         return checks
     # The probe runs in the base image, on the interpreter every image carries for the agent.
     probe_language = Language(
@@ -125,6 +134,8 @@ def run_doctor(settings: Settings, languages: dict[str, Language]) -> list[Check
     except JudgeFailure as exc:
         checks.append(Check("sandbox probe", False, str(exc)))
         return checks
+    finally:
+        checks.insert(runtime_at, _runtime_check(client))
     checks += [
         Check(
             "agent",
