@@ -3,7 +3,9 @@
 200 generated submissions (AC, WA, TLE, RTE; half Python, half C) on a generated 10-test problem,
 graded by `judge rescore -j <cores>` into a fresh store. Prints the wall time and submissions/min, and
 the time the same batch would take with one container per test (a sample measured, then projected).
-Goal on 2 cores: <= 90 s for the 200.  Run: python3 bench/batch.py [--submissions 200] [--sample 10]
+Goal on 2 cores: <= 90 s for the 200. With --scaling the same batch is graded at -j 1 too, and the throughput
+of -j <cores> over -j 1 is printed (goal on 2 cores: >= 1.85x).
+Run: python3 bench/batch.py [--submissions 200] [--sample 10] [--scaling]
 """
 
 import argparse
@@ -72,11 +74,43 @@ def naive_submission(client, images: dict[str, str], source: Path, inputs: list[
         run_in_fresh_container(client, images[ext], command, files, wall=3)
 
 
+def rescore(tmp_path: Path, jobs: int) -> float:
+    """Seconds of `judge rescore -j jobs` of the generated batch into a fresh store."""
+    store = tmp_path / f"results-{jobs}.db"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "judge",
+            "--config",
+            str(ROOT / "judge.yaml"),
+            "rescore",
+            str(tmp_path / "subs"),
+            "--problem",
+            str(tmp_path / "problem"),
+            "-j",
+            str(jobs),
+            "--store",
+            str(store),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1):  # 1: not every submission is accepted (by design)
+        sys.exit(f"rescore failed ({done.returncode}): {done.stderr[-2000:]}")
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--submissions", type=int, default=200)
     parser.add_argument("--sample", type=int, default=10, help="submissions measured the naive way")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--scaling", action="store_true", help="also grade at -j 1 and print the speed-up")
     args = parser.parse_args()
     settings = load_settings(ROOT / "judge.yaml")
     languages = load_languages(settings)
@@ -86,32 +120,8 @@ def main() -> None:
         tmp_path = Path(tmp)
         make_problem(tmp_path / "problem")
         subs = make_submissions(tmp_path / "subs", args.submissions)
-        store = tmp_path / "results.db"
-        started = time.perf_counter()
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "judge",
-                "--config",
-                str(ROOT / "judge.yaml"),
-                "rescore",
-                str(tmp_path / "subs"),
-                "--problem",
-                str(tmp_path / "problem"),
-                "-j",
-                str(args.jobs),
-                "--store",
-                str(store),
-                "--format",
-                "json",
-            ],
-            capture_output=True,
-            text=True,
-        )
-        judge_seconds = time.perf_counter() - started
-        if done.returncode != 0:
-            sys.exit(f"rescore failed ({done.returncode}): {done.stderr[-2000:]}")
+        judge_seconds = rescore(tmp_path, args.jobs)
+        single_seconds = rescore(tmp_path, 1) if args.scaling and args.jobs > 1 else None
         inputs = sorted((tmp_path / "problem/data/secret").glob("*.in"))
         sample = subs[: args.sample]
         started = time.perf_counter()
@@ -126,6 +136,9 @@ def main() -> None:
         f"projected to {len(subs)})"
     )
     print(f"ratio per-test containers / judge: {naive_total / judge_seconds:5.1f}x")
+    if single_seconds is not None:
+        print(f"judge rescore -j 1: {single_seconds:7.1f} s   {len(subs) / single_seconds * 60:6.0f} submissions/min")
+        print(f"throughput -j {args.jobs} / -j 1:  {single_seconds / judge_seconds:5.2f}x   (goal >= 1.85x on 2 cores)")
 
 
 if __name__ == "__main__":
