@@ -225,16 +225,17 @@ def main() -> None:
         cached = in_child(contest, store, False, 0, args.jobs)
         db = Store(store)
         exports = {}
-        for fmt, export in EXPORTS.items():
-            exports[fmt], text = timed(lambda export=export: export(db.published_items()))
-            assert isinstance(text, str) and text
+        for fmt, export in EXPORTS.items():  # what `judge results export --format FMT -o FILE` does
+            with (tmp_path / f"export.{fmt}").open("w") as out:
+                exports[fmt], _ = timed(lambda export=export, out=out: export(db, out))
+            assert (tmp_path / f"export.{fmt}").stat().st_size
         db.close()
         show_cmd = [*judge, "results", "show", "--store", str(store)]
         show_seconds, shown = timed(lambda: subprocess.run(show_cmd, capture_output=True, text=True))
         assert isinstance(shown, subprocess.CompletedProcess)
         if shown.returncode != 0:
             sys.exit(f"results show failed: {shown.stderr[-2000:]}")
-        version_seconds, _ = timed(lambda: subprocess.run([*judge, "--help"], capture_output=True))
+        version_seconds, _ = timed(lambda: subprocess.run([*judge, "results", "--help"], capture_output=True))
         size = store.stat().st_size / MIB
     print(
         f"store: {size:.0f} MiB; regrade of A: {int(regrade['graded'])} graded, {int(regrade['changes'])} verdict "
@@ -255,7 +256,7 @@ def main() -> None:
     line("cached rerun + regrade diff + every export", plan_diff_export, "s", 10)
     line("cached rerun: peak RSS", cached["rss_mib"], "MiB", 150)
     line("judge results show (subprocess)", show_seconds, "s", 1)
-    line("  of which: judge --help (interpreter, imports)", version_seconds, "s")
+    line("  of which: judge results --help (start, imports)", version_seconds, "s")
     print(f"this process's peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

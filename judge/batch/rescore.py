@@ -13,10 +13,13 @@ are stored (a JE is never reused, so the next run regrades it); the rest wait fo
 
 import hashlib
 import json
+import os
+import stat
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Protocol
 
 from judge.batch.store import Store
@@ -35,13 +38,66 @@ from judge.sandbox.engine import ENGINE_ERRORS, ENGINE_WAIT, Engine, EngineWatch
 from judge.sandbox.images import image_id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the cache key holds for every job of one problem and language: one object, shared by those jobs."""
+
+    problem_version: str
+    image: str
+    limits: str
+
+
+@dataclass(frozen=True, slots=True)
 class Job:
     sub: Submission
     problem: Problem
     language: Language
-    key: str
-    parts: dict[str, str]
+    digest: bytes  # the key's sha256, 32 bytes (the hex text is twice the memory of a 100,000-job plan's keys)
+    source: bytes  # the source's sha256
+    context: Context
+
+    @property
+    def key(self) -> str:
+        """The grading's cache key (hex)."""
+        return self.digest.hex()
+
+    @property
+    def source_hash(self) -> str:
+        return self.source.hex()
+
+    @property
+    def parts(self) -> dict[str, str]:
+        """What the grading's key is the hash of, by name (the store keeps each beside the result)."""
+        return {
+            "submission": self.sub.id,
+            "problem": self.problem.id,
+            "language": self.language.name,
+            "source_hash": self.source_hash,
+            "problem_version": self.context.problem_version,
+            "image": self.context.image,
+            "limits": self.context.limits,
+        }
+
+
+def _file_digest(path: Path) -> str | None:
+    """program_digest of a plain file without an entry point (sha256 of its bytes) in one open and one read;
+    None when ``path`` is no readable regular file (a folder, a missing file: program_digest decides)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        digest = hashlib.sha256()
+        while chunk := os.read(fd, max(info.st_size + 1, 65536)):  # + 1: a file that grew is read to its end
+            digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def plan(
@@ -61,14 +117,24 @@ def plan(
         problems = {label: ensure_time_limit(p, settings, client, languages) for label, p in problems.items()}
     versions = {label: problem_version(p) for label, p in problems.items()}
     images: dict[str, str] = {}
-    limits_texts: dict[tuple[str, str], str] = {}
+    contexts: dict[tuple[str, str], Context] = {}  # one per problem and language, shared by its jobs
+    by_extension: dict[tuple[str | None, str], Language] = {}  # (language asked for, extension) -> language
     jobs, skipped = [], list(batch.skipped)
     for sub in batch.submissions:
-        try:
-            language = program_language(sub.path, languages, sub.language or lang, sub.entrypoint)  # file or folder
-        except JudgeInputError as exc:
-            skipped.append(f"{sub.id}: {exc}")
-            continue
+        asked = sub.language or lang
+        source_hash = None if sub.entrypoint else _file_digest(sub.path)  # a plain file: no stat, one read
+        name = sub.path.name
+        dot = name.rfind(".")
+        ext = name[dot:].lower() if 0 < dot < len(name) - 1 else ""  # Path.suffix, lowered
+        language = by_extension.get((asked, ext)) if source_hash is not None else None
+        if language is None:
+            try:
+                language = program_language(sub.path, languages, asked, sub.entrypoint)  # file or folder
+            except JudgeInputError as exc:
+                skipped.append(f"{sub.id}: {exc}")
+                continue
+            if source_hash is not None:  # a file's language depends on its extension only
+                by_extension[asked, ext] = language
         if language.name not in images and client is None:
             images[language.name] = f"runner:{language.definition_hash()}"
         elif language.name not in images:
@@ -76,15 +142,17 @@ def plan(
                 images[language.name] = image_id(client, language)
             except ENGINE_ERRORS as exc:
                 raise JudgeFailure(f"cannot reach the Docker engine: {str(exc).splitlines()[0][:200]}") from None
-        try:
-            source_hash = program_digest(sub.path, sub.entrypoint)
-        except JudgeInputError as exc:
-            skipped.append(f"{sub.id}: {exc}")
-            continue
+        if source_hash is None:
+            try:
+                source_hash = program_digest(sub.path, sub.entrypoint)
+            except JudgeInputError as exc:
+                skipped.append(f"{sub.id}: {exc}")
+                continue
         problem = problems[sub.problem]
-        if (sub.problem, language.name) not in limits_texts:  # one per problem and language, shared by its jobs
+        context = contexts.get((sub.problem, language.name))
+        if context is None:
             limits = run_limits(problem, language, settings)
-            limits_texts[sub.problem, language.name] = json.dumps(
+            limits_text = json.dumps(
                 {
                     "run": [limits.time, limits.wall, limits.memory, limits.output, problem.limits.code],
                     "compile": [settings.compile_time, settings.compile_memory, settings.compile_output],
@@ -94,18 +162,16 @@ def plan(
                 },
                 sort_keys=True,
             )
-        limits_text = limits_texts[sub.problem, language.name]
-        parts = {
-            "submission": sub.id,
-            "problem": problem.id,
-            "language": language.name,
-            "source_hash": source_hash,
-            "problem_version": versions[sub.problem],
-            "image": images[language.name],
-            "limits": limits_text,
-        }
-        key = hashlib.sha256("\0".join(parts[k] for k in sorted(parts)).encode()).hexdigest()
-        jobs.append(Job(sub, problem, language, key, parts))
+            context = contexts[sub.problem, language.name] = Context(
+                versions[sub.problem], images[language.name], limits_text
+            )
+        # The parts in the order of their names: image, language, limits, problem, problem_version, source_hash,
+        # submission (as before, when they were a dict hashed in sorted order).
+        text = "\0".join(
+            (context.image, language.name, context.limits, problem.id, context.problem_version, source_hash, sub.id)
+        )
+        digest = hashlib.sha256(text.encode()).digest()
+        jobs.append(Job(sub, problem, language, digest, bytes.fromhex(source_hash), context))
     return jobs, skipped
 
 
@@ -289,5 +355,7 @@ def rescore(
 
 def spec_of(source: str, jobs: list[Job]) -> dict[str, Any]:
     """What identifies a rescoring run for resuming: its input and what each submission's grading depends on."""
-    digest = hashlib.sha256("\n".join(f"{j.sub.id}\0{j.key}" for j in jobs).encode()).hexdigest()
-    return {"source": source, "jobs": digest, "count": len(jobs)}
+    digest = hashlib.sha256()
+    for n, job in enumerate(jobs):  # the hash of "\n".join(id \0 key), without building that text
+        digest.update(f"{job.sub.id}\0{job.key}".encode() if n == 0 else f"\n{job.sub.id}\0{job.key}".encode())
+    return {"source": source, "jobs": digest.hexdigest(), "count": len(jobs)}

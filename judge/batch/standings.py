@@ -8,7 +8,10 @@ submission before it (compile errors and judge errors do not count).
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from json.encoder import INFINITY, encode_basestring_ascii
+from typing import TextIO
 
 from judge.batch.store import Item
 
@@ -26,25 +29,31 @@ class Standing:
     rank: int = 0
 
 
-def scoreboard(items: list[Item]) -> list[Standing]:
+def scoreboard(items: Iterable[Item]) -> list[Standing]:
+    return scoreboard_of((i.submission, i.team, i.problem, i.time, i.verdict) for i in items)
+
+
+def scoreboard_of(rows: Iterable[tuple[str, str, str, float | None, str]]) -> list[Standing]:
+    """The standings from (submission, team, problem, time, verdict) rows in submission order (Store.entries)."""
     teams: dict[str, Standing] = {}
-    by_team_problem: dict[tuple[str, str], list[Item]] = {}
-    for item in items:
-        by_team_problem.setdefault((item.team, item.problem), []).append(item)
-        teams.setdefault(item.team, Standing(item.team))
+    by_team_problem: dict[tuple[str, str], list[tuple[str, str, str, float | None, str]]] = {}
+    for row in rows:
+        by_team_problem.setdefault((row[1], row[2]), []).append(row)
+        if row[1] not in teams:
+            teams[row[1]] = Standing(row[1])
     for (team, problem), subs in by_team_problem.items():
-        subs.sort(key=lambda i: (i.time if i.time is not None else float("inf"), i.submission))
+        subs.sort(key=lambda r: (r[3] if r[3] is not None else float("inf"), r[0]))
         rejected = 0
-        for item in subs:
-            if item.verdict == "AC":
-                minute = int(item.time or 0)
+        for _, _, _, time, verdict in subs:
+            if verdict == "AC":
+                minute = int(time or 0)
                 standing = teams[team]
                 standing.solved += 1
                 standing.penalty += minute + PENALTY * rejected
                 standing.last_solved = max(standing.last_solved, minute)
                 standing.problems[problem] = (f"+{rejected}" if rejected else "+") + f" @ {minute}"
                 break
-            if item.verdict not in NOT_COUNTED:
+            if verdict not in NOT_COUNTED:
                 rejected += 1
         else:
             if rejected:
@@ -61,43 +70,87 @@ def scoreboard(items: list[Item]) -> list[Standing]:
     return ordered
 
 
+Row = tuple[
+    str, str, str, float | None, str, float, float, int
+]  # submission, team, problem, time, verdict, score, cpu, memory
+COLUMNS = ("submission", "team", "problem", "time", "verdict", "score", "cpu", "memory")
+
+
+def _rows(items: Iterable[Item]) -> Iterator[Row]:
+    return ((i.submission, i.team, i.problem, i.time, i.verdict, i.score, i.cpu, i.memory) for i in items)
+
+
+def write_csv(rows: Iterable[Row], out: TextIO) -> None:
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(r if r[3] is not None else (*r[:3], "", *r[4:]) for r in rows)
+
+
+def _json_value(value: object) -> str:
+    """A scalar as json.dumps writes it (the C encoder for strings)."""
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    if value is None:
+        return "null"
+    if isinstance(value, float) and value == value and value not in (INFINITY, -INFINITY):
+        return float.__repr__(value)
+    return json.dumps(value)
+
+
+_JSON_ROW = "    {{\n" + ",\n".join(f'      "{name}": {{}}' for name in COLUMNS) + "\n    }}"
+
+
+def write_json(rows: Iterable[Row], board: list[Standing], out: TextIO) -> None:
+    """What ``json.dumps({"version": 1, "submissions": rows, "scoreboard": board}, indent=2) + "\\n"`` writes,
+    a row at a time."""
+    out.write('{\n  "version": 1,\n  "submissions": [')
+    string = encode_basestring_ascii
+    first = True
+    for r in rows:
+        out.write("\n" if first else ",\n")
+        first = False
+        out.write(
+            _JSON_ROW.format(
+                string(r[0]),
+                string(r[1]),
+                string(r[2]),
+                _json_value(r[3]),
+                string(r[4]),
+                _json_value(r[5]),
+                _json_value(r[6]),
+                _json_value(r[7]),
+            )
+        )
+    out.write("]" if first else "\n  ]")
+    scores = [
+        {"rank": s.rank, "team": s.team, "solved": s.solved, "penalty": s.penalty, "problems": s.problems}
+        for s in board
+    ]
+    out.write(',\n  "scoreboard": ' + json.dumps(scores, indent=2).replace("\n", "\n  ") + "\n}\n")
+
+
+def write_icpc_tsv(board: list[Standing], out: TextIO) -> None:
+    """results.tsv in the shape of the ICPC CCS results file: a ``results<TAB>1`` line, then per team
+    team id, rank, award, problems solved, total (penalty) time, time of the last accepted submission."""
+    out.write("results\t1\n")
+    for s in board:
+        award = "Ranked" if s.solved else "Honorable"
+        out.write(f"{s.team}\t{s.rank if s.solved else ''}\t{award}\t{s.solved}\t{s.penalty}\t{int(s.last_solved)}\n")
+
+
 def to_csv(items: list[Item]) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(["submission", "team", "problem", "time", "verdict", "score", "cpu", "memory"])
-    for i in items:
-        writer.writerow(
-            [i.submission, i.team, i.problem, "" if i.time is None else i.time, i.verdict, i.score, i.cpu, i.memory]
-        )
+    write_csv(_rows(items), buf)
     return buf.getvalue()
 
 
 def to_json(items: list[Item]) -> str:
-    rows = [
-        {
-            "submission": i.submission,
-            "team": i.team,
-            "problem": i.problem,
-            "time": i.time,
-            "verdict": i.verdict,
-            "score": i.score,
-            "cpu": i.cpu,
-            "memory": i.memory,
-        }
-        for i in items
-    ]
-    board = [
-        {"rank": s.rank, "team": s.team, "solved": s.solved, "penalty": s.penalty, "problems": s.problems}
-        for s in scoreboard(items)
-    ]
-    return json.dumps({"version": 1, "submissions": rows, "scoreboard": board}, indent=2) + "\n"
+    buf = io.StringIO()
+    write_json(_rows(items), scoreboard(items), buf)
+    return buf.getvalue()
 
 
 def to_icpc_tsv(items: list[Item]) -> str:
-    """results.tsv in the shape of the ICPC CCS results file: a ``results<TAB>1`` line, then per team
-    team id, rank, award, problems solved, total (penalty) time, time of the last accepted submission."""
-    lines = ["results\t1"]
-    for s in scoreboard(items):
-        award = "Ranked" if s.solved else "Honorable"
-        lines.append(f"{s.team}\t{s.rank if s.solved else ''}\t{award}\t{s.solved}\t{s.penalty}\t{int(s.last_solved)}")
-    return "\n".join(lines) + "\n"
+    buf = io.StringIO()
+    write_icpc_tsv(scoreboard(items), buf)
+    return buf.getvalue()

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from judge.errors import JudgeInputError
-from judge.judging.margins import timing_only
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS gradings (
@@ -42,6 +41,8 @@ CREATE TABLE IF NOT EXISTS gradings (
     result TEXT NOT NULL,
     graded_at TEXT NOT NULL
 );
+-- What the tables, exports and scoreboard read of each grading, without its result: joins read only this index.
+CREATE INDEX IF NOT EXISTS gradings_verdicts ON gradings (key, verdict, score, time, memory);
 CREATE TABLE IF NOT EXISTS sets (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     created TEXT NOT NULL,
@@ -280,9 +281,9 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------------------
     _ITEMS = {
-        "set": "set_items x JOIN gradings g ON g.key = x.key WHERE x.set_id = ?",
+        "set": "set_items x JOIN gradings g INDEXED BY gradings_verdicts ON g.key = x.key WHERE x.set_id = ?",
         "published": "(SELECT submission, key, team, problem, time, NULL AS expected FROM published) x "
-        "JOIN gradings g ON g.key = x.key",
+        "JOIN gradings g INDEXED BY gradings_verdicts ON g.key = x.key",
     }
 
     def _iter(self, which: str, args: tuple[Any, ...]) -> Iterator[Item]:
@@ -294,6 +295,18 @@ class Store:
         rows.arraysize = 1000
         while chunk := rows.fetchmany():
             yield from (Item(*row) for row in chunk)
+
+    def rows(self, set_id: int | None = None, columns: str = "") -> Iterator[tuple[Any, ...]]:
+        """The items of set ``set_id`` (the published ones without it), by submission, as plain tuples of
+        ``columns`` (default: an Item's fields, in their order): what the tables and exports stream."""
+        which, args = ("published", ()) if set_id is None else ("set", (set_id,))
+        fields = columns or (
+            "x.submission, x.key, x.team, x.problem, x.time, x.expected, g.verdict, g.score, g.time, g.memory"
+        )
+        rows = self.db.execute(f"SELECT {fields} FROM {self._ITEMS[which]} ORDER BY x.submission", args)
+        rows.arraysize = 1000
+        while chunk := rows.fetchmany():
+            yield from chunk
 
     def iter_items(self, set_id: int | None = None) -> Iterator[Item]:
         """The items of set ``set_id`` (the published ones without it), by submission, one at a time."""
@@ -314,6 +327,8 @@ class Store:
             "WHERE x.set_id = ? AND (p.submission IS NULL OR pg.verdict IS NOT g.verdict) ORDER BY x.submission",
             (set_id,),
         ).fetchall()
+        from judge.judging.margins import timing_only  # here: `judge results` does not load the judging modules
+
         changes = []
         for submission, team, problem, old, new, old_key, new_key in rows:
             if old is None:  # not published yet

@@ -5,36 +5,52 @@ Exit codes (judge.report.outcome): 0 accepted, 1 graded but not accepted, 2 bad 
 Data goes to stdout, human messages to stderr; bad input is one line naming the file, never a traceback.
 """
 
+import importlib
 from pathlib import Path
 from typing import Any
 
 import click
 
 from judge.cli.app import App
-from judge.cli.calibrate import calibrate_command
-from judge.cli.doctor import doctor
 from judge.cli.groups import JudgeGroup
-from judge.cli.problem import problem
-from judge.cli.problems import problems
-from judge.cli.rescore import rescore
-from judge.cli.results import results
-from judge.cli.runners import runners
-from judge.cli.submit import submit
-from judge.cli.worker import worker
 
 __all__ = ["cli", "main"]
 
+# Each command's module, imported when the command runs (or help lists it): `judge results show` does not
+# import Docker's client, the graders or Dask.
+COMMANDS = {
+    "submit": ("judge.cli.submit", "submit"),
+    "rescore": ("judge.cli.rescore", "rescore"),
+    "worker": ("judge.cli.worker", "worker"),
+    "results": ("judge.cli.results", "results"),
+    "runners": ("judge.cli.runners", "runners"),
+    "doctor": ("judge.cli.doctor", "doctor"),
+    "calibrate": ("judge.cli.calibrate", "calibrate_command"),
+    "problems": ("judge.cli.problems", "problems"),
+    "problem": ("judge.cli.problem", "problem"),
+}
 
-@click.group(cls=JudgeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyJudgeGroup(JudgeGroup):
+    """The root group, loading a command's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, attr = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(module), attr)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyJudgeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="judge.yaml to use.")
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None) -> None:
     """Grade submissions in hardened Docker containers."""
     ctx.obj = App(config)
-
-
-for command in (submit, rescore, worker, results, runners, doctor, calibrate_command, problems, problem):
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> Any:

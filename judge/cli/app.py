@@ -2,17 +2,17 @@
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from judge.batch.store import Store
-from judge.grading.timelimit import ensure_time_limit
-from judge.inputs.languages import Language, load_languages
-from judge.inputs.problem import Problem
 from judge.inputs.settings import Settings, load_settings
-from judge.sandbox import engine
-from judge.sandbox.container import reap_orphans
-from judge.sandbox.engine import Engine
+
+if TYPE_CHECKING:  # imported where used: `judge results` loads neither Docker's client nor the graders
+    from judge.batch.store import Store
+    from judge.inputs.languages import Language
+    from judge.inputs.problem import Problem
+    from judge.sandbox.engine import Engine
 
 DEFAULT_STORE = Path(".judge/results.db")
 
@@ -26,34 +26,43 @@ class App:
         self._time_limited: dict[Path, Problem] = {}
 
     @functools.cached_property
-    def languages(self) -> dict[str, Language]:
+    def languages(self) -> "dict[str, Language]":
         """The languages of runners/, by name."""
+        from judge.inputs.languages import load_languages
+
         return load_languages(self.settings)
 
     @property
-    def client(self) -> Engine:
+    def client(self) -> "Engine":
         """The Docker engine, connected on first use (JudgeFailure if unreachable)."""
         return self.connect()
 
-    def connect(self, timeout: int = 120) -> Engine:
+    def connect(self, timeout: int = 120) -> "Engine":
         """The client; the first call connects (with this HTTP ``timeout``) and removes containers of dead judges."""
         if self._client is None:
+            from judge.sandbox import engine
+            from judge.sandbox.container import reap_orphans
+
             client = engine.connect(timeout=timeout)
             reap_orphans(client)
             self._client = client
         return self._client
 
-    def with_time_limit(self, problem: Problem) -> Problem:
+    def with_time_limit(self, problem: "Problem") -> "Problem":
         """``problem`` with a time limit, derived (once per package) from its accepted submissions if it has none."""
         if problem.path not in self._time_limited:
+            from judge.grading.timelimit import ensure_time_limit
+
             say = functools.partial(click.echo, err=True)
             self._time_limited[problem.path] = ensure_time_limit(
                 problem, self.settings, self.client, self.languages, say
             )
         return self._time_limited[problem.path]
 
-    def store(self, path: Path | None) -> Store:
+    def store(self, path: Path | None) -> "Store":
         """The results store at ``path`` (default .judge/results.db)."""
+        from judge.batch.store import Store
+
         return Store(path or DEFAULT_STORE)
 
 

@@ -12,6 +12,9 @@ contest.yaml::
 
 import csv
 import json
+import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +37,7 @@ VERDICT_FOLDERS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Submission:
     id: str  # unique within the batch: the path under the root, or the index's id
     path: Path
@@ -57,12 +60,37 @@ def _known_extension(path: Path, languages: dict[str, Language]) -> bool:
     return bool(file_languages(path.name, languages))
 
 
+def _suffix(name: str) -> str:
+    """A file name's extension with its dot, as ``Path.suffix``: ``''`` for ``.bashrc`` or ``a.``."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _scan(root: Path) -> Iterator[tuple[str, Path, "os.DirEntry[str]"]]:
+    """Every file under ``root`` as (its path under root, its path, its directory entry), in the order of
+    ``sorted(Path)``; hidden and ``__pycache__`` files and folders are left out, folder links are not followed.
+    One ``scandir`` per folder, no ``stat`` (the caller asks the entry for one when it needs it)."""
+    return _visit(root, "")
+
+
+def _visit(folder: Path, prefix: str) -> Iterator[tuple[str, Path, "os.DirEntry[str]"]]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except (PermissionError, FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or name == "__pycache__":
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _visit(folder / name, f"{prefix}{name}/")
+        elif entry.is_file():
+            yield prefix + name, folder / name, entry
+
+
 def _files(root: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(root).parts)
-    )
+    return [path for _, path, _ in _scan(root)]
 
 
 def _program_folder(rel: Path) -> Path | None:
@@ -130,6 +158,7 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
     if not isinstance(problems, dict) or not problems:
         raise JudgeInputError(f"{contest_file}: 'problems' must map labels to problem ids or paths")
     labels = {str(k): str(v) for k, v in problems.items()}
+    labels_key = {label: label for label in labels}  # each label's one string, shared by its submissions
     for label, ref in labels.items():
         if (base / ref).is_dir():
             labels[label] = str((base / ref).resolve())
@@ -142,24 +171,33 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
     where = base / str(source)
     subs, skipped = [], []
     if where.is_dir():
-        for path in _files(where):
-            rel = path.relative_to(where)
-            found = rel.parts[1] if len(rel.parts) > 2 else problem_from_name(path.stem, list(labels))
+        ids = list(labels)
+        known: dict[str, bool] = {}  # extension -> has a runner: one lookup per extension, not per file
+        teams: dict[str, str] = {}  # one string per team, shared by its submissions
+        found_at: list[tuple[str, Path, str, str, float]] = []
+        for rel, path, entry in _scan(where):
+            parts = rel.split("/")
+            suffix = _suffix(parts[-1])
+            stem = parts[-1][: -len(suffix)] if suffix else parts[-1]
+            found = parts[1] if len(parts) > 2 else problem_from_name(stem, ids)
             if found is None or found not in labels:
                 skipped.append(f"{rel}: no problem label in its folder or name")
                 continue
-            if not _known_extension(path, languages):
-                skipped.append(f"{rel}: no runner for '{path.suffix or '(no extension)'}'")
+            ext = suffix.lower()
+            if ext not in known:
+                known[ext] = bool(file_languages(parts[-1], languages))
+            if not known[ext]:
+                skipped.append(f"{rel}: no runner for '{suffix or '(no extension)'}'")
                 continue
-            team = rel.parts[0] if len(rel.parts) > 1 else ""
-            time = path.stat().st_mtime
-            subs.append(Submission(id=rel.as_posix(), path=path, problem=found, team=team, time=time))
-        if subs:  # file times become minutes after the first submission
-            first = min(s.time or 0 for s in subs)
+            team = teams.setdefault(parts[0], sys.intern(parts[0])) if len(parts) > 1 else ""
+            found_at.append((rel, path, labels_key[found], team, entry.stat().st_mtime))
+        if found_at:  # file times become minutes after the first submission
+            first = min(when for *_, when in found_at)
             subs = [
-                Submission(s.id, s.path, s.problem, s.language, s.team, round(((s.time or 0) - first) / 60, 2))
-                for s in subs
+                Submission(rel, path, label, None, team, round((when - first) / 60, 2))
+                for rel, path, label, team, when in found_at
             ]
+        del found_at
     elif where.is_file():
         for n, row in enumerate(_index(where), start=1):
             missing = [k for k in ("file", "problem") if not row.get(k)]
@@ -187,12 +225,16 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
         raise JudgeInputError(f"{where}: no such folder or index file (from {contest_file})")
     if allowed is not None:
         kept = []
+        langs: dict[tuple[str | None, str], str | None] = {}  # (given language, extension) -> its language
         for sub in subs:
             lang: str | None
-            try:
-                lang = language_for(sub.path, languages, sub.language).name
-            except JudgeInputError:
-                lang = sub.language
+            ext = _suffix(sub.path.name).lower()
+            if (sub.language, ext) not in langs:
+                try:
+                    langs[sub.language, ext] = language_for(sub.path, languages, sub.language).name
+                except JudgeInputError:
+                    langs[sub.language, ext] = sub.language
+            lang = langs[sub.language, ext]
             if lang not in allowed:
                 skipped.append(f"{sub.id}: language {lang} is not allowed in this contest")
             else:
