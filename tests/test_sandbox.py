@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import TIME_SCALE
 
 from judge.grading.limits import sandbox_spec
 from judge.inputs.languages import load_languages
@@ -63,8 +64,11 @@ def test_fork_bomb_is_tle_and_contained(name, grade_file, no_leftovers):
     result = grade_file(SUB / name, ONE)
     assert {t.verdict for t in result.tests} == {Verdict.TLE}
     limits = result.limits
-    # Stopped by the container's CPU at the hard limit (the overshoot past the time limit), not by the wall cap.
-    assert all(t.time <= limits["hard_time"] + 0.2 for t in result.tests), (
+    # Stopped by the container's CPU at the hard limit (the overshoot past the time limit), not by the wall cap, and
+    # soon after it. The slack is a time like the limits, so it scales with them: in the cgroup v2 lane's UML guest
+    # (CPU accounted by ticks; a host that deschedules the guest charges the gap at once) a fork bomb read 17.81-17.91 s
+    # against a 17.6 s hard limit, in the project's CI and here under load; on the host it stays within 0.2 s.
+    assert all(t.time <= limits["hard_time"] + 0.2 * TIME_SCALE for t in result.tests), (
         limits,
         [(t.time, t.wall) for t in result.tests],
     )

@@ -1080,13 +1080,8 @@ class Agent:
                 sig = os.WTERMSIG(status)
             else:
                 exit_code = os.WEXITSTATUS(status)
-        # The CPU that decided a kill is reported, so the figure always agrees with the verdict. A test stopped at its
-        # CPU limit reports the CPU measured when it was stopped: what its processes burn while being killed (the
-        # kernel charges each exit to the exiting process; a fork bomb's hundred exits cost 0.3 s in the cgroup v2
-        # lane's guest) is the cost of stopping it, not work it did.
+        # The CPU that decided a kill is reported, so the figure always agrees with the verdict.
         cpu = max(children_cpu() - running.cpu_before, running.cpu_at_kill)
-        if running.killed_by == "cpu":
-            cpu = running.cpu_at_kill
         if streams.interaction is not None:
             streams.interaction.program_reaped(exit_code)
         oom_after = self.oom_kills()
