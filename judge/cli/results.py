@@ -46,8 +46,8 @@ EXPORTS: dict[str, Callable[[Store, TextIO], None]] = {
 def _item_lines(
     store: Store, set_id: int | None, entries: list[tuple[str, str, str, float | None, str]]
 ) -> Iterator[str]:
-    """judge.cli.tables.items_table's lines, from the store's rows; each row's scoreboard entry goes to ``entries``
-    (one query for both)."""
+    """One line per graded submission, streamed from the store's rows; each row's scoreboard entry goes to
+    ``entries`` (one query for both)."""
     yield f"{'submission':<40} {'team':<12} {'problem':<8} {'verdict':<7} {'CPU s':>7}"
     add = entries.append
     for row in store.rows(set_id, f"{BOARD_COLUMNS}, g.time"):
@@ -56,7 +56,7 @@ def _item_lines(
 
 
 def _board_lines(board: list[Standing]) -> Iterator[str]:
-    """judge.cli.tables.scoreboard_table's lines."""
+    """Rank, team, solved, penalty and each problem's cell (``+2 @ 95`` or ``-3``)."""
     yield f"{'rank':>4} {'team':<16} {'solved':>6} {'penalty':>7}  problems"
     for s in board:
         cells = " ".join(f"{p}:{v}" for p, v in sorted(s.problems.items()))

@@ -1,32 +1,16 @@
-"""Hand-written text tables of the commands (results, scoreboard, problems, runners, package checks, doctor).
+"""Hand-written text tables of the commands (rescore changes, problems, runners, package checks, doctor; the results
+table and scoreboard stream from the store in judge/cli/results.py).
 
 Pure text formatting: functions return lines and print nothing. They live here rather than in judge/report/
-because they show batch records (store items, standings, package-check rows), and report/ sits below batch.
+because they show batch records (store changes, package-check rows), and report/ sits below batch.
 """
 
 from judge.batch.packagecheck import CheckRow
-from judge.batch.standings import Standing
-from judge.batch.store import Change, Item
+from judge.batch.store import Change
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem
 from judge.sandbox.doctor import Check
 from judge.units import MIB
-
-
-def items_table(items: list[Item]) -> list[str]:
-    """One line per graded submission of the store."""
-    lines = [f"{'submission':<40} {'team':<12} {'problem':<8} {'verdict':<7} {'CPU s':>7}"]
-    lines += [f"{i.submission:<40} {i.team:<12} {i.problem:<8} {i.verdict:<7} {i.cpu:>7.3f}" for i in items]
-    return lines
-
-
-def scoreboard_table(board: list[Standing]) -> list[str]:
-    """Rank, team, solved, penalty and each problem's cell (``+2 @ 95`` or ``-3``)."""
-    lines = [f"{'rank':>4} {'team':<16} {'solved':>6} {'penalty':>7}  problems"]
-    for s in board:
-        cells = " ".join(f"{p}:{v}" for p, v in sorted(s.problems.items()))
-        lines.append(f"{s.rank:>4} {s.team:<16} {s.solved:>6} {s.penalty:>7}  {cells}")
-    return lines
 
 
 def changes_table(changes: list[Change], set_id: int, total: int) -> list[str]:
