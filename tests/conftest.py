@@ -5,7 +5,8 @@ docker test that asks for them connects. When the engine or an image is missing,
 
 The cgroup2 lane (scripts/cgroup2-lane, tests marked ``cgroup2``) runs them against a slower guest engine: there
 JUDGE_TIME_SCALE multiplies the problems' time limits (never the assertions, which compare with the limits the
-result reports; a slack in seconds for how soon the agent stops a test scales too), and JUDGE_LANE_LANGUAGES names the languages whose images the guest holds."""
+result reports; a slack in seconds for how soon the agent stops a test scales too), and JUDGE_LANE_LANGUAGES
+names the languages whose images the guest holds."""
 
 import os
 from dataclasses import replace
