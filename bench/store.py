@@ -151,6 +151,7 @@ def rescore_run(contest: Path, store_path: Path, force: bool, salt: int, jobs: i
         set_id, _ = store.open_set(batch.spec_of(f"contest:{contest}", work), force)
         batch.rescore(work, store, set_id, FakeExecutor(settings, jobs, salt), force, on_done)
         figures["rescore"] = time.perf_counter() - t1
+        del batch_, work  # as grade_batch does: the plan is done with before the diff
         t2 = time.perf_counter()
         changes = store.diff(set_id)
         figures["diff"] = time.perf_counter() - t2

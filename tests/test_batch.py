@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import docker
 import pytest
 from click.testing import CliRunner
 
@@ -156,20 +157,29 @@ def test_judge_errors_mid_batch_are_regraded_alone(client, tmp_path):
     label = {"label": ["judge=1", "judge.submission=victim.py", f"judge.pid={os.getpid()}"]}
     killed = []
 
+    def running_program(container: str) -> bool:
+        """The sleeper itself runs in the container (not the agent waiting in the warm pool): ``docker top``."""
+        try:
+            listing = client.api.top(container)
+        except docker.errors.APIError:  # gone or not started yet
+            return False
+        return any("main.py" in " ".join(map(str, process)) for process in listing.get("Processes") or [])
+
     def killer() -> None:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not killed:
             for c in client.api.containers(filters=label):
-                if time.time() - c["Created"] > 1.5:  # well into the sleeper's first test
-                    client.api.kill(c["Id"])
+                if running_program(c["Id"]):  # in the sleeper's first test: the container's age says nothing
+                    client.api.kill(c["Id"])  # (a warm container can wait its turn for seconds on a busy host)
                     killed.append(c["Id"])
-            time.sleep(0.1)
+            time.sleep(0.05)
 
     thread = threading.Thread(target=killer)
     thread.start()
     first = rescore(str(subs), "--problem", "1", "-j", "2", store=store)
     thread.join()
-    assert killed and first.exit_code == 3 and "judge error" in first.stderr
+    assert killed, f"the sleeper's container was never seen running it: {first.exit_code} {first.stderr[-2000:]}"
+    assert first.exit_code == 3 and "judge error" in first.stderr, first.stderr[-2000:]
     verdicts = dict(rows(store, "SELECT i.submission, g.verdict FROM set_items i JOIN gradings g ON g.key = i.key"))
     assert verdicts["victim.py"] == "JE" and [v for k, v in verdicts.items() if k != "victim.py"] == ["AC"] * 4
     second = rescore(str(subs), "--problem", "1", "-j", "2", store=store)

@@ -88,7 +88,7 @@ class Item:
     memory: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     submission: str
     team: str
@@ -320,13 +320,13 @@ class Store:
 
     def diff(self, set_id: int) -> list[Change]:
         """Verdicts the set would change against what is published (new submissions included)."""
-        rows = self.db.execute(
+        rows = self.db.execute(  # read row by row: a first set's diff is every submission
             "SELECT x.submission, x.team, x.problem, pg.verdict, g.verdict, p.key, x.key "
             "FROM set_items x JOIN gradings g ON g.key = x.key "
             "LEFT JOIN published p ON p.submission = x.submission LEFT JOIN gradings pg ON pg.key = p.key "
             "WHERE x.set_id = ? AND (p.submission IS NULL OR pg.verdict IS NOT g.verdict) ORDER BY x.submission",
             (set_id,),
-        ).fetchall()
+        )
         from judge.judging.margins import timing_only  # here: `judge results` does not load the judging modules
 
         changes = []

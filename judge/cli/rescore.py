@@ -4,6 +4,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -53,26 +54,28 @@ def rescore() -> None:
     """
 
 
-def changes_document(changes: list[Change], set_id: int, resumed: bool, skipped: list[str], total: int) -> str:
-    doc = {
-        "version": 1,
-        "set": set_id,
-        "resumed": resumed,
-        "total": total,
-        "skipped": skipped,
-        "changes": [
-            {
-                "submission": c.submission,
-                "team": c.team,
-                "problem": c.problem,
-                "old": c.old,
-                "new": c.new,
-                "cause": c.cause or None,  # "timing": only borderline tests flipped; "behaviour": anything else
-            }
-            for c in changes
-        ],
-    }
-    return json.dumps(doc, indent=2) + "\n"
+def write_changes_document(
+    out: TextIO, changes: list[Change], set_id: int, resumed: bool, skipped: list[str], total: int
+) -> None:
+    """The changes as JSON (what ``json.dumps(doc, indent=2)`` gives), written a change at a time: a first set's
+    document has one per submission."""
+    head = {"version": 1, "set": set_id, "resumed": resumed, "total": total, "skipped": skipped, "changes": []}
+    text = json.dumps(head, indent=2)
+    if not changes:
+        out.write(text + "\n")
+        return
+    out.write(text[: -len("[]\n}")] + "[\n")  # up to '"changes": '
+    for n, c in enumerate(changes):
+        item = {
+            "submission": c.submission,
+            "team": c.team,
+            "problem": c.problem,
+            "old": c.old,
+            "new": c.new,
+            "cause": c.cause or None,  # "timing": only borderline tests flipped; "behaviour": anything else
+        }
+        out.write(("" if n == 0 else ",\n") + "    " + json.dumps(item, indent=2).replace("\n", "\n    "))
+    out.write("\n  ]\n}\n")
 
 
 @rescore.command("grade", cls=DefaultCommand)
@@ -138,22 +141,25 @@ def grade_batch(
                 err=True,
             )
     store = app.store(store_path)
+    total = len(work)
     with store.locked():
         set_id, resumed = store.open_set(spec_of(source, work), force)
         if resumed:
             click.echo(f"resuming result set {set_id}", err=True)
-        progress = BatchProgress(len(work))
+        progress = BatchProgress(total)
         try:
             run_rescore(work, store, set_id, executor, force, progress)
         finally:
             progress.stop()
+        del batch, work  # the plan is done with: the diff of a first set takes its place (one row per submission)
         changes = store.diff(set_id)
         store.finish_set(set_id)
         status = store.set_status(set_id)
     if fmt == "json":
-        sys.stdout.write(changes_document(changes, set_id, resumed, skipped, len(work)))
+        write_changes_document(sys.stdout, changes, set_id, resumed, skipped, total)
     else:
-        click.echo("\n".join(changes_table(changes, set_id, len(work))))
+        for line in changes_table(changes, set_id, total):
+            click.echo(line)
         for line in skipped:
             click.echo(f"judge: skipped {line}", err=True)
         if status != "applied":

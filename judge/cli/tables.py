@@ -5,6 +5,8 @@ Pure text formatting: functions return lines and print nothing. They live here r
 because they show batch records (store changes, package-check rows), and report/ sits below batch.
 """
 
+from collections.abc import Iterator
+
 from judge.batch.packagecheck import CheckRow
 from judge.batch.store import Change
 from judge.inputs.languages import Language
@@ -13,16 +15,13 @@ from judge.sandbox.doctor import Check
 from judge.units import MIB
 
 
-def changes_table(changes: list[Change], set_id: int, total: int) -> list[str]:
-    """The verdicts a result set changes against the published results."""
-    lines = [
-        f"result set {set_id}: {total} submissions, {len(changes)} verdict change(s) against the published results"
-    ]
-    lines += [
-        f"  {c.submission:<40} {c.problem:<8} {c.old or '(new)':>5} -> {c.new}{f'  ({c.cause})' if c.cause else ''}"
-        for c in changes
-    ]
-    return lines
+def changes_table(changes: list[Change], set_id: int, total: int) -> Iterator[str]:
+    """The verdicts a result set changes against the published results, a line at a time (a first set's
+    table has a line per submission)."""
+    yield f"result set {set_id}: {total} submissions, {len(changes)} verdict change(s) against the published results"
+    for c in changes:
+        cause = f"  ({c.cause})" if c.cause else ""
+        yield f"  {c.submission:<40} {c.problem:<8} {c.old or '(new)':>5} -> {c.new}{cause}"
 
 
 def problems_table(problems: list[Problem]) -> list[str]:
