@@ -1,6 +1,8 @@
 """The command line: exit codes, JSON schema, plain output, and one-line errors on bad input."""
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -163,3 +165,24 @@ def test_doctor_reports_the_cgroup_version_and_its_controllers(client):
 def test_doctor_without_engine_exits_3():
     result = invoke("doctor", env={"DOCKER_HOST": "unix:///nonexistent.sock"})
     assert result.exit_code == 3 and "FAIL  engine" in result.stdout
+
+
+@pytest.mark.docker
+def test_several_files_grade_as_alone_in_a_container_each_twenty_times(client, no_leftovers):
+    """`judge submit` with several files starts the next file's container while one is graded (the warm pool):
+    every run gives each file the verdict it gets alone, in a container of its own, and leaves none behind."""
+    files = [SUBS / "accepted/sum.py", SUBS / "wrong_answer/minus.py", SUBS / "accepted/sum.sh"]
+    ours = {"type": "container", "event": ["create", "destroy"], "label": [f"judge.pid={os.getpid()}"]}
+    outcomes = set()
+    for _ in range(20):
+        started = time.time()
+        result = invoke("submit", *map(str, files), "-p", "1", "--format", "json")
+        ended = time.time() + 1  # the last removal's event may come a moment after the command returned
+        verdicts = tuple(s["verdict"] for s in json.loads(result.stdout)["submissions"])
+        # the engine's events in this run's window (seconds.nanoseconds, as the engine reads them)
+        events = list(client.api.events(since=f"{started:.9f}", until=f"{ended:.9f}", filters=ours, decode=True))
+        created = [e["timeNano"] for e in events if e["Action"] == "create"]
+        removed = [e["timeNano"] for e in events if e["Action"] == "destroy"]
+        warm = len(created) == 3 and len(removed) == 3 and created[1] < removed[0] and created[2] < removed[1]
+        outcomes.add((result.exit_code, verdicts, len(created), len(removed), warm))
+    assert outcomes == {(1, ("AC", "WA", "AC"), 3, 3, True)}

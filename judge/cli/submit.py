@@ -2,7 +2,9 @@
 
 import os
 import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import click
@@ -22,6 +24,7 @@ from judge.judging.verdicts import icpc_verdicts
 from judge.report import ci as ci_reports
 from judge.report.outcome import CommandOutcome
 from judge.report.text import json_report, render_plain, render_rich, total_line
+from judge.sandbox.container import Sandbox
 from judge.sandbox.engine import ENGINE_WAIT, EngineWatch
 
 FORMATS: dict[str, Callable[[list[SubmissionResult]], str]] = {
@@ -54,31 +57,84 @@ def render(fmt: str, results: list[SubmissionResult]) -> str:
     return FORMATS[fmt](results)
 
 
+class WarmPool:
+    """The next submission's container, created and started while the current one is graded (as ``judge rescore``
+    does): still one fresh container per submission; one that is not used is removed, even on Ctrl-C."""
+
+    def __init__(self, app: App, plan: Plan, engine: EngineWatch) -> None:
+        self.app, self.plan, self.engine = app, plan, engine
+        self.graders: dict[tuple[int, str], Grader] = {}  # one per (problem, language), shared with the pool's thread
+        self.lock = threading.Lock()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="judge-warm")
+        self.ahead: Future[tuple[Sandbox, int] | None] | None = None
+
+    def grader(self, problem: Problem, language: Language) -> Grader:
+        with self.lock:
+            key = (id(problem), language.name)
+            if key not in self.graders:
+                self.graders[key] = Grader(problem, language, self.app.settings, self.app.client)
+            return self.graders[key]
+
+    def _start(self, index: int) -> tuple[Sandbox, int] | None:
+        _, language, problem = self.plan[index]
+        if problem.interactive or self.engine.down:  # an interaction's container mounts its pipes
+            return None
+        epoch = self.engine.epoch
+        try:
+            return Sandbox(self.app.client, self.grader(problem, language).sandbox_spec()).start(), epoch
+        except Exception:  # the grader starts its own and reports what failed
+            return None
+
+    def take(self, index: int) -> Sandbox | None:
+        """Submission ``index``'s warm container (None: the grader starts its own); starts the next one's."""
+        warm = self.ahead.result() if self.ahead is not None else None
+        self.ahead = self.pool.submit(self._start, index + 1) if index + 1 < len(self.plan) else None
+        if warm is not None and warm[1] != self.engine.epoch:  # started before the engine went away: gone with it
+            warm[0].close()
+            return None
+        return warm[0] if warm is not None else None
+
+    def close(self) -> None:
+        if self.ahead is not None and not self.ahead.cancel():
+            warm = self.ahead.result()
+            if warm is not None:
+                warm[0].close()
+        self.pool.shutdown(wait=True)
+
+
 def grade_all(
     app: App, plan: Plan, lazy: bool = False, transcripts: Path | None = None, engine_wait: float = ENGINE_WAIT
 ) -> list[SubmissionResult]:
-    """Grade the plan in order, with a spinner per submission on a terminal. When the engine goes away, the grading
-    in flight is a JE saying so, and the next waits for the engine up to ``engine_wait`` seconds (else JE too)."""
+    """Grade the plan in order, with a spinner per submission on a terminal; with several, the next container
+    starts while one is graded. When the engine goes away, the grading in flight is a JE saying so, and the next
+    waits for the engine up to ``engine_wait`` seconds (else JE too)."""
     plan = [(assignment, language, app.with_time_limit(problem)) for assignment, language, problem in plan]
     engine = EngineWatch(app.client, engine_wait)
+    pool = WarmPool(app, plan, engine)
     results = []
-    for index, (assignment, language, problem) in enumerate(plan, start=1):
-        if not engine.ready():
-            result = SubmissionResult.failed(
-                str(assignment.file), problem, language, Verdict.JE, engine.gave_up_message("not graded")
-            )
+    try:
+        for index, (assignment, language, problem) in enumerate(plan):
+            warm = pool.take(index) if len(plan) > 1 else None
+            if not engine.ready():
+                if warm is not None:
+                    warm.close()
+                result = SubmissionResult.failed(
+                    str(assignment.file), problem, language, Verdict.JE, engine.gave_up_message("not graded")
+                )
+                result.points = assignment.points
+                results.append(result)
+                continue
+            where = f"{assignment.file.name} on {problem.id}" + (f" ({index + 1}/{len(plan)})" if len(plan) > 1 else "")
+            folder = transcripts / assignment.file.name if transcripts and len(plan) > 1 else transcripts
+            with grading_status(where, len(problem.tests)) as on_test:
+                options = GradingOptions(lazy=lazy, transcripts=folder, on_test=on_test, sandbox=warm)
+                result = pool.grader(problem, language).grade(assignment.file, options)
+            if result.verdict == Verdict.JE and engine.gone():
+                result = engine_lost(result)
             result.points = assignment.points
             results.append(result)
-            continue
-        where = f"{assignment.file.name} on {problem.id}" + (f" ({index}/{len(plan)})" if len(plan) > 1 else "")
-        folder = transcripts / assignment.file.name if transcripts and len(plan) > 1 else transcripts
-        with grading_status(where, len(problem.tests)) as on_test:
-            options = GradingOptions(lazy=lazy, transcripts=folder, on_test=on_test)
-            result = Grader(problem, language, app.settings, app.client).grade(assignment.file, options)
-        if result.verdict == Verdict.JE and engine.gone():
-            result = engine_lost(result)
-        result.points = assignment.points
-        results.append(result)
+    finally:
+        pool.close()
     return results
 
 
