@@ -322,7 +322,7 @@ def test_submit_waits_for_the_engine_to_come_back(engine, tmp_path, stop):
     assert "Traceback" not in stderr + stdout
     results = {Path(r["submission"]).name: r for r in json.loads(stdout)["submissions"]}
     first, second = results["first.py"], results["second.py"]
-    assert second["verdict"] == "AC", second
+    assert second["verdict"] == "AC", (second["message"], first["verdict"], first["message"], stderr[-1500:])
     errors = [line for line in stderr.splitlines() if line.startswith("judge: judge error")]
     if stop == signal.SIGKILL:
         assert run.returncode == 3, stderr

@@ -242,6 +242,8 @@ class LocalExecutor:
                 raise JudgeFailure("interrupted")
             with self.lock:  # a container started before the engine went away went with it
                 sandbox = warm if warm is not None and self.born.get(warm) == self.engine.epoch else None
+            if sandbox is not None and not sandbox.alive():  # gone in an engine restart between two pings
+                sandbox = None  # (closed below, like any warm container)
             program = program_for(job.sub.path, job.language, job.sub.entrypoint)
             result = self._grader(job).grade(program, GradingOptions(sandbox=sandbox))
             return engine_lost(result) if result.verdict == Verdict.JE and self.engine.gone() else result

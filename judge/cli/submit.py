@@ -86,13 +86,17 @@ class WarmPool:
             return None
 
     def take(self, index: int) -> Sandbox | None:
-        """Submission ``index``'s warm container (None: the grader starts its own); starts the next one's."""
+        """Submission ``index``'s warm container (None: the grader starts its own); starts the next one's.
+        Take it after ``engine.ready()``: a container started before the engine went away went with it."""
         warm = self.ahead.result() if self.ahead is not None else None
         self.ahead = self.pool.submit(self._start, index + 1) if index + 1 < len(self.plan) else None
-        if warm is not None and warm[1] != self.engine.epoch:  # started before the engine went away: gone with it
-            warm[0].close()
+        if warm is None:
             return None
-        return warm[0] if warm is not None else None
+        sandbox, epoch = warm
+        if epoch != self.engine.epoch or not sandbox.alive():  # an engine restart nobody saw: it is not running
+            sandbox.close()
+            return None
+        return sandbox
 
     def close(self) -> None:
         if self.ahead is not None and not self.ahead.cancel():
@@ -114,8 +118,9 @@ def grade_all(
     results = []
     try:
         for index, (assignment, language, problem) in enumerate(plan):
+            ready = engine.ready()  # first: it moves the engine's epoch if the engine went away meanwhile
             warm = pool.take(index) if len(plan) > 1 else None
-            if not engine.ready():
+            if not ready:
                 if warm is not None:
                     warm.close()
                 result = SubmissionResult.failed(

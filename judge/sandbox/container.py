@@ -9,6 +9,7 @@ the framed protocol to the agent over the attach socket, and removal in every ou
 import contextlib
 import dataclasses
 import os
+import select
 import socket
 import struct
 import threading
@@ -170,6 +171,15 @@ class _Channel:
         del self._buf[:n]
         return data
 
+    def open(self) -> bool:
+        """Whether the connection is still up with nothing unread (an idle agent sends nothing): False once the
+        engine that carried it has gone, even when the container outlived it."""
+        try:
+            readable, _, _ = select.select([self._sock], [], [], 0)
+            return not readable and not self._buf
+        except (OSError, ValueError):
+            return False
+
     def close(self) -> None:
         for obj in (self._sock, self._raw):
             try:
@@ -288,6 +298,16 @@ class Sandbox:
         if not isinstance(hello, protocol.Hello):
             raise JudgeFailure(f"the runner agent said {hello.op!r} instead of hello")
         self.hello, self.info = hello, dataclasses.asdict(hello)
+
+    def alive(self) -> bool:
+        """Whether the started container still runs and its agent's connection is up (one inspect): a warm one may
+        have gone with its engine, or lost its connection with the engine that carried it."""
+        if self.channel is None or self.container_id is None or not self.channel.open():
+            return False
+        try:
+            return bool(self.api.inspect_container(self.container_id)["State"]["Running"])
+        except ENGINE_ERRORS:
+            return False
 
     def close(self) -> None:
         if self.channel is not None:
