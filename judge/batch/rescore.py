@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from judge.batch.store import Store
 from judge.errors import JudgeFailure, JudgeInputError
-from judge.grading.grader import Grader, GradingOptions
+from judge.grading.grader import Grader, Graders, GradingOptions
 from judge.grading.timelimit import ensure_time_limit
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, load_problem, problem_version
@@ -198,16 +198,12 @@ class LocalExecutor:
         self.stopping = threading.Event()
         self.live: set[Sandbox] = set()
         self.lock = threading.Lock()
-        self.graders: dict[tuple[int, str], Grader] = {}  # one per (problem, language)
+        self.graders = Graders(settings, client)
         self.engine = EngineWatch(client, engine_wait)
         self.born: dict[Sandbox, int] = {}  # each warm container's engine epoch
 
     def _grader(self, job: Job) -> Grader:
-        with self.lock:
-            key = (id(job.problem), job.language.name)
-            if key not in self.graders:
-                self.graders[key] = Grader(job.problem, job.language, self.settings, self.client)
-            return self.graders[key]
+        return self.graders.get(job.problem, job.language)
 
     def _prepare(self, job: Job, ahead: threading.Semaphore) -> Sandbox | None:
         ahead.acquire()

@@ -2,7 +2,6 @@
 
 import os
 import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -14,7 +13,7 @@ from judge.batch.rescore import engine_lost
 from judge.cli.app import App, pass_app
 from judge.cli.progress import grading_status
 from judge.cli.rescore import engine_wait_option
-from judge.grading.grader import Grader, GradingOptions
+from judge.grading.grader import Grader, Graders, GradingOptions
 from judge.inputs.assignments import Assignment, assign
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, load_problem
@@ -63,17 +62,12 @@ class WarmPool:
 
     def __init__(self, app: App, plan: Plan, engine: EngineWatch) -> None:
         self.app, self.plan, self.engine = app, plan, engine
-        self.graders: dict[tuple[int, str], Grader] = {}  # one per (problem, language), shared with the pool's thread
-        self.lock = threading.Lock()
+        self.graders = Graders(app.settings, app.client)  # shared with the pool's thread
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="judge-warm")
         self.ahead: Future[tuple[Sandbox, int] | None] | None = None
 
     def grader(self, problem: Problem, language: Language) -> Grader:
-        with self.lock:
-            key = (id(problem), language.name)
-            if key not in self.graders:
-                self.graders[key] = Grader(problem, language, self.app.settings, self.app.client)
-            return self.graders[key]
+        return self.graders.get(problem, language)
 
     def _start(self, index: int) -> tuple[Sandbox, int] | None:
         _, language, problem = self.plan[index]

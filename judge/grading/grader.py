@@ -152,6 +152,23 @@ def _conclude(result: SubmissionResult, decided: Verdict | None = None) -> None:
         result.message = f"{first.name}: {first.message}" if first.message else first.name
 
 
+class Graders:
+    """One Grader per (problem, language) of a run, made on first use and shared by its threads (so each
+    problem's limits and compiled validator are worked out once): `judge submit`'s and `judge rescore`'s."""
+
+    def __init__(self, settings: Settings, client: Engine) -> None:
+        self.settings, self.client = settings, client
+        self._graders: dict[tuple[int, str], Grader] = {}
+        self._lock = threading.Lock()
+
+    def get(self, problem: Problem, language: Language) -> Grader:
+        with self._lock:
+            key = (id(problem), language.name)
+            if key not in self._graders:
+                self._graders[key] = Grader(problem, language, self.settings, self.client)
+            return self._graders[key]
+
+
 class _Grading:
     """One submission's grading: its containers (closed by ``stack``), its result so far, and the steps
     (start the containers, compile, run the tests, judge each one)."""
