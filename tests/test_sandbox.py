@@ -130,6 +130,22 @@ def test_cpu_time_counts_processes_nobody_waits_for(grade_file, no_leftovers):
 
 
 @pytest.mark.cgroup2
+def test_a_stack_overflow_ends_in_its_own_sigsegv_every_time(tmp_path, grade_file):
+    """The stack's rlimit is the memory limit and the watch stops a test past it: the two stops raced (a poll in the
+    last pages of the stack's growth won now and then, under load). Twenty tests of one grading: one outcome. In the
+    cgroup v2 lane too: v2's usage counts the test's page tables."""
+    problem = tmp_path / "stack20"
+    (problem / "data/secret").mkdir(parents=True)
+    (problem / "problem.yaml").write_text("name: Twenty stacks\nlimits:\n  time_limit: 4\n  memory: 128\n")
+    for n in range(20):
+        (problem / f"data/secret/{n:02}.in").write_text("")
+        (problem / f"data/secret/{n:02}.ans").write_text("")
+    result = grade_file(SUB / "stack_overflow.c", str(problem))
+    outcomes = {(t.verdict, t.message.partition(" (")[2]) for t in result.tests}
+    assert len(result.tests) == 20 and outcomes == {(Verdict.MLE, "killed by SIGSEGV)")}, outcomes
+
+
+@pytest.mark.cgroup2
 def test_memory_hog_is_mle_with_peak_memory(grade_file):
     root = Path(__file__).resolve().parent.parent / "problems/1/submissions/memory_limit_exceeded"
     result = grade_file(root / "hog.c", "1")

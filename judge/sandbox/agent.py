@@ -221,6 +221,16 @@ class MemoryCgroup:
             return False
 
 
+def memory_stop(limit: int) -> int:
+    """The use at which the watch stops a test with memory limit ``limit``: a little past it. A stack overflow
+    (the stack's rlimit is the memory limit) then always ends in its own SIGSEGV, never in a poll that lands
+    in the last pages of the stack's growth, where the test's page tables and private pages carry its use past
+    the limit first (they grow with the stack: 1/512 of it). The verdict is MLE either way, by the peak. At most
+    18 MiB past: far inside the container's reserve above the limit, so the watch still stops a hog before the
+    kernel reclaims or kills (a 4 GiB stack is the largest this keeps from racing)."""
+    return limit + 2 * 1024 * 1024 + min(limit // 256, 16 * 1024 * 1024)
+
+
 class TestMemory:
     """One test's memory: the cgroup's usage over its value before the test, less the captured stdout (a tmpfs
     file of the agent's, which the cgroup counts too). Sampled by the watch; the peak is reported."""
@@ -1013,8 +1023,8 @@ class Agent:
 
         Output and memory are looked at every WATCH_INTERVAL: a runtime that swallows write errors (Java's
         PrintStream) still stops at the output limit, and a test is stopped as soon as it uses more memory
-        than its limit, before the kernel thrashes near the container's limit (which is higher: it holds the
-        agent and its files too).
+        than its limit (a little more: ``memory_stop``), before the kernel thrashes near the container's
+        limit (which is higher: it holds the agent and its files too).
         """
         command, pid, excerpt = running.command, running.pid, running.streams.excerpt
         if pid is None:
@@ -1045,7 +1055,7 @@ class Agent:
                     killed_by = "wall"
                 elif watch_output and running.memory.output_size() > command.output_limit:
                     killed_by = "output"
-                elif command.memory is not None and running.memory.used() > command.memory:
+                elif command.memory is not None and running.memory.used() > memory_stop(command.memory):
                     killed_by = "memory"
                 if killed_by:
                     running.killed_by, running.cpu_at_kill = killed_by, cpu

@@ -60,3 +60,17 @@ def test_in_child_returns_the_bytes_or_raises_the_error():
 
     with pytest.raises(RuntimeError, match="ValueError: bad tar"):
         agent.in_child(fail)
+
+
+@pytest.mark.parametrize("limit_mib", [16, 128, 1024, 4096, 65536])
+def test_the_memory_watch_stops_past_a_full_stacks_page_tables_and_well_inside_the_container(limit_mib):
+    """A stack overflow at the limit carries the test's use past it by its page tables (1/512 of the stack) and a
+    few private pages: the watch leaves it that and more, so the stack's SIGSEGV always comes first; the stop is
+    still far inside the container's own limit (the agent's reserve), before the kernel reclaims or kills."""
+    from judge.grading.limits import AGENT_RESERVE
+
+    limit = limit_mib * 1024 * 1024
+    stop = agent.memory_stop(limit)
+    if limit_mib <= 4096:
+        assert stop >= limit + limit // 512 + 1024 * 1024
+    assert stop - limit <= AGENT_RESERVE // 2
