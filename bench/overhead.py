@@ -10,17 +10,21 @@ The same generated 100-test problem (a + b) and the same trivial Python solution
   4. whole submission: `judge submit` as a user types it, from start to exit (Python start, problem reading,
      container, compile, tests, report), against a shell loop of bare processes on the host;
   5. naive: one `docker run`-style container per test (create, copy in, start, wait, logs, remove),
-     measured on --naive-tests tests and projected to all of them.
+     measured on --naive-tests tests and projected to all of them;
+  6. judge as before the launcher (each test a fork of the agent), and a C solution (bare loop in the C
+     image against judge, both ways): what the launcher saves, side by side.
 Prints the times and the ratios. Run: python3 bench/overhead.py [--tests 100] [--naive-tests 20] [--repeat 3]
 """
 
 import argparse
+import contextlib
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,9 +37,10 @@ from judge.inputs.languages import load_languages  # noqa: E402
 from judge.inputs.problem import load_problem  # noqa: E402
 from judge.inputs.settings import load_settings  # noqa: E402
 from judge.judging.results import Verdict  # noqa: E402
-from judge.sandbox import engine  # noqa: E402
+from judge.sandbox import engine, launcher  # noqa: E402
 
 SOLUTION = "a, b = map(int, input().split())\nprint(a + b)\n"
+SOLUTION_C = '#include <stdio.h>\nint main(void) { long a, b; scanf("%ld %ld", &a, &b); printf("%ld\\n", a + b); }\n'
 
 
 def make_problem(folder: Path, tests: int) -> None:
@@ -55,11 +60,17 @@ def bare(inputs: list[Path], solution: Path) -> float:
 
 
 def bare_in_image(inputs: list[Path], solution: Path, client, image: str) -> float:
-    """Seconds for one bare run per input, looped by a shell inside one plain container of ``image``."""
-    files = {"w/sol.py": solution.read_bytes()}
+    """Seconds for one bare run per input, looped by a shell inside one plain container of ``image`` (a C
+    solution is compiled first, outside the timing)."""
+    files = {f"w/{solution.name}": solution.read_bytes()}
     files.update({f"w/in/{path.name}": path.read_bytes() for path in inputs})
+    program = "python3 -S sol.py"
+    if solution.suffix == ".c":
+        program = "/tmp/sol"
     loop = (
-        "cd /w && s=$(date +%s%N) && for f in in/*; do python3 -S sol.py < $f > /dev/null; done"
+        "cd /w && "
+        + ("gcc -O2 -o /tmp/sol sol.c && " if solution.suffix == ".c" else "")
+        + f"s=$(date +%s%N) && for f in in/*; do {program} < $f > /dev/null; done"
         " && e=$(date +%s%N) && echo $((e - s))"
     )
     out = run_in_fresh_container(client, image, loop, files, wall=300)
@@ -87,12 +98,15 @@ def submitted(solution: Path, problem_dir: Path) -> float:
     return elapsed
 
 
-def judged(solution: Path, problem_dir: Path, settings, client) -> tuple[float, float]:
-    language = load_languages(settings)["python3"]
+def judged(solution: Path, problem_dir: Path, settings, client, fork: bool = False) -> tuple[float, float]:
+    """Seconds of Grader.grade and the tests' wall; ``fork``: without the launcher (every test a fork of the agent)."""
+    language = load_languages(settings)["c" if solution.suffix == ".c" else "python3"]
     problem = load_problem(str(problem_dir), settings)
-    started = time.perf_counter()
-    result = Grader(problem, language, settings, client).grade(solution)
-    total = time.perf_counter() - started
+    with mock.patch.object(launcher, "code", lambda settings: b"") if fork else contextlib.nullcontext():
+        grader = Grader(problem, language, settings, client)
+        started = time.perf_counter()
+        result = grader.grade(solution)
+        total = time.perf_counter() - started
     assert result.verdict == Verdict.AC, result.message
     return total, sum(t.wall for t in result.tests)
 
@@ -110,7 +124,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tests", type=int, default=100)
     parser.add_argument("--naive-tests", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=3, help="take the median of this many runs of 1 and 2")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds: medians of this many runs of each")
     args = parser.parse_args()
     settings = load_settings(ROOT / "judge.yaml")
     client = engine.connect()
@@ -119,18 +133,34 @@ def main() -> None:
         tmp_path = Path(tmp)
         solution = tmp_path / "sol.py"
         solution.write_text(SOLUTION)
+        solution_c = tmp_path / "sol.c"
+        solution_c.write_text(SOLUTION_C)
         many, one = tmp_path / "many", tmp_path / "one"
         make_problem(many, args.tests)
         make_problem(one, 1)
         inputs = sorted((many / "data/secret").glob("*.in"))
 
         judged(solution, one, settings, client)  # warm the engine's caches once
-        image_runs = [bare_in_image(inputs, solution, client, image) for _ in range(args.repeat)]
-        bare_runs = [bare(inputs, solution) for _ in range(args.repeat)]
-        judge_runs = [judged(solution, many, settings, client) for _ in range(args.repeat)]
-        single_runs = [judged(solution, one, settings, client)[0] for _ in range(args.repeat)]
-        loop_runs = [shell_loop(inputs, solution) for _ in range(args.repeat)]
-        submit_runs = [submitted(solution, many) for _ in range(args.repeat)]
+        c_image = load_languages(settings)["c"].image
+        # Rounds, each measuring every variant once in turn: this machine drifts by ±0.5 ms a test from minute to
+        # minute, so measuring one variant's runs back to back, then the next's, would compare two moments.
+        image_runs, bare_runs, judge_runs, single_runs, loop_runs, submit_runs = [], [], [], [], [], []
+        fork_runs, fork_single, c_bare = [], [], []
+        c_many: dict[bool, list[float]] = {False: [], True: []}
+        c_one: dict[bool, list[float]] = {False: [], True: []}
+        for _ in range(args.repeat):
+            image_runs.append(bare_in_image(inputs, solution, client, image))
+            judge_runs.append(judged(solution, many, settings, client))
+            single_runs.append(judged(solution, one, settings, client)[0])
+            fork_runs.append(judged(solution, many, settings, client, fork=True)[0])
+            fork_single.append(judged(solution, one, settings, client, fork=True)[0])
+            bare_runs.append(bare(inputs, solution))
+            loop_runs.append(shell_loop(inputs, solution))
+            submit_runs.append(submitted(solution, many))
+            c_bare.append(bare_in_image(inputs, solution_c, client, c_image))
+            for way in (False, True):
+                c_many[way].append(judged(solution_c, many, settings, client, fork=way)[0])
+                c_one[way].append(judged(solution_c, one, settings, client, fork=way)[0])
         naive_measured = naive(inputs[: args.naive_tests], solution, client, image)
 
     n = args.tests
@@ -165,6 +195,20 @@ def main() -> None:
     print(f"whole submission, judge submit / shell loop:  {submit_total / loop_total:5.2f}x   (goal <= 1.15x)")
     print(f"whole submission, Grader.grade / bare in the image:  {judge_total / image_total:5.2f}x")
     print(f"naive / judge total:  {naive_total / judge_total:5.1f}x   (goal >= 30x)")
+    per_test_fork = (statistics.median(fork_runs) - statistics.median(fork_single)) / (n - 1)
+    print(
+        f"judge as before (fork, no launcher): per test {per_test_fork * 1000:7.2f} ms"
+        f"  = {per_test_fork / per_test_image:5.2f}x bare in the image"
+        f" ({(per_test_fork - per_test_image) * 1000:5.2f} ms more)"
+    )
+    c_per_bare = statistics.median(c_bare) / n
+    print(f"C, bare in the image: per test {c_per_bare * 1000:7.2f} ms")
+    for way, name in ((False, "launcher"), (True, "fork, as before")):
+        per = (statistics.median(c_many[way]) - statistics.median(c_one[way])) / (n - 1)
+        print(
+            f"C, judge ({name}): per test {per * 1000:7.2f} ms = {(per - c_per_bare) * 1000:5.2f} ms added"
+            + ("   (goal <= 1.3 ms)" if not way else "")
+        )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from judge.cli.app import App, pass_app
 from judge.cli.tables import language_lines
 from judge.errors import JudgeFailure
 from judge.inputs.languages import Languages
-from judge.sandbox import images
+from judge.sandbox import images, launcher
 
 BUILD_TIMEOUT = 1800  # seconds: the HTTP timeout of the engine client while images build
 DEFAULT_JOBS = min(4, os.cpu_count() or 1)  # builds mostly wait for downloads and unpacking: one per core, up to 4
@@ -80,6 +80,9 @@ def build(app: App, langs: tuple[str, ...], force: bool, quiet: bool, jobs: int)
             click.echo(line, err=True)
 
     images.ensure_base(client, app.settings, log)
+    if launcher.cached(app.settings) is None:
+        log("building the launcher (tests are spawned through it) ...")
+        launcher.ensure(client, app.settings)
     unique = list({language.name: language for language in chosen}.values())
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="judge-build") as pool:
         builds = [

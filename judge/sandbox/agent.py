@@ -56,6 +56,11 @@ PIPE_SIZE = 1 << 20  # the FIFOs' buffer: problemtools' interactive.cc sets 1 Mi
 SETTLE = 10.0  # seconds past its wall limit a test waits for the other side of an interaction to let go
 DRAIN_READS = 16  # reads of the stderr pipe per look, so a flood cannot keep the agent from its limits
 Rlimits = list[tuple[int, tuple[int, int]]]  # (resource.RLIMIT_*, (soft, hard)), set in the child before exec
+CHILD_DEFAULT_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT)  # Python ignores or handles them: not the child
+LAUNCHER_ERRFD = 3  # the launcher writes why it could not exec the program here (close-on-exec)
+MFD_ALLOW_SEALING = getattr(os, "MFD_ALLOW_SEALING", 2)
+F_ADD_SEALS = getattr(fcntl, "F_ADD_SEALS", 1033)
+F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_WRITE = 1, 2, 4, 8
 
 stdin = sys.stdin.buffer
 stdout = sys.stdout.buffer
@@ -301,18 +306,87 @@ def own_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def spawn(
-    cmd: list[str], fds: tuple[int, int, int], rlimits: Rlimits, env: dict[str, str], uid: int
-) -> tuple[int | None, str]:
-    """fork + exec ``cmd`` as ``uid`` in a new session, with ``rlimits`` and the highest OOM score.
+class Launcher:
+    """judge's launcher (launcher.c, static), held in a sealed memfd: tests are spawned through it with posix_spawn.
 
-    Everything is set in the child before exec, so the agent never wears the submission's identity
-    (posix_spawn would be ~1 ms faster, but lends the agent's real uid to the child for a moment).
-    Returns (pid or None, error text or '').
+    posix_spawn is vfork + exec, where a fork copies the agent's mappings (≈ 1 ms a test); the launcher then sets
+    what the fork path sets in its child (rlimits, OOM score, priority, uid) and execs the program. Until it drops
+    to the submission's uid it runs as the agent: the agent's identity is never lent to the submission.
+    """
+
+    def __init__(self, code: bytes) -> None:
+        made = os.memfd_create("judge-launcher", os.MFD_CLOEXEC | MFD_ALLOW_SEALING)
+        try:
+            view = memoryview(code)
+            while view:
+                view = view[os.write(made, view) :]
+            fcntl.fcntl(made, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+            # Above the descriptors the spawn's file actions replace (0-2 and LAUNCHER_ERRFD) before the exec.
+            self.fd = fcntl.fcntl(made, fcntl.F_DUPFD_CLOEXEC, 10)
+        finally:
+            os.close(made)
+        self.path = f"/proc/self/fd/{self.fd}"  # the vfork child's copy of this (close-on-exec) descriptor
+
+    def spawn(
+        self, path: str, cmd: list[str], fds: tuple[int, int, int], rlimits: Rlimits, env: dict[str, str], uid: int
+    ) -> tuple[int | None, str]:
+        err_r, err_w = os.pipe()
+        try:
+            args = ["judge-launcher", str(LAUNCHER_ERRFD), str(uid)]
+            args += [f"{res}:{rlimit_text(soft)}:{rlimit_text(hard)}" for res, (soft, hard) in rlimits]
+            actions = [(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate(fds)]
+            actions.append((os.POSIX_SPAWN_DUP2, err_w, LAUNCHER_ERRFD))
+            pid = os.posix_spawn(
+                self.path,
+                [*args, "--", path, *cmd],
+                env,
+                file_actions=actions,
+                setsid=True,
+                setsigdef=CHILD_DEFAULT_SIGNALS,
+            )
+        finally:
+            os.close(err_w)
+        return read_spawn_error(err_r, pid)
+
+
+def rlimit_text(value: int) -> str:
+    return "inf" if value < 0 or value == resource.RLIM_INFINITY else str(value)
+
+
+def read_spawn_error(err_r: int, pid: int) -> tuple[int | None, str]:
+    """Read ``err_r`` to its end: EOF alone means the exec happened; a text is why it did not (the child reaped)."""
+    parts = []
+    try:
+        while part := os.read(err_r, 1024):
+            parts.append(part)
+    finally:
+        os.close(err_r)
+    error = b"".join(parts).decode(errors="replace")
+    if error:
+        os.waitpid(pid, 0)
+        return None, error
+    return pid, ""
+
+
+def spawn(
+    cmd: list[str],
+    fds: tuple[int, int, int],
+    rlimits: Rlimits,
+    env: dict[str, str],
+    uid: int,
+    launcher: Launcher | None = None,
+) -> tuple[int | None, str]:
+    """Start ``cmd`` as ``uid`` in a new session, with ``rlimits``, the highest OOM score and the lowest priority.
+
+    Through ``launcher`` (posix_spawn) when there is one, else fork + exec with everything set in the child before
+    exec. Either way the agent never wears the submission's identity (posix_spawn alone would lend the agent's real
+    uid to the child for a moment). Returns (pid or None, error text or '').
     """
     path = which(cmd[0], env.get("PATH", "")) if "/" not in cmd[0] else cmd[0]
     if path is None:
         return None, f"FileNotFoundError: {cmd[0]!r} not found in PATH"
+    if launcher is not None:
+        return launcher.spawn(path, cmd, fds, rlimits, env, uid)
     err_r, err_w = os.pipe()  # both close-on-exec (PEP 446): EOF means the exec happened
     pid = os.fork()
     if pid == 0:  # the child: nothing here may return
@@ -332,7 +406,7 @@ def spawn(
             os.nice(19)
             os.setresgid(uid, uid, uid)
             os.setresuid(uid, uid, uid)
-            for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT):
+            for sig in CHILD_DEFAULT_SIGNALS:
                 signal.signal(sig, signal.SIG_DFL)
             os.execve(path, cmd, env)
         except BaseException as exc:
@@ -341,15 +415,7 @@ def spawn(
             finally:
                 os._exit(127)
     os.close(err_w)
-    parts = []  # EOF once the exec happened; an error text if it did not
-    while part := os.read(err_r, 1024):
-        parts.append(part)
-    os.close(err_r)
-    error = b"".join(parts).decode(errors="replace")
-    if error:
-        os.waitpid(pid, 0)
-        return None, error
-    return pid, ""
+    return read_spawn_error(err_r, pid)
 
 
 def which(name: str, search: str) -> str | None:
@@ -851,10 +917,11 @@ class Outcome:
 
 
 class Agent:
-    def __init__(self) -> None:
+    def __init__(self, launcher: Launcher | None = None) -> None:
         self.oom_path = oom_counter_path()
         self.container_cpu = cgroup_cpu_reader()
         self.memory = MemoryCgroup()
+        self.launcher = launcher
 
     def hello(self) -> None:
         send(
@@ -865,6 +932,7 @@ class Agent:
                 oom_counter=self.oom_path,
                 container_cpu=self.container_cpu is not None,
                 memory_usage=self.memory.usage_path,
+                launcher=self.launcher is not None,
             )
         )
 
@@ -1010,10 +1078,15 @@ class Agent:
             own_before=own_cpu(),
             oom_before=self.oom_kills(),
         )
+        fds = (streams.stdin, streams.stdout, streams.stderr)
         try:
-            running.pid, running.spawn_error = spawn(
-                command.cmd, (streams.stdin, streams.stdout, streams.stderr), rlimits, env, uid
-            )
+            try:
+                running.pid, running.spawn_error = spawn(command.cmd, fds, rlimits, env, uid, self.launcher)
+            except OSError:
+                if self.launcher is None:
+                    raise
+                self.launcher = None  # it cannot be executed here (another architecture?): fork from now on
+                running.pid, running.spawn_error = spawn(command.cmd, fds, rlimits, env, uid)
         finally:
             streams.spawned()
         return running
@@ -1234,8 +1307,17 @@ def main() -> None:
     for path, mode in ((PRIVATE, 0o700), (BOX, 0o755)):
         os.makedirs(path, exist_ok=True)
         os.chmod(path, mode)
-    os.chdir(BOX)  # the submission's working directory, inherited through fork
-    Agent().serve()
+    os.chdir(BOX)  # the submission's working directory, inherited by its processes
+    # After the bootstrap's two sources, a third payload: the launcher's code (empty: none, fork every test).
+    (length,) = protocol.HEADER.unpack(read_exact(protocol.HEADER.size))
+    code = read_exact(length)
+    launcher = None
+    if code:
+        try:
+            launcher = Launcher(code)
+        except OSError:
+            launcher = None  # no memfd here: fork every test
+    Agent(launcher).serve()
 
 
 if __name__ == "__main__":

@@ -68,6 +68,7 @@ class SandboxSpec:
     build_missing_image: Callable[[], None] | None = field(default=None, compare=False)
     labels: dict[str, str] = field(default_factory=dict)
     mounts: tuple[tuple[str, str, bool], ...] = ()  # (volume, target, read-only): interactive problems' FIFOs
+    launcher: bytes = field(default=b"", compare=False, repr=False)  # judge.sandbox.launcher's code (b"": fork)
 
 
 @dataclass(frozen=True)
@@ -293,7 +294,8 @@ class Sandbox:
                 return self._start()
             raise JudgeFailure(f"could not start the container: {_reason(exc)}") from None
         self.channel.settimeout(60)
-        self._send_raw(b"".join(protocol.HEADER.pack(len(s)) + s for s in (PROTOCOL_SOURCE, AGENT_SOURCE)))
+        sources = (PROTOCOL_SOURCE, AGENT_SOURCE, self.spec.launcher)  # the bootstrap reads two, the agent the third
+        self._send_raw(b"".join(protocol.HEADER.pack(len(s)) + s for s in sources))
         hello = self._receive("starting the agent")[0]
         if not isinstance(hello, protocol.Hello):
             raise JudgeFailure(f"the runner agent said {hello.op!r} instead of hello")

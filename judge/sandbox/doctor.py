@@ -143,6 +143,14 @@ def run_doctor(settings: Settings, languages: dict[str, Language]) -> list[Check
             f"PID {info.get('pid')}, Python {info.get('python')}, capabilities kept: {' '.join(AGENT_CAPS)}",
         ),
         Check(
+            "launcher",
+            bool(info.get("launcher")),
+            "tests spawned through judge's launcher (posix_spawn)"
+            if info.get("launcher")
+            else "no launcher: each test is a fork of the agent (about 1 ms more); `judge runners build` builds it",
+            advisory=not info.get("launcher"),
+        ),
+        Check(
             "cgroup",
             {"cpu", "memory", "pids"} <= set(facts["cgroup_controllers"]),
             f"{info.get('cgroup')}, controllers: {' '.join(facts['cgroup_controllers']) or 'none'}",

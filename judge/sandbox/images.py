@@ -37,7 +37,7 @@ def image_labels(client: docker.DockerClient, tag: str) -> dict[str, str] | None
         return None
 
 
-def _build(client: docker.DockerClient, tag: str, log: Log, what: str, **build: object) -> None:
+def docker_build(client: docker.DockerClient, tag: str, log: Log, what: str, **build: object) -> None:
     """docker build (``build`` are the API's arguments: a context ``path`` or a Dockerfile ``fileobj``)."""
     try:
         # The host's network: a build only fetches packages, and it then needs no bridge (docker0) on the engine.
@@ -79,7 +79,7 @@ def _pull_base(client: docker.DockerClient, settings: Settings, log: Log) -> boo
         log(f"cannot pull {settings.base_pull} ({str(exc).splitlines()[0][:160]}); bootstrapping offline")
         return False
     base = settings.runners_dir / "base"
-    _build(
+    docker_build(
         client,
         settings.base_tag,
         log,
@@ -194,7 +194,7 @@ def _build_runner_image(
         return False
     log(f"{language.name}: building {language.image} ...")
     stage = f"{language.image.rsplit(':', 1)[0]}:building"
-    _build(
+    docker_build(
         client,
         stage,
         log,
@@ -204,7 +204,7 @@ def _build_runner_image(
     )
     version = toolchain_version(client, stage, language)
     labels = {"judge.runner": language.name, "judge.runner.hash": digest, "judge.version": version}
-    _build(
+    docker_build(
         client,
         language.image,
         log,

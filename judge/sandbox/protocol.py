@@ -121,6 +121,7 @@ class Hello:
     oom_counter: str | None  # the file holding the OOM-kill count, or None
     container_cpu: bool  # the cgroup's CPU counter is readable (so CPU of every process counts)
     memory_usage: str | None  # the cgroup's memory usage file the limit is watched through, or None
+    launcher: bool = False  # tests are spawned through judge's launcher (posix_spawn), not a fork of the agent
 
 
 @dataclass

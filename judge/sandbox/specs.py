@@ -8,6 +8,7 @@ import functools
 
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
+from judge.sandbox import launcher
 from judge.sandbox.container import SandboxSpec
 from judge.sandbox.images import build_on_first_use
 
@@ -38,4 +39,5 @@ def language_spec(
         build_missing_image=functools.partial(build_on_first_use, language, settings),
         labels=labels or {},
         mounts=mounts,
+        launcher=launcher.code(settings),
     )

@@ -74,3 +74,24 @@ def test_the_memory_watch_stops_past_a_full_stacks_page_tables_and_well_inside_t
     if limit_mib <= 4096:
         assert stop >= limit + limit // 512 + 1024 * 1024
     assert stop - limit <= AGENT_RESERVE // 2
+
+
+@pytest.mark.parametrize(
+    "value, text", [(-1, "inf"), (agent.resource.RLIM_INFINITY, "inf"), (0, "0"), (2**40, str(2**40))]
+)
+def test_rlimits_reach_the_launcher_as_numbers_or_inf(value, text):
+    """launcher.c reads RES:SOFT:HARD as decimal numbers or "inf" (RLIM_INFINITY)."""
+    assert agent.rlimit_text(value) == text
+
+
+def test_the_launcher_is_held_above_the_descriptors_a_spawn_replaces():
+    """The spawn's file actions replace fds 0-2 and LAUNCHER_ERRFD before the exec: the memfd must not be one."""
+    held = agent.Launcher(b"\x7fELF not really")
+    try:
+        assert held.fd > agent.LAUNCHER_ERRFD
+        assert held.path == f"/proc/self/fd/{held.fd}"
+        assert os.get_inheritable(held.fd) is False
+        with pytest.raises(PermissionError):  # sealed: nothing writes into it any more
+            os.write(held.fd, b"x")
+    finally:
+        os.close(held.fd)

@@ -1,0 +1,125 @@
+"""Benchmark: the agent alone, without the host — what each test costs inside the container.
+
+The agent is fed a prepared stream (its sources, the launcher or none, a trivial Python solution and N Run
+requests) in a container hardened as judge's are (one pinned core, read-only root, tmpfs dirs, the agent's
+capabilities), its replies thrown away; next to it, in an identical container, a shell loop runs the same program
+N times. Rounds alternate the three (bare, launcher, fork), since this machine drifts from minute to minute.
+With --profile, one more launcher run under cProfile prints where the agent's own time goes (the watch's time is
+mostly the program's). Run: python3 bench/agent.py [--tests 200] [--rounds 5] [--profile]
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from judge.inputs.languages import load_languages  # noqa: E402
+from judge.inputs.settings import load_settings  # noqa: E402
+from judge.sandbox import launcher, protocol  # noqa: E402
+from judge.sandbox.container import AGENT_SOURCE, PROTOCOL_SOURCE  # noqa: E402
+
+SOLUTION = b"a, b = map(int, input().split())\nprint(a + b)\n"
+# The container's bootstrap, timing the agent from its start to the end of the stream (and profiling it on demand).
+BOOT = """\
+import cProfile, io, pstats, struct, sys, time, types
+def r():
+    n = struct.unpack('>I', sys.stdin.buffer.read(4))[0]
+    return sys.stdin.buffer.read(n)
+m = types.ModuleType('judge_protocol'); sys.modules[m.__name__] = m
+exec(compile(r(), 'judge-protocol', 'exec'), m.__dict__)
+source = r()
+profile = cProfile.Profile() if sys.argv[1] == 'profile' else None
+started = time.perf_counter()
+if profile: profile.enable()
+try:
+    exec(compile(source, 'judge-agent', 'exec'), {'__name__': '__main__'})
+finally:
+    if profile: profile.disable()
+    sys.stderr.write(f'TOTAL {time.perf_counter() - started:.4f}\\n')
+    if profile:
+        text = io.StringIO()
+        pstats.Stats(profile, stream=text).sort_stats('cumulative').print_stats('judge-agent', 30)
+        sys.stderr.write(text.getvalue())
+"""
+BARE = """\
+cd /w && i=0 && s=$(date +%s%N) && while [ $i -lt {n} ]; do python3 -S sol.py < in.txt > /tmp/out; i=$((i+1)); done \
+&& e=$(date +%s%N) && echo TOTAL $(( (e - s) / 1000 ))e-6 >&2
+"""
+HARDENED = [
+    "--rm", "-i", "--network", "none", "--read-only", "--cpus", "1", "--cpuset-cpus", "1",
+    "-m", "512m", "--memory-swap", "512m", "--pids-limit", "128", "--security-opt", "no-new-privileges",
+    "--tmpfs", "/tmp:rw,noexec,nosuid,size=64m,mode=1777", "--tmpfs", "/judge:rw,noexec,nosuid,size=64m,mode=0700",
+    "--tmpfs", "/box:rw,exec,size=64m", "--cap-drop", "ALL",
+    *[arg for cap in ("CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL") for arg in ("--cap-add", cap)],
+]  # fmt: skip
+
+
+def stream(code: bytes, tests: int) -> bytes:
+    out = bytearray()
+    for part in (PROTOCOL_SOURCE, AGENT_SOURCE, code):
+        out += protocol.HEADER.pack(len(part)) + part
+    out += protocol.header(protocol.PutFile(name="sol.py"), len(SOLUTION)) + SOLUTION
+    env = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8"}
+    for i in range(tests):
+        data = f"{i} {i * 7}\n".encode()
+        run = protocol.Run(
+            cmd=["python3", "-S", "sol.py"], time=2, wall=6, uid=1000, output_limit=8 << 20, stderr_limit=4096,
+            memory=256 << 20, stack=256 << 20, env=env,
+        )  # fmt: skip
+        out += protocol.header(run, len(data)) + data
+    return bytes(out)
+
+
+def timed(folder: Path, image: str, command: list[str], stdin: bytes) -> tuple[float, str]:
+    done = subprocess.run(
+        ["docker", "run", *HARDENED, "-v", f"{folder}:/w:ro", image, *command],
+        input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
+    )  # fmt: skip
+    said = done.stderr.decode()
+    total = next(line for line in said.splitlines() if line.startswith("TOTAL "))
+    return float(total.split()[1]), said
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tests", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    settings = load_settings(ROOT / "judge.yaml")
+    image = load_languages(settings)["python3"].image
+    code = launcher.cached(settings)
+    if not code:
+        sys.exit("no launcher in the cache: run `judge runners build`")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "boot.py").write_text(BOOT)
+        (folder / "sol.py").write_bytes(SOLUTION)
+        (folder / "in.txt").write_text("1 7\n")
+        streams = {"launcher": stream(code, args.tests), "fork": stream(b"", args.tests)}
+        agent = ["python3", "-I", "-S", "/w/boot.py"]
+        runs: dict[str, list[float]] = {"bare": [], "launcher": [], "fork": []}
+        for _ in range(args.rounds):
+            runs["bare"].append(timed(folder, image, ["sh", "-c", BARE.format(n=args.tests)], b"")[0])
+            for way in ("launcher", "fork"):
+                runs[way].append(timed(folder, image, [*agent, "time"], streams[way])[0])
+        said = timed(folder, image, [*agent, "profile"], streams["launcher"])[1] if args.profile else ""
+    per = {name: statistics.median(values) / args.tests * 1000 for name, values in runs.items()}
+    print(f"{args.tests} tests of a trivial Python solution, medians of {args.rounds} alternating rounds, ms per test:")
+    print(f"  bare (a shell loop in an identical container): {per['bare']:6.2f}")
+    for way in ("launcher", "fork"):
+        print(
+            f"  agent, {way:8s}: {per[way]:6.2f}  = {per[way] / per['bare']:4.2f}x bare,"
+            f" {per[way] - per['bare']:+5.2f} ms"
+        )
+    if said:
+        print(said)
+
+
+if __name__ == "__main__":
+    main()
