@@ -4,12 +4,15 @@
 graded by `judge rescore -j <cores>` into a fresh store. Prints the wall time and submissions/min, and
 the time the same batch would take with one container per test (a sample measured, then projected).
 Goal on 2 cores: <= 90 s for the 200. With --scaling the same batch is graded at -j 1 too, and the throughput
-of -j <cores> over -j 1 is printed (goal on 2 cores: >= 1.85x).
+of -j <cores> over -j 1 is printed (goal on 2 cores: >= 1.85x), with where each run's CPU went: the containers'
+(the tests and the agents: the engine's cgroup counter, cgroup v1), `judge rescore`'s own, and the rest of the
+machine's (/proc/stat: mostly the engine's dockerd, containerd, shims and runc starting and removing containers).
 Run: python3 bench/batch.py [--submissions 200] [--sample 10] [--scaling]
 """
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -74,7 +77,7 @@ def naive_submission(client, images: dict[str, str], source: Path, inputs: list[
         run_in_fresh_container(client, images[ext], command, files, wall=3)
 
 
-def rescore(tmp_path: Path, jobs: int) -> float:
+def _rescore(tmp_path: Path, jobs: int) -> float:
     """Seconds of `judge rescore -j jobs` of the generated batch into a fresh store."""
     store = tmp_path / f"results-{jobs}.db"
     started = time.perf_counter()
@@ -102,6 +105,33 @@ def rescore(tmp_path: Path, jobs: int) -> float:
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):  # 1: not every submission is accepted (by design)
         sys.exit(f"rescore failed ({done.returncode}): {done.stderr[-2000:]}")
+    return seconds
+
+
+CPU_LOG: list[str] = []
+CONTAINERS_CPU = Path("/sys/fs/cgroup/cpuacct/docker/cpuacct.usage")  # every container's CPU, removed ones too (v1)
+
+
+def busy_seconds() -> float:
+    """The machine's busy CPU seconds so far (/proc/stat: all but idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def rescore(tmp_path: Path, jobs: int) -> float:
+    """Seconds of one `judge rescore -j jobs`; where its CPU went is kept in CPU_LOG."""
+    containers = int(CONTAINERS_CPU.read_text()) / 1e9 if CONTAINERS_CPU.exists() else None
+    busy, children = busy_seconds(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds = _rescore(tmp_path, jobs)
+    ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = busy_seconds() - busy
+    own = ended.ru_utime + ended.ru_stime - children.ru_utime - children.ru_stime
+    inside = int(CONTAINERS_CPU.read_text()) / 1e9 - containers if containers is not None else None
+    rest = total - own - (inside or 0.0)
+    CPU_LOG.append(
+        f"CPU at -j {jobs}: {total:6.1f} s busy = containers {inside if inside is not None else float('nan'):6.1f} s"
+        f" + judge rescore {own:5.1f} s + the rest (engine, kernel) {rest:5.1f} s"
+    )
     return seconds
 
 
@@ -139,6 +169,8 @@ def main() -> None:
     if single_seconds is not None:
         print(f"judge rescore -j 1: {single_seconds:7.1f} s   {len(subs) / single_seconds * 60:6.0f} submissions/min")
         print(f"throughput -j {args.jobs} / -j 1:  {single_seconds / judge_seconds:5.2f}x   (goal >= 1.85x on 2 cores)")
+    for line in CPU_LOG:
+        print(line)
 
 
 if __name__ == "__main__":

@@ -158,7 +158,7 @@ def test_doctor_reports_the_cgroup_version_and_its_controllers(client):
     oom_file = "memory.events" if version == "v2" else "memory.oom_control"
     oom = next(line for line in result.stdout.splitlines() if "OOM detection" in line)
     assert oom.startswith("ok") and oom_file in oom, oom
-    for name in ("engine", "agent", "memory", "CPU", "unprivileged", "network", "filesystem"):
+    for name in ("engine", "agent", "launcher", "memory", "CPU", "unprivileged", "network", "filesystem"):
         assert lines[name].startswith("ok"), lines
 
 

@@ -59,6 +59,7 @@ def test_limits_hold_either_way(spawning, grade_file, no_leftovers):
     assert "SIGSEGV" in overflow.tests[0].message, overflow.tests[0].message
 
 
+@pytest.mark.cgroup2
 def test_a_program_that_cannot_start_says_why_either_way(tmp_path, spawning, client, settings):
     """Missing, not executable, not a program: the exec's own error comes back, and the next test still runs."""
     empty = tmp_path / "empty.in"
