@@ -88,6 +88,22 @@ def test_a_program_that_cannot_start_says_why_either_way(tmp_path, spawning, cli
         assert result is not None and result.exit_code == 0 and result.stdout == b"fine\n", result
 
 
+def test_a_launcher_the_kernel_will_not_execute_means_fork(tmp_path, monkeypatch, client, settings):
+    """Code for another architecture (here: not a program at all) is refused at its exec: the agent forks instead,
+    for that test and the next, and says nothing is wrong."""
+    monkeypatch.setattr(launcher, "code", lambda settings: b"\x7fELF, but not a program")
+    empty = tmp_path / "empty.in"
+    empty.write_bytes(b"")
+    limits = RunSpec(time=2, wall=4, memory=256 * MIB, output_limit=MIB)
+    with sandbox(client, settings) as box:
+        assert box.info["launcher"] is True  # held: the kernel has not been asked yet
+        for _ in range(2):
+            (result,) = box.run_tests(["sh", "-c", "id -u; cat /proc/self/oom_score_adj"], [empty], limits)
+            assert result is not None and result.exit_code == 0 and result.stdout == b"1000\n1000\n", result
+        (result,) = box.run_tests(["/box/missing"], [empty], limits)
+        assert result is not None and result.spawn_error.startswith("FileNotFoundError"), result.spawn_error
+
+
 @pytest.mark.parametrize(
     "args, words",
     [

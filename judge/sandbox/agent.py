@@ -61,6 +61,7 @@ LAUNCHER_ERRFD = 3  # the launcher writes why it could not exec the program here
 MFD_ALLOW_SEALING = getattr(os, "MFD_ALLOW_SEALING", 2)
 F_ADD_SEALS = getattr(fcntl, "F_ADD_SEALS", 1033)
 F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_WRITE = 1, 2, 4, 8
+UNRUNNABLE = (errno.ENOEXEC, errno.EACCES, errno.ENOENT, errno.EPERM)  # the launcher's own exec failed: fork instead
 
 stdin = sys.stdin.buffer
 stdout = sys.stdout.buffer
@@ -1082,10 +1083,10 @@ class Agent:
         try:
             try:
                 running.pid, running.spawn_error = spawn(command.cmd, fds, rlimits, env, uid, self.launcher)
-            except OSError:
-                if self.launcher is None:
+            except OSError as exc:
+                if self.launcher is None or exc.errno not in UNRUNNABLE:
                     raise
-                self.launcher = None  # it cannot be executed here (another architecture?): fork from now on
+                self.launcher = None  # the kernel will not execute it (another architecture?): fork from now on
                 running.pid, running.spawn_error = spawn(command.cmd, fds, rlimits, env, uid)
         finally:
             streams.spawned()
