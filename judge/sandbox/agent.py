@@ -345,6 +345,9 @@ class Launcher:
                 setsid=True,
                 setsigdef=CHILD_DEFAULT_SIGNALS,
             )
+        except BaseException:
+            os.close(err_r)  # no child: nothing will be read
+            raise
         finally:
             os.close(err_w)
         return read_spawn_error(err_r, pid)
