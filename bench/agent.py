@@ -41,6 +41,9 @@ try:
 finally:
     if profile: profile.disable()
     sys.stderr.write(f'TOTAL {time.perf_counter() - started:.4f}\\n')
+    import resource
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    sys.stderr.write(f'CPU {me.ru_utime + me.ru_stime:.4f} {kids.ru_utime + kids.ru_stime:.4f}\\n')
     if profile:
         text = io.StringIO()
         pstats.Stats(profile, stream=text).sort_stats('cumulative').print_stats('judge-agent', 30)
@@ -48,7 +51,7 @@ finally:
 """
 BARE = """\
 cd /w && i=0 && s=$(date +%s%N) && while [ $i -lt {n} ]; do python3 -S sol.py < in.txt > /tmp/out; i=$((i+1)); done \
-&& e=$(date +%s%N) && echo TOTAL $(( (e - s) / 1000 ))e-6 >&2
+&& e=$(date +%s%N) && echo TOTAL $(( (e - s) / 1000 ))e-6 >&2 && times >&2
 """
 HARDENED = [
     "--rm", "-i", "--network", "none", "--read-only", "--cpus", "1", "--cpuset-cpus", "1",
@@ -75,14 +78,26 @@ def stream(code: bytes, tests: int) -> bytes:
     return bytes(out)
 
 
-def timed(folder: Path, image: str, command: list[str], stdin: bytes) -> tuple[float, str]:
+def timed(folder: Path, image: str, command: list[str], stdin: bytes) -> tuple[float, float, float, str]:
+    """Seconds from start to end, CPU seconds of the loop itself (the agent or the shell) and of its children."""
     done = subprocess.run(
         ["docker", "run", *HARDENED, "-v", f"{folder}:/w:ro", image, *command],
         input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
     )  # fmt: skip
     said = done.stderr.decode()
-    total = next(line for line in said.splitlines() if line.startswith("TOTAL "))
-    return float(total.split()[1]), said
+    lines = said.splitlines()
+    total = float(next(line for line in lines if line.startswith("TOTAL ")).split()[1])
+    cpu = next((line.split()[1:] for line in lines if line.startswith("CPU ")), None)
+    if cpu is None:  # the shell's `times`: its own user and system time, then its children's
+        times = [sum(minutes(word) for word in line.split()) for line in lines if line.count("m") == 2]
+        cpu = times[:2]
+    return total, float(cpu[0]), float(cpu[1]), said
+
+
+def minutes(word: str) -> float:
+    """Seconds in the shell's `times` notation: 0m0.030000s."""
+    m, s = word.rstrip("s").split("m")
+    return int(m) * 60 + float(s)
 
 
 def main() -> None:
@@ -103,19 +118,28 @@ def main() -> None:
         (folder / "in.txt").write_text("1 7\n")
         streams = {"launcher": stream(code, args.tests), "fork": stream(b"", args.tests)}
         agent = ["python3", "-I", "-S", "/w/boot.py"]
-        runs: dict[str, list[float]] = {"bare": [], "launcher": [], "fork": []}
+        runs: dict[str, list[tuple[float, float, float]]] = {"bare": [], "launcher": [], "fork": []}
         for _ in range(args.rounds):
-            runs["bare"].append(timed(folder, image, ["sh", "-c", BARE.format(n=args.tests)], b"")[0])
+            runs["bare"].append(timed(folder, image, ["sh", "-c", BARE.format(n=args.tests)], b"")[:3])
             for way in ("launcher", "fork"):
-                runs[way].append(timed(folder, image, [*agent, "time"], streams[way])[0])
-        said = timed(folder, image, [*agent, "profile"], streams["launcher"])[1] if args.profile else ""
-    per = {name: statistics.median(values) / args.tests * 1000 for name, values in runs.items()}
-    print(f"{args.tests} tests of a trivial Python solution, medians of {args.rounds} alternating rounds, ms per test:")
-    print(f"  bare (a shell loop in an identical container): {per['bare']:6.2f}")
+                runs[way].append(timed(folder, image, [*agent, "time"], streams[way])[:3])
+        said = timed(folder, image, [*agent, "profile"], streams["launcher"])[3] if args.profile else ""
+    per = {
+        name: [statistics.median(v[i] for v in values) / args.tests * 1000 for i in range(3)]
+        for name, values in runs.items()
+    }
+    print(f"{args.tests} tests of a trivial Python solution, medians of {args.rounds} alternating rounds, ms per test")
+    print("  (CPU: of the loop itself, the agent or the shell, with its start; and of the programs it ran):")
+    bare = per["bare"]
+    print(
+        f"  bare (a shell loop in an identical container): {bare[0]:6.2f}"
+        f"   CPU: shell {bare[1]:5.2f}, programs {bare[2]:5.2f}"
+    )
     for way in ("launcher", "fork"):
+        mine = per[way]
         print(
-            f"  agent, {way:8s}: {per[way]:6.2f}  = {per[way] / per['bare']:4.2f}x bare,"
-            f" {per[way] - per['bare']:+5.2f} ms"
+            f"  agent, {way:8s}: {mine[0]:6.2f}  = {mine[0] / bare[0]:4.2f}x bare, {mine[0] - bare[0]:+5.2f} ms"
+            f"   CPU: agent {mine[1]:5.2f}, programs {mine[2]:5.2f} ({mine[2] - bare[2]:+5.2f})"
         )
     if said:
         print(said)

@@ -142,56 +142,75 @@ def cgroup_files(v2_name: str, v1_controller: str, v1_name: str) -> list[str]:
     return candidates
 
 
-def read_int(path: str) -> int | None:
-    try:
-        with open(path) as f:
-            return int(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
+def first_number(text: bytes) -> int:
+    return int(text.split()[0])
+
+
+def keyed(key: bytes) -> Callable[[bytes], int]:
+    """A parser for a flat keyed cgroup file (``name value`` lines): the value of ``key``."""
+
+    def parse(text: bytes) -> int:
+        for line in text.splitlines():
+            name, _, value = line.partition(b" ")
+            if name == key:
+                return int(value)
+        raise ValueError(key)
+
+    return parse
+
+
+@dataclass
+class Counter:
+    """A cgroup file held open and read again from its start at each look: one pread, not an open, a read and a
+    close (the agent looks at four of them around every test)."""
+
+    path: str
+    fd: int
+    parse: Callable[[bytes], int]
+
+    @classmethod
+    def first(cls, paths: list[str], parse: Callable[[bytes], int]) -> Counter | None:
+        """The first of ``paths`` that opens and parses, or None."""
+        for path in paths:
+            try:
+                found = cls(path, os.open(path, os.O_RDONLY), parse)
+            except OSError:
+                continue
+            if found.value() is not None:
+                return found
+            os.close(found.fd)
         return None
 
-
-def read_oom_kills(path: str) -> int | None:
-    try:
-        with open(path) as f:
-            for line in f:
-                key, _, value = line.partition(" ")
-                if key == "oom_kill":
-                    return int(value)
-    except (OSError, ValueError):
-        return None
-    return None
+    def value(self) -> int | None:
+        try:
+            return self.parse(os.pread(self.fd, 4096, 0))
+        except (OSError, ValueError, IndexError):
+            return None
 
 
-def oom_counter_path() -> str | None:
-    """The cgroup file holding this container's OOM-kill count (v2 memory.events, v1 memory.oom_control)."""
-    paths = cgroup_files("memory.events", "memory", "memory.oom_control")
-    return next((p for p in paths if read_oom_kills(p) is not None), None)
+def oom_counter() -> Counter | None:
+    """This container's OOM-kill count (v2 memory.events, v1 memory.oom_control: its ``oom_kill`` line)."""
+    return Counter.first(cgroup_files("memory.events", "memory", "memory.oom_control"), keyed(b"oom_kill"))
 
 
 def cgroup_cpu_reader() -> Callable[[], float] | None:
     """A function giving the container's total CPU seconds (every process in it), or None."""
     sources = (
-        ("/sys/fs/cgroup/cpu.stat", 1e-6),  # v2: line "usage_usec N"
-        ("/sys/fs/cgroup/cpuacct/cpuacct.usage", 1e-9),  # v1: nanoseconds
-        ("/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage", 1e-9),
+        ("/sys/fs/cgroup/cpu.stat", keyed(b"usage_usec"), 1e-6),  # v2
+        ("/sys/fs/cgroup/cpuacct/cpuacct.usage", first_number, 1e-9),  # v1: nanoseconds
+        ("/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage", first_number, 1e-9),
     )
-    for path, scale in sources:
-
-        def read(path: str = path, scale: float = scale) -> float:
-            with open(path) as f:
-                text = f.read()
-            if text[:1].isdigit():
-                return int(text) * scale
-            for line in text.splitlines():
-                key, _, value = line.partition(" ")
-                if key == "usage_usec":
-                    return int(value) * scale
-            raise ValueError(path)
-
-        try:
-            read()
-        except (OSError, ValueError):
+    for path, parse, scale in sources:
+        counter = Counter.first([path], parse)
+        if counter is None:
             continue
+
+        def read(counter: Counter = counter, scale: float = scale) -> float:
+            value = counter.value()
+            if value is None:
+                raise OSError(f"{counter.path} could not be read")
+            return value * scale
+
         return read
     return None
 
@@ -201,17 +220,17 @@ class MemoryCgroup:
     v1 memory.usage_in_bytes / memory.max_usage_in_bytes. Usage counts page cache and tmpfs files too."""
 
     def __init__(self) -> None:
-        usage = cgroup_files("memory.current", "memory", "memory.usage_in_bytes")
-        peak = cgroup_files("memory.peak", "memory", "memory.max_usage_in_bytes")
-        self.usage_path = next((p for p in usage if read_int(p) is not None), None)
-        self.peak_path = next((p for p in peak if read_int(p) is not None), None)
+        self.current = Counter.first(cgroup_files("memory.current", "memory", "memory.usage_in_bytes"), first_number)
+        self.high = Counter.first(cgroup_files("memory.peak", "memory", "memory.max_usage_in_bytes"), first_number)
+        self.usage_path = self.current.path if self.current else None
+        self.peak_path = self.high.path if self.high else None
         self.resettable = bool(self.peak_path and self.peak_path.endswith("max_usage_in_bytes"))
 
     def usage(self) -> int | None:
-        return read_int(self.usage_path) if self.usage_path else None
+        return self.current.value() if self.current else None
 
     def peak(self) -> int | None:
-        return read_int(self.peak_path) if self.peak_path else None
+        return self.high.value() if self.high else None
 
     def reset_peak(self) -> bool:
         """v1: writing 0 to max_usage_in_bytes restarts the high-water mark. The engine mounts the cgroup
@@ -922,7 +941,7 @@ class Outcome:
 
 class Agent:
     def __init__(self, launcher: Launcher | None = None) -> None:
-        self.oom_path = oom_counter_path()
+        self.oom = oom_counter()
         self.container_cpu = cgroup_cpu_reader()
         self.memory = MemoryCgroup()
         self.launcher = launcher
@@ -933,7 +952,7 @@ class Agent:
                 pid=os.getpid(),
                 python=sys.version.split()[0],
                 cgroup=cgroup_version(),
-                oom_counter=self.oom_path,
+                oom_counter=self.oom.path if self.oom else None,
                 container_cpu=self.container_cpu is not None,
                 memory_usage=self.memory.usage_path,
                 launcher=self.launcher is not None,
@@ -941,7 +960,7 @@ class Agent:
         )
 
     def oom_kills(self) -> int | None:
-        return read_oom_kills(self.oom_path) if self.oom_path else None
+        return self.oom.value() if self.oom else None
 
     # -- requests --------------------------------------------------------------------------------------------------
     def put_file(self, request: protocol.PutFile, size: int) -> None:
@@ -1118,35 +1137,37 @@ class Agent:
             poller.register(excerpt.read_fd, select.POLLIN)
         watch_output = not command.compiling and running.streams.stdout_path is not None
         interval = WATCH_INTERVAL if (watch_output or command.memory is not None) else None
+        # At the spawn nothing can be over a limit yet: the first look is one wait later. Between looks the poll
+        # wakes for stderr (drained, without a look: the counters were read less than a wait ago) and for the exit.
+        next_look = running.started + self.wait(command, 0.0, 0.0, interval)
         try:
             while True:
-                # The wall cap leaves out the time the program waited for a CPU another process held (a loaded
-                # machine), up to the cap once more: it catches sleepers, not a busy neighbour.
-                delay = min(run_delay(pid), command.wall)
-                elapsed = time.monotonic() - running.started - delay
-                cpu = running.cpu_used()
-                killed_by = None
-                if cpu > command.time:
-                    killed_by = "cpu"
-                elif elapsed >= command.wall:
-                    killed_by = "wall"
-                elif watch_output and running.memory.output_size() > command.output_limit:
-                    killed_by = "output"
-                elif command.memory is not None and running.memory.used() > memory_stop(command.memory):
-                    killed_by = "memory"
-                if killed_by:
-                    running.killed_by, running.cpu_at_kill = killed_by, cpu
-                    break
-                # CPU time grows no faster than wall time under the container's CPU quota of one core,
-                # so the earliest moment the CPU limit can be passed is (limit - used) from now.
-                wait = min(command.wall - elapsed, max(command.time - cpu, 0.005))
-                if interval is not None:
-                    wait = min(wait, interval)
+                now = time.monotonic()
+                if now >= next_look:
+                    # The wall cap leaves out the time the program waited for a CPU another process held (a loaded
+                    # machine), up to the cap once more: it catches sleepers, not a busy neighbour.
+                    delay = min(run_delay(pid), command.wall)
+                    elapsed = now - running.started - delay
+                    cpu = running.cpu_used()
+                    killed_by = None
+                    if cpu > command.time:
+                        killed_by = "cpu"
+                    elif elapsed >= command.wall:
+                        killed_by = "wall"
+                    elif watch_output and running.memory.output_size() > command.output_limit:
+                        killed_by = "output"
+                    elif command.memory is not None and running.memory.used() > memory_stop(command.memory):
+                        killed_by = "memory"
+                    if killed_by:
+                        running.killed_by, running.cpu_at_kill = killed_by, cpu
+                        break
+                    next_look = now + self.wait(command, elapsed, cpu, interval)
+                timeout = max(next_look - now, 0.0)
                 if pidfd is None:
                     if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
                         break
-                    wait = min(wait, 0.01)
-                events = poller.poll(wait * 1000 + 1)
+                    timeout = min(timeout, 0.01)
+                events = poller.poll(timeout * 1000 + 1)
                 if any(fd == pidfd for fd, _ in events):
                     break
                 if events and excerpt is not None:
@@ -1156,6 +1177,13 @@ class Agent:
         finally:
             running.wall = time.monotonic() - running.started
             close_quietly(pidfd)
+
+    @staticmethod
+    def wait(command: Command, elapsed: float, cpu: float, interval: float | None) -> float:
+        """Seconds until the next look. CPU time grows no faster than wall time under the container's CPU quota
+        of one core, so the earliest moment the CPU limit can be passed is (limit - used) from now."""
+        wait = min(command.wall - elapsed, max(command.time - cpu, 0.005))
+        return min(wait, interval) if interval is not None else wait
 
     def collect(self, running: Running) -> Outcome:
         """Kill what is left, reap, let the interaction's FIFOs go, gather the measurements into a Result."""

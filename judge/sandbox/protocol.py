@@ -171,11 +171,19 @@ Record = Request | Reply
 REQUESTS: tuple[type[Request], ...] = (PutFile, Pack, Unpack, MakeFifos, Compile, Run)
 REPLIES: tuple[type[Reply], ...] = (Hello, Ok, Error, Result)
 RECORDS: dict[str, type[Record]] = {cls.op: cls for cls in REQUESTS + REPLIES}
+FIELDS: dict[type[Record], tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in REQUESTS + REPLIES
+}  # looked up once: a record is framed twice for every test
+
+
+def plain(value: object) -> object:
+    """A field's value as JSON takes it (a nested record, such as Run.fifos, as a dict)."""
+    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) and not isinstance(value, type) else value
 
 
 def header(record: Record, size: int = 0) -> bytes:
     """The frame header of ``record`` followed by ``size`` bytes of payload: length, then JSON."""
-    fields = dataclasses.asdict(record)
+    fields = {name: plain(getattr(record, name)) for name in FIELDS[type(record)]}
     raw = json.dumps({"op": record.op, **fields, PAYLOAD_SIZE: size}).encode()
     return HEADER.pack(len(raw)) + raw
 
@@ -191,8 +199,7 @@ def parse(raw: bytes) -> tuple[Record, int]:
     cls = RECORDS.get(op)
     if cls is None:
         raise ProtocolError(f"unknown op {op!r}")
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(fields) - known)
+    unknown = sorted(set(fields).difference(FIELDS[cls]))
     if unknown:
         raise ProtocolError(f"{op}: fields no record defines: {', '.join(unknown)}")
     try:

@@ -95,3 +95,44 @@ def test_the_launcher_is_held_above_the_descriptors_a_spawn_replaces():
             os.write(held.fd, b"x")
     finally:
         os.close(held.fd)
+
+
+def test_a_counter_is_read_again_from_its_start_at_every_look(tmp_path):
+    """The cgroup files are held open and re-read with pread: the value follows the file, not its first read."""
+    path = tmp_path / "memory.events"
+    path.write_text("low 0\noom 1\noom_kill 3\n")
+    missing = str(tmp_path / "absent")
+    counter = agent.Counter.first([missing, str(path)], agent.keyed(b"oom_kill"))
+    assert counter is not None and counter.path == str(path)
+    assert counter.value() == 3
+    path.write_text("low 0\noom 2\noom_kill 12\n")  # rewritten in place: the same inode, as a cgroup file stays
+    assert counter.value() == 12
+    path.write_text("low 0\n")  # a kernel without the key: unreadable, never 0
+    assert counter.value() is None
+    os.close(counter.fd)
+
+
+def test_a_counter_takes_the_first_path_that_parses(tmp_path):
+    (tmp_path / "garbage").write_text("max\n")
+    (tmp_path / "usage").write_text("4096\n")
+    found = agent.Counter.first([str(tmp_path / "garbage"), str(tmp_path / "usage")], agent.first_number)
+    assert found is not None and found.path.endswith("usage") and found.value() == 4096
+    assert agent.Counter.first([str(tmp_path / "garbage")], agent.first_number) is None
+    os.close(found.fd)
+
+
+@pytest.mark.parametrize(
+    ("time", "wall", "elapsed", "cpu", "interval", "expected"),
+    [
+        (2.0, 6.0, 0.0, 0.0, 0.02, 0.02),  # output and memory are looked at every interval
+        (2.0, 6.0, 0.0, 0.0, None, 2.0),  # a compile: the CPU limit is the earliest it can be passed
+        (2.0, 6.0, 5.5, 1.0, None, 0.5),  # the wall cap comes first
+        (1.0, 6.0, 1.0, 0.999, None, 0.005),  # close to the limit: still a short wait, never zero
+    ],
+)
+def test_the_watch_looks_again_when_a_limit_could_first_be_passed(time, wall, elapsed, cpu, interval, expected):
+    command = agent.Command(
+        cmd=["x"], time=time, wall=wall, uid=1000, env={}, output_limit=1, stderr_limit=0, memory=None,
+        rlimits=[], compiling=False,
+    )  # fmt: skip
+    assert agent.Agent.wait(command, elapsed, cpu, interval) == pytest.approx(expected)
