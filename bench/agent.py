@@ -4,8 +4,9 @@ The agent is fed a prepared stream (its sources, the launcher or none, a trivial
 requests) in a container hardened as judge's are (one pinned core, read-only root, tmpfs dirs, the agent's
 capabilities), its replies thrown away; next to it, in an identical container, a shell loop runs the same program
 N times. Rounds alternate the three (bare, launcher, fork), since this machine drifts from minute to minute.
-With --profile, one more launcher run under cProfile prints where the agent's own time goes (the watch's time is
-mostly the program's). Run: python3 bench/agent.py [--tests 200] [--rounds 5] [--profile]
+Each line also splits the CPU: the loop's own (the agent's, start included; the shell's) and its programs'.
+With --profile, one more launcher run under cProfile prints where the agent's own time goes, by function and system
+call (the poll's time is the program's). Run: python3 bench/agent.py [--tests 200] [--rounds 5] [--profile]
 """
 
 import argparse
@@ -46,7 +47,7 @@ finally:
     sys.stderr.write(f'CPU {me.ru_utime + me.ru_stime:.4f} {kids.ru_utime + kids.ru_stime:.4f}\\n')
     if profile:
         text = io.StringIO()
-        pstats.Stats(profile, stream=text).sort_stats('cumulative').print_stats('judge-agent', 30)
+        pstats.Stats(profile, stream=text).sort_stats('tottime').print_stats(30)
         sys.stderr.write(text.getvalue())
 """
 BARE = """\
