@@ -3,13 +3,16 @@
 The agent is fed a prepared stream (its sources, the launcher or none, a trivial Python solution and N Run
 requests) in a container hardened as judge's are (one pinned core, read-only root, tmpfs dirs, the agent's
 capabilities), its replies thrown away; next to it, in an identical container, a shell loop runs the same program
-N times. Rounds alternate the three (bare, launcher, fork), since this machine drifts from minute to minute.
-Each line also splits the CPU: the loop's own (the agent's, start included; the shell's) and its programs'.
+N times; and in a third, the floor (bench/floor.c: the agent's system calls for each test, in C, no Python: what
+any agent could at best reach). Rounds alternate the four (bare, floor, launcher, fork), since this machine drifts
+from minute to minute. Each line also splits the CPU: the loop's own (the agent's, start included; the shell's, the
+floor's) and its programs'.
 With --profile, one more launcher run under cProfile prints where the agent's own time goes, by function and system
 call (the poll's time is the program's). Run: python3 bench/agent.py [--tests 200] [--rounds 5] [--profile]
 """
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -79,6 +82,15 @@ def stream(code: bytes, tests: int) -> bytes:
     return bytes(out)
 
 
+def floor_stream(tests: int) -> bytes:
+    """The floor's input: each test's input as the agent's stream carries it, a length and the bytes."""
+    out = bytearray()
+    for i in range(tests):
+        data = f"{i} {i * 7}\n".encode()
+        out += protocol.HEADER.pack(len(data)) + data
+    return bytes(out)
+
+
 def timed(folder: Path, image: str, command: list[str], stdin: bytes) -> tuple[float, float, float, str]:
     """Seconds from start to end, CPU seconds of the loop itself (the agent or the shell) and of its children."""
     done = subprocess.run(
@@ -93,6 +105,16 @@ def timed(folder: Path, image: str, command: list[str], stdin: bytes) -> tuple[f
         times = [sum(minutes(word) for word in line.split()) for line in lines if line.count("m") == 2]
         cpu = times[:2]
     return total, float(cpu[0]), float(cpu[1]), said
+
+
+def build_floor(folder: Path) -> None:
+    """Compile bench/floor.c into ``folder`` in the launcher's image (static, musl), as the launcher is built."""
+    (folder / "floor.c").write_bytes((ROOT / "bench" / "floor.c").read_bytes())
+    subprocess.run(
+        ["docker", "run", "--rm", "--network", "none", "-v", f"{folder}:/w", f"{launcher.IMAGE}:{launcher.key()}",
+         "musl-gcc", "-static", "-O2", "-s", "-Wall", "-Werror", "-o", "/w/floor", "/w/floor.c"],
+        check=True,
+    )  # fmt: skip
 
 
 def minutes(word: str) -> float:
@@ -114,14 +136,18 @@ def main() -> None:
         sys.exit("no launcher in the cache: run `judge runners build`")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        os.chmod(folder, 0o755)  # the floor's programs run as uid 1000, as the agent's do
+        build_floor(folder)
         (folder / "boot.py").write_text(BOOT)
         (folder / "sol.py").write_bytes(SOLUTION)
         (folder / "in.txt").write_text("1 7\n")
         streams = {"launcher": stream(code, args.tests), "fork": stream(b"", args.tests)}
         agent = ["python3", "-I", "-S", "/w/boot.py"]
-        runs: dict[str, list[tuple[float, float, float]]] = {"bare": [], "launcher": [], "fork": []}
+        floor = ["/w/floor", str(args.tests), "/usr/bin/python3", "-S", "/w/sol.py"]
+        runs: dict[str, list[tuple[float, float, float]]] = {"bare": [], "floor": [], "launcher": [], "fork": []}
         for _ in range(args.rounds):
             runs["bare"].append(timed(folder, image, ["sh", "-c", BARE.format(n=args.tests)], b"")[:3])
+            runs["floor"].append(timed(folder, image, floor, floor_stream(args.tests))[:3])
             for way in ("launcher", "fork"):
                 runs[way].append(timed(folder, image, [*agent, "time"], streams[way])[:3])
         said = timed(folder, image, [*agent, "profile"], streams["launcher"])[3] if args.profile else ""
@@ -136,11 +162,12 @@ def main() -> None:
         f"  bare (a shell loop in an identical container): {bare[0]:6.2f}"
         f"   CPU: shell {bare[1]:5.2f}, programs {bare[2]:5.2f}"
     )
-    for way in ("launcher", "fork"):
+    for way in ("floor", "launcher", "fork"):
         mine = per[way]
+        name = "floor (C)" if way == "floor" else f"agent, {way}"
         print(
-            f"  agent, {way:8s}: {mine[0]:6.2f}  = {mine[0] / bare[0]:4.2f}x bare, {mine[0] - bare[0]:+5.2f} ms"
-            f"   CPU: agent {mine[1]:5.2f}, programs {mine[2]:5.2f} ({mine[2] - bare[2]:+5.2f})"
+            f"  {name:15s}: {mine[0]:6.2f}  = {mine[0] / bare[0]:4.2f}x bare, {mine[0] - bare[0]:+5.2f} ms"
+            f"   CPU: loop  {mine[1]:5.2f}, programs {mine[2]:5.2f} ({mine[2] - bare[2]:+5.2f})"
         )
     if said:
         print(said)
