@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from judge.inputs.languages import load_languages  # noqa: E402
-from judge.inputs.settings import load_settings  # noqa: E402
+from judge.inputs.settings import Settings, load_settings  # noqa: E402
 from judge.sandbox import launcher, protocol  # noqa: E402
 from judge.sandbox.container import AGENT_SOURCE, PROTOCOL_SOURCE  # noqa: E402
+from judge.sandbox.engine import connect  # noqa: E402
 
 SOLUTION = b"a, b = map(int, input().split())\nprint(a + b)\n"
 # The container's bootstrap, timing the agent from its start to the end of the stream (and profiling it on demand).
@@ -107,11 +108,15 @@ def timed(folder: Path, image: str, command: list[str], stdin: bytes) -> tuple[f
     return total, float(cpu[0]), float(cpu[1]), said
 
 
-def build_floor(folder: Path) -> None:
+def build_floor(folder: Path, settings: Settings) -> None:
     """Compile bench/floor.c into ``folder`` in the launcher's image (static, musl), as the launcher is built."""
     (folder / "floor.c").write_bytes((ROOT / "bench" / "floor.c").read_bytes())
+    tag = f"{launcher.IMAGE}:{launcher.key()}"
+    if subprocess.run(["docker", "image", "inspect", tag], capture_output=True).returncode != 0:
+        print(f"building {tag} (the launcher's image, removed since the launcher was cached) ...", file=sys.stderr)
+        launcher.build(connect(timeout=600), settings)
     subprocess.run(
-        ["docker", "run", "--rm", "--network", "none", "-v", f"{folder}:/w", f"{launcher.IMAGE}:{launcher.key()}",
+        ["docker", "run", "--rm", "--network", "none", "-v", f"{folder}:/w", tag,
          "musl-gcc", "-static", "-O2", "-s", "-Wall", "-Werror", "-o", "/w/floor", "/w/floor.c"],
         check=True,
     )  # fmt: skip
@@ -137,7 +142,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         os.chmod(folder, 0o755)  # the floor's programs run as uid 1000, as the agent's do
-        build_floor(folder)
+        build_floor(folder, settings)
         (folder / "boot.py").write_text(BOOT)
         (folder / "sol.py").write_bytes(SOLUTION)
         (folder / "in.txt").write_text("1 7\n")
