@@ -67,6 +67,10 @@ HARDENED = [
 ]  # fmt: skip
 
 
+def test_input(i: int) -> bytes:
+    return f"{i} {i * 7}\n".encode()
+
+
 def stream(code: bytes, tests: int) -> bytes:
     out = bytearray()
     for part in (PROTOCOL_SOURCE, AGENT_SOURCE, code):
@@ -74,7 +78,7 @@ def stream(code: bytes, tests: int) -> bytes:
     out += protocol.header(protocol.PutFile(name="sol.py"), len(SOLUTION)) + SOLUTION
     env = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8"}
     for i in range(tests):
-        data = f"{i} {i * 7}\n".encode()
+        data = test_input(i)
         run = protocol.Run(
             cmd=["python3", "-S", "sol.py"], time=2, wall=6, uid=1000, output_limit=8 << 20, stderr_limit=4096,
             memory=256 << 20, stack=256 << 20, env=env,
@@ -85,15 +89,12 @@ def stream(code: bytes, tests: int) -> bytes:
 
 def floor_stream(tests: int) -> bytes:
     """The floor's input: each test's input as the agent's stream carries it, a length and the bytes."""
-    out = bytearray()
-    for i in range(tests):
-        data = f"{i} {i * 7}\n".encode()
-        out += protocol.HEADER.pack(len(data)) + data
-    return bytes(out)
+    return b"".join(protocol.HEADER.pack(len(data)) + data for data in map(test_input, range(tests)))
 
 
 def timed(folder: Path, image: str, command: list[str], stdin: bytes) -> tuple[float, float, float, str]:
-    """Seconds from start to end, CPU seconds of the loop itself (the agent or the shell) and of its children."""
+    """Seconds from start to end, CPU seconds of the loop itself (the agent, the shell or the floor) and of its
+    children."""
     done = subprocess.run(
         ["docker", "run", *HARDENED, "-v", f"{folder}:/w:ro", image, *command],
         input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
