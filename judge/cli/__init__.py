@@ -11,8 +11,10 @@ from typing import Any
 
 import click
 
+from judge import __version__
 from judge.cli.app import App
 from judge.cli.groups import JudgeGroup
+from judge.cli.options import CONFIG_HELP, add_config_option
 
 __all__ = ["cli", "main"]
 
@@ -41,12 +43,14 @@ class LazyJudgeGroup(JudgeGroup):
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             module, attr = COMMANDS[cmd_name]
             command = getattr(importlib.import_module(module), attr)
+            add_config_option(command)
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
 
 @click.group(cls=LazyJudgeGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="judge.yaml to use.")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help=CONFIG_HELP)
+@click.version_option(__version__, "--version", prog_name="judge", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None) -> None:
     """Grade submissions in hardened Docker containers."""

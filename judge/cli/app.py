@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from judge.errors import JudgeInputError
 from judge.inputs.settings import Settings, load_settings
 
 if TYPE_CHECKING:  # imported where used: `judge results` loads neither Docker's client nor the graders
@@ -21,9 +22,21 @@ class App:
     """One run of ``judge``: the settings from ``--config``, and what is loaded or connected on first use only."""
 
     def __init__(self, config: Path | None = None) -> None:
-        self.settings: Settings = load_settings(config)
+        self.config = config
         self._client: Engine | None = None
         self._time_limited: dict[Path, Problem] = {}
+
+    def use_config(self, config: Path) -> None:
+        """Read the settings from ``config`` (a subcommand's ``--config``): what was loaded from another is dropped."""
+        if config != self.config:
+            self.config = config
+            for loaded in ("settings", "languages"):
+                self.__dict__.pop(loaded, None)
+
+    @functools.cached_property
+    def settings(self) -> Settings:
+        """The settings of ``--config``, else of the judge.yaml found (read on first use)."""
+        return load_settings(self.config)
 
     @functools.cached_property
     def languages(self) -> "dict[str, Language]":
@@ -44,9 +57,20 @@ class App:
             from judge.sandbox.container import reap_orphans
 
             client = engine.connect(timeout=timeout)
+            self._check_cpus(client)
             reap_orphans(client)
             self._client = client
         return self._client
+
+    def _check_cpus(self, client: "Engine") -> None:
+        """judge.yaml's CPUs against the engine's: a core it lacks is bad input (exit 2), not every test's JE."""
+        from judge.inputs.settings import cpu_mistake
+        from judge.sandbox import engine
+
+        count = engine.engine_cpus(client)
+        mistake = cpu_mistake(self.settings, count, engine.engine_name()) if count else None
+        if mistake:
+            raise JudgeInputError(mistake)
 
     def with_time_limit(self, problem: "Problem") -> "Problem":
         """``problem`` with a time limit, derived (once per package) from its accepted submissions if it has none."""

@@ -8,7 +8,6 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from judge.errors import JudgeInputError
 from judge.inputs.settings import Settings
@@ -42,19 +41,6 @@ def problem_from_name(stem: str, ids: list[str]) -> str | None:
     return None
 
 
-def _table(settings: Settings) -> list[dict[str, Any]]:
-    where = settings.path or "judge.yaml"
-    rows = settings.assignments
-    for row in rows:
-        if not isinstance(row, dict) or "files" not in row or "problem" not in row:
-            raise JudgeInputError(f"{where}: each entry of 'assignments' needs 'files' (a glob) and 'problem'")
-        try:
-            float(row.get("points", 1))
-        except (TypeError, ValueError):
-            raise JudgeInputError(f"{where}: 'points' of assignment {row['files']!r} must be a number") from None
-    return list(rows)
-
-
 def assign(files: list[Path], settings: Settings, problem: str | None, from_name: bool) -> list[Assignment]:
     if problem and from_name:
         raise JudgeInputError("--problem and --problem-from-name exclude each other")
@@ -73,7 +59,7 @@ def assign(files: list[Path], settings: Settings, problem: str | None, from_name
                 raise JudgeInputError(f"{f}: no problem id in the file name (known ids: {', '.join(ids) or 'none'})")
             found.append(Assignment(f, pid))
         return found
-    rows = _table(settings)
+    rows = settings.assignments  # checked when judge.yaml was read
     if not rows:
         raise JudgeInputError(
             "which problem? give --problem ID, use --problem-from-name, or add an 'assignments:' table to judge.yaml"

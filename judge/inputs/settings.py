@@ -1,10 +1,14 @@
 """Settings from judge.yaml: default limits, compile limits, sandbox knobs and where problems/runners live.
 
 Found as $JUDGE_CONFIG, else judge.yaml in the current folder or a parent, else the one shipped with
-judge. Values a file leaves out come from the shipped defaults.
+judge. Values a file leaves out come from the shipped defaults; a folder left out (``problems_dir``,
+``runners_dir``) is the default name beside the file if that folder exists there, else the shipped one.
+Every key is checked (unknown keys with a "did you mean", types, ranges): a mistake is one line naming the file.
 """
 
+import difflib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +91,17 @@ class Settings:
         return time_limit * self.wall_multiplier + self.wall_extra
 
 
+def cpu_mistake(settings: Settings, engine_cpus: int, engine: str = "the Docker engine") -> str | None:
+    """What in judge.yaml asks for CPUs the engine does not have (``timing.cores``, ``sandbox.cpus``), or None."""
+    where = settings.path or "judge.yaml"
+    missing = [core for core in settings.timing.cores or () if core >= engine_cpus]
+    if missing:
+        return f"{where}: 'timing.cores' names CPU {missing[0]}, but {engine} has CPUs 0-{engine_cpus - 1} only"
+    if settings.cpus > engine_cpus:
+        return f"{where}: 'sandbox.cpus' is {settings.cpus:g}, but {engine} has {engine_cpus} CPUs"
+    return None
+
+
 def find_config(start: Path | None = None) -> Path:
     env = os.environ.get("JUDGE_CONFIG")
     if env:
@@ -101,6 +116,49 @@ def find_config(start: Path | None = None) -> Path:
     return SHIPPED_DIR / "judge.yaml"
 
 
+# The keys judge.yaml may set, per section (None: a top-level value rather than a section).
+KEYS: dict[str, tuple[str, ...] | None] = {
+    "problems_dir": None,
+    "runners_dir": None,
+    "assignments": None,
+    "limits": (
+        "time",
+        "memory",
+        "output",
+        "code",
+        "wall_multiplier",
+        "wall_extra",
+        "validation_time",
+        "validation_memory",
+        "derive_cap",
+    ),
+    "compile": ("time", "memory", "output"),
+    "sandbox": ("uid", "pids", "cpus", "tmp_size", "box_size", "log_max_size"),
+    "timing": tuple(Timing.__dataclass_fields__),
+    "base_image": ("tag", "pull", "suite"),
+}
+ASSIGNMENT_KEYS = ("files", "problem", "points")
+MIN_PIDS = 4  # the agent (PID 1), the test's process, a compiler's driver and the pass it runs
+LOG_SIZE = re.compile(r"^[1-9][0-9]*[kmg]?$")  # Docker's json-file max-size: 1m, 512k
+
+
+def _unknown(path: Path, keys: Any, known: tuple[str, ...], where: str) -> None:
+    """An unknown key is a one-line error, with the known key it is closest to."""
+    for key in keys:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean '{where}{close[0]}'?)" if close else f" (known: {', '.join(known)})"
+            raise JudgeInputError(f"{path}: unknown key '{where}{key}'{hint}")
+
+
+def check_keys(path: Path, data: dict[str, Any]) -> None:
+    """Every key of judge.yaml is one judge reads: a typo (``limitz``, ``limits.tme``) is an error, not ignored."""
+    _unknown(path, data, tuple(KEYS), "")
+    for section, keys in KEYS.items():
+        if keys is not None and section in data:
+            _unknown(path, _section(path, data, section), keys, f"{section}.")
+
+
 def _section(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
     value = data.get(key) or {}
     if not isinstance(value, dict):
@@ -112,6 +170,7 @@ def load_settings(path: Path | None = None) -> Settings:
     path = path or find_config()
     defaults = load_mapping(SHIPPED_DIR / "judge.yaml", missing_ok=True)
     data = load_mapping(path)
+    check_keys(path, data)
 
     def get(section: str, key: str) -> Any:
         for source in (data, defaults):
@@ -123,43 +182,66 @@ def load_settings(path: Path | None = None) -> Settings:
     def num(section: str, key: str) -> float:
         return number(path, f"{section}.{key}", get(section, key))
 
-    base = path.parent
+    def whole(section: str, key: str, least: int) -> int:
+        value = get(section, key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise JudgeInputError(f"{path}: '{section}.{key}' must be a whole number >= {least}, got {value!r}")
+        return value
 
-    def folder(key: str) -> Path:
-        value = data.get(key) or defaults.get(key) or key.removesuffix("_dir")
-        return (base / str(value)).resolve()
+    def text(section: str, key: str) -> str:
+        value = get(section, key)
+        if not isinstance(value, str) or not value.strip():
+            raise JudgeInputError(f"{path}: '{section}.{key}' must be a string, got {value!r}")
+        return value
 
+    wall_extra = number(path, "limits.wall_extra", get("limits", "wall_extra"), positive=False)
+    if wall_extra < 0:
+        raise JudgeInputError(f"{path}: 'limits.wall_extra' must be >= 0, got {wall_extra:g}")
+    log_max_size = str(get("sandbox", "log_max_size"))
+    if not LOG_SIZE.match(log_max_size):
+        raise JudgeInputError(f"{path}: 'sandbox.log_max_size' must be a size such as 1m or 512k, got {log_max_size!r}")
     runners = _runner_folders(path, data.get("runners_dir") or defaults.get("runners_dir") or "runners")
 
     return Settings(
         path=path,
-        problems_dir=folder("problems_dir"),
+        problems_dir=_problems_folder(path, data.get("problems_dir"), defaults.get("problems_dir") or "problems"),
         runners_dir=runners[0],
         time=num("limits", "time"),
         memory=int(num("limits", "memory") * MIB),
         output=int(num("limits", "output") * MIB),
         code=int(num("limits", "code") * KIB),
         wall_multiplier=num("limits", "wall_multiplier"),
-        wall_extra=number(path, "limits.wall_extra", get("limits", "wall_extra"), positive=False),
+        wall_extra=wall_extra,
         validation_time=num("limits", "validation_time"),
         validation_memory=int(num("limits", "validation_memory") * MIB),
         derive_cap=num("limits", "derive_cap"),
         compile_time=num("compile", "time"),
         compile_memory=int(num("compile", "memory") * MIB),
         compile_output=int(num("compile", "output") * KIB),
-        uid=int(num("sandbox", "uid")),
-        pids=int(num("sandbox", "pids")),
+        uid=whole("sandbox", "uid", 1),
+        pids=whole("sandbox", "pids", MIN_PIDS),
         cpus=num("sandbox", "cpus"),
         tmp_size=int(num("sandbox", "tmp_size") * MIB),
         box_size=int(num("sandbox", "box_size") * MIB),
-        log_max_size=str(get("sandbox", "log_max_size")),
-        base_tag=str(get("base_image", "tag")),
-        base_pull=str(get("base_image", "pull")),
-        base_suite=str(get("base_image", "suite")),
+        log_max_size=log_max_size,
+        base_tag=text("base_image", "tag"),
+        base_pull=text("base_image", "pull"),
+        base_suite=text("base_image", "suite"),
         assignments=_assignments(path, data),
         timing=_timing(path, data, defaults),
         runners_dirs=runners,
     )
+
+
+def _problems_folder(path: Path, value: Any, default: str) -> Path:
+    """``problems_dir``, relative to judge.yaml. Left out: the default name beside judge.yaml if that folder exists,
+    else the shipped problems (a judge.yaml that only sets ``assignments:`` moves nothing)."""
+    if value is None:
+        beside = (path.parent / default).resolve()
+        return beside if beside.is_dir() else (SHIPPED_DIR / default).resolve()
+    if not isinstance(value, str) or not value.strip():
+        raise JudgeInputError(f"{path}: 'problems_dir' must be a folder name, got {value!r}")
+    return (path.parent / value).resolve()
 
 
 def _runner_folders(path: Path, value: Any) -> tuple[Path, ...]:
@@ -213,7 +295,19 @@ def _timing(path: Path, data: dict[str, Any], defaults: dict[str, Any]) -> Timin
 
 
 def _assignments(path: Path, data: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    """``assignments``: a list of ``{files: GLOB, problem: ID, points: N}``; points a number >= 0."""
     rows = data.get("assignments") or []
     if not isinstance(rows, list):
         raise JudgeInputError(f"{path}: 'assignments' must be a list of {{files, problem, points}}")
+    for row in rows:
+        if not isinstance(row, dict) or "files" not in row or "problem" not in row:
+            raise JudgeInputError(f"{path}: each entry of 'assignments' needs 'files' (a glob) and 'problem'")
+        _unknown(path, row, ASSIGNMENT_KEYS, "assignments.")
+        problem, points = row["problem"], row.get("points")
+        if not isinstance(row["files"], str) or isinstance(problem, bool) or not isinstance(problem, str | int):
+            raise JudgeInputError(f"{path}: 'files' and 'problem' of assignment {row['files']!r} must be strings")
+        if points is not None and (isinstance(points, bool) or not isinstance(points, int | float) or points < 0):
+            raise JudgeInputError(
+                f"{path}: 'points' of assignment {row['files']!r} must be a number >= 0, got {points!r}"
+            )
     return tuple(rows)

@@ -44,6 +44,15 @@ def describe(client: docker.DockerClient) -> dict[str, str]:
     }
 
 
+def engine_cpus(client: docker.DockerClient) -> int | None:
+    """How many CPUs the engine's containers may use (its NCPU), or None when it does not say."""
+    try:
+        count = client.info().get("NCPU")
+    except ENGINE_ERRORS:
+        return None
+    return count if isinstance(count, int) and count > 0 else None
+
+
 def engine_name() -> str:
     """The engine as the user configured it, for messages."""
     host = os.environ.get("DOCKER_HOST")
