@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from judge.batch.standings import scoreboard, to_icpc_tsv
-from judge.batch.store import Item
+from judge.batch.store import Item, Store
 from judge.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,6 +190,7 @@ def test_judge_errors_mid_batch_are_regraded_alone(client, tmp_path):
 
 def test_locked_store_is_a_clear_error(tmp_path):
     store = tmp_path / "r.db"
+    Store(store).close()
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -215,7 +216,7 @@ def test_locked_store_is_a_clear_error(tmp_path):
 
 def test_sqlite_locked_by_another_process(tmp_path):
     store = tmp_path / "r.db"
-    CliRunner().invoke(cli, [*CONFIG, "results", "show", "--store", str(store)])  # creates it
+    Store(store).close()
     blocker = sqlite3.connect(store, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
     try:

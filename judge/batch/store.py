@@ -99,11 +99,18 @@ class Change:
 
 
 class Store:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True) -> None:
+        """The store at ``path``; without ``create`` (reading it) a missing store or another kind of file is an
+        input error naming it, and nothing is created."""
         self.path = path
+        if not create and not path.is_file():
+            raise JudgeInputError(f"{path}: no results store here (`judge rescore` creates it; see --store)")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=5, isolation_level=None)
+            if not create and not self._has_table("gradings"):
+                self.db.close()
+                raise JudgeInputError(f"{path}: not a results store")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: a commit survives a crash of the process
             self.db.executescript(SCHEMA)
@@ -114,6 +121,10 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def _has_table(self, name: str) -> bool:
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        return self.db.execute(query, (name,)).fetchone() is not None
 
     @contextmanager
     def locked(self) -> Iterator[None]:

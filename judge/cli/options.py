@@ -56,6 +56,8 @@ def prepare_output(path: Path, what: str = "output") -> Path:
     parent = path.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise JudgeInputError(f"{path}: cannot create the {what} file's folder: a file is in the way") from None
     except OSError as exc:
         raise JudgeInputError(f"{path}: cannot create the {what} file's folder: {exc.strerror or exc}") from None
     if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):

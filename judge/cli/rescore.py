@@ -14,8 +14,10 @@ from judge.batch.rescore import rescore as run_rescore
 from judge.batch.store import Change
 from judge.cli.app import App, pass_app
 from judge.cli.groups import DefaultCommand, DefaultGroup
+from judge.cli.options import store_option
 from judge.cli.progress import BatchProgress
 from judge.cli.tables import changes_table
+from judge.errors import JudgeInputError
 from judge.inputs.submissions import from_contest, from_folder
 from judge.report.outcome import CommandOutcome
 from judge.sandbox.engine import ENGINE_WAIT
@@ -31,13 +33,6 @@ engine_wait_option = click.option(
     show_envvar=True,
     metavar="SECONDS",
     help="When the Docker engine goes away mid-run, wait this long for it before giving up (exit 3).",
-)
-
-store_option = click.option(
-    "--store",
-    "store_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Results store (default .judge/results.db).",
 )
 
 
@@ -126,6 +121,10 @@ def grade_batch(
             raise click.UsageError("give SUBMISSIONS (a folder) and --problem, or --contest contest.yaml")
         batch = from_folder(submissions, problem_ref, app.languages)
         source = f"folder:{submissions.resolve()}:{problem_ref}"
+    if not batch.submissions:  # nothing to grade is a mistake in the command, not an empty result set
+        where = contest if contest is not None else submissions
+        left_out = f" ({len(batch.skipped)} file(s) left out, first: {batch.skipped[0]})" if batch.skipped else ""
+        raise JudgeInputError(f"{where}: no submissions to grade{left_out}")
     executor: Executor
     if cluster:  # the workers have the engines; the keys name runner definitions instead of image ids
         require_dask()
@@ -181,7 +180,7 @@ def grade_batch(
 @pass_app
 def apply(app: App, set_id: int, store_path: Path | None) -> None:
     """Publish result set SET."""
-    store = app.store(store_path)
+    store = app.store(store_path, create=False)
     with store.locked():
         changes = store.diff(set_id)
         count = store.apply(set_id)
@@ -194,7 +193,7 @@ def apply(app: App, set_id: int, store_path: Path | None) -> None:
 @pass_app
 def discard(app: App, set_id: int, store_path: Path | None) -> None:
     """Drop result set SET."""
-    store = app.store(store_path)
+    store = app.store(store_path, create=False)
     with store.locked():
         store.discard(set_id)
     click.echo(f"result set {set_id} discarded")

@@ -14,8 +14,8 @@ from judge.batch import standings
 from judge.batch.standings import Standing, scoreboard_of
 from judge.batch.store import Store
 from judge.cli.app import App, pass_app
+from judge.cli.options import prepare_output, store_option
 
-store_option = click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path))
 EXPORT_COLUMNS = "x.submission, x.team, x.problem, x.time, g.verdict, g.score, g.time, g.memory"
 BOARD_COLUMNS = "x.submission, x.team, x.problem, x.time, g.verdict"
 
@@ -85,7 +85,9 @@ def results() -> None:
 @pass_app
 def show(app: App, store_path: Path | None, set_id: int | None) -> None:
     """Verdicts per submission, then the scoreboard."""
-    store = app.store(store_path)
+    store = app.store(store_path, create=False)
+    if set_id is not None:
+        store.set_status(set_id)  # an unknown set is an input error, as for apply and discard
     store.db.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages for the one join of a big store
     entries: list[tuple[str, str, str, float | None, str]] = []
     _echo_lines(_item_lines(store, set_id, entries))
@@ -104,9 +106,9 @@ def show(app: App, store_path: Path | None, set_id: int | None) -> None:
 @pass_app
 def export(app: App, store_path: Path | None, fmt: str, output: Path | None) -> None:
     """The published results as CSV, JSON (with the scoreboard) or the ICPC results.tsv."""
-    store = app.store(store_path)
+    store = app.store(store_path, create=False)
     if output:
-        with output.open("w") as out:
+        with prepare_output(output).open("w") as out:
             EXPORTS[fmt](store, out)
     else:
         EXPORTS[fmt](store, sys.stdout)

@@ -63,7 +63,7 @@ def list_runners(app: App, fmt: str) -> None:
 @runners.command("build")
 @click.argument("langs", nargs=-1)
 @click.option("--force", is_flag=True, help="Rebuild even when the image is up to date.")
-@click.option("--quiet", "-q", is_flag=True, help="Only say what is built.")
+@click.option("--quiet", "-q", is_flag=True, help="Only say what is built (nothing for up-to-date images).")
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), default=DEFAULT_JOBS, show_default=True, help="Images built at once."
 )

@@ -11,13 +11,14 @@ from rich.console import Console
 
 from judge.batch.rescore import engine_lost
 from judge.cli.app import App, pass_app
+from judge.cli.options import distinct_outputs, prepare_output
 from judge.cli.progress import grading_status
 from judge.cli.rescore import engine_wait_option
 from judge.grading.grader import Grader, Graders, GradingOptions
 from judge.inputs.assignments import Assignment, assign
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, load_problem
-from judge.inputs.program import program_language
+from judge.inputs.program import program_for, program_language
 from judge.judging.results import SubmissionResult, Verdict
 from judge.judging.verdicts import icpc_verdicts
 from judge.report import ci as ci_reports
@@ -101,7 +102,12 @@ class WarmPool:
 
 
 def grade_all(
-    app: App, plan: Plan, lazy: bool = False, transcripts: Path | None = None, engine_wait: float = ENGINE_WAIT
+    app: App,
+    plan: Plan,
+    lazy: bool = False,
+    transcripts: Path | None = None,
+    engine_wait: float = ENGINE_WAIT,
+    entrypoint: str | None = None,
 ) -> list[SubmissionResult]:
     """Grade the plan in order, with a spinner per submission on a terminal; with several, the next container
     starts while one is graded. When the engine goes away, the grading in flight is a JE saying so, and the next
@@ -127,7 +133,8 @@ def grade_all(
             folder = transcripts / assignment.file.name if transcripts and len(plan) > 1 else transcripts
             with grading_status(where, len(problem.tests)) as on_test:
                 options = GradingOptions(lazy=lazy, transcripts=folder, on_test=on_test, sandbox=warm)
-                result = pool.grader(problem, language).grade(assignment.file, options)
+                program = program_for(assignment.file, language, entrypoint)
+                result = pool.grader(problem, language).grade(program, options)
             if result.verdict == Verdict.JE and engine.gone():
                 result = engine_lost(result)
             result.points = assignment.points
@@ -169,7 +176,11 @@ def write_reports(
 @click.option(
     "--report", "reports", multiple=True, metavar="FORMAT=FILE", help="Also write FORMAT to FILE (repeatable)."
 )
-@click.option("--min-score", type=float, help="Exit 0 when the total score reaches this, even if not all AC.")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(min=0),
+    help="Exit 0 when the total score reaches this (>= 0), even if not all AC.",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the verdicts (judge errors still exit 3).")
 @click.option("--lazy", is_flag=True, help="Stop at the first failing test (the others are reported as not run).")
 @click.option(
@@ -184,6 +195,11 @@ def write_reports(
     "transcripts",
     type=click.Path(file_okay=False, path_type=Path),
     help="Interactive problems: keep every test's interaction in this folder (<test>.interaction).",
+)
+@click.option(
+    "--entrypoint",
+    help="A folder's entry point when its language's rule finds none (as submissions.yaml entrypoint): "
+    "the entry file, or what the language names (a Java class).",
 )
 @engine_wait_option
 @pass_app
@@ -201,6 +217,7 @@ def submit(
     lazy: bool,
     verdicts: str,
     transcripts: Path | None,
+    entrypoint: str | None,
     engine_wait: float,
 ) -> None:
     """Grade FILES (each a source file, or a folder of files that is one program) and print every test's verdict.
@@ -209,12 +226,18 @@ def submit(
     Exit 0 when all are accepted (or --min-score is reached), 1 otherwise, 2 on bad input, 3 on a judge error.
     """
     extra = parse_reports(reports)
-    # Check every file, language and problem before grading anything.
+    # Check every file, language and problem, and ready every output file, before grading anything.
     plan = [
-        (a, program_language(a.file, app.languages, lang), load_problem(a.problem, app.settings))  # file or folder
+        (a, program_language(a.file, app.languages, lang, entrypoint), load_problem(a.problem, app.settings))
         for a in assign(list(files), app.settings, problem_ref, problem_from_name)
     ]
-    results = grade_all(app, plan, lazy, transcripts, engine_wait)
+    outputs = [("-o", output)] if output is not None else []
+    distinct_outputs(outputs + [(f"--report {fmt}", path) for fmt, path in extra])
+    for _, path in outputs + extra:
+        prepare_output(path, "report")
+    if transcripts is not None and not any(problem.interactive for _, _, problem in plan):
+        click.echo("judge: warning: --transcript: no problem graded here is interactive; nothing is written", err=True)
+    results = grade_all(app, plan, lazy, transcripts, engine_wait, entrypoint)
     if verdicts == "icpc":
         results = [icpc_verdicts(r) for r in results]
     write_reports(results, fmt, output, extra)

@@ -113,7 +113,7 @@ def _entry_file(folder: Path, files: dict[str, bytes], sources: tuple[str, ...],
     wanted = ", ".join(dict.fromkeys(t.format(folder=folder.stem) for t in language.entrypoint))
     raise JudgeInputError(
         f"{folder}: no entry point: none of {wanted} and {len(sources)} {language.name} files; "
-        "name one with submissions.yaml entrypoint"
+        "name one with --entrypoint (judge submit) or submissions.yaml entrypoint"
     )
 
 

@@ -26,7 +26,8 @@ from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
 from judge.sandbox.engine import ENGINE_ERRORS, connect
 
-Log = Callable[..., None]  # log(line, detail=False): detail lines are the build's own output
+Log = Callable[..., None]  # log(line, detail=False): detail lines (the build's own output, an image found up to date)
+# are left out by `judge runners build -q`
 
 
 def image_labels(client: docker.DockerClient, tag: str) -> dict[str, str] | None:
@@ -190,7 +191,8 @@ def _build_runner_image(
     digest = language.definition_hash()
     labels = image_labels(client, language.image)
     if not force and labels is not None and labels.get("judge.runner.hash") == digest:
-        log(f"{language.name}: {language.image} is up to date ({labels.get('judge.version') or 'version unknown'})")
+        version = labels.get("judge.version") or "version unknown"
+        log(f"{language.name}: {language.image} is up to date ({version})", detail=True)
         return False
     log(f"{language.name}: building {language.image} ...")
     stage = f"{language.image.rsplit(':', 1)[0]}:building"
