@@ -3,6 +3,8 @@
 not create, an unknown result set, --entrypoint for a folder, ``runners build -q`` on up-to-date images."""
 
 import json
+import os
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -142,3 +144,15 @@ def test_quiet_build_of_up_to_date_images_prints_nothing(client, settings):
     assert quiet.exit_code == 0 and quiet.output == "", quiet.output
     loud = CliRunner().invoke(cli, ["--config", str(ROOT / "judge.yaml"), "runners", "build", "python3"])
     assert loud.exit_code == 0 and "python3: judge/python3:latest is up to date" in loud.stderr
+
+
+@pytest.mark.docker
+def test_more_jobs_than_cores_is_a_note_that_tests_keep_a_core_each(client, tmp_path, no_leftovers):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    shutil.copy(SUM, folder / "sum.py")
+    jobs = str((os.cpu_count() or 1) + 1)
+    result = invoke("rescore", str(folder), "-p", "1", "-j", jobs, "--store", str(tmp_path / "r.db"))
+    assert result.exit_code == 0, result.output
+    assert f"note: -j {jobs} on" in result.stderr and "a core of its own" in result.stderr
+    assert "may vary" not in result.stderr

@@ -134,9 +134,9 @@ def grade_batch(
         work, skipped = plan(batch, app.settings, app.languages, app.client, lang)
         executor = LocalExecutor(app.settings, app.client, jobs, engine_wait)
         if jobs > CORES:
-            click.echo(
-                f"judge: warning: {jobs} jobs on {CORES} cores: tests share cores, so CPU times and "
-                f"verdicts near the limit may vary; use -j {CORES} or fewer for stable timing",
+            click.echo(  # tests never share a core (judge.sandbox.cores): the timing stays what -j CORES gives
+                f"judge: note: -j {jobs} on {CORES} cores: at most {CORES} submissions run tests at once, each on a "
+                "core of its own; the other jobs compile meanwhile (on the same cores) and wait for a core",
                 err=True,
             )
     store = app.store(store_path)
