@@ -31,6 +31,7 @@ from judge.inputs.problem import Problem, load_problem, problem_version
 from judge.inputs.program import program_digest, program_for, program_language
 from judge.inputs.settings import Settings
 from judge.inputs.submissions import Batch, Submission
+from judge.judging.excerpts import first_line
 from judge.judging.limits import run_limits
 from judge.judging.results import SubmissionResult, Verdict
 from judge.sandbox.container import Sandbox
@@ -141,7 +142,7 @@ def plan(
             try:
                 images[language.name] = image_id(client, language)
             except ENGINE_ERRORS as exc:
-                raise JudgeFailure(f"cannot reach the Docker engine: {str(exc).splitlines()[0][:200]}") from None
+                raise JudgeFailure(f"cannot reach the Docker engine: {first_line(str(exc), 200)}") from None
         if source_hash is None:
             try:
                 source_hash = program_digest(sub.path, sub.entrypoint)

@@ -23,6 +23,7 @@ from judge.inputs.languages import Language
 from judge.inputs.program import program_for
 from judge.inputs.settings import Settings
 from judge.inputs.yamlfile import load_mapping, number
+from judge.judging.excerpts import error_excerpt
 from judge.sandbox.container import RunSpec, Sandbox
 from judge.sandbox.cores import claimed_core
 from judge.sandbox.engine import Engine
@@ -134,7 +135,7 @@ def time_program(client: Engine, language: Language, source: Path, settings: Set
             for result in box.run_tests(run_cmd, [empty] * runs, limits):
                 assert result is not None  # no skip callback
                 if result.exit_code != 0 or result.killed_by:
-                    why = result.stderr.decode(errors="replace").strip()[-300:] or f"exit {result.exit_code}"
+                    why = error_excerpt(result.stderr) or f"exit {result.exit_code}"
                     raise JudgeFailure(f"calibration program {source.name} failed: {why}")
                 times.append(result.cpu)
     return times

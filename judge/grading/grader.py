@@ -24,6 +24,7 @@ from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, TestCase
 from judge.inputs.program import Program, included_files, program_for, with_included
 from judge.inputs.settings import Settings
+from judge.judging.excerpts import error_excerpt
 from judge.judging.limits import run_limits
 from judge.judging.results import CompileResult, SubmissionResult, TestResult, Verdict
 from judge.judging.scoring import group_results, problem_score, problem_verdict, skip_test
@@ -429,8 +430,8 @@ class _Grading:
                 verdict, message = Verdict.WA, check.message
             elif check.message and self.validator is not None:
                 message = check.message
-        elif verdict == Verdict.RTE and test.sample and _tail(r.stderr):
-            message += f": {_tail(r.stderr)}"  # a secret test's stderr could echo its input: samples only
+        elif verdict == Verdict.RTE and test.sample and error_excerpt(r.stderr):
+            message += f": {error_excerpt(r.stderr)}"  # a secret test's stderr could echo its input: samples only
         details = _excerpts(test, r, answer) if test.sample and verdict != Verdict.AC else None
         result = _test_result(test, r, (verdict, message), score, details)
         result.team_message = team
@@ -505,11 +506,6 @@ def _files_tar(folder: Path) -> bytes:
 @functools.lru_cache(maxsize=64)
 def _flags(args: tuple[str, ...]) -> ValidatorFlags:
     return ValidatorFlags.parse(list(args))
-
-
-def _tail(data: bytes, limit: int = 300) -> str:
-    lines = data.decode("utf-8", errors="replace").strip().splitlines()
-    return lines[-1][:limit] if lines else ""
 
 
 def _excerpts(test: TestCase, r: ProcessResult, answer: bytes) -> dict[str, str]:

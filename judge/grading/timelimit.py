@@ -20,6 +20,7 @@ from judge.inputs.problem import Problem, derived_time_limit, problem_version
 from judge.inputs.program import program_digest, program_for, program_language
 from judge.inputs.settings import Settings
 from judge.inputs.submissions import VERDICT_FOLDERS, Submission, from_folder
+from judge.judging.excerpts import first_line
 from judge.judging.results import Verdict
 from judge.sandbox.engine import Engine
 
@@ -136,7 +137,7 @@ def _derive(
             continue
         if result.verdict != Verdict.AC:
             keep = keep and result.verdict != Verdict.JE  # a judge error may pass: derive again next time
-            why = (result.message.strip().splitlines() or [""])[0][:160]
+            why = first_line(result.message, 160)
             tell(
                 f"warning: {sub.path}: {left_out}: it got {result.verdict}"
                 f"{f' ({why})' if why else ''} with {settings.derive_cap:g} s per test"
