@@ -53,6 +53,10 @@ def junit(results: list[SubmissionResult]) -> str:
                 result.compile.output,
             )
             cases.append(("compile", result.compile.wall, failure, ""))
+        elif result.compile.warnings:  # a passing compile case that carries them
+            cases.append(
+                ("compile", result.compile.wall, None, "compiler warnings:\n" + compiler_text(result.compile.warnings))
+            )
         for test in result.tests:
             failure = None
             if test.verdict != Verdict.AC:
@@ -103,8 +107,8 @@ def junit(results: list[SubmissionResult]) -> str:
 
 def _md(text: str) -> str:
     """Student text made inert in a Markdown table cell: no HTML, no markup, no line breaks, no control characters."""
-    text = html.escape(visible(text), quote=False)
-    return re.sub(r"([\\`*_\[\]|#!~])", r"\\\1", text)[:300]
+    text = html.escape(visible(text)[:300], quote=False)
+    return re.sub(r"([\\`*_\[\]|#!~])", r"\\\1", text)
 
 
 def markdown(results: list[SubmissionResult]) -> str:
