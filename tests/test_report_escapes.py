@@ -135,3 +135,11 @@ def test_compiler_warnings_of_a_program_that_compiles(grade_file, tmp_path):
     result = grade_file(source, ONE)
     assert result.verdict == Verdict.AC and "warning" in result.compile.warnings
     assert_inert_and_recognisable(result, hostile.SIGNS[:4])
+
+
+def test_rescore_changes_show_a_hostile_submission_name():
+    from judge.batch.store import Change
+    from judge.cli.tables import changes_table
+
+    lines = list(changes_table([Change(hostile.PAYLOAD[0], "team", "one", "AC", "WA")], 1, 1))
+    assert not RAW.search("\n".join(lines)) and "pwned-title" in lines[1]
