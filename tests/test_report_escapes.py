@@ -143,3 +143,16 @@ def test_rescore_changes_show_a_hostile_submission_name():
 
     lines = list(changes_table([Change(hostile.PAYLOAD[0], "team", "one", "AC", "WA")], 1, 1))
     assert not RAW.search("\n".join(lines)) and "pwned-title" in lines[1]
+
+
+def test_grading_spinner_shows_a_hostile_file_name_as_text(monkeypatch):
+    from judge.cli import progress
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, color_system="truecolor", width=500, highlight=False)
+    monkeypatch.setattr(progress, "stderr_console", lambda: console)
+    with progress.grading_status("[bold red]hw\x1b]0;pwned-title\x07.py on 1", 2) as on_test:
+        assert on_test is not None
+        on_test(TestResult("sample/1", "sample", Verdict.AC))
+    text = buffer.getvalue()
+    assert "grading [bold red]hw\\x1b]0;pwned-title\\x07.py on 1: 1/2 tests" in text and "\x1b]0;" not in text
