@@ -27,9 +27,9 @@ from typing import Any
 from judge.batch.rescore import Job, _unreadable
 from judge.cache import Cache
 from judge.errors import JudgeFailure, JudgeInputError
+from judge.excerpts import first_line
 from judge.inputs.program import Program, program_for
 from judge.inputs.settings import Settings
-from judge.judging.excerpts import first_line
 from judge.judging.results import CompileResult, GroupResult, SubmissionResult, TestResult, Verdict
 
 RESOURCE = "SANDBOX"

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from judge.batch.store import Store
 from judge.errors import JudgeFailure, JudgeInputError
+from judge.excerpts import first_line
 from judge.grading.grader import Grader, Graders, GradingOptions
 from judge.grading.timelimit import ensure_time_limit
 from judge.inputs.languages import Language
@@ -31,7 +32,6 @@ from judge.inputs.problem import Problem, load_problem, problem_version
 from judge.inputs.program import program_digest, program_for, program_language
 from judge.inputs.settings import Settings
 from judge.inputs.submissions import Batch, Submission
-from judge.judging.excerpts import first_line
 from judge.judging.limits import run_limits
 from judge.judging.results import SubmissionResult, Verdict
 from judge.sandbox.container import Sandbox

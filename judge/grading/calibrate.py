@@ -19,11 +19,11 @@ from typing import Any
 import yaml
 
 from judge.errors import JudgeFailure, JudgeInputError
+from judge.excerpts import error_excerpt
 from judge.inputs.languages import Language
 from judge.inputs.program import program_for
 from judge.inputs.settings import Settings
 from judge.inputs.yamlfile import load_mapping, number
-from judge.judging.excerpts import error_excerpt
 from judge.sandbox.container import RunSpec, Sandbox
 from judge.sandbox.cores import claimed_core
 from judge.sandbox.engine import Engine
@@ -121,7 +121,7 @@ def time_program(client: Engine, language: Language, source: Path, settings: Set
                 cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=language.env
             )
             if compiled.exit_code != 0 or compiled.signal is not None or compiled.spawn_error:
-                output = compiled.stdout.decode(errors="replace").strip()[-300:]
+                output = error_excerpt(compiled.stdout)
                 raise JudgeFailure(
                     f"calibration program {source.name} did not compile: {output or compiled.spawn_error}"
                 )

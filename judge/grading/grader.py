@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from judge.errors import JudgeFailure, JudgeInputError
+from judge.excerpts import error_excerpt
 from judge.grading.interactive import FROM_SUBMISSION, PIPES, TO_SUBMISSION, Interaction, interact
 from judge.grading.limits import run_spec, sandbox_spec, with_overshoot
 from judge.grading.validators import CompiledValidator, ValidatorSession, compile_validator
@@ -24,7 +25,6 @@ from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, TestCase
 from judge.inputs.program import Program, included_files, program_for, with_included
 from judge.inputs.settings import Settings
-from judge.judging.excerpts import error_excerpt
 from judge.judging.limits import run_limits
 from judge.judging.results import CompileResult, SubmissionResult, TestResult, Verdict
 from judge.judging.scoring import group_results, problem_score, problem_verdict, skip_test

@@ -14,13 +14,13 @@ from typing import Any
 
 from judge.cache import Cache
 from judge.errors import JudgeInputError
+from judge.excerpts import first_line
 from judge.grading.grader import Grader
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, derived_time_limit, problem_version
 from judge.inputs.program import program_digest, program_for, program_language
 from judge.inputs.settings import Settings
 from judge.inputs.submissions import VERDICT_FOLDERS, Submission, from_folder
-from judge.judging.excerpts import first_line
 from judge.judging.results import Verdict
 from judge.sandbox.engine import Engine
 

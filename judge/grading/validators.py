@@ -14,11 +14,11 @@ from types import TracebackType
 
 from judge.cache import Cache
 from judge.errors import JudgeInputError
+from judge.excerpts import first_line
 from judge.inputs.languages import Language, language_for, load_languages
 from judge.inputs.problem import OutputValidator, Problem
 from judge.inputs.settings import Settings
 from judge.inputs.testdata import TestCase
-from judge.judging.excerpts import first_line
 from judge.judging.validation import FEEDBACK_DIR, ValidationResult, ValidatorRun, kattis_outcome, testlib_outcome
 from judge.judging.verdicts import signal_name
 from judge.sandbox.container import ProcessResult, RunSpec, Sandbox, SandboxSpec

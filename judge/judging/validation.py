@@ -13,8 +13,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from judge.excerpts import error_excerpt, first_line
 from judge.inputs.validatorflags import ValidatorFlags
-from judge.judging.excerpts import error_excerpt, first_line
 
 _FLOAT = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
 _SPACE_RUN = re.compile(rb"\s+")

@@ -12,6 +12,7 @@ import secrets
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from judge.excerpts import cut
 from judge.judging.results import SubmissionResult, Verdict
 from judge.report.text import compiler_text, render_plain
 from judge.report.visible import json_text, visible
@@ -92,7 +93,7 @@ def junit(results: list[SubmissionResult]) -> str:
                 if kind == "skipped":
                     ET.SubElement(case, "skipped").text = xml_text(message)
                 else:
-                    element = ET.SubElement(case, kind, type=str(verdict), message=xml_text(message[:500]))
+                    element = ET.SubElement(case, kind, type=str(verdict), message=xml_text(cut(message, 500)))
                     element.text = xml_text(text)
             if out:
                 ET.SubElement(case, "system-out").text = xml_text(out)
@@ -107,7 +108,7 @@ def junit(results: list[SubmissionResult]) -> str:
 
 def _md(text: str) -> str:
     """Student text made inert in a Markdown table cell: no HTML, no markup, no line breaks, no control characters."""
-    text = html.escape(visible(text)[:300], quote=False)
+    text = html.escape(cut(visible(text), 300), quote=False)
     return re.sub(r"([\\`*_\[\]|#!~])", r"\\\1", text)
 
 
@@ -170,7 +171,7 @@ def github(results: list[SubmissionResult], token: str | None = None) -> str:
         title = f"judge: problem {r.problem}: {r.verdict} ({r.verdict.long_name})"
         message = f"{r.passed}/{len(r.tests)} tests passed, score {r.score:g}/{r.max_score:g}"
         if r.message:
-            message += f" — {r.message[:500]}"
+            message += f" — {cut(r.message, 500)}"
         out.append(
             f"::{level} file={_escape_property(r.submission)},title={_escape_property(title)}::" + _escape_data(message)
         )

@@ -1,7 +1,7 @@
-"""The message excerpts (judge/judging/excerpts.py): the first line of a message, and the error a crashed program
+"""The message excerpts (judge/excerpts.py): the first line of a message, and the error a crashed program
 or validator printed last, from stderr as Python, Node, Java and C++ really print it."""
 
-from judge.judging.excerpts import ERROR_CHARS, error_excerpt, first_line
+from judge.excerpts import ERROR_CHARS, error_excerpt, first_line
 
 PYTHON = b"""Traceback (most recent call last):
   File "/box/main.py", line 3, in <module>

@@ -1,5 +1,6 @@
-"""One-line excerpts of what programs and libraries print, for messages: the first line of a message, and the error
-at the end of a crashed program's (or validator's) stderr. Pure text rules.
+"""One-line excerpts for messages, the one place every layer cuts text: ``cut`` to a length, the ``first_line`` of
+a message or an exception, and the ``error_excerpt`` at the end of what a crashed program, validator, compiler or
+tool printed. Pure text rules (a base module: the sandbox uses them too).
 
 Nothing here removes control characters: a message keeps what the program printed, and every report makes it
 visible (``judge.report.visible``).
