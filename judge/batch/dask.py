@@ -27,6 +27,7 @@ from typing import Any
 from judge.batch.rescore import Job, _unreadable
 from judge.cache import Cache
 from judge.errors import JudgeFailure, JudgeInputError
+from judge.excerpts import first_line
 from judge.inputs.program import Program, program_for
 from judge.inputs.settings import Settings
 from judge.judging.results import CompileResult, GroupResult, SubmissionResult, TestResult, Verdict
@@ -232,7 +233,7 @@ class DaskExecutor:
                     result = from_document(future.result())
                     result.problem = job.problem.id  # not the name of the worker's unpacked copy
                 except Exception as exc:
-                    message = f"the cluster could not grade it: {type(exc).__name__}: {str(exc)[:300]}"
+                    message = f"the cluster could not grade it: {type(exc).__name__}: {first_line(str(exc))}"
                     result = SubmissionResult.failed(job.sub.id, job.problem, job.language, Verdict.JE, message)
                 on_result(job, result)
         finally:

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from judge.batch.store import Store
 from judge.errors import JudgeFailure, JudgeInputError
+from judge.excerpts import first_line
 from judge.grading.grader import Grader, Graders, GradingOptions
 from judge.grading.timelimit import ensure_time_limit
 from judge.inputs.languages import Language
@@ -141,7 +142,7 @@ def plan(
             try:
                 images[language.name] = image_id(client, language)
             except ENGINE_ERRORS as exc:
-                raise JudgeFailure(f"cannot reach the Docker engine: {str(exc).splitlines()[0][:200]}") from None
+                raise JudgeFailure(f"cannot reach the Docker engine: {first_line(str(exc), 200)}") from None
         if source_hash is None:
             try:
                 source_hash = program_digest(sub.path, sub.entrypoint)

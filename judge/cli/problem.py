@@ -5,6 +5,7 @@ import os
 import sys
 
 import click
+from rich.text import Text
 
 from judge.batch.packagecheck import CheckRow, check_package, package_margins, row_summary
 from judge.batch.packagecheck import write_limit as write_limit_to  # the --write-limit flag takes its name
@@ -15,6 +16,7 @@ from judge.inputs.problem import load_problem
 from judge.judging.margins import Margins, Timed
 from judge.judging.results import Verdict
 from judge.report.outcome import CommandOutcome
+from judge.report.visible import visible
 
 
 @click.group("problem")
@@ -49,7 +51,7 @@ def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool) -> None:
         nonlocal graded
         graded += 1
         if err.is_terminal:
-            err.print(f"[{graded}] {row.submission}: {row.result.verdict}", highlight=False)
+            err.print(Text(f"[{graded}] {visible(row.submission)}: {row.result.verdict}"), highlight=False)
 
     rows, skipped = check_package(package, app.settings, app.client, app.languages, jobs, on_row)
     margins = package_margins(package, rows)

@@ -8,8 +8,10 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
 from judge.judging.results import TestResult
+from judge.report.visible import visible
 
 
 def stderr_console() -> Console:
@@ -23,13 +25,14 @@ def grading_status(where: str, total: int) -> Iterator[Callable[[TestResult], No
     if not err.is_terminal:
         yield None
         return
-    status = err.status(f"grading {where}: compiling ...")
+    where = visible(where)  # a file name: shown as text, never as markup or control characters
+    status = err.status(Text(f"grading {where}: compiling ..."))
     done = 0
 
     def on_test(test: TestResult) -> None:
         nonlocal done
         done += 1
-        status.update(f"grading {where}: {done}/{total} tests")
+        status.update(Text(f"grading {where}: {done}/{total} tests"))
 
     status.start()
     try:

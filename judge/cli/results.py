@@ -15,6 +15,7 @@ from judge.batch.standings import Standing, scoreboard_of
 from judge.batch.store import Store
 from judge.cli.app import App, pass_app
 from judge.cli.options import prepare_output, store_option
+from judge.report.visible import visible
 
 EXPORT_COLUMNS = "x.submission, x.team, x.problem, x.time, g.verdict, g.score, g.time, g.memory"
 BOARD_COLUMNS = "x.submission, x.team, x.problem, x.time, g.verdict"
@@ -64,14 +65,15 @@ def _board_lines(board: list[Standing]) -> Iterator[str]:
 
 
 def _echo_lines(lines: Iterator[str]) -> None:
-    """The lines joined by newlines and a final newline (as one click.echo of the joined text), 2,000 at a time."""
+    """The lines joined by newlines and a final newline (as one click.echo of the joined text), 2,000 at a time;
+    names in them (submissions, teams) come from files: shown with their control characters visible."""
     chunk: list[str] = []
     for line in lines:
         chunk.append(line)
         if len(chunk) == 2000:
-            click.echo("\n".join(chunk) + "\n", nl=False)
+            click.echo(visible("\n".join(chunk), lines=True) + "\n", nl=False)
             chunk = []
-    click.echo("\n".join(chunk))
+    click.echo(visible("\n".join(chunk), lines=True))
 
 
 @click.group()

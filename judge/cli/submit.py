@@ -24,6 +24,7 @@ from judge.judging.verdicts import icpc_verdicts
 from judge.report import ci as ci_reports
 from judge.report.outcome import CommandOutcome
 from judge.report.text import json_report, render_plain, render_rich, total_line
+from judge.report.visible import visible
 from judge.sandbox.container import Sandbox
 from judge.sandbox.engine import ENGINE_WAIT, EngineWatch
 
@@ -243,5 +244,5 @@ def submit(
     write_reports(results, fmt, output, extra)
     for result in results:
         if result.verdict == Verdict.JE:
-            click.echo(f"judge: judge error: {result.submission}: {result.message}", err=True)
+            click.echo(visible(f"judge: judge error: {result.submission}: {result.message}"), err=True)
     sys.exit(CommandOutcome.of_results(results, min_score=min_score, exit_zero=exit_zero).return_code)

@@ -11,6 +11,7 @@ from judge.batch.packagecheck import CheckRow
 from judge.batch.store import Change
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem
+from judge.report.visible import visible
 from judge.sandbox.doctor import Check
 from judge.units import MIB
 
@@ -21,7 +22,7 @@ def changes_table(changes: list[Change], set_id: int, total: int) -> Iterator[st
     yield f"result set {set_id}: {total} submissions, {len(changes)} verdict change(s) against the published results"
     for c in changes:
         cause = f"  ({c.cause})" if c.cause else ""
-        yield f"  {c.submission:<40} {c.problem:<8} {c.old or '(new)':>5} -> {c.new}{cause}"
+        yield f"  {visible(c.submission):<40} {c.problem:<8} {c.old or '(new)':>5} -> {c.new}{cause}"
 
 
 def problems_table(problems: list[Problem]) -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from judge.errors import JudgeFailure, JudgeInputError
+from judge.excerpts import error_excerpt
 from judge.inputs.languages import Language
 from judge.inputs.program import program_for
 from judge.inputs.settings import Settings
@@ -120,7 +121,7 @@ def time_program(client: Engine, language: Language, source: Path, settings: Set
                 cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=language.env
             )
             if compiled.exit_code != 0 or compiled.signal is not None or compiled.spawn_error:
-                output = compiled.stdout.decode(errors="replace").strip()[-300:]
+                output = error_excerpt(compiled.stdout)
                 raise JudgeFailure(
                     f"calibration program {source.name} did not compile: {output or compiled.spawn_error}"
                 )
@@ -134,7 +135,7 @@ def time_program(client: Engine, language: Language, source: Path, settings: Set
             for result in box.run_tests(run_cmd, [empty] * runs, limits):
                 assert result is not None  # no skip callback
                 if result.exit_code != 0 or result.killed_by:
-                    why = result.stderr.decode(errors="replace").strip()[-300:] or f"exit {result.exit_code}"
+                    why = error_excerpt(result.stderr) or f"exit {result.exit_code}"
                     raise JudgeFailure(f"calibration program {source.name} failed: {why}")
                 times.append(result.cpu)
     return times

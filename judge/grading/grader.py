@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from judge.errors import JudgeFailure, JudgeInputError
+from judge.excerpts import error_excerpt
 from judge.grading.interactive import FROM_SUBMISSION, PIPES, TO_SUBMISSION, Interaction, interact
 from judge.grading.limits import run_spec, sandbox_spec, with_overshoot
 from judge.grading.validators import CompiledValidator, ValidatorSession, compile_validator
@@ -429,8 +430,8 @@ class _Grading:
                 verdict, message = Verdict.WA, check.message
             elif check.message and self.validator is not None:
                 message = check.message
-        elif verdict == Verdict.RTE and test.sample and _tail(r.stderr):
-            message += f": {_tail(r.stderr)}"  # a secret test's stderr could echo its input: samples only
+        elif verdict == Verdict.RTE and test.sample and error_excerpt(r.stderr):
+            message += f": {error_excerpt(r.stderr)}"  # a secret test's stderr could echo its input: samples only
         details = _excerpts(test, r, answer) if test.sample and verdict != Verdict.AC else None
         result = _test_result(test, r, (verdict, message), score, details)
         result.team_message = team
@@ -505,11 +506,6 @@ def _files_tar(folder: Path) -> bytes:
 @functools.lru_cache(maxsize=64)
 def _flags(args: tuple[str, ...]) -> ValidatorFlags:
     return ValidatorFlags.parse(list(args))
-
-
-def _tail(data: bytes, limit: int = 300) -> str:
-    lines = data.decode("utf-8", errors="replace").strip().splitlines()
-    return lines[-1][:limit] if lines else ""
 
 
 def _excerpts(test: TestCase, r: ProcessResult, answer: bytes) -> dict[str, str]:

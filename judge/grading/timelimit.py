@@ -14,6 +14,7 @@ from typing import Any
 
 from judge.cache import Cache
 from judge.errors import JudgeInputError
+from judge.excerpts import first_line
 from judge.grading.grader import Grader
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, derived_time_limit, problem_version
@@ -136,7 +137,7 @@ def _derive(
             continue
         if result.verdict != Verdict.AC:
             keep = keep and result.verdict != Verdict.JE  # a judge error may pass: derive again next time
-            why = (result.message.strip().splitlines() or [""])[0][:160]
+            why = first_line(result.message, 160)
             tell(
                 f"warning: {sub.path}: {left_out}: it got {result.verdict}"
                 f"{f' ({why})' if why else ''} with {settings.derive_cap:g} s per test"

@@ -14,6 +14,7 @@ from types import TracebackType
 
 from judge.cache import Cache
 from judge.errors import JudgeInputError
+from judge.excerpts import first_line
 from judge.inputs.languages import Language, language_for, load_languages
 from judge.inputs.problem import OutputValidator, Problem
 from judge.inputs.settings import Settings
@@ -113,12 +114,13 @@ def _compile(
             cmd = language.command(build, validator.main.name, problem.limits.validation_memory)
             r = box.compile(cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=language.env)
             if r.spawn_error or r.killed_by or r.signal is not None or r.exit_code:
-                lines = [x for x in r.stdout.decode("utf-8", "replace").splitlines() if "error" in x.lower()]
-                why = (lines or r.stdout.decode("utf-8", "replace").strip().splitlines() or [r.spawn_error or "?"])[0]
+                output = r.stdout.decode("utf-8", "replace")
+                errors = "\n".join(x for x in output.splitlines() if "error" in x.lower())
+                why = first_line(errors or output, 200) or r.spawn_error or "?"
                 if r.killed_by:
                     why = f"compilation took longer than {settings.compile_time:g} s"
                 raise JudgeInputError(
-                    f"{validator.main}: the problem's {validator.interface} validator does not compile: {why[:200]}"
+                    f"{validator.main}: the problem's {validator.interface} validator does not compile: {why}"
                 )
         return box.pack()
 

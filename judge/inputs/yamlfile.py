@@ -6,6 +6,7 @@ from typing import Any
 import yaml
 
 from judge.errors import JudgeInputError
+from judge.excerpts import first_line
 
 
 def load_mapping(path: Path, *, missing_ok: bool = False) -> dict[str, Any]:
@@ -23,7 +24,7 @@ def load_mapping(path: Path, *, missing_ok: bool = False) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = getattr(exc, "problem", None) or first_line(str(exc))
         raise JudgeInputError(f"{path}: invalid YAML{where}: {problem}") from None
     if data is None:
         return {}

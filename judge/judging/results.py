@@ -3,6 +3,7 @@
 The rules that decide verdicts are in judge.judging.verdicts.
 """
 
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -71,12 +72,21 @@ class GroupResult:
     total: int
 
 
+_WARNING = re.compile(r"\bwarning\b", re.IGNORECASE)
+
+
 @dataclass
 class CompileResult:
     ok: bool
-    output: str = ""
+    output: str = ""  # the compiler's stdout and stderr, kept when it succeeded too
     time: float = 0.0
     wall: float = 0.0
+
+    @property
+    def warnings(self) -> str:
+        """A successful compile's output when a line of it is a warning (GCC's ``warning:``, ...), else "": what
+        the reports show of a compile that worked (a banner or ``Syntax OK`` alone is not worth a reader's time)."""
+        return self.output if self.ok and _WARNING.search(self.output) else ""
 
 
 @dataclass

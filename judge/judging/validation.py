@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from judge.excerpts import error_excerpt, first_line
 from judge.inputs.validatorflags import ValidatorFlags
 
 _FLOAT = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
@@ -96,16 +97,11 @@ class ValidatorRun:
     feedback: dict[str, str] | None = None
 
 
-def _first_line(text: str, limit: int = 300) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[0][:limit] if lines else ""
-
-
 def _validator_failed(run: ValidatorRun, what: str) -> ValidationResult | None:
     if run.killed_by:
         return ValidationResult(False, f"the {what} exceeded its {run.killed_by} limit", judge_error=True)
     if run.signal:
-        detail = _first_line(run.stderr.decode("utf-8", "replace"))
+        detail = error_excerpt(run.stderr)
         return ValidationResult(
             False, f"the {what} was killed by {run.signal}{': ' + detail if detail else ''}", None, True
         )
@@ -118,7 +114,7 @@ def kattis_outcome(run: ValidatorRun) -> ValidationResult:
     if failed:
         return failed
     feedback = run.feedback or {}
-    message = _first_line(feedback.get("judgemessage.txt", "")) or _first_line(feedback.get("teammessage.txt", ""))
+    message = first_line(feedback.get("judgemessage.txt", "")) or first_line(feedback.get("teammessage.txt", ""))
     score = None
     if feedback.get("score.txt", "").strip():
         try:
@@ -127,12 +123,12 @@ def kattis_outcome(run: ValidatorRun) -> ValidationResult:
             return ValidationResult(
                 False, f"score.txt is not a number: {feedback['score.txt'][:40]!r}", judge_error=True
             )
-    team = _first_line(feedback.get("teammessage.txt", ""))
+    team = first_line(feedback.get("teammessage.txt", ""))
     if run.exit_code == KATTIS_AC:
         return ValidationResult(True, message, score, team_message=team)
     if run.exit_code == KATTIS_WA:
         return ValidationResult(False, message or "rejected by the output validator", score, team_message=team)
-    detail = _first_line(feedback.get("judgeerror.txt", "")) or _first_line(run.stderr.decode("utf-8", "replace"))
+    detail = first_line(feedback.get("judgeerror.txt", "")) or error_excerpt(run.stderr)
     return ValidationResult(
         False, f"output validator exited with code {run.exit_code}{': ' + detail if detail else ''}", judge_error=True
     )
@@ -143,7 +139,7 @@ def testlib_outcome(run: ValidatorRun) -> ValidationResult:
     failed = _validator_failed(run, "checker")
     if failed:
         return failed
-    message = _first_line(run.stderr.decode("utf-8", "replace")) or _first_line(run.stdout.decode("utf-8", "replace"))
+    message = first_line(run.stderr) or first_line(run.stdout)
     code = run.exit_code
     if code == 0:
         return ValidationResult(True, message)
@@ -159,7 +155,8 @@ def testlib_outcome(run: ValidatorRun) -> ValidationResult:
         value = float(points.group(0))
         return ValidationResult(False, f"partial points {value:g}" + (f": {message}" if message else ""), value)
     what = TESTLIB.get(code or 0, f"exit code {code}")
-    return ValidationResult(False, f"checker failed ({what}){': ' + message if message else ''}", judge_error=True)
+    detail = error_excerpt(run.stderr) or first_line(run.stdout)
+    return ValidationResult(False, f"checker failed ({what}){': ' + detail if detail else ''}", judge_error=True)
 
 
 def next_pass(

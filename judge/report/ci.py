@@ -1,30 +1,31 @@
 """Reports for CI systems: JUnit XML, GitHub Actions (log, annotations, job summary), Markdown, Gradescope.
 
-Everything a student controls (their output, compiler messages, file names) is escaped for the format it
-lands in, and secret tests never show their input, expected output or the program's output. Knows only
-result records; nothing here talks to Docker.
+Everything a student controls (their output, compiler messages, file names) is made visible first
+(``judge.report.visible``: no control character survives), then escaped for the format it lands in; secret tests
+never show their input, expected output or the program's output. Knows only result records; nothing here talks to
+Docker.
 """
 
 import html
-import json
 import re
 import secrets
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from judge.excerpts import cut
 from judge.judging.results import SubmissionResult, Verdict
-from judge.report.text import render_plain
+from judge.report.text import compiler_text, render_plain
+from judge.report.visible import json_text, visible
 from judge.units import MIB
 
-# Characters XML 1.0 cannot carry at all (ANSI escapes, NUL, ...): shown as \xNN instead.
+# Characters XML 1.0 cannot carry at all (lone surrogates, U+FFFE, ...): shown as \xNN instead.
 _XML_BAD = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MAX_ANNOTATIONS = 10  # GitHub shows at most 10 errors and 10 warnings per step
 FAILURE_TEXT = 8192  # characters of failure detail per test case
 
 
 def xml_text(text: str) -> str:
-    return _XML_BAD.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _XML_BAD.sub(lambda m: f"\\x{ord(m.group()):02x}", visible(text, lines=True))
 
 
 def _visible_detail(test: Any) -> str:
@@ -53,6 +54,10 @@ def junit(results: list[SubmissionResult]) -> str:
                 result.compile.output,
             )
             cases.append(("compile", result.compile.wall, failure, ""))
+        elif result.compile.warnings:  # a passing compile case that carries them
+            cases.append(
+                ("compile", result.compile.wall, None, "compiler warnings:\n" + compiler_text(result.compile.warnings))
+            )
         for test in result.tests:
             failure = None
             if test.verdict != Verdict.AC:
@@ -88,7 +93,7 @@ def junit(results: list[SubmissionResult]) -> str:
                 if kind == "skipped":
                     ET.SubElement(case, "skipped").text = xml_text(message)
                 else:
-                    element = ET.SubElement(case, kind, type=str(verdict), message=xml_text(message[:500]))
+                    element = ET.SubElement(case, kind, type=str(verdict), message=xml_text(cut(message, 500)))
                     element.text = xml_text(text)
             if out:
                 ET.SubElement(case, "system-out").text = xml_text(out)
@@ -102,10 +107,9 @@ def junit(results: list[SubmissionResult]) -> str:
 
 
 def _md(text: str) -> str:
-    """Student text made inert in a Markdown table cell: no HTML, no markup, no line breaks."""
-    text = _CONTROL.sub("", text.replace("\n", " "))
-    text = html.escape(text, quote=False)
-    return re.sub(r"([\\`*_\[\]|#!~])", r"\\\1", text)[:300]
+    """Student text made inert in a Markdown table cell: no HTML, no markup, no line breaks, no control characters."""
+    text = html.escape(cut(visible(text), 300), quote=False)
+    return re.sub(r"([\\`*_\[\]|#!~])", r"\\\1", text)
 
 
 def markdown(results: list[SubmissionResult]) -> str:
@@ -121,16 +125,24 @@ def markdown(results: list[SubmissionResult]) -> str:
     for r in results:
         lines += ["", f"### {_md(r.submission)} · problem {_md(r.problem)}: {r.verdict}", ""]
         if not r.compile.ok:
-            shown = _CONTROL.sub("", r.compile.output[:4000]).replace("```", "'''")
-            lines += ["Compilation failed:", "", "```text", shown, "```"]
+            lines += ["Compilation failed:", "", "```text", _fenced(r.compile.output), "```"]
             continue
+        if r.compile.warnings:
+            lines += ["Compiler warnings:", "", "```text", _fenced(r.compile.warnings), "```", ""]
         lines += ["| test | verdict | CPU s | memory MiB | message |", "| --- | --- | --- | --- | --- |"]
         for t in r.tests:
             lines.append(f"| {_md(t.name)} | {t.verdict} | {t.time:.3f} | {t.memory / MIB:.1f} | {_md(t.message)} |")
     return "\n".join(lines) + "\n"
 
 
+def _fenced(output: str) -> str:
+    """Compiler output inside a fenced code block (which it cannot close)."""
+    return compiler_text(output).replace("```", "'''")
+
+
 def _escape_data(text: str) -> str:
+    """An annotation's message: visible, then GitHub's escapes (``%``, CR, LF)."""
+    text = visible(text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -159,7 +171,7 @@ def github(results: list[SubmissionResult], token: str | None = None) -> str:
         title = f"judge: problem {r.problem}: {r.verdict} ({r.verdict.long_name})"
         message = f"{r.passed}/{len(r.tests)} tests passed, score {r.score:g}/{r.max_score:g}"
         if r.message:
-            message += f" — {_CONTROL.sub('', r.message)[:500]}"
+            message += f" — {cut(r.message, 500)}"
         out.append(
             f"::{level} file={_escape_property(r.submission)},title={_escape_property(title)}::" + _escape_data(message)
         )
@@ -173,10 +185,12 @@ def gradescope(results: list[SubmissionResult]) -> str:
     for r in results:
         summary = f"{r.verdict} ({r.verdict.long_name}), {r.passed}/{len(r.tests)} tests passed"
         if not r.compile.ok:
-            summary += "\n\n" + r.compile.output[:4000]
+            summary += "\n\n" + compiler_text(r.compile.output)
+        elif r.compile.warnings:
+            summary += "\n\ncompiler warnings:\n" + compiler_text(r.compile.warnings)
         tests.append(
             {
-                "name": f"{r.problem}: {r.submission}",
+                "name": visible(f"{r.problem}: {r.submission}"),
                 "score": r.score,
                 "max_score": r.max_score,
                 "output": summary,
@@ -186,12 +200,12 @@ def gradescope(results: list[SubmissionResult]) -> str:
         for t in r.tests:
             text = f"{t.verdict} ({t.verdict.long_name}) — CPU {t.time:.3f} s, memory {t.memory / MIB:.1f} MiB"
             if t.message:
-                text += f"\n{t.message}"
+                text += f"\n{visible(t.message)}"
             if t.details:
-                text += "\n" + _visible_detail(t)
+                text += "\n" + visible(_visible_detail(t), lines=True)
             tests.append(
                 {
-                    "name": f"{r.problem} {t.name}",
+                    "name": visible(f"{r.problem} {t.name}"),
                     "output": text,
                     "visibility": "visible" if t.sample else "hidden",
                     "status": "passed" if t.verdict == Verdict.AC else "failed",
@@ -205,4 +219,4 @@ def gradescope(results: list[SubmissionResult]) -> str:
         "stdout_visibility": "hidden",
         "tests": tests,
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc) + "\n"

@@ -1,9 +1,10 @@
 """Reports of a SubmissionResult: a rich table on a terminal, plain text elsewhere, and JSON.
 
-Knows only the result records; nothing here talks to Docker.
+Every text a program, a compiler, a validator or a package supplied goes through ``visible`` (control characters
+shown as escapes) before it is shown; JSON keeps the text exact, in JSON escapes. Knows only the result records;
+nothing here talks to Docker.
 """
 
-import json
 from typing import Any
 
 from rich.console import Console
@@ -11,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from judge.judging.results import SubmissionResult, TestResult, Verdict
+from judge.report.visible import json_text, visible
 from judge.units import MIB
 
 STYLE = {
@@ -27,7 +29,7 @@ COMPILE_SHOWN = 4000  # characters of compiler output in the human report
 
 
 def to_json(result: SubmissionResult) -> str:
-    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    return json_text(result.to_dict())
 
 
 def json_report(results: list[SubmissionResult]) -> str:
@@ -42,7 +44,7 @@ def json_report(results: list[SubmissionResult]) -> str:
         "total": len(results),
         "submissions": [r.to_dict() for r in results],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc) + "\n"
 
 
 def total_line(results: list[SubmissionResult]) -> str:
@@ -79,7 +81,7 @@ def _summary(result: SubmissionResult) -> str:
     ]
     slowest = result.slowest
     if slowest is not None and result.share(slowest) is not None:  # the margin the submission leaves
-        parts.append(f"slowest {slowest.name} {slowest.time:.3f} s = {_share(result, slowest)} of the limit")
+        parts.append(f"slowest {visible(slowest.name)} {slowest.time:.3f} s = {_share(result, slowest)} of the limit")
     parts.append(f"graded in {result.wall:.2f} s")
     limits = (
         f"limits: time {lim.get('time', 0):g} s ({lim.get('time_source', '?')}), wall cap {lim.get('wall', 0):g} s, "
@@ -108,27 +110,27 @@ def _message(test: TestResult) -> str:
 
 
 def _rows(result: SubmissionResult) -> list[tuple[list[str], Verdict | None]]:
-    """The table's rows (tests, tests not run, then groups) with the verdict that colours each."""
+    """The table's rows (tests, tests not run, then groups) with the verdict that colours each; every cell visible."""
     rows: list[tuple[list[str], Verdict | None]] = [
         (
             [
-                t.name,
+                visible(t.name),
                 str(t.verdict),
                 _seconds(t.time),
                 _share(result, t),
                 _seconds(t.wall),
                 _memory(t.memory),
-                _message(t),
+                visible(_message(t)),
             ],
             t.verdict,
         )
         for t in result.tests
     ]
-    rows += [([name, "-", "", "", "", "", "not run (after a failure)"], None) for name in result.skipped]
+    rows += [([visible(name), "-", "", "", "", "", "not run (after a failure)"], None) for name in result.skipped]
     if _show_groups(result):
         for g in result.groups:
             text = f"score {g.score:g}/{g.max_score:g}, {g.passed}/{g.total} tests passed"
-            rows.append(([f"group {g.name}", str(g.verdict or "-"), "", "", "", "", text], g.verdict))
+            rows.append(([f"group {visible(g.name)}", str(g.verdict or "-"), "", "", "", "", text], g.verdict))
     return rows
 
 
@@ -136,11 +138,24 @@ HEADERS = ["test", "verdict", "CPU s", "of limit", "wall s", "memory", "message"
 
 
 def _header_lines(result: SubmissionResult) -> list[str]:
-    lines = [f"{result.submission} · problem {result.problem} ({result.problem_name}) · {result.language}"]
-    if result.compile.output and (not result.compile.ok or result.verdict == Verdict.CE):
-        lines.append("compiler output:")
-        lines.append(result.compile.output[:COMPILE_SHOWN].rstrip())
+    """The file and problem, then the compiler's output of a failed compile or the warnings of one that worked."""
+    head = f"{result.submission} · problem {result.problem} ({result.problem_name}) · {result.language}"
+    lines = [visible(head)]
+    compiled = result.compile
+    if compiled.output and (not compiled.ok or result.verdict == Verdict.CE):
+        lines += ["compiler output:", compiler_text(compiled.output)]
+    elif compiled.warnings:
+        lines += ["compiler warnings:", compiler_text(compiled.warnings)]
     return lines
+
+
+def compiler_text(output: str) -> str:
+    """A compiler's output as the reports show it: its first ``COMPILE_SHOWN`` characters, lines kept, visible."""
+    return visible(output[:COMPILE_SHOWN].rstrip(), lines=True)
+
+
+def judge_error_line(result: SubmissionResult) -> str:
+    return f"judge error: {visible(result.message)}"
 
 
 def render_plain(result: SubmissionResult) -> str:
@@ -153,7 +168,7 @@ def render_plain(result: SubmissionResult) -> str:
         lines.append(fmt.format(*HEADERS).rstrip())
         lines += [fmt.format(*row).rstrip() for row in rows]
     if result.message and result.verdict == Verdict.JE:
-        lines.append(f"judge error: {result.message}")
+        lines.append(judge_error_line(result))
     lines.append(_summary(result))
     return "\n".join(lines) + "\n"
 
@@ -171,7 +186,7 @@ def render_rich(result: SubmissionResult, console: Console) -> None:
             table.add_row(*cells)
         console.print(table)
     if result.message and result.verdict == Verdict.JE:
-        console.print(Text(f"judge error: {result.message}", style="red"))
+        console.print(Text(judge_error_line(result), style="red"))
     verdict_line, limits_line = _summary(result).split("\n")
     console.print(Text(verdict_line, style=STYLE[result.verdict]))
     console.print(Text(limits_line, style="dim"))

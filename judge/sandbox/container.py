@@ -26,6 +26,7 @@ import docker.errors
 from docker.types import LogConfig, Mount
 
 from judge.errors import JudgeFailure
+from judge.excerpts import error_excerpt, first_line
 from judge.sandbox import protocol
 from judge.sandbox.engine import ENGINE_ERRORS
 from judge.sandbox.runtime import RuntimeChoice, runtime_failed, runtime_for
@@ -357,7 +358,7 @@ class Sandbox:
 
     def _lost(self, doing: str, exc: BaseException) -> JudgeFailure:
         said = bytes(self.channel.stderr).decode(errors="replace").strip() if self.channel else ""
-        said = f"; agent said: {said.splitlines()[-1][:300]}" if said else ""
+        said = f"; agent said: {error_excerpt(said)}" if said else ""
         what = "timed out" if isinstance(exc, TimeoutError | socket.timeout) else "lost the container"
         return JudgeFailure(f"{what} while {doing} ({type(exc).__name__}: engine stopped or container killed){said}")
 
@@ -515,8 +516,7 @@ def _remove_until_gone(remove: Callable[..., object], name: str) -> None:
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:300]
+    return first_line(str(exc)) or type(exc).__name__
 
 
 def reap_orphans(client: docker.DockerClient) -> int:

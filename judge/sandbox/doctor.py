@@ -12,6 +12,7 @@ from pathlib import Path
 import docker
 
 from judge.errors import JudgeFailure
+from judge.excerpts import error_excerpt
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
 from judge.sandbox import engine, images
@@ -77,7 +78,7 @@ def _probe(client: docker.DockerClient, language: Language, settings: Settings) 
         if result is None:  # run_tests yields None only for tests a skip() callback rejects; none here
             raise JudgeFailure("the probe did not run")
         if result.exit_code != 0:
-            raise JudgeFailure(f"the probe failed: {result.stderr.decode(errors='replace').strip()[-300:]}")
+            raise JudgeFailure(f"the probe failed: {error_excerpt(result.stderr)}")
         return box.info, json.loads(result.stdout)
 
 

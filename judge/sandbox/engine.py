@@ -11,6 +11,7 @@ import docker.errors
 import requests.exceptions
 
 from judge.errors import JudgeFailure
+from judge.excerpts import first_line
 
 # The engine's client, as the layers above judge/sandbox name it: only judge/sandbox imports docker-py.
 Engine = docker.DockerClient
@@ -26,9 +27,9 @@ def connect(timeout: int = 120, pool_size: int = 32) -> docker.DockerClient:
         client = docker.from_env(timeout=timeout, max_pool_size=pool_size)
         client.ping()
     except ENGINE_ERRORS as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        reason = first_line(str(exc), 200) or type(exc).__name__
         raise JudgeFailure(
-            f"cannot reach the Docker engine: {reason[:200]}. Start it (scripts/setup does that as root) "
+            f"cannot reach the Docker engine: {reason}. Start it (scripts/setup does that as root) "
             "or point DOCKER_HOST at one"
         ) from None
     return client

@@ -22,6 +22,7 @@ import docker.errors
 
 from judge.cache import locked
 from judge.errors import JudgeFailure
+from judge.excerpts import error_excerpt, first_line
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
 from judge.sandbox.engine import ENGINE_ERRORS, connect
@@ -77,7 +78,7 @@ def _pull_base(client: docker.DockerClient, settings: Settings, log: Log) -> boo
         log(f"pulling {settings.base_pull} ...")
         client.images.pull(settings.base_pull)
     except ENGINE_ERRORS as exc:
-        log(f"cannot pull {settings.base_pull} ({str(exc).splitlines()[0][:160]}); bootstrapping offline")
+        log(f"cannot pull {settings.base_pull} ({first_line(str(exc), 160)}); bootstrapping offline")
         return False
     base = settings.runners_dir / "base"
     docker_build(
@@ -110,8 +111,7 @@ def _bootstrap_base(client: docker.DockerClient, settings: Settings, log: Log) -
         for step in steps:
             done = subprocess.run(step, capture_output=True, text=True)
             if done.returncode:
-                tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-                raise JudgeFailure(f"{step[0]} failed: {' / '.join(tail)}")
+                raise JudgeFailure(f"{step[0]} failed: {error_excerpt(done.stderr or done.stdout)}")
             if step[0] == "debootstrap":
                 for junk in ("var/cache/apt/archives", "var/lib/apt/lists"):
                     for item in (root / junk).glob("*"):
@@ -165,12 +165,8 @@ def toolchain_version(client: docker.DockerClient, image: str, language: Languag
         out = exc.stderr or b""
     except ENGINE_ERRORS:
         return ""
-    lines = [
-        line.strip()
-        for line in out.decode(errors="replace").splitlines()
-        if line.strip() and "warning" not in line.lower()  # JVM start-up warnings are not the version
-    ]
-    return lines[0][:120] if lines else ""
+    lines = out.decode(errors="replace").splitlines()
+    return first_line("\n".join(x for x in lines if "warning" not in x.lower()), 120)  # JVM start-up warnings
 
 
 def build_image(

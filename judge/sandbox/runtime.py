@@ -13,6 +13,7 @@ from typing import Any
 import docker
 
 from judge.errors import JudgeInputError
+from judge.excerpts import cut
 
 PREFERRED = "crun"
 OVERRIDE = "JUDGE_RUNTIME"
@@ -88,4 +89,4 @@ def runtime_for(client: docker.DockerClient) -> RuntimeChoice:
 def runtime_failed(client: docker.DockerClient, reason: str) -> None:
     """crun, picked by preference, could not start a container on this engine: the default runtime from now on."""
     with _lock:
-        _broken[str(client.api.base_url)] = reason[:200]
+        _broken[str(client.api.base_url)] = cut(reason, 200)
