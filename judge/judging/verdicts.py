@@ -100,7 +100,9 @@ def validator_ended_first(submission_ended: float, validator_ended: float, broke
     return broken_pipe or validator_ended < submission_ended
 
 
-def stopped_with_submission(check: ValidationResult, submission_stopped: bool, validator_first: bool) -> ValidationResult:
+def stopped_with_submission(
+    check: ValidationResult, submission_stopped: bool, validator_first: bool
+) -> ValidationResult:
     """A validator that ended without a verdict of its own (its failure: a crash, a signal, its own limit) after
     the judge had stopped the submission at a limit was stopped with it, or failed only because of it: no judge
     error, and the submission's verdict stands (issue 34; problemtools' ``interactive.cc`` wall-time handler

@@ -1213,7 +1213,7 @@ class Agent:
                         break
                     timeout = min(timeout, 0.01)
                 events = poller.poll(timeout * 1000 + 1)
-                if any(fd == pidfd or fd == stop_fd for fd, _ in events):
+                if any(fd in (pidfd, stop_fd) for fd, _ in events):
                     break
                 if events and excerpt is not None:
                     excerpt.drain()

@@ -12,10 +12,10 @@ from judge.judging.validation import ValidationResult
 from judge.judging.verdicts import (
     icpc_verdicts,
     interactive_verdict,
-    stopped_with_submission,
     measured_verdict,
     overall_verdict,
     signal_name,
+    stopped_with_submission,
     validator_ended_first,
 )
 from judge.units import MIB
