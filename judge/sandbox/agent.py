@@ -753,7 +753,8 @@ class Interaction:
     """This side's ends of an interaction's FIFOs for one test, held by the reference judges' rules.
 
     The submission and the validator run in two containers; each agent holds a copy of some of its program's
-    FIFO ends and lets go of them in this order, so "who ended first" is decided by causality, not by a race:
+    FIFO ends and lets go of them in this order, so "who ended first" is decided by causality where the
+    reference judges decide it so:
 
     - The submission's write end is held until the submission has been reaped, so the validator reads EOF
       only after the submission is gone and its ``ended`` instant is taken: BAPCtools' delayed EOF
@@ -763,6 +764,8 @@ class Interaction:
       (with a transcript, the relay closes it when the validator's output ends), so a validator that closes
       its stdout after sending everything gives the submission EOF at once, as BAPCtools' plain pipe does
       (problemtools' ``interactive.cc`` holds that end until the validator exits, which withholds the EOF).
+      A validator's exit gives that EOF at the same instant; as in BAPCtools, the first reaped is first (this
+      agent runs at normal priority, the programs at the lowest: it reaps before the submission can react).
     - The submission's side never lets the validator die of SIGPIPE (problemtools never closes the read
       end of validator->submission): it holds its read end of to-submission and, once the submission has
       been reaped, reads and discards whatever the validator still writes until the validator's output
