@@ -18,7 +18,7 @@ from pathlib import Path
 
 from judge.errors import JudgeFailure, JudgeInputError
 from judge.excerpts import error_excerpt
-from judge.grading.interactive import FROM_SUBMISSION, PIPES, TO_SUBMISSION, Interaction, interact
+from judge.grading.interactive import FIFOS, PIPES, Interaction, interact
 from judge.grading.limits import run_spec, sandbox_spec, with_overshoot
 from judge.grading.validators import CompiledValidator, ValidatorSession, compile_validator
 from judge.inputs.languages import Language
@@ -233,7 +233,7 @@ class _Grading:
         spec = self.grader.sandbox_spec(mounts)
         compiled = self.grader.compiled_validator()
         if compiled is not None:
-            fifos = (TO_SUBMISSION, FROM_SUBMISSION) if self.problem.interactive else ()
+            fifos = FIFOS if self.problem.interactive else ()
             settings, client = self.grader.settings, self.grader.client
             self.validator = ValidatorSession(compiled, self.problem, settings, client, validator_mounts, fifos)
             self.stack.callback(self.validator.close)

@@ -100,6 +100,19 @@ def validator_ended_first(submission_ended: float, validator_ended: float, broke
     return broken_pipe or validator_ended < submission_ended
 
 
+def stopped_with_submission(
+    check: ValidationResult, submission_stopped: bool, validator_first: bool
+) -> ValidationResult:
+    """A validator that ended without a verdict of its own (its failure: a crash, a signal, its own limit) after
+    the judge had stopped the submission at a limit was stopped with it, or failed only because of it: no judge
+    error, and the submission's verdict stands (issue 34; problemtools' ``interactive.cc`` wall-time handler
+    stops both and counts a validator without a result as 43). That is a deadlock's end: both programs blocked
+    on full pipes, the submission's wall-clock cap fires first (the validator's lies beyond it)."""
+    if check.judge_error and submission_stopped and not validator_first:
+        return ValidationResult(False, "the output validator was stopped with the submission")
+    return check
+
+
 def interactive_verdict(submission: Outcome, validator: ValidationResult, validator_first: bool) -> Outcome:
     """An interactive test's verdict from plain facts: the submission's measured outcome, the validator's
     result and which of the two ended first.

@@ -750,26 +750,37 @@ class Relay:
 
 
 class Interaction:
-    """This side's ends of an interaction's two FIFOs for one test, held by the reference judges' rules.
+    """This side's ends of an interaction's FIFOs for one test, held by the reference judges' rules.
 
-    The submission and the validator run in two containers; each agent holds a copy of its program's FIFO
-    ends and lets go of them in this order, so "who ended first" is decided by causality, not by a race:
+    The submission and the validator run in two containers; each agent holds a copy of some of its program's
+    FIFO ends and lets go of them in this order, so "who ended first" is decided by causality where the
+    reference judges decide it so:
 
-    - Write ends are held until the owning program has been reaped (problemtools' interactive.cc keeps
-      them "until the process that owns them stops"), so the other side reads EOF only after that program
-      is gone and its ``ended`` instant is taken. This is also BAPCtools' delayed EOF: a submission that
-      closes stdout and then crashes ended first (RTE), one that closes stdout and then hangs is a TLE.
+    - The submission's write end is held until the submission has been reaped, so the validator reads EOF
+      only after the submission is gone and its ``ended`` instant is taken: BAPCtools' delayed EOF
+      (``bapctools/interactive.py`` closes the validator's stdin only once it has reaped the submission): a
+      submission that closes stdout and then crashes ended first (RTE), one that closes stdout and hangs is a TLE.
+    - The validator's write end is the validator's alone: its side drops its copy once the validator runs
+      (with a transcript, the relay closes it when the validator's output ends), so a validator that closes
+      its stdout after sending everything gives the submission EOF at once, as BAPCtools' plain pipe does
+      (problemtools' ``interactive.cc`` holds that end until the validator exits, which withholds the EOF).
+      A validator's exit gives that EOF at the same instant; as in BAPCtools, the first reaped is first (this
+      agent runs at normal priority, the programs at the lowest: it reaps before the submission can react).
     - The submission's side never lets the validator die of SIGPIPE (problemtools never closes the read
       end of validator->submission): it holds its read end of to-submission and, once the submission has
-      been reaped, reads and discards whatever the validator still writes until the validator's side
-      closes the FIFO, so the validator never blocks on a full pipe either.
+      been reaped, reads and discards whatever the validator still writes until the validator's output
+      closes, so the validator never blocks on a full pipe either.
     - The validator's side holds its read end of from-submission while the validator runs. When the
       validator exits with the accepting code, it keeps holding it until the submission's side lets go:
       a submission still writing then is not killed by SIGPIPE, its bytes land in the pipe buffer (field
       notes, problemtools). On any other exit it closes it at once, so a submission writing to a
       validator that rejected and left dies of SIGPIPE instead of blocking to its wall limit (it ended
       after the validator, whose verdict decides).
-    - Each side answers the host only once it has let go of both FIFOs, so the next test's FIFOs are
+    - When the judge stopped the submission at a limit (a deadlock: both programs blocked on full pipes,
+      the submission's wall-clock cap fires first), the submission's side says so through the ``stop``
+      FIFO and the validator's side stops the validator at once (problemtools' wall-time handler stops
+      both). The host does not count such a validator's end as a judge error (``judging.verdicts``).
+    - Each side answers the host only once it has let go of every FIFO, so the next test's FIFOs are
       new pipes: no byte of one test reaches the next.
     """
 
@@ -777,8 +788,17 @@ class Interaction:
         self.submission_side = fifos.side == "submission"
         self.accept_code = fifos.accept_code
         self.deadline = deadline
+        self.stop_path = fifos.stop
+        # The validator's side listens for a stop before anything else: opened without waiting for a writer.
+        self.stop_fd: int | None = None
+        if fifos.stop and not self.submission_side:
+            self.stop_fd = os.open(fifos.stop, os.O_RDONLY | os.O_NONBLOCK)
         # Both sides open to-submission first: the submission its read end, the validator its write end.
-        read_fd, write_fd = open_fifos(fifos.read, fifos.write, read_first=self.submission_side)
+        try:
+            read_fd, write_fd = open_fifos(fifos.read, fifos.write, read_first=self.submission_side)
+        except BaseException:
+            close_quietly(self.stop_fd)
+            raise
         self.read_fd: int | None = read_fd
         self.write_fd: int | None = write_fd
         self.transcript: Transcript | None = None
@@ -789,17 +809,26 @@ class Interaction:
             (child_in, relay_in), (relay_out, child_out) = os.pipe(), os.pipe()
             self.relays = [
                 Relay(read_fd, relay_in, ">", self.transcript, fifos.transcript, owned=(relay_in,)),
-                Relay(relay_out, write_fd, "<", self.transcript, fifos.transcript, owned=(relay_out,)),
+                # the relay closes the FIFO's write end when the validator's output ends: EOF at once
+                Relay(relay_out, write_fd, "<", self.transcript, fifos.transcript, owned=(relay_out, write_fd)),
             ]
+            self.write_fd = None  # the relay's now
             self.child_stdin, self.child_stdout = child_in, child_out
 
     def spawned(self) -> None:
-        """The program holds its ends now; drop our copies of the relay pipes' (never of the FIFOs)."""
+        """The program holds its ends now; drop our copies of the relay pipes' and of the validator's write end
+        (its output is its own: closing it gives the submission EOF at once)."""
         if self.relays:
             close_quietly(self.child_stdin, self.child_stdout)
+        elif not self.submission_side:
+            close_quietly(self.write_fd)
+            self.write_fd = None
 
-    def program_reaped(self, exit_code: int | None) -> None:
+    def program_reaped(self, exit_code: int | None, stopped: bool = False) -> None:
+        """Let go of the FIFOs by the rules above; ``stopped``: the judge stopped the program at a limit."""
         if self.submission_side:
+            if stopped:
+                self._tell_stopped()
             close_quietly(self.write_fd)  # the validator reads EOF only now
             self.write_fd = None
             self._drain_until_closed(self.read_fd)
@@ -815,6 +844,21 @@ class Interaction:
             if exit_code is not None and exit_code == self.accept_code:
                 self._hold_until_closed(self.read_fd)
         self.close()
+
+    def _tell_stopped(self) -> None:
+        """Wake the validator's side (it stops the validator). No reader: that side has let go already."""
+        if not self.stop_path:
+            return
+        try:
+            fd = os.open(self.stop_path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # ENXIO: nobody listens any more
+            return
+        try:
+            os.write(fd, b"!")
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
     def _drain_until_closed(self, fd: int | None) -> None:
         """Read and discard until every writer has closed (EOF) or the deadline."""
@@ -847,8 +891,8 @@ class Interaction:
         for relay in self.relays:
             relay.thread.join()
         self.relays = []
-        close_quietly(self.read_fd, self.write_fd)
-        self.read_fd = self.write_fd = None
+        close_quietly(self.read_fd, self.write_fd, self.stop_fd)
+        self.read_fd = self.write_fd = self.stop_fd = None
 
 
 # -- one command ---------------------------------------------------------------------------------------------------
@@ -1135,6 +1179,10 @@ class Agent:
             poller.register(pidfd, select.POLLIN)
         if excerpt is not None:
             poller.register(excerpt.read_fd, select.POLLIN)
+        # An interaction's validator is stopped as soon as the judge has stopped the submission (see Interaction).
+        stop_fd = running.streams.interaction.stop_fd if running.streams.interaction is not None else None
+        if stop_fd is not None:
+            poller.register(stop_fd, select.POLLIN)
         watch_output = not command.compiling and running.streams.stdout_path is not None
         interval = WATCH_INTERVAL if (watch_output or command.memory is not None) else None
         # At the spawn nothing can be over a limit yet: the first look is one wait later. Between looks the poll
@@ -1168,7 +1216,7 @@ class Agent:
                         break
                     timeout = min(timeout, 0.01)
                 events = poller.poll(timeout * 1000 + 1)
-                if any(fd == pidfd for fd, _ in events):
+                if any(fd in (pidfd, stop_fd) for fd, _ in events):
                     break
                 if events and excerpt is not None:
                     excerpt.drain()
@@ -1198,7 +1246,7 @@ class Agent:
         # The CPU that decided a kill is reported, so the figure always agrees with the verdict.
         cpu = max(children_cpu() - running.cpu_before, running.cpu_at_kill)
         if streams.interaction is not None:
-            streams.interaction.program_reaped(exit_code)
+            streams.interaction.program_reaped(exit_code, stopped=running.killed_by is not None)
         oom_after = self.oom_kills()
         if streams.excerpt is not None:
             streams.excerpt.drain(None)  # every writer is gone: to the end

@@ -66,6 +66,7 @@ class Fifos:
     side: str  # "submission" or "validator": the pipe rules differ (see the agent's ``Interaction``)
     accept_code: int | None = None  # the validator's exit code meaning "accepted": its side then holds the pipe
     transcript: int = 0  # bytes of the interaction to keep (the validator side relays and records); 0: none
+    stop: str = ""  # a FIFO: the submission's side writes to it when the judge stopped the submission at a limit
 
 
 @dataclass

@@ -5,12 +5,20 @@ exact verdict and score of a submission."""
 
 import functools
 import json
+import os
 import subprocess
 import sys
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+import judge.grading.grader
+from judge.grading.interactive import VALIDATOR_GRACE
+from judge.judging.results import SubmissionResult
 
 pytestmark = pytest.mark.docker
 
@@ -55,6 +63,14 @@ SUBMITTED: dict[str, dict[str, tuple[int, str, dict[str, dict[str, Any]]]]] = {
         ),
     },
 }
+
+
+# Interactive rules that timing must not decide: package -> submission -> verdict, each graded ROUNDS times.
+REPEATED: dict[str, dict[str, str]] = {
+    "interactivedeadlock": {"time_limit_exceeded/deaf.py": "TLE"},  # the submission's cap, not the validator's
+    "interactiveclosed": {"accepted/read_to_end.py": "AC"},  # EOF as soon as the validator closes its stdout
+}
+ROUNDS = int(os.environ.get("JUDGE_DETERMINISM_ROUNDS", "20"))
 
 
 @functools.cache
@@ -107,3 +123,33 @@ def test_every_package_names_its_spec_section():
         readme = (HERE / package / "README.md").read_text()
         assert "Spec: " in readme and ".md, " in readme, package
         assert (HERE / package / "problem.yaml").read_text().startswith("# Conformance: "), package
+
+
+@pytest.mark.parametrize(
+    ("package", "path"), [(package, path) for package, paths in sorted(REPEATED.items()) for path in sorted(paths)]
+)
+def test_interactive_rule_gives_one_outcome(grade_file, monkeypatch, package, path):
+    """ROUNDS gradings, two at a time: the same verdict on every test each time, and each interaction over
+    well before the validator's own wall limit (VALIDATOR_GRACE past the submission's): the validator is
+    stopped with the submission, not left to its own limit."""
+    seconds: list[float] = []
+    interact = judge.grading.grader.interact
+
+    def timed(*args, **kwargs):
+        start = time.monotonic()
+        try:
+            return interact(*args, **kwargs)
+        finally:
+            seconds.append(time.monotonic() - start)
+
+    monkeypatch.setattr(judge.grading.grader, "interact", timed)
+
+    def once(_: int) -> SubmissionResult:
+        return grade_file(HERE / package / "submissions" / path, str(HERE / package))
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(once, range(ROUNDS)))
+    outcomes = Counter((r.verdict.value, tuple(t.verdict.value for t in r.tests)) for r in results)
+    expected = REPEATED[package][path]
+    assert outcomes == {(expected, (expected,)): ROUNDS}, dict(outcomes)
+    assert max(seconds) < results[0].limits["wall"] + VALIDATOR_GRACE / 2, sorted(seconds)[-3:]

@@ -15,6 +15,7 @@ from judge.judging.verdicts import (
     measured_verdict,
     overall_verdict,
     signal_name,
+    stopped_with_submission,
     validator_ended_first,
 )
 from judge.units import MIB
@@ -204,6 +205,30 @@ def test_interactive_precedence():
     assert verdict(fine, 1.0, ac, 2.0) == (Verdict.AC, "")
     sigpipe = (Verdict.RTE, "killed by SIGPIPE")  # it wrote to a validator that was gone: the validator was first
     assert verdict(sigpipe, 1.0, wa, 1.001, broken_pipe=True) == (Verdict.WA, "wrong guess")
+
+
+def test_a_deadlock_is_the_submissions_tle():
+    """Both programs blocked on full pipes: the submission's wall-clock cap fires first and the judge stops the
+    validator with it; whatever that did to the validator (killed, a crash on the EOF that followed, its own
+    wall limit) is no judge error: TLE. A validator that failed before the submission was stopped is JE."""
+    tle = (Verdict.TLE, "wall-clock cap of 3 s reached")
+    failures = [
+        ValidationResult(False, "the output validator was killed by SIGKILL", judge_error=True),
+        ValidationResult(False, "the output validator exceeded its wall limit", judge_error=True),
+        ValidationResult(False, "output validator exited with code 1", judge_error=True),
+    ]
+    for failure in failures:
+        check = stopped_with_submission(failure, submission_stopped=True, validator_first=False)
+        assert not check.judge_error
+        assert interactive_verdict(tle, check, validator_first=False) == tle
+        # the validator failed first, or the submission was not stopped by the judge: the validator's failure
+        for stopped, first in ((True, True), (False, False)):
+            kept = stopped_with_submission(failure, submission_stopped=stopped, validator_first=first)
+            assert kept == failure and interactive_verdict(tle, kept, first)[0] == Verdict.JE
+    # a verdict the validator gave after the stop stands, and the submission's TLE outranks it
+    wa = ValidationResult(False, "no right guess")
+    assert stopped_with_submission(wa, submission_stopped=True, validator_first=False) == wa
+    assert interactive_verdict(tle, wa, validator_first=False) == tle
 
 
 def _tests(*verdicts: Verdict) -> list[Case]:
