@@ -976,7 +976,8 @@ class Agent:
     def make_fifos(self, request: protocol.MakeFifos, size: int) -> None:
         for path in request.paths:
             if not os.path.exists(path):
-                os.mkfifo(path, 0o600)
+                os.mkfifo(path)
+                os.chmod(path, 0o666)  # each program may reopen its end (Agent.lend_streams); the folder is 0700 root
         send(protocol.Ok())
 
     def pack(self, request: protocol.Pack, size: int) -> None:
@@ -1081,11 +1082,12 @@ class Agent:
         ``/dev/stderr`` (a magic link of /proc: opening it checks the permission of the stream's inode only, never
         the folders on the way, so the 0700 folders of the agent and of the FIFOs still hide them by path).
         The input file: readable by all, writable by none. The stdout file: the program's own while it runs
-        (it is unlinked before the next program). A pipe or FIFO: readable and writable by all."""
+        (it is unlinked before the next program). A pipe or FIFO: readable and writable by all (``make_fifos``)."""
         for fd, write in ((streams.stdin, False), (streams.stdout, True), (streams.stderr, True)):
             mode = os.fstat(fd).st_mode
             if stat.S_ISFIFO(mode):
-                os.fchmod(fd, 0o666)
+                if stat.S_IMODE(mode) != 0o666:  # an interaction's FIFOs are made so (on a mount read-only here)
+                    os.fchmod(fd, 0o666)
             elif write:
                 os.fchown(fd, uid, uid)
             else:
