@@ -163,7 +163,7 @@ def test_judge_errors_mid_batch_are_regraded_alone(client, tmp_path):
             listing = client.api.top(container)
         except docker.errors.APIError:  # gone or not started yet
             return False
-        return any("main.py" in " ".join(map(str, process)) for process in listing.get("Processes") or [])
+        return any("victim.py" in " ".join(map(str, process)) for process in listing.get("Processes") or [])
 
     def killer() -> None:
         deadline = time.monotonic() + 60

@@ -150,3 +150,27 @@ def test_either_side_may_arrive_late(grade_file, monkeypatch, nothing_left, late
     monkeypatch.setattr(cls, name, delayed)
     result = grade_file(GUESS / "submissions/accepted/binary.cpp", GUESS)
     assert result.verdict == Verdict.AC, result.message
+
+
+REOPENING_GUESSER = """lo=1; hi=1000
+exec 3< /dev/stdin
+while true; do
+  g=$(( (lo + hi) / 2 ))
+  echo $g > /dev/stdout
+  read -r reply <&3
+  case $reply in
+    correct) break ;;
+    lower) hi=$((g - 1)) ;;
+    higher) lo=$((g + 1)) ;;
+    *) exit 3 ;;
+  esac
+done
+"""
+
+
+def test_a_submission_reopens_its_fifos_as_dev_stdin_and_dev_stdout(grade_file, tmp_path, nothing_left):
+    """The FIFOs are lent to the program like a file stdin (both sides, the submission's mount read-only)."""
+    path = tmp_path / "guess.sh"
+    path.write_text(REOPENING_GUESSER)
+    result = grade_file(path, GUESS)
+    assert result.verdict == Verdict.AC, [t.message for t in result.tests]

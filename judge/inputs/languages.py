@@ -1,7 +1,8 @@
 """Language runners as data: ``runners/<lang>/runner.yaml`` plus a Dockerfile, read into Language records.
 
-runner.yaml keys: ``name``, ``extensions``, ``source`` (the file name a single-file submission gets in the box),
-optional ``source_name_pattern`` (a regex whose group 1 names the source file's stem), ``compile`` and ``run``
+runner.yaml keys: ``name``, ``extensions``, ``source`` (the file name a single-file submission gets in the box when
+its own name will not do: judge.inputs.program.box_name), optional ``source_name_pattern`` (a regex whose group 1
+names the source file's stem, over the user's name: Java's public class), ``compile`` and ``run``
 (argument lists; placeholders {source} the entry file, {sources} every source file as separate arguments,
 {entrypoint} the entry point a submission names, {stem}, {memory_mb}), ``version``, ``time_multiplier``,
 ``memory_extra`` (MiB added for runtimes such as the JVM), ``memory_error_pattern`` (stderr that means the
@@ -57,13 +58,17 @@ class Language:
         return self.sources or tuple(f"*.{ext}" for ext in self.extensions)
 
     def source_name(self, code: bytes) -> str:
-        """The file name the source gets in the box (Java: the public class's name)."""
+        """The runner's file name for ``code`` (Java: the public class's name), whatever the user called it."""
+        return self.named_source(code) or self.source
+
+    def named_source(self, code: bytes) -> str | None:
+        """The file name ``code`` requires (``source_name_pattern``: Java's public class), or None."""
         if self.source_name_pattern:
             found = re.search(self.source_name_pattern.encode(), code, re.MULTILINE)
             if found:
                 suffix = Path(self.source).suffix
                 return found.group(1).decode("ascii", errors="replace") + suffix
-        return self.source
+        return None
 
     def command(
         self, template: tuple[str, ...], source: str, memory: int, sources: tuple[str, ...] = (), entrypoint: str = ""

@@ -184,9 +184,24 @@ def _single_file(path: Path, languages: dict[str, Language], lang: str | None, e
         code = path.read_bytes()
     except OSError as exc:
         raise JudgeInputError(f"{path}: cannot read the submission: {exc.strerror or exc}") from None
-    name = language.source_name(code)  # e.g. main.py: a file named random.py would shadow the module it imports
+    name = box_name(path.name, code, language)
     given = (entrypoint or "") if not language.entrypoint else ""  # a single file is its own entry file
     return Program(path, language.name, {name: code}, name, (name,), given, len(code))
+
+
+def box_name(name: str, code: bytes, language: Language) -> str:
+    """The name a single-file submission gets in the box: the user's own, as the reference judges keep it (its
+    extension selects a dialect: fixed-form Fortran ``.f``, an ES module ``.mjs``), unless the language names the
+    file after its code (Java's public class, Erlang's module). A name a command could misread (a leading ``-``,
+    spaces, characters beyond ASCII) becomes the runner's with the user's extension; a name without one of the
+    language's extensions (``--lang``) the runner's."""
+    named = language.named_source(code)
+    if named:
+        return named
+    suffix = PurePosixPath(name).suffix
+    if suffix[1:].lower() not in language.extensions:
+        return language.source
+    return name if SAFE_NAME.match(name) else PurePosixPath(language.source).stem + suffix
 
 
 def included_files(package: Path, language_name: str) -> dict[str, bytes]:

@@ -1020,7 +1020,8 @@ class Agent:
     def make_fifos(self, request: protocol.MakeFifos, size: int) -> None:
         for path in request.paths:
             if not os.path.exists(path):
-                os.mkfifo(path, 0o600)
+                os.mkfifo(path)
+                os.chmod(path, 0o666)  # each program may reopen its end (Agent.lend_streams); the folder is 0700 root
         send(protocol.Ok())
 
     def pack(self, request: protocol.Pack, size: int) -> None:
@@ -1099,20 +1100,43 @@ class Agent:
             streams.close()
 
     def open_streams(self, command: Command, stdin_path: str, started: float) -> Streams:
-        """stdin from the input file (or a FIFO), stdout to a private file (or a FIFO), stderr to a drained pipe."""
+        """stdin from the input file (or a FIFO), stdout to a private file (or a FIFO), stderr to a drained pipe;
+        each reopenable by the program (``lend_stream``)."""
         stdout_path = os.path.join(PRIVATE, "stdout")
         if command.fifos is not None:  # interactive: the program talks to the other container through two FIFOs
             interaction = Interaction(command.fifos, started + command.wall + SETTLE)
             excerpt = StderrExcerpt(command.stderr_limit)
-            return Streams(
+            streams = Streams(
                 interaction.child_stdin, interaction.child_stdout, excerpt.program_fd, None, excerpt, interaction
             )
-        in_fd = os.open(stdin_path, os.O_RDONLY)
-        out_fd = os.open(stdout_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        if command.compiling:
-            return Streams(in_fd, out_fd, out_fd, stdout_path, None, None)
-        excerpt = StderrExcerpt(command.stderr_limit)
-        return Streams(in_fd, out_fd, excerpt.program_fd, stdout_path, excerpt, None)
+        else:
+            in_fd = os.open(stdin_path, os.O_RDONLY)
+            if os.path.lexists(stdout_path):  # a new file each time: nothing of the last program's rights is left
+                os.unlink(stdout_path)
+            out_fd = os.open(stdout_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            if command.compiling:
+                return self.lend_streams(Streams(in_fd, out_fd, out_fd, stdout_path, None, None), command.uid)
+            excerpt = StderrExcerpt(command.stderr_limit)
+            streams = Streams(in_fd, out_fd, excerpt.program_fd, stdout_path, excerpt, None)
+        return self.lend_streams(streams, command.uid)
+
+    @staticmethod
+    def lend_streams(streams: Streams, uid: int) -> Streams:
+        """Let the program reopen its own streams, as ``/dev/stdin``, ``/proc/self/fd/0``, ``/dev/stdout`` or
+        ``/dev/stderr`` (a magic link of /proc: opening it checks the permission of the stream's inode only, never
+        the folders on the way, so the 0700 folders of the agent and of the FIFOs still hide them by path).
+        The input file: readable by all, writable by none. The stdout file: the program's own while it runs
+        (it is unlinked before the next program). A pipe or FIFO: readable and writable by all (``make_fifos``)."""
+        for fd, write in ((streams.stdin, False), (streams.stdout, True), (streams.stderr, True)):
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISFIFO(mode):
+                if stat.S_IMODE(mode) != 0o666:  # an interaction's FIFOs are made so (on a mount read-only here)
+                    os.fchmod(fd, 0o666)
+            elif write:
+                os.fchown(fd, uid, uid)
+            else:
+                os.fchmod(fd, 0o444)
+        return streams
 
     def spawn(self, command: Command, streams: Streams) -> Running:
         """Start the program as the submission's uid with its rlimits; the measurements start here."""
