@@ -36,7 +36,7 @@ STATUSES = {
     13: "Internal Error",
     14: "Exec Format Error",
 }
-SIGNAL_STATUS = {signal.SIGSEGV: 7, signal.SIGXFSZ: 8, signal.SIGFPE: 9, signal.SIGABRT: 10}
+SIGNAL_STATUS: dict[int, int] = {signal.SIGSEGV: 7, signal.SIGXFSZ: 8, signal.SIGFPE: 9, signal.SIGABRT: 10}
 
 # Judge0's language ids (1.13.1, and hosted 1.14.0's newer ones, accepted but not listed) -> (runner, its label).
 LANGUAGE_IDS: dict[int, tuple[str, str]] = {

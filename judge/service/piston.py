@@ -66,7 +66,7 @@ def semver(version_text: str | None) -> str:
     """A runner's toolchain version as semver (``0.0.0`` when it names none)."""
     found = re.search(r"\d+(?:\.\d+){0,2}", version_text or "")
     parts = found.group(0).split(".") if found else []
-    return ".".join((parts + ["0", "0", "0"])[:3])
+    return ".".join([*parts, "0", "0", "0"][:3])
 
 
 def runtimes(languages: dict[str, Language], versions: dict[str, str]) -> list[Runtime]:
@@ -240,9 +240,10 @@ def execute_response(runtime: Runtime, result: ExecuteResult) -> dict[str, Any]:
     """Piston's answer: compile (compiled languages only; its output is the compiler's stdout and stderr, which
     judge captures together) and run (a copy of compile when compiling failed)."""
     response: dict[str, Any] = {"language": runtime.language, "version": runtime.version}
-    if runtime.runner.name in CHECK_ONLY and result.verdict == Verdict.CE and result.compile is not None:
-        c = result.compile
-        response["run"] = _stage(c, "SG" if c.signal is not None else "RE", None, "", _text(c.stdout))
+    checked = result.compile
+    if runtime.runner.name in CHECK_ONLY and result.verdict == Verdict.CE and checked is not None:
+        check_status = "SG" if checked.signal is not None else "RE"
+        response["run"] = _stage(checked, check_status, None, "", _text(checked.stdout))
         return response
     compiled = runtime.runner.compile is not None and runtime.runner.name not in CHECK_ONLY
     if compiled:
@@ -251,8 +252,8 @@ def execute_response(runtime: Runtime, result: ExecuteResult) -> dict[str, Any]:
             response["compile"] = _empty_stage("XX", result.message)
         else:
             failed = result.verdict == Verdict.CE
-            status = ("TO" if c.killed_by else "SG" if c.signal is not None else "RE") if failed else None
-            response["compile"] = _stage(c, status, result.message if failed else None, "", _text(c.stdout))
+            compile_status = ("TO" if c.killed_by else "SG" if c.signal is not None else "RE") if failed else None
+            response["compile"] = _stage(c, compile_status, result.message if failed else None, "", _text(c.stdout))
         if result.verdict == Verdict.CE or c is None:
             response["run"] = dict(response["compile"])
             return response
