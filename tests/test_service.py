@@ -334,3 +334,40 @@ def test_kill_9_with_queued_work_then_restart_completes_each_once(tmp_path: Path
     with sqlite3.connect(store) as db:
         rows = db.execute("SELECT token, state, completions FROM submissions").fetchall()
     assert sorted(rows) == sorted((t, "done", 1) for t in tokens)
+
+
+def test_the_official_judge0_python_sdk_runs_unchanged(server: Server) -> None:
+    """judge0 (PyPI) 0.0.8 checks /config_info and /about, creates with base64 and polls with fields=*, strictly."""
+    import judge0 as sdk
+
+    client = sdk.Client(server.url)
+    single = sdk.run(client=client, source_code=PY_REVERSE, stdin="abc", expected_output="cba", language=sdk.PYTHON)
+    assert single.status == sdk.Status.ACCEPTED and single.stdout == "cba\n" and single.time is not None
+    batch = sdk.run(
+        client=client,
+        submissions=[
+            sdk.Submission(source_code=C_HELLO, stdin="20 22", language=sdk.C),
+            sdk.Submission(source_code="print(1/0)", language=sdk.PYTHON),
+        ],
+    )
+    assert [(s.status, s.stdout) for s in batch] == [
+        (sdk.Status.ACCEPTED, "42\n"),
+        (sdk.Status.RUNTIME_ERROR_NZEC, None),
+    ]
+
+
+def test_judge0_batch_routes(server: Server) -> None:
+    items = [{"source_code": "print(7)", "language_id": 71}, {"source_code": "x", "language_id": 999}]
+    created = requests.post(f"{server.url}/submissions/batch", json={"submissions": items}, timeout=30)
+    assert created.status_code == 201
+    first, second = created.json()
+    assert set(first) == {"token"} and second == {"language_id": ["language with id 999 doesn't exist"]}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        got = requests.get(f"{server.url}/submissions/batch?tokens={first['token']},nope", timeout=10).json()
+        if got["submissions"][0]["status"]["id"] > 2:
+            break
+        time.sleep(0.1)
+    assert got["submissions"][0]["stdout"] == "7\n" and got["submissions"][1] is None
+    too_many = requests.post(f"{server.url}/submissions/batch", json={"submissions": items * 11}, timeout=30)
+    assert too_many.status_code == 400 and "less than or equal to 20" in too_many.json()["error"]

@@ -66,6 +66,45 @@ class Service:
         assert row is not None
         return JSONResponse(judge0.render(self._view(row), wanted, encoded), status_code=201)
 
+    async def create_batch(self, request: Request) -> Response:
+        """Judge0's batch: each submission queued on its own; ``{"token"}`` or its 422 errors, in order."""
+        encoded = judge0.flag(request.query_params.get("base64_encoded"))
+        body = await read_json_object(request, self.config.max_body, judge0.error)
+        items = body.get("submissions")
+        if not isinstance(items, list) or not items:
+            raise ApiError(400, judge0.error("there should be at least one submission in a batch"))
+        if len(items) > judge0.MAX_BATCH:
+            message = f"number of submissions in a batch should be less than or equal to {judge0.MAX_BATCH}"
+            raise ApiError(400, judge0.error(message))
+        answers: list[dict[str, Any]] = []
+        for item in items:
+            try:
+                fields, execution = judge0.parse_submission(
+                    item if isinstance(item, dict) else {}, encoded, self.judge0_languages
+                )
+            except judge0.Judge0Error as exc:
+                answers.append(exc.body)
+                continue
+            self.queue_room(judge0.error)
+            token = self.workers.submit("judge0", {"execute": request_json(execution), "judge0": fields})
+            answers.append({"token": token})
+        return JSONResponse(answers, status_code=201)
+
+    async def get_batch(self, request: Request) -> Response:
+        encoded = judge0.flag(request.query_params.get("base64_encoded"))
+        wanted = judge0.parse_fields(request.query_params.get("fields"))
+        tokens = [t.strip() for t in request.query_params.get("tokens", "").split(",") if t.strip()]
+        if not tokens:
+            raise ApiError(400, judge0.error("tokens should be given as a comma-separated list"))
+        if len(tokens) > judge0.MAX_BATCH:
+            message = f"number of submissions in a batch should be less than or equal to {judge0.MAX_BATCH}"
+            raise ApiError(400, judge0.error(message))
+        found = []
+        for token in tokens:
+            row = self.workers.store.get(token)
+            found.append(judge0.render(self._view(row), wanted, encoded) if row and row.api == "judge0" else None)
+        return JSONResponse({"submissions": found})
+
     async def get_submission(self, request: Request) -> Response:
         encoded = judge0.flag(request.query_params.get("base64_encoded"))
         wanted = judge0.parse_fields(request.query_params.get("fields"))
@@ -158,6 +197,8 @@ def create_app(service: Service) -> Starlette:
 
     routes = [
         judge0_route("/submissions", service.create_submission, ["POST"]),
+        judge0_route("/submissions/batch", service.create_batch, ["POST"]),
+        judge0_route("/submissions/batch", service.get_batch, ["GET"]),
         judge0_route("/submissions/{token}", service.get_submission, ["GET"]),
         judge0_route("/languages", service.languages, ["GET"]),
         judge0_route("/languages/all", service.all_languages, ["GET"]),

@@ -96,6 +96,7 @@ BOOLEANS = (
 TEXTS = ("source_code", "stdin", "expected_output")  # base64 in requests and responses when base64_encoded
 OUTPUTS = ("stdout", "stderr", "compile_output", "message")  # base64 in responses when base64_encoded
 MAX_QUEUE = 100
+MAX_BATCH = 20  # submissions in one batch request
 MAX_ARGS = 512  # characters of compiler_options and command_line_arguments
 COMPILE_WALL = 15.0  # seconds a compile step may take
 
@@ -201,8 +202,8 @@ def config_info() -> dict[str, Any]:
         "callbacks_timeout": 5.0,
         "enable_additional_files": False,
         "max_queue_size": MAX_QUEUE,
-        "max_submission_batch_size": 20,
-        "enable_batched_submissions": False,
+        "max_submission_batch_size": MAX_BATCH,
+        "enable_batched_submissions": True,
         "submission_cache_duration": 1.0,
         "use_docs_as_homepage": False,
         "allow_enable_network": False,
