@@ -260,6 +260,10 @@ def _text(body: dict[str, Any], key: str, encoded: bool) -> str | None:
     if not isinstance(value, str):
         value = str(value)
     if not encoded:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Judge0Error(400, error(f"{key} is not valid UTF-8 (send it with base64_encoded=true)")) from None
         return value
     try:
         return base64.b64decode(value, validate=False).decode("utf-8")

@@ -151,7 +151,12 @@ def _strings(body: dict[str, Any], key: str) -> list[str]:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
         raise PistonError(f"{key} must be an array of strings")
-    return [str(v) for v in value]
+    strings = [str(v) for v in value]
+    try:
+        "".join(strings).encode("utf-8")
+    except UnicodeEncodeError:
+        raise PistonError(f"{key} must be valid UTF-8 strings") from None
+    return strings
 
 
 def parse_execute(body: dict[str, Any], known: list[Runtime]) -> tuple[Runtime, ExecuteRequest]:
