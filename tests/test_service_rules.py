@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 with warnings.catch_warnings():  # starlette 1.x prefers httpx2 for its test client; httpx is what is installed
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient
 
 from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult
