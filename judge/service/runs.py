@@ -7,6 +7,7 @@ Executions and their results travel through the store as JSON (bytes as base64),
 import asyncio
 import base64
 import dataclasses
+import sys
 import threading
 import uuid
 from collections.abc import Callable
@@ -156,6 +157,8 @@ class Workers:
                 self.busy += 1
             try:
                 self._run(row)
+            except Exception as exc:  # the store failed: the row stays running and is run again after a restart
+                print(f"judge serve: could not record {row.token}: {type(exc).__name__}: {exc}", file=sys.stderr)
             finally:
                 with self._wake:
                     self.busy -= 1
