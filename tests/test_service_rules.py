@@ -5,6 +5,7 @@ checks, the queue's claim-once rule (repeated 20x under threads), and the app ov
 import json
 import threading
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -224,8 +225,8 @@ def test_rows_left_running_are_queued_again_on_start(tmp_path: Path) -> None:
 
 @pytest.fixture
 def app_client(tmp_path: Path):
-    def fake(language: Language, request: ExecuteRequest) -> ExecuteResult:
-        return ExecuteResult(Verdict.AC, "", compile=process(), run=process(request.stdin[::-1]))
+    def fake(language: Language, request: ExecuteRequest) -> tuple[ExecuteResult, Callable[[], None]]:
+        return ExecuteResult(Verdict.AC, "", compile=process(), run=process(request.stdin[::-1])), lambda: None
 
     workers = Workers(QueueStore(tmp_path / "q.db"), LANGUAGES, fake, 2)
     service = Service(ServiceConfig(max_body=64 * 1024), workers, LANGUAGES, VERSIONS)

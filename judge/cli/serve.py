@@ -2,6 +2,7 @@
 
 import ipaddress
 import os
+import socket
 from pathlib import Path
 
 import click
@@ -80,9 +81,25 @@ def serve(app: App, host: str, port: int, jobs: int, tokens: tuple[str, ...], st
         raise JudgeInputError(f"{store_path}: cannot open the queue store: {exc}") from None
     workers = Workers(store, languages, engine_executor(client, app.settings), jobs)
     service = Service(ServiceConfig(tokens, max_body), workers, languages, versions)
+    listening = listen(host, port)
     workers.start()
-    click.echo(f"judge serve: http://{host}:{port} ({jobs} slots, queue {store_path})", err=True)
+    click.echo(f"judge serve: http://{host}:{listening.getsockname()[1]} ({jobs} slots, queue {store_path})", err=True)
+    config = uvicorn.Config(create_app(service), log_level="warning", access_log=False)
     try:
-        uvicorn.run(create_app(service), host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.Server(config).run(sockets=[listening])
     finally:
         workers.stop()
+        listening.close()
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything starts: an address in use is one line and exit 2."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        raise JudgeInputError(f"--host {host} --port {port}: cannot listen there: {exc.strerror or exc}") from None
+    return sock

@@ -76,17 +76,34 @@ def execute(
 ) -> ExecuteResult:
     """Compile (if the language does) and run ``request`` once in a fresh container (``sandbox``, started from
     ``sandbox_for``, when one was started ahead; it is closed either way). A judge failure is a JE result."""
+    result, box = execute_then_close(client, settings, language, request, sandbox, pin)
+    box.close()
+    return result
+
+
+def execute_then_close(
+    client: Engine,
+    settings: Settings,
+    language: Language,
+    request: ExecuteRequest,
+    sandbox: Sandbox | None = None,
+    pin: bool = True,
+) -> tuple[ExecuteResult, Sandbox]:
+    """``execute``, leaving the container's removal to the caller (``close`` it once the answer is out: removal
+    takes the engine a while). The run's core is released here."""
     spec = sandbox_for(language, settings, request)
     result = ExecuteResult(Verdict.JE, "")
+    box = sandbox or Sandbox(client, spec)
     with contextlib.ExitStack() as stack:
-        box = sandbox or Sandbox(client, spec)
-        stack.callback(box.close)
         try:
             box.start()
             _run(box, spec, language, settings, request, result, stack, pin)
         except JudgeFailure as exc:
             result.verdict, result.message = Verdict.JE, str(exc)
-    return result
+        except BaseException:
+            box.close()
+            raise
+    return result, box
 
 
 def _run(

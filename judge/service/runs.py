@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult, execute
+from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult, execute_then_close
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
 from judge.judging.results import Verdict
@@ -21,7 +21,8 @@ from judge.sandbox.container import ProcessResult
 from judge.sandbox.engine import Engine
 from judge.service.store import QueueStore, Row
 
-Executor = Callable[[Language, ExecuteRequest], ExecuteResult]
+# Runs one execution: its result, and what to do once the result is recorded (remove its container).
+Executor = Callable[[Language, ExecuteRequest], tuple[ExecuteResult, Callable[[], None]]]
 
 
 def request_json(request: ExecuteRequest) -> dict[str, Any]:
@@ -164,20 +165,28 @@ class Workers:
                     self.busy -= 1
 
     def _run(self, row: Row) -> None:
+        cleanup: Callable[[], None] = _nothing
         try:
             request = request_from_json(row.request["execute"])
             language = self.languages[request.language]
-            result = self.executor(language, request)
+            result, cleanup = self.executor(language, request)
         except Exception as exc:  # a judge failure of any kind is this submission's internal error, not the worker's
             result = ExecuteResult(Verdict.JE, f"{type(exc).__name__}: {exc}")
-        self.store.finish(row.token, result_json(result))
-        self._notify(row.token)
+        try:
+            self.store.finish(row.token, result_json(result))
+            self._notify(row.token)
+        finally:
+            cleanup()
 
     def _notify(self, token: str) -> None:
         with self._waiters_lock:
             waiting = list(self._waiters.get(token, []))
         for loop, future in waiting:
             loop.call_soon_threadsafe(_resolve, future)
+
+
+def _nothing() -> None:
+    pass
 
 
 def _resolve(future: "asyncio.Future[None]") -> None:
@@ -188,7 +197,8 @@ def _resolve(future: "asyncio.Future[None]") -> None:
 def engine_executor(client: Engine, settings: Settings) -> Executor:
     """The executor that runs each submission in a fresh container of the real engine."""
 
-    def run(language: Language, request: ExecuteRequest) -> ExecuteResult:
-        return execute(client, settings, language, request)
+    def run(language: Language, request: ExecuteRequest) -> tuple[ExecuteResult, Callable[[], None]]:
+        result, box = execute_then_close(client, settings, language, request)
+        return result, box.close
 
     return run
