@@ -312,9 +312,13 @@ def test_kill_9_with_queued_work_then_restart_completes_each_once(tmp_path: Path
     tokens = {}
     try:
         for n in range(8):
-            body = {"source_code": f"import time; time.sleep(0.3); print({n})", "language_id": 71}
+            pause = 3 if n == 0 else 0.2  # the first is still running at the kill
+            body = {"source_code": f"import time; time.sleep({pause}); print({n})", "language_id": 71}
             tokens[judge0(first, body, "wait=false").json()["token"]] = n
-        time.sleep(1.0)  # one is running, the rest queued
+        time.sleep(1.0)
+        with sqlite3.connect(store) as db:
+            states = [state for (state,) in db.execute("SELECT state FROM submissions ORDER BY id")]
+        assert states == ["running"] + ["queued"] * 7
     finally:
         first.kill()
     second = Server(store, jobs=2).start()
@@ -332,8 +336,9 @@ def test_kill_9_with_queued_work_then_restart_completes_each_once(tmp_path: Path
     finally:
         second.stop()
     with sqlite3.connect(store) as db:
-        rows = db.execute("SELECT token, state, completions FROM submissions").fetchall()
-    assert sorted(rows) == sorted((t, "done", 1) for t in tokens)
+        rows = db.execute("SELECT token, state, completions, claims FROM submissions ORDER BY id").fetchall()
+    assert [row[:3] for row in rows] == [(t, "done", 1) for t in tokens]
+    assert [row[3] for row in rows] == [2] + [1] * 7  # the one cut off ran again from the start; no other did
 
 
 def test_the_official_judge0_python_sdk_runs_unchanged(server: Server) -> None:
