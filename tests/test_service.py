@@ -3,6 +3,7 @@ bad requests, concurrency repeated 20x, and a kill -9 restart that loses and rep
 
 import base64
 import concurrent.futures
+import json
 import os
 import signal
 import socket
@@ -113,8 +114,6 @@ def test_piston_python_runs_with_stdin_and_args(server: Server) -> None:
 
 def test_piston_c_compiles_and_runs_without_content_type(server: Server) -> None:
     body = {"language": "c", "version": "*", "files": [{"name": "main.c", "content": C_HELLO}], "stdin": "2 40"}
-    import json
-
     answer = requests.post(f"{server.url}/api/v2/piston/execute", data=json.dumps(body), timeout=120).json()
     assert answer["compile"]["code"] == 0 and answer["compile"]["status"] is None
     assert answer["run"]["stdout"] == "42\n" and answer["run"]["code"] == 0
@@ -376,3 +375,20 @@ def test_judge0_batch_routes(server: Server) -> None:
     assert got["submissions"][0]["stdout"] == "7\n" and got["submissions"][1] is None
     too_many = requests.post(f"{server.url}/submissions/batch", json={"submissions": items * 11}, timeout=30)
     assert too_many.status_code == 400 and "less than or equal to 20" in too_many.json()["error"]
+
+
+CLIENTS = ROOT / "tests" / "clients"
+
+
+def test_the_npm_piston_client_runs_unchanged(server: Server) -> None:
+    """npm piston-client 1.0.2 (tests/clients/package.json, installed by npm on first use): it picks the newest
+    version from /api/v2/runtimes, sends args ["1", "2", "3"] by default and posts with a text/plain body."""
+    if not (CLIENTS / "node_modules" / "piston-client").is_dir():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=CLIENTS, check=True, timeout=300)
+    done = subprocess.run(
+        ["node", "piston_client.mjs", server.url], cwd=CLIENTS, capture_output=True, text=True, timeout=120, check=True
+    )
+    got = json.loads(done.stdout)
+    assert got["python"]["stdout"] == "hi ['1', '2', '3']\n" and got["python"]["code"] == 0
+    assert got["c"]["stdout"] == "c ok\n"
+    assert got["broken"]["compile"]["code"] == 1 and got["broken"]["run"] == got["broken"]["compile"]
