@@ -262,3 +262,5 @@ def test_app_judge0_wait_and_piston_over_asgi(app_client: TestClient) -> None:
     assert ran.json()["run"]["stdout"] == "zy"
     assert app_client.post("/submissions", content=b"x" * 70000).status_code == 413
     assert app_client.delete("/about").status_code == 405
+    (queue,) = app_client.get("/workers").json()
+    assert (queue["available"], queue["idle"], queue["size"]) == (2, 2, 0)

@@ -161,6 +161,15 @@ class Service:
             raise ApiError(503, piston.error("the execution did not finish in time; it is still queued"))
         return JSONResponse(piston.execute_response(runtime, result_from_json(row.result)))
 
+    async def judge0_workers(self, request: Request) -> Response:
+        """Judge0's /workers: one queue; its size is what waits, its workers the -j slots."""
+        busy, slots = self.workers.busy, self.workers.slots
+        queued = self.workers.store.waiting() - busy
+        return JSONResponse(
+            [{"queue": "1.13.1", "size": max(queued, 0), "available": slots, "idle": slots - busy,
+              "working": busy, "paused": 0, "failed": 0}]
+        )  # fmt: skip
+
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok", "queued": self.workers.store.waiting(), "busy": self.workers.busy})
 
@@ -207,6 +216,7 @@ def create_app(service: Service) -> Starlette:
         judge0_route("/about", service.about, ["GET"]),
         judge0_route("/version", service.version, ["GET"]),
         judge0_route("/config_info", service.config_info, ["GET"]),
+        judge0_route("/workers", service.judge0_workers, ["GET"]),
         *piston_routes("runtimes", service.piston_runtimes, ["GET"]),
         *piston_routes("execute", service.piston_execute, ["POST"]),
         Route("/health", guarded(service.health, judge0.error), methods=["GET"]),
