@@ -1,5 +1,6 @@
 """Command line: ``judge submit``, ``rescore``, ``results``, ``runners``, ``problems``, ``problem``, ``doctor``,
-``worker``, ``calibrate``; one module per command, each given the shared App (settings, languages, Docker client).
+``worker``, ``calibrate``, ``serve``; one module per command, each given the shared App (settings, languages,
+Docker client).
 
 Exit codes (judge.report.outcome): 0 accepted, 1 graded but not accepted, 2 bad input or usage, 3 judge failure.
 Data goes to stdout, human messages to stderr; bad input is one line naming the file, never a traceback.
@@ -30,6 +31,7 @@ COMMANDS = {
     "calibrate": ("judge.cli.calibrate", "calibrate_command"),
     "problems": ("judge.cli.problems", "problems"),
     "problem": ("judge.cli.problem", "problem"),
+    "serve": ("judge.cli.serve", "serve"),
 }
 
 

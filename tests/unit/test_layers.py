@@ -20,7 +20,8 @@ ALLOWED: dict[str, set[str]] = {
     "report": {"base", "inputs", "judging"},
     "grading": {"base", "inputs", "judging", "sandbox"},
     "batch": {"base", "inputs", "judging", "sandbox", "grading", "report"},
-    "cli": {"base", "inputs", "judging", "sandbox", "grading", "report", "batch"},
+    "service": {"base", "inputs", "judging", "sandbox", "grading"},
+    "cli": {"base", "inputs", "judging", "sandbox", "grading", "report", "batch", "service"},
 }
 # They run inside the container, where only the standard library and each other exist (the protocol travels in as
 # judge_protocol; on the host, e.g. in tests, the agent imports it as judge.sandbox.protocol).

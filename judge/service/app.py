@@ -1,0 +1,239 @@
+"""The ASGI application of ``judge serve``: the Judge0 CE 1.13.1 and Piston v2 routes over one queue of workers.
+
+Handlers parse bodies themselves (any Content-Type, a size limit, each API's own error shape) and never let a
+client's input become a 500; every route but /health wants a token when the server has some.
+"""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from judge.inputs.languages import Language
+from judge.service import judge0, piston
+from judge.service.http import ApiError, Handler, guarded, presented_token, read_json_object
+from judge.service.runs import Workers, request_json, result_from_json
+from judge.service.store import Row
+
+WAIT_LIMIT = 600.0  # seconds a waiting request (wait=true, Piston's execute) is held at most
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    tokens: tuple[str, ...] = ()
+    max_body: int = 4 * 1024 * 1024  # bytes
+
+
+class Service:
+    """The routes' shared state: the workers and queue, the language tables, the settings."""
+
+    def __init__(
+        self, config: ServiceConfig, workers: Workers, languages: dict[str, Language], versions: dict[str, str]
+    ) -> None:
+        self.config, self.workers = config, workers
+        self.judge0_languages = judge0.judge0_languages(languages, versions)
+        self.runtimes = piston.runtimes(languages, versions)
+
+    def authorize(self, request: Request, error: Callable[[str], Any]) -> None:
+        if not self.config.tokens:
+            return
+        token = presented_token(request)
+        if token is None or not any(secrets.compare_digest(token, t) for t in self.config.tokens):
+            raise ApiError(401, error("authentication failed: a valid X-Auth-Token or Authorization is required"))
+
+    def queue_room(self, error: Callable[[str], Any]) -> None:
+        if self.workers.store.waiting() >= judge0.MAX_QUEUE:
+            raise ApiError(503, error("queue is full"))
+
+    # -- Judge0 ------------------------------------------------------------------------------------------------
+    async def create_submission(self, request: Request) -> Response:
+        encoded = judge0.flag(request.query_params.get("base64_encoded"))
+        wait = judge0.flag(request.query_params.get("wait"))
+        wanted = judge0.parse_fields(request.query_params.get("fields"))
+        body = await read_json_object(request, self.config.max_body, judge0.error)
+        fields, execution = judge0.parse_submission(body, encoded, self.judge0_languages)
+        self.queue_room(judge0.error)
+        token = self.workers.submit("judge0", {"execute": request_json(execution), "judge0": fields})
+        if not wait:
+            return JSONResponse({"token": token}, status_code=201)
+        row = await self.workers.wait(token, WAIT_LIMIT) or self.workers.store.get(token)
+        assert row is not None
+        return JSONResponse(judge0.render(self._view(row), wanted, encoded), status_code=201)
+
+    async def create_batch(self, request: Request) -> Response:
+        """Judge0's batch: each submission queued on its own; ``{"token"}`` or its 422 errors, in order."""
+        encoded = judge0.flag(request.query_params.get("base64_encoded"))
+        body = await read_json_object(request, self.config.max_body, judge0.error)
+        items = body.get("submissions")
+        if not isinstance(items, list) or not items:
+            raise ApiError(400, judge0.error("there should be at least one submission in a batch"))
+        if len(items) > judge0.MAX_BATCH:
+            message = f"number of submissions in a batch should be less than or equal to {judge0.MAX_BATCH}"
+            raise ApiError(400, judge0.error(message))
+        answers: list[dict[str, Any]] = []
+        for item in items:
+            try:
+                fields, execution = judge0.parse_submission(
+                    item if isinstance(item, dict) else {}, encoded, self.judge0_languages
+                )
+            except judge0.Judge0Error as exc:
+                answers.append(exc.body)
+                continue
+            self.queue_room(judge0.error)
+            token = self.workers.submit("judge0", {"execute": request_json(execution), "judge0": fields})
+            answers.append({"token": token})
+        return JSONResponse(answers, status_code=201)
+
+    async def get_batch(self, request: Request) -> Response:
+        encoded = judge0.flag(request.query_params.get("base64_encoded"))
+        wanted = judge0.parse_fields(request.query_params.get("fields"))
+        tokens = [t.strip() for t in request.query_params.get("tokens", "").split(",") if t.strip()]
+        if not tokens:
+            raise ApiError(400, judge0.error("tokens should be given as a comma-separated list"))
+        if len(tokens) > judge0.MAX_BATCH:
+            message = f"number of submissions in a batch should be less than or equal to {judge0.MAX_BATCH}"
+            raise ApiError(400, judge0.error(message))
+        found = []
+        for token in tokens:
+            row = self.workers.store.get(token)
+            found.append(judge0.render(self._view(row), wanted, encoded) if row and row.api == "judge0" else None)
+        return JSONResponse({"submissions": found})
+
+    async def get_submission(self, request: Request) -> Response:
+        encoded = judge0.flag(request.query_params.get("base64_encoded"))
+        wanted = judge0.parse_fields(request.query_params.get("fields"))
+        row = self.workers.store.get(request.path_params["token"])
+        if row is None or row.api != "judge0":
+            raise ApiError(404, judge0.error("record not found"))
+        return JSONResponse(judge0.render(self._view(row), wanted, encoded))
+
+    def _view(self, row: Row) -> judge0.View:
+        fields = row.request["judge0"]
+        result = result_from_json(row.result) if row.result else None
+        language_id = judge0.NEWER_IDS.get(fields["language_id"], fields["language_id"])
+        language = self.judge0_languages.get(language_id)
+        return judge0.View(row.token, fields, row.state, result, row.created_at, row.finished_at, language)
+
+    async def languages(self, request: Request) -> Response:
+        return JSONResponse([language.brief() for language in self.judge0_languages.values()])
+
+    async def all_languages(self, request: Request) -> Response:
+        return JSONResponse([{**language.brief(), "is_archived": False} for language in self.judge0_languages.values()])
+
+    async def language(self, request: Request) -> Response:
+        found = self.judge0_languages.get(_int(request.path_params["id"]))
+        if found is None:
+            raise ApiError(404, judge0.error("record not found"))
+        return JSONResponse(found.detail())
+
+    async def statuses(self, request: Request) -> Response:
+        return JSONResponse(judge0.statuses())
+
+    async def about(self, request: Request) -> Response:
+        return JSONResponse(judge0.about())
+
+    async def version(self, request: Request) -> Response:
+        return Response(judge0.VERSION, media_type="text/plain")
+
+    async def config_info(self, request: Request) -> Response:
+        return JSONResponse(judge0.config_info())
+
+    # -- Piston ------------------------------------------------------------------------------------------------
+    async def piston_runtimes(self, request: Request) -> Response:
+        return JSONResponse([runtime.json() for runtime in self.runtimes])
+
+    async def piston_execute(self, request: Request) -> Response:
+        body = await read_json_object(request, self.config.max_body, piston.error)
+        try:
+            runtime, execution = piston.parse_execute(body, self.runtimes)
+        except piston.PistonError as exc:
+            raise ApiError(400, piston.error(str(exc))) from None
+        self.queue_room(piston.error)
+        token = self.workers.submit("piston", {"execute": request_json(execution)})
+        row = await self.workers.wait(token, WAIT_LIMIT)
+        if row is None or row.result is None:
+            raise ApiError(503, piston.error("the execution did not finish in time; it is still queued"))
+        return JSONResponse(piston.execute_response(runtime, result_from_json(row.result)))
+
+    async def judge0_workers(self, request: Request) -> Response:
+        """Judge0's /workers: one queue; its size is what waits, its workers the -j slots."""
+        busy, slots = self.workers.busy, self.workers.slots
+        queued = self.workers.store.waiting() - busy
+        return JSONResponse(
+            [{"queue": "1.13.1", "size": max(queued, 0), "available": slots, "idle": slots - busy,
+              "working": busy, "paused": 0, "failed": 0}]
+        )  # fmt: skip
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "queued": self.workers.store.waiting(), "busy": self.workers.busy})
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return -1
+
+
+def _judge0_errors(handler: Handler) -> Handler:
+    async def run(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except judge0.Judge0Error as exc:
+            raise ApiError(exc.status, exc.body) from None
+
+    return run
+
+
+def create_app(service: Service) -> Starlette:
+    def judge0_route(path: str, handler: Handler, methods: list[str]) -> Route:
+        return Route(
+            path, guarded(_authorized(service, _judge0_errors(handler), judge0.error), judge0.error), methods=methods
+        )
+
+    def piston_routes(name: str, handler: Handler, methods: list[str]) -> list[Route]:
+        endpoint = guarded(_authorized(service, handler, piston.error), piston.error)
+        return [
+            Route(f"/api/v2/{name}", endpoint, methods=methods),
+            Route(f"/api/v2/piston/{name}", endpoint, methods=methods),
+        ]
+
+    routes = [
+        judge0_route("/submissions", service.create_submission, ["POST"]),
+        judge0_route("/submissions/batch", service.create_batch, ["POST"]),
+        judge0_route("/submissions/batch", service.get_batch, ["GET"]),
+        judge0_route("/submissions/{token}", service.get_submission, ["GET"]),
+        judge0_route("/languages", service.languages, ["GET"]),
+        judge0_route("/languages/all", service.all_languages, ["GET"]),
+        judge0_route("/languages/{id}", service.language, ["GET"]),
+        judge0_route("/statuses", service.statuses, ["GET"]),
+        judge0_route("/about", service.about, ["GET"]),
+        judge0_route("/version", service.version, ["GET"]),
+        judge0_route("/config_info", service.config_info, ["GET"]),
+        judge0_route("/workers", service.judge0_workers, ["GET"]),
+        *piston_routes("runtimes", service.piston_runtimes, ["GET"]),
+        *piston_routes("execute", service.piston_execute, ["POST"]),
+        Route("/health", guarded(service.health, judge0.error), methods=["GET"]),
+    ]
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        message = "not found" if status == 404 else "method not allowed" if status == 405 else "bad request"
+        body = piston.error(message) if request.url.path.startswith("/api/") else judge0.error(message)
+        return JSONResponse(body, status_code=status)
+
+    return Starlette(routes=routes, exception_handlers={404: http_error, 405: http_error})
+
+
+def _authorized(service: Service, handler: Handler, error: Callable[[str], Any]) -> Handler:
+    async def run(request: Request) -> Response:
+        service.authorize(request, error)
+        return await handler(request)
+
+    return run

@@ -1,0 +1,84 @@
+"""What every route of the service shares: reading a body under a size limit, parsing JSON without trusting the
+Content-Type, auth tokens, and errors as JSON (a handler raises ApiError; nothing a client sends becomes a 500)."""
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class ApiError(Exception):
+    """A client error: ``status`` and the JSON body the API in question uses for it."""
+
+    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status, body)
+        self.status, self.body, self.headers = status, body, headers or {}
+
+    def response(self) -> JSONResponse:
+        return JSONResponse(self.body, status_code=self.status, headers=self.headers)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_body: int  # bytes of a request body
+
+
+async def read_body(request: Request, limit: int, error: Callable[[str], Any]) -> bytes:
+    """The body, or a 413 (``error`` makes the API's body from a message) as soon as it is over ``limit`` bytes."""
+    too_big = ApiError(413, error(f"request body is larger than {limit} bytes"))
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_big
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json_object(request: Request, limit: int, error: Callable[[str], Any]) -> dict[str, Any]:
+    """The body as a JSON object, whatever the Content-Type says (clients that send none are accepted); an empty
+    body is ``{}``."""
+    body = await read_body(request, limit, error)
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        raise ApiError(400, error("request body is not valid JSON")) from None
+    if not isinstance(data, dict):
+        raise ApiError(400, error("request body must be a JSON object"))
+    return data
+
+
+def presented_token(request: Request) -> str | None:
+    """The token a client presents: ``X-Auth-Token`` (Judge0), or ``Authorization`` raw or ``Bearer`` (Piston's)."""
+    token = request.headers.get("x-auth-token")
+    if token:
+        return token
+    authorization = request.headers.get("authorization", "").strip()
+    if authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return authorization or None
+
+
+def guarded(handler: Handler, error: Callable[[str], Any]) -> Handler:
+    """``handler`` with ApiError turned into its JSON response and any other failure into a JSON 500 (a judge bug,
+    never the client's input: the message names no internals)."""
+
+    async def run(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ApiError as exc:
+            return exc.response()
+        except Exception:
+            return JSONResponse(error("internal error"), status_code=500)
+
+    return run

@@ -1,0 +1,497 @@
+"""Judge0 CE 1.13.1 as its code defines it: request fields with its defaults and bounds (422 ``{"field": ["msg"]}``),
+its statuses and signal mapping, its comparison with ``expected_output``, its language ids mapped to our runners,
+and its response fields and number and time formats (judge0/judge0 v1.13.1: submissions_controller.rb,
+submission.rb, submission_serializer.rb, status.rb, isolate_job.rb, config.rb).
+"""
+
+import base64
+import binascii
+import datetime as dt
+import shlex
+import signal
+from dataclasses import dataclass
+from typing import Any
+
+from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult
+from judge.inputs.languages import Language
+from judge.judging.results import Verdict
+from judge.service.piston import CHECK_ONLY, semver
+from judge.units import KIB
+
+VERSION = "1.13.1"
+
+STATUSES = {
+    1: "In Queue",
+    2: "Processing",
+    3: "Accepted",
+    4: "Wrong Answer",
+    5: "Time Limit Exceeded",
+    6: "Compilation Error",
+    7: "Runtime Error (SIGSEGV)",
+    8: "Runtime Error (SIGXFSZ)",
+    9: "Runtime Error (SIGFPE)",
+    10: "Runtime Error (SIGABRT)",
+    11: "Runtime Error (NZEC)",
+    12: "Runtime Error (Other)",
+    13: "Internal Error",
+    14: "Exec Format Error",
+}
+SIGNAL_STATUS: dict[int, int] = {signal.SIGSEGV: 7, signal.SIGXFSZ: 8, signal.SIGFPE: 9, signal.SIGABRT: 10}
+
+# Judge0's language ids (1.13.1, and hosted 1.14.0's newer ones, accepted but not listed) -> (runner, its label).
+LANGUAGE_IDS: dict[int, tuple[str, str]] = {
+    46: ("bash", "Bash"),
+    48: ("c", "C (GCC)"),
+    49: ("c", "C (GCC)"),
+    50: ("c", "C (GCC)"),
+    75: ("c", "C (Clang)"),
+    51: ("csharp", "C# (Mono)"),
+    52: ("cpp", "C++ (GCC)"),
+    53: ("cpp", "C++ (GCC)"),
+    54: ("cpp", "C++ (GCC)"),
+    76: ("cpp", "C++ (Clang)"),
+    55: ("lisp", "Common Lisp (SBCL)"),
+    56: ("d", "D (DMD)"),
+    57: ("elixir", "Elixir"),
+    58: ("erlang", "Erlang (OTP)"),
+    59: ("fortran", "Fortran (GFortran)"),
+    60: ("go", "Go"),
+    61: ("haskell", "Haskell (GHC)"),
+    62: ("java", "Java (OpenJDK)"),
+    63: ("javascript", "JavaScript (Node.js)"),
+    64: ("lua", "Lua"),
+    65: ("ocaml", "OCaml"),
+    67: ("pascal", "Pascal (FPC)"),
+    68: ("php", "PHP"),
+    69: ("prolog", "Prolog (GNU Prolog)"),
+    71: ("python3", "Python"),
+    72: ("ruby", "Ruby"),
+    73: ("rust", "Rust"),
+    74: ("typescript", "TypeScript"),
+    77: ("cobol", "COBOL (GnuCOBOL)"),
+    78: ("kotlin", "Kotlin"),
+    81: ("scala", "Scala"),
+    85: ("perl", "Perl"),
+}
+NEWER_IDS = {92: 71, 100: 71, 93: 63, 102: 63, 91: 62, 103: 50, 105: 54}  # hosted CE 1.14.0 -> a 1.13.1 id
+
+# (default, minimum, maximum) of Judge0 1.13.1's config.rb; times in seconds, sizes in KB.
+NUMBERS: dict[str, tuple[float, float, float]] = {
+    "cpu_time_limit": (5, 0, 15),
+    "cpu_extra_time": (1, 0, 5),
+    "wall_time_limit": (10, 1, 20),
+    "memory_limit": (128000, 2048, 512000),
+    "stack_limit": (64000, 0, 128000),
+    "max_processes_and_or_threads": (60, 1, 120),
+    "max_file_size": (1024, 0, 4096),
+    "number_of_runs": (1, 1, 20),
+}
+INTEGERS = {"memory_limit", "stack_limit", "max_processes_and_or_threads", "max_file_size", "number_of_runs"}
+BOOLEANS = (
+    "enable_per_process_and_thread_time_limit",
+    "enable_per_process_and_thread_memory_limit",
+    "redirect_stderr_to_stdout",
+    "enable_network",
+)
+TEXTS = ("source_code", "stdin", "expected_output")  # base64 in requests and responses when base64_encoded
+OUTPUTS = ("stdout", "stderr", "compile_output", "message")  # base64 in responses when base64_encoded
+MAX_QUEUE = 100
+MAX_BATCH = 20  # submissions in one batch request
+MAX_ARGS = 512  # characters of compiler_options and command_line_arguments
+COMPILE_WALL = 15.0  # seconds a compile step may take
+
+FIELDS = (
+    "source_code",
+    "language_id",
+    "stdin",
+    "expected_output",
+    "stdout",
+    "status_id",
+    "created_at",
+    "finished_at",
+    "time",
+    "memory",
+    "stderr",
+    "token",
+    "number_of_runs",
+    "cpu_time_limit",
+    "cpu_extra_time",
+    "wall_time_limit",
+    "memory_limit",
+    "stack_limit",
+    "max_processes_and_or_threads",
+    "enable_per_process_and_thread_time_limit",
+    "enable_per_process_and_thread_memory_limit",
+    "max_file_size",
+    "compile_output",
+    "exit_code",
+    "exit_signal",
+    "message",
+    "wall_time",
+    "compiler_options",
+    "command_line_arguments",
+    "redirect_stderr_to_stdout",
+    "callback_url",
+    "additional_files",
+    "enable_network",
+    "status",
+    "language",
+)
+DEFAULT_FIELDS = ("token", "time", "memory", "stdout", "stderr", "compile_output", "message", "status")
+UTF8_ERROR = "some attributes for this submission cannot be converted to UTF-8, use base64_encoded=true"
+
+
+class Judge0Error(Exception):
+    """A bad request: ``status`` and Judge0's body for it."""
+
+    def __init__(self, status: int, body: Any) -> None:
+        super().__init__(status, body)
+        self.status, self.body = status, body
+
+
+def error(message: str) -> dict[str, str]:
+    return {"error": message}
+
+
+@dataclass(frozen=True)
+class Judge0Language:
+    id: int
+    name: str
+    runner: Language
+
+    def brief(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name}
+
+    def detail(self) -> dict[str, Any]:
+        return {
+            **self.brief(),
+            "is_archived": False,
+            "source_file": self.runner.source,
+            "compile_cmd": " ".join(self.runner.compile) if self.runner.compile else None,
+            "run_cmd": " ".join(self.runner.run),
+        }
+
+
+def judge0_languages(languages: dict[str, Language], versions: dict[str, str]) -> dict[int, Judge0Language]:
+    """The Judge0 ids whose runner is installed here, named like Judge0 names them (with our versions)."""
+    found = {}
+    for language_id, (runner, label) in sorted(LANGUAGE_IDS.items()):
+        if runner in languages:
+            found[language_id] = Judge0Language(
+                language_id, _named(label, semver(versions.get(runner))), languages[runner]
+            )
+    return found
+
+
+def _named(label: str, version: str) -> str:
+    """Judge0's naming: "C (GCC 9.2.0)", "Python (3.8.1)"."""
+    return f"{label[:-1]} {version})" if label.endswith(")") else f"{label} ({version})"
+
+
+def config_info() -> dict[str, Any]:
+    """Every key Judge0 1.13.1's /config_info has (the official client requires them all)."""
+    info: dict[str, Any] = {
+        "maintenance_mode": False,
+        "enable_wait_result": True,
+        "enable_compiler_options": False,
+        "allowed_languages_for_compile_options": [],
+        "enable_command_line_arguments": True,
+        "enable_submission_delete": False,
+        "enable_callbacks": False,
+        "callbacks_max_tries": 3,
+        "callbacks_timeout": 5.0,
+        "enable_additional_files": False,
+        "max_queue_size": MAX_QUEUE,
+        "max_submission_batch_size": MAX_BATCH,
+        "enable_batched_submissions": True,
+        "submission_cache_duration": 1.0,
+        "use_docs_as_homepage": False,
+        "allow_enable_network": False,
+        "enable_network": False,
+        "allow_enable_per_process_and_thread_time_limit": True,
+        "allow_enable_per_process_and_thread_memory_limit": True,
+        "enable_per_process_and_thread_time_limit": False,
+        "enable_per_process_and_thread_memory_limit": False,
+        "redirect_stderr_to_stdout": False,
+        "max_extract_size": 10240,
+    }
+    for key, (default, _, maximum) in NUMBERS.items():
+        info[key] = default
+        info[f"max_{key}"] = maximum
+    return info
+
+
+def about() -> dict[str, str]:
+    return {
+        "version": VERSION,
+        "homepage": "https://judge0.com",
+        "source_code": "https://github.com/judge0/judge0",
+        "maintainer": "judge serve (a Judge0 CE 1.13.1 compatible API)",
+    }
+
+
+def statuses() -> list[dict[str, Any]]:
+    return [{"id": i, "description": d} for i, d in STATUSES.items()]
+
+
+# -- requests -------------------------------------------------------------------------------------------------
+
+
+def parse_fields(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return DEFAULT_FIELDS
+    wanted = tuple(f.strip() for f in value.split(",") if f.strip())
+    if "*" in wanted:
+        return FIELDS
+    unknown = [f for f in wanted if f not in FIELDS]
+    if unknown:
+        raise Judge0Error(400, error(f"invalid fields: [{', '.join(unknown)}]"))
+    return wanted
+
+
+def flag(value: str | None) -> bool:
+    return (value or "").lower() in ("true", "1", "yes", "on")
+
+
+def _text(body: dict[str, Any], key: str, encoded: bool) -> str | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = str(value)
+    if not encoded:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Judge0Error(400, error(f"{key} is not valid UTF-8 (send it with base64_encoded=true)")) from None
+        return value
+    try:
+        return base64.b64decode(value, validate=False).decode("utf-8")
+    except (binascii.Error, ValueError):
+        raise Judge0Error(400, error(f"{key} is not valid base64 (or not UTF-8 once decoded)")) from None
+
+
+def _number(body: dict[str, Any], key: str, errors: dict[str, list[str]]) -> float:
+    default, low, high = NUMBERS[key]
+    value = body.get(key)
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        errors[key] = ["is not a number"]
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        errors[key] = ["is not a number"]
+        return default
+    if number != number or number in (float("inf"), float("-inf")):
+        errors[key] = ["is not a number"]
+    elif number < low:
+        errors[key] = [f"must be greater than or equal to {low:g}"]
+    elif number > high:
+        errors[key] = [f"must be less than or equal to {high:g}"]
+    elif key in INTEGERS and number != int(number):
+        errors[key] = ["must be an integer"]
+    return int(number) if key in INTEGERS and key not in errors else number
+
+
+def _boolean(body: dict[str, Any], key: str, errors: dict[str, list[str]]) -> bool:
+    value = body.get(key)
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+        return value.lower() in ("true", "1")
+    errors[key] = ["is not a boolean"]
+    return False
+
+
+def parse_submission(
+    body: dict[str, Any], encoded: bool, known: dict[int, Judge0Language]
+) -> tuple[dict[str, Any], ExecuteRequest]:
+    """The submission's Judge0 fields (kept for its responses) and the execution it asks for; Judge0Error 422
+    ``{"field": ["msg", ...]}`` for values out of Judge0's bounds."""
+    errors: dict[str, list[str]] = {}
+    fields: dict[str, Any] = {key: _text(body, key, encoded) for key in TEXTS}
+    if not fields["source_code"]:
+        errors["source_code"] = ["can't be blank"]
+    language_id = body.get("language_id")
+    language: Judge0Language | None = None
+    if language_id is None or language_id == "":
+        errors["language_id"] = ["can't be blank"]
+    else:
+        try:
+            number = int(language_id)
+        except (TypeError, ValueError):
+            number = -1
+        language = known.get(NEWER_IDS.get(number, number))
+        if language is None:
+            errors["language_id"] = [f"language with id {language_id} doesn't exist"]
+        fields["language_id"] = number
+    for key in NUMBERS:
+        fields[key] = _number(body, key, errors)
+    for key in BOOLEANS:
+        fields[key] = _boolean(body, key, errors)
+    if fields["enable_network"]:
+        errors["enable_network"] = ["setting enable_network is not allowed"]
+    for key in ("compiler_options", "command_line_arguments", "callback_url", "additional_files"):
+        value = body.get(key)
+        fields[key] = None if value is None else str(value)
+    if fields["compiler_options"]:
+        errors["compiler_options"] = ["setting compiler options is not allowed"]
+    if fields["callback_url"]:
+        errors["callback_url"] = ["setting callback_url is not allowed (callbacks are not supported yet)"]
+    if fields["additional_files"]:
+        errors["additional_files"] = ["setting additional_files is not allowed (not supported yet)"]
+    args: list[str] = []
+    arguments = fields["command_line_arguments"] or ""
+    if len(arguments) > MAX_ARGS:
+        errors["command_line_arguments"] = [f"is too long (maximum is {MAX_ARGS} characters)"]
+    else:
+        try:
+            args = shlex.split(arguments)
+        except ValueError:
+            errors["command_line_arguments"] = ["cannot be split into arguments (unbalanced quotes)"]
+    if errors:
+        raise Judge0Error(422, errors)
+    assert language is not None
+    time_limit = float(fields["cpu_time_limit"]) or 0.001
+    source = fields["source_code"].encode("utf-8")
+    request = ExecuteRequest(
+        language=language.runner.name,
+        files={language.runner.source_name(source): source},
+        stdin=(fields["stdin"] or "").encode("utf-8"),
+        args=tuple(args),
+        limits=ExecuteLimits(
+            time=time_limit,
+            wall=float(fields["wall_time_limit"]),
+            memory=int(fields["memory_limit"]) * KIB,
+            output=max(int(fields["max_file_size"]), 1) * KIB,
+            compile_wall=COMPILE_WALL,
+        ),
+    )
+    return fields, request
+
+
+# -- responses ------------------------------------------------------------------------------------------------
+
+
+def same_output(actual: str, expected: str) -> bool:
+    """Judge0's rule: each line's trailing whitespace is ignored, and trailing whitespace of the whole."""
+
+    def tidy(text: str) -> str:
+        return "\n".join(line.rstrip() for line in text.split("\n")).rstrip()
+
+    return tidy(actual) == tidy(expected)
+
+
+def _signal_message(number: int) -> str:
+    return f"Caught fatal signal {number}"
+
+
+def outcome(result: ExecuteResult, expected: str | None, check_only: bool = False) -> tuple[int, str | None]:
+    """Judge0's status id and message for a finished execution (``check_only``: the language's compile step only
+    checks the syntax, and Judge0 has none: a failed check is the run's NZEC)."""
+    verdict, run = result.verdict, result.run
+    if verdict == Verdict.CE and check_only and result.compile is not None:
+        return 11, f"Exited with error status {result.compile.exit_code or 1}"
+    if verdict == Verdict.CE:
+        return 6, None
+    if verdict == Verdict.JE or run is None:
+        return 13, result.message
+    if verdict == Verdict.TLE:
+        return 5, "Time limit exceeded" if run.killed_by != "wall" else "Time limit exceeded (wall clock)"
+    if verdict == Verdict.OLE:
+        return 8, "File size limit exceeded"
+    if verdict in (Verdict.RTE, Verdict.MLE):
+        suffix = f" ({result.message})" if verdict == Verdict.MLE else ""
+        if run.signal is not None:
+            return SIGNAL_STATUS.get(run.signal, 12), _signal_message(run.signal) + suffix
+        return 11, f"Exited with error status {run.exit_code}{suffix}"
+    if expected is None:
+        return 3, None
+    accepted = same_output(run.stdout.decode("utf-8", errors="replace"), expected)
+    return (3 if accepted else 4), None
+
+
+def timestamp(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    moment = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def decimal(seconds: float) -> str:
+    """A time as Judge0 writes it: a decimal string with up to 3 places ("0.012", "1.5")."""
+    text = f"{seconds:.3f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def _output(data: bytes, encoded: bool) -> str | None:
+    if not data:
+        return None
+    if encoded:
+        return base64.b64encode(data).decode("ascii")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Judge0Error(400, error(UTF8_ERROR)) from None
+
+
+@dataclass
+class View:
+    """One stored submission as Judge0 shows it."""
+
+    token: str
+    fields: dict[str, Any]
+    state: str
+    result: ExecuteResult | None
+    created_at: float
+    finished_at: float | None
+    language: Judge0Language | None
+
+
+def render(view: View, wanted: tuple[str, ...], encoded: bool) -> dict[str, Any]:
+    values = _values(view, encoded)
+    return {key: values.get(key) for key in wanted}
+
+
+def _values(view: View, encoded: bool) -> dict[str, Any]:
+    fields = view.fields
+    values: dict[str, Any] = {key: fields.get(key) for key in FIELDS if key in fields}
+    for key in TEXTS:
+        text = fields.get(key)
+        values[key] = _output(text.encode("utf-8"), encoded) if text else text
+    for key in ("cpu_time_limit", "cpu_extra_time", "wall_time_limit"):
+        if values.get(key) is not None:
+            values[key] = decimal(float(values[key]))  # decimal columns: strings in Judge0's JSON
+    values["token"] = view.token
+    values["created_at"] = timestamp(view.created_at)
+    values["finished_at"] = timestamp(view.finished_at) if view.state == "done" else None
+    values["language"] = view.language.brief() if view.language else None
+    status_id, message = (1 if view.state == "queued" else 2), None
+    result = view.result
+    if view.state == "done" and result is not None:
+        check_only = view.language is not None and view.language.runner.name in CHECK_ONLY
+        status_id, message = outcome(result, fields.get("expected_output"), check_only)
+        run, compiled = result.run, result.compile
+        stdout, stderr = (run.stdout, run.stderr) if run else (b"", b"")
+        if check_only and compiled is not None and run is None:
+            stderr, compiled = compiled.stdout, None  # the syntax check's complaint, as the interpreter's stderr
+        if fields.get("redirect_stderr_to_stdout"):
+            stdout, stderr = stdout + stderr, b""
+        values["stdout"] = _output(stdout, encoded)
+        values["stderr"] = _output(stderr, encoded)
+        values["compile_output"] = _output(compiled.stdout, encoded) if compiled else None
+        values["time"] = decimal(run.cpu) if run else None
+        values["wall_time"] = decimal(run.wall) if run else None
+        values["memory"] = run.memory // KIB if run else None
+        values["exit_code"] = run.exit_code if run and run.signal is None else None
+        values["exit_signal"] = run.signal if run else None
+        if check_only and run is None and result.compile is not None:
+            values["exit_code"] = result.compile.exit_code
+    values["message"] = _output(message.encode("utf-8"), encoded) if message else None
+    values["status_id"] = status_id
+    values["status"] = {"id": status_id, "description": STATUSES[status_id]}
+    return values

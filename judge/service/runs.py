@@ -1,0 +1,204 @@
+"""The service's workers: ``-j`` threads that take submissions from the queue store, run each once
+(judge.grading.execute) and record the result; callers waiting for a token are woken when it is done.
+
+Executions and their results travel through the store as JSON (bytes as base64), so a restart resumes them.
+"""
+
+import asyncio
+import base64
+import dataclasses
+import sys
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult, execute_then_close
+from judge.inputs.languages import Language
+from judge.inputs.settings import Settings
+from judge.judging.results import Verdict
+from judge.sandbox.container import ProcessResult
+from judge.sandbox.engine import Engine
+from judge.service.store import QueueStore, Row
+
+# Runs one execution: its result, and what to do once the result is recorded (remove its container).
+Executor = Callable[[Language, ExecuteRequest], tuple[ExecuteResult, Callable[[], None]]]
+
+
+def request_json(request: ExecuteRequest) -> dict[str, Any]:
+    return {
+        "language": request.language,
+        "files": [[name, _b64(data)] for name, data in request.files.items()],
+        "stdin": _b64(request.stdin),
+        "args": list(request.args),
+        "limits": dataclasses.asdict(request.limits),
+    }
+
+
+def request_from_json(data: dict[str, Any]) -> ExecuteRequest:
+    return ExecuteRequest(
+        language=data["language"],
+        files={name: base64.b64decode(content) for name, content in data["files"]},
+        stdin=base64.b64decode(data["stdin"]),
+        args=tuple(data["args"]),
+        limits=ExecuteLimits(**data["limits"]),
+    )
+
+
+def result_json(result: ExecuteResult) -> dict[str, Any]:
+    return {
+        "verdict": result.verdict.value,
+        "message": result.message,
+        "compile": _process_json(result.compile),
+        "run": _process_json(result.run),
+    }
+
+
+def result_from_json(data: dict[str, Any]) -> ExecuteResult:
+    return ExecuteResult(
+        Verdict(data["verdict"]), data["message"], _process_from_json(data["compile"]), _process_from_json(data["run"])
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+PROCESS_FIELDS = ("exit_code", "signal", "cpu", "wall", "memory", "killed_by", "oom", "output_exceeded")
+
+
+def _process_json(r: ProcessResult | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    data = {name: getattr(r, name) for name in PROCESS_FIELDS}
+    data.update(stdout=_b64(r.stdout), stderr=_b64(r.stderr), spawn_error=r.spawn_error)
+    return data
+
+
+def _process_from_json(data: dict[str, Any] | None) -> ProcessResult | None:
+    if data is None:
+        return None
+    return ProcessResult(
+        **{name: data[name] for name in PROCESS_FIELDS},
+        oom_counter=True,
+        stdout=base64.b64decode(data["stdout"]),
+        stderr=base64.b64decode(data["stderr"]),
+        spawn_error=data["spawn_error"],
+    )
+
+
+def new_token() -> str:
+    return str(uuid.uuid4())
+
+
+class Workers:
+    """``slots`` threads running queued submissions; ``wait`` lets a request handler await one token."""
+
+    def __init__(self, store: QueueStore, languages: dict[str, Language], executor: Executor, slots: int) -> None:
+        self.store, self.languages, self.executor, self.slots = store, languages, executor, slots
+        self._wake = threading.Condition()
+        self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]] = {}
+        self._waiters_lock = threading.Lock()
+        self._stop = False
+        self._threads: list[threading.Thread] = []
+        self.busy = 0
+
+    def start(self) -> None:
+        self.store.requeue_unfinished()
+        for index in range(self.slots):
+            thread = threading.Thread(target=self._loop, name=f"judge-serve-{index}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stop = True
+            self._wake.notify_all()
+
+    def submit(self, api: str, request: dict[str, Any], token: str | None = None) -> str:
+        """Queue a submission (``request`` holds its ``execute`` JSON and what its API keeps); its token."""
+        token = token or new_token()
+        self.store.add(token, api, request)
+        with self._wake:
+            self._wake.notify()
+        return token
+
+    async def wait(self, token: str, timeout: float) -> Row | None:
+        """The row once it is done (None: it was not done within ``timeout`` seconds)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        with self._waiters_lock:
+            self._waiters.setdefault(token, []).append((loop, future))
+        try:
+            row = self.store.get(token)
+            if row is not None and row.state == "done":
+                return row
+            try:
+                await asyncio.wait_for(future, timeout)
+            except TimeoutError:
+                return None
+            return self.store.get(token)
+        finally:
+            with self._waiters_lock:
+                waiting = self._waiters.get(token, [])
+                if (loop, future) in waiting:
+                    waiting.remove((loop, future))
+                if not waiting:
+                    self._waiters.pop(token, None)
+
+    def _loop(self) -> None:
+        while True:
+            with self._wake:
+                if self._stop:
+                    return
+                row = self.store.claim()
+                if row is None:
+                    self._wake.wait(timeout=1.0)
+                    continue
+                self.busy += 1
+            try:
+                self._run(row)
+            except Exception as exc:  # the store failed: the row stays running and is run again after a restart
+                print(f"judge serve: could not record {row.token}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            finally:
+                with self._wake:
+                    self.busy -= 1
+
+    def _run(self, row: Row) -> None:
+        cleanup: Callable[[], None] = _nothing
+        try:
+            request = request_from_json(row.request["execute"])
+            language = self.languages[request.language]
+            result, cleanup = self.executor(language, request)
+        except Exception as exc:  # a judge failure of any kind is this submission's internal error, not the worker's
+            result = ExecuteResult(Verdict.JE, f"{type(exc).__name__}: {exc}")
+        try:
+            self.store.finish(row.token, result_json(result))
+            self._notify(row.token)
+        finally:
+            cleanup()
+
+    def _notify(self, token: str) -> None:
+        with self._waiters_lock:
+            waiting = list(self._waiters.get(token, []))
+        for loop, future in waiting:
+            loop.call_soon_threadsafe(_resolve, future)
+
+
+def _nothing() -> None:
+    pass
+
+
+def _resolve(future: "asyncio.Future[None]") -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def engine_executor(client: Engine, settings: Settings) -> Executor:
+    """The executor that runs each submission in a fresh container of the real engine."""
+
+    def run(language: Language, request: ExecuteRequest) -> tuple[ExecuteResult, Callable[[], None]]:
+        result, box = execute_then_close(client, settings, language, request)
+        return result, box.close
+
+    return run
