@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import docker.errors
 import pytest
 from conftest import TIME_SCALE
 
@@ -203,13 +204,17 @@ def test_container_killed_mid_test_is_a_judge_error(settings, client, grade_file
     label = {"label": ["judge=1", f"judge.pid={os.getpid()}"]}
 
     def killer() -> None:
-        deadline = time.monotonic() + 20
+        """Kill the container once the sleeper runs in it (mid-test, whatever the machine's load)."""
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            running = client.api.containers(filters=label)
-            if running:
-                time.sleep(0.5)
-                client.api.kill(running[0]["Id"])
-                return
+            for container in client.api.containers(filters=label):
+                try:
+                    processes = client.api.top(container["Id"])["Processes"] or []
+                except docker.errors.APIError:
+                    continue
+                if any("sleeper.py" in " ".join(map(str, row)) for row in processes):
+                    client.api.kill(container["Id"])
+                    return
             time.sleep(0.05)
 
     thread = threading.Thread(target=killer)
