@@ -24,7 +24,8 @@ def problem_of(tmp_path: Path, tests: int, time_limit: float = 1, memory: int = 
     """A problem of ``tests`` tests with empty input, each answered by ``ok``."""
     problem = tmp_path / f"tests{tests}"
     (problem / "data/secret").mkdir(parents=True)
-    (problem / "problem.yaml").write_text(f"name: Many tests\nlimits:\n  time_limit: {time_limit}\n  memory: {memory}\n")
+    limits = f"limits:\n  time_limit: {time_limit}\n  memory: {memory}\n"
+    (problem / "problem.yaml").write_text(f"name: Many tests\n{limits}")
     for n in range(tests):
         (problem / f"data/secret/{n:02}.in").write_text("")
         (problem / f"data/secret/{n:02}.ans").write_text("ok\n")

@@ -24,7 +24,6 @@ import os
 import resource
 import select
 import signal
-import stat
 import sys
 import time
 from collections.abc import Callable
@@ -452,7 +451,7 @@ def spawn(
 
 
 def seccomp_filter() -> bytes:
-    """The classic BPF program refusing REFUSED_SYSCALLS with EPERM (struct sock_filter: u16 code, u8 jt, u8 jf, u32 k)."""
+    """The classic BPF program refusing REFUSED_SYSCALLS with EPERM (struct sock_filter: u16 code, u8 jt, jf, u32 k)."""
     import struct
 
     ld_nr, and_k, jeq_k, ret_k = 0x20, 0x54, 0x15, 0x06  # BPF_LD|W|ABS, BPF_ALU|AND|K, BPF_JMP|JEQ|K, BPF_RET|K
