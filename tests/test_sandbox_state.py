@@ -87,3 +87,10 @@ def test_only_the_emptied_places_are_writable(grade_file, no_leftovers):
     """Every directory of every read-write mount, tried: only /tmp, /dev/shm and /dev/mqueue take a new file."""
     result = grade_file(SUB / "writable_places.py", OK)
     assert result.verdict == Verdict.AC, [t.message for t in result.tests]
+
+
+def test_files_a_compile_left_in_the_box_do_not_eat_the_tests_memory(grade_file, no_leftovers):
+    """A Perl BEGIN block leaves 200 MiB in /box during `perl -c`; each run then uses 96 MiB of its 128 MiB: AC (the
+    container's limit for the tests grows by what the box holds), not an MLE at 17 MiB by the OOM killer."""
+    result = grade_file(SUB / "box_junk.pl", OK)
+    assert outcomes(result) == {(Verdict.AC, "")}, outcomes(result)

@@ -1156,6 +1156,8 @@ class Agent:
         outcome = self.execute(command, empty)
         output = read_head(outcome.stdout_path, request.output_limit) if outcome.stdout_path else b""
         outcome.result.stdout_sent = len(output)
+        box = os.statvfs(BOX)
+        outcome.result.box_used = (box.f_blocks - box.f_bfree) * box.f_frsize
         send(outcome.result, output)
 
     def run(self, request: protocol.Run, size: int) -> None:
@@ -1404,6 +1406,7 @@ class Agent:
             transcript=transcript.text() if transcript is not None else "",
             nextpass_size=nextpass_size,
             nextpass_sent=0,  # set once the bytes are known, like stdout_sent
+            box_used=0,  # set by a compile, once the box is sealed
         )
 
     def read_feedback(self) -> dict[str, str]:

@@ -111,6 +111,7 @@ class ProcessResult:
     transcript: str = ""  # an interaction, when asked for
     nextpass: bytes | None = None  # a multi-pass validator's nextpass.in (None: it wrote none)
     nextpass_size: int = 0  # its size: over RunSpec.nextpass only the size comes back (``nextpass`` is empty)
+    box_used: int = 0  # a compile: bytes the box holds after it (memory of the container's, outside any process)
 
 
 def process_result(reply: protocol.Result, payload: bytes) -> ProcessResult:
@@ -136,6 +137,7 @@ def process_result(reply: protocol.Result, payload: bytes) -> ProcessResult:
         transcript=reply.transcript,
         nextpass=payload[end:] if reply.nextpass_size is not None else None,
         nextpass_size=reply.nextpass_size or 0,
+        box_used=reply.box_used,
     )
 
 
