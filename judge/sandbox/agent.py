@@ -521,27 +521,33 @@ DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 def remove_tree(path: str) -> None:
     """Remove a folder and everything under it, at any depth, never following a symlink; nothing there is no error.
 
-    One descriptor at a time: down into the first subfolder, back up through ``..`` once a folder is empty (a walk
-    holding one descriptor per level, as os.fwalk does, stops at the descriptor limit, 1024 levels down). The
-    folder's writers are gone (every process of the test is killed first). OSError when something stays."""
+    One descriptor at a time: down into a subfolder, back up through ``..`` once it is empty (a walk holding one
+    descriptor per level, as os.fwalk does, stops at the descriptor limit, 1024 levels down); the subfolders still to
+    remove are kept by name, a batch per level, so a wide folder is read about once. The folder's writers are gone
+    (every process of the test is killed first). OSError when something stays."""
     try:
         fd = os.open(path, DIR_FLAGS)
     except FileNotFoundError:
         return
-    below: list[str] = []  # the names from ``path`` down to the folder ``fd`` holds
+    pending = subfolders(fd)  # of the folder ``fd`` holds, still to remove ([]: it is empty)
+    trail: list[tuple[str, list[str]]] = []  # per level below ``path``: its name, and its parent's pending
     try:
         while True:
-            subfolder = empty_but_folders(fd)
-            if subfolder is not None:
-                deeper = os.open(subfolder, DIR_FLAGS, dir_fd=fd)
+            if pending:
+                name = pending.pop()
+                deeper = os.open(name, DIR_FLAGS, dir_fd=fd)
                 os.close(fd)
                 fd = deeper
-                below.append(subfolder)
-            elif below:
+                trail.append((name, pending))
+                pending = subfolders(fd)
+            elif trail:
+                name, pending = trail.pop()
                 parent = os.open("..", DIR_FLAGS, dir_fd=fd)
                 os.close(fd)
                 fd = parent
-                os.rmdir(below.pop(), dir_fd=fd)
+                os.rmdir(name, dir_fd=fd)
+                if not pending:  # the batch is done: look again
+                    pending = subfolders(fd)
             else:
                 break
     finally:
@@ -549,18 +555,22 @@ def remove_tree(path: str) -> None:
     os.rmdir(path)
 
 
-def empty_but_folders(fd: int) -> str | None:
-    """Remove everything in the folder ``fd`` but its subfolders; the name of one subfolder, None when it is empty."""
+def subfolders(fd: int, batch: int = 1024) -> list[str]:
+    """Remove everything in the folder ``fd`` but its subfolders; up to ``batch`` of their names ([]: it is empty)."""
     while True:
+        found: list[str] = []
         seen = False
         with os.scandir(fd) as entries:  # a scan of a descriptor rewinds it when it ends
             for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    return entry.name
-                os.unlink(entry.name, dir_fd=fd)
                 seen = True
-        if not seen:
-            return None
+                if not entry.is_dir(follow_symlinks=False):
+                    os.unlink(entry.name, dir_fd=fd)
+                elif len(found) < batch:
+                    found.append(entry.name)
+                else:
+                    break
+        if found or not seen:
+            return found
 
 
 def pack_box() -> bytes:
