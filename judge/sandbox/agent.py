@@ -641,10 +641,11 @@ def discard(fd: int) -> int:
 
 def clear_dir(path: str, keep: str | None = None) -> None:
     """Empty the folder ``path`` (but ``keep``); OSError saying what stayed when it could not be emptied."""
-    for name in os.listdir(path):
+    names = [name for name in os.listdir(path) if os.path.join(path, name) != keep]
+    if not names:
+        return  # the usual case: one listing, nothing to check
+    for name in names:
         full = os.path.join(path, name)
-        if full == keep:
-            continue
         try:
             if os.path.isdir(full) and not os.path.islink(full):
                 remove_tree(full)
