@@ -529,9 +529,17 @@ def remove_tree(path: str) -> None:
         fd = os.open(path, DIR_FLAGS)
     except FileNotFoundError:
         return
-    pending = subfolders(fd)  # of the folder ``fd`` holds, still to remove ([]: it is empty)
+    except NotADirectoryError:  # a file, or a symlink (O_NOFOLLOW): it alone goes
+        os.unlink(path)
+        return
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        os.unlink(path)
+        return
     trail: list[tuple[str, list[str]]] = []  # per level below ``path``: its name, and its parent's pending
     try:
+        pending = subfolders(fd)  # of the folder ``fd`` holds, still to remove ([]: it is empty)
         while True:
             if pending:
                 name = pending.pop()
@@ -710,16 +718,18 @@ class SysvIpc:
             libc = ctypes.CDLL(None, use_errno=True)
         except (ImportError, OSError) as exc:
             raise OSError(f"SysV IPC objects left by the test and no ctypes to remove them: {exc}") from None
+        agent = os.geteuid()  # root: the effective capabilities go with it, and come back with it below
         for obj in found:
-            if obj.creator != 0:
-                os.seteuid(obj.creator)  # the effective capabilities go, and come back with euid 0 below
+            if obj.creator != agent:
+                os.seteuid(obj.creator)
             try:
                 if obj.kind == "sem":
                     libc.semctl(obj.ident, 0, IPC_RMID)
                 else:
                     getattr(libc, f"{obj.kind}ctl")(obj.ident, IPC_RMID, None)
             finally:
-                os.seteuid(0)
+                if obj.creator != agent:
+                    os.seteuid(agent)
         left = self.objects()
         if left:
             raise OSError("could not remove SysV IPC objects: " + ", ".join(f"{o.kind} {o.ident}" for o in left[:3]))

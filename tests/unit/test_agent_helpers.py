@@ -39,6 +39,10 @@ def test_remove_tree_removes_everything_and_follows_no_symlink(tmp_path):
     assert not tree.exists()
     assert (outside / "keep").read_text() == "x"
     agent.remove_tree(str(tmp_path / "missing"))  # nothing there: no error
+    link = tmp_path / "dirlink"
+    link.symlink_to(outside)
+    agent.remove_tree(str(link))  # a symlink alone goes, never what it points to
+    assert not link.is_symlink() and (outside / "keep").read_text() == "x"
 
 
 def test_remove_tree_removes_a_tree_deeper_than_the_descriptor_limit(tmp_path):
@@ -103,6 +107,32 @@ def test_the_seccomp_filter_refuses_io_uring_and_memfd_secret_only():
         assert verdict(nr) == refused
     for nr in (0, 1, 59, 231, 319, 424, 428, 446, 448):
         assert verdict(nr) == 0x7FFF0000  # allowed here: the engine's profile decides
+
+
+def test_sysv_ipc_objects_are_listed_with_their_creator():
+    """A segment, a queue and a semaphore set: listed with their creator (removing every object of the host's IPC
+    namespace, as ``clear`` does in a container, is left to tests/test_sandbox_state.py)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    ipc_private, ipc_creat = 0, 0o1000
+    made = {
+        ("shm", libc.shmget(ipc_private, 4096, ipc_creat | 0o600)),
+        ("msg", libc.msgget(ipc_private, ipc_creat | 0o600)),
+        ("sem", libc.semget(ipc_private, 1, ipc_creat | 0o600)),
+    }
+    assert all(ident >= 0 for _, ident in made), made
+    ipc = agent.SysvIpc()
+    listed = {(o.kind, o.ident): o.creator for o in ipc.objects()}
+    try:
+        assert all(listed.get(key) == os.geteuid() for key in made), listed
+    finally:
+        for kind, ident in made:
+            if kind == "sem":
+                libc.semctl(ident, 0, agent.IPC_RMID)
+            else:
+                getattr(libc, f"{kind}ctl")(ident, agent.IPC_RMID, None)
+    assert not made & {(o.kind, o.ident) for o in ipc.objects()}
 
 
 def test_which_finds_executables_only(tmp_path):
