@@ -171,6 +171,7 @@ def test_container_is_hardened(settings, client):
         assert host["NanoCpus"] == int(settings.cpus * 1e9)
         assert host["LogConfig"]["Config"]["max-size"] == settings.log_max_size
         assert set(host["Tmpfs"]) == {"/box", "/tmp", "/judge"}
+        assert host["ShmSize"] == 16 * MIB  # /dev/shm: a capped tmpfs, emptied after every test like /tmp
         assert info["Config"]["Labels"]["judge"] == "1"
         assert box.info["pid"] == 1 and box.info["oom_counter"]
         box.set_limits(spec.memory, cpuset="0")

@@ -185,6 +185,7 @@ class _Grading:
         self.stack = stack
         self.validator: ValidatorSession | None = None
         self._box: bytes | None = None  # the compiled box, to put back after a test's .files
+        self.box_used = 0  # bytes the box holds after compiling
 
     def run(self, program: Program) -> None:
         box, spec = self._start()
@@ -198,8 +199,10 @@ class _Grading:
         cpuset = self.options.cpuset
         if cpuset is None and self.options.pin:  # the tests get a core of their own (judge.sandbox.cores)
             cpuset = self.stack.enter_context(claimed_core(self.grader.settings))
-        if spec.compile_memory != spec.memory or cpuset:
-            box.set_limits(spec.memory, cpuset)
+        # What the compile left in the box (a tmpfs: the container's memory) is room the tests' limit must not lose.
+        memory = spec.memory + self.box_used
+        if spec.compile_memory != memory or cpuset:
+            box.set_limits(memory, cpuset)
         # {memory_mb} is the problem's limit: the language's memory_extra is room for the runtime itself
         run_cmd = self.language.command(
             self.language.run, program.main, self.problem.limits.memory, program.sources, program.entrypoint
@@ -251,6 +254,7 @@ class _Grading:
         memory = self.grader.limits.memory - language.memory_extra
         cmd = language.command(language.compile, program.main, memory, program.sources, program.entrypoint)
         r = box.compile(cmd, wall=settings.compile_time, output_limit=settings.compile_output, env=language.env)
+        self.box_used = r.box_used
         output = r.stdout.decode("utf-8", errors="replace")
         if r.spawn_error:
             raise JudgeFailure(f"could not start the compiler {cmd[0]!r}: {r.spawn_error}")

@@ -45,6 +45,9 @@ else:
 
 BOX = "/box"  # source and compiled program; writable by the submission only while compiling
 TMP = "/tmp"  # the submission's scratch space, emptied after every test
+# Every place a test can write (tests/hostile/writable_places.py tries them all): each is emptied after every test.
+SCRATCH = (TMP, "/dev/shm", "/dev/mqueue")  # /dev/mqueue: the POSIX message queues (unlink removes one)
+MQUEUE = "/dev/mqueue"
 PRIVATE = "/judge"  # the agent's own files (0700 root): the current input, captured output
 CHUNK = 1 << 20
 FEEDBACK = "/tmp/feedback"  # an output validator's feedback directory (Kattis interface)
@@ -62,6 +65,12 @@ MFD_ALLOW_SEALING = getattr(os, "MFD_ALLOW_SEALING", 2)
 F_ADD_SEALS = getattr(fcntl, "F_ADD_SEALS", 1033)
 F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_WRITE = 1, 2, 4, 8
 UNRUNNABLE = (errno.ENOEXEC, errno.EACCES, errno.ENOENT, errno.EPERM)  # the launcher's own exec failed: fork instead
+# Refused to every program by judge's own seccomp filter, whatever the engine's profile allows: io_uring_setup,
+# io_uring_enter, io_uring_register and memfd_secret. Numbers from 424 on are the same on every architecture (the
+# x32 bit is masked off). launcher.c installs the same filter; the fork path installs this one.
+REFUSED_SYSCALLS = (425, 426, 427, 447)
+IPC_RMID = 0
+SYSV_KINDS = (("shm", "shmid"), ("msg", "msqid"), ("sem", "semid"))  # /proc/sysvipc/<kind> and its id column
 
 stdin = sys.stdin.buffer
 stdout = sys.stdout.buffer
@@ -427,6 +436,7 @@ def spawn(
             # watching the limits even when the program forks a hundred busy children (a fork bomb starved it).
             # CPU time is measured, not wall shares, so a program alone on its core runs as fast as before.
             os.nice(19)
+            refuse_syscalls()
             os.setresgid(uid, uid, uid)
             os.setresuid(uid, uid, uid)
             for sig in CHILD_DEFAULT_SIGNALS:
@@ -439,6 +449,36 @@ def spawn(
                 os._exit(127)
     os.close(err_w)
     return read_spawn_error(err_r, pid)
+
+
+def seccomp_filter() -> bytes:
+    """The classic BPF program refusing REFUSED_SYSCALLS with EPERM (struct sock_filter: u16 code, u8 jt, jf, u32 k)."""
+    import struct
+
+    ld_nr, and_k, jeq_k, ret_k = 0x20, 0x54, 0x15, 0x06  # BPF_LD|W|ABS, BPF_ALU|AND|K, BPF_JMP|JEQ|K, BPF_RET|K
+    count = len(REFUSED_SYSCALLS)
+    program = [(ld_nr, 0, 0, 0), (and_k, 0, 0, 0xBFFFFFFF)]  # seccomp_data.nr, without the x32 bit
+    program += [(jeq_k, count - i, 0, nr) for i, nr in enumerate(REFUSED_SYSCALLS)]  # to the refusal below
+    program += [(ret_k, 0, 0, 0x7FFF0000), (ret_k, 0, 0, 0x00050000 | errno.EPERM)]  # ALLOW; ERRNO(EPERM)
+    return b"".join(struct.pack("=HBBI", *insn) for insn in program)
+
+
+def refuse_syscalls() -> None:
+    """Install ``seccomp_filter`` on this process (inherited across exec); OSError when it cannot be."""
+    import ctypes  # only here (the fork path's child): see the imports
+
+    code = ctypes.create_string_buffer(seccomp_filter())
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    program = Program(len(code.raw) // 8, ctypes.addressof(code))
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 38, 22, 2
+    if libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0) != 0 or (
+        libc.prctl(pr_set_seccomp, seccomp_mode_filter, ctypes.byref(program), 0, 0) != 0
+    ):
+        raise OSError(ctypes.get_errno(), "seccomp filter")
 
 
 def which(name: str, search: str) -> str | None:
@@ -476,29 +516,70 @@ def in_child(work: Callable[[], bytes]) -> bytes:
     return data
 
 
+DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
 def remove_tree(path: str) -> None:
-    """Remove a folder and everything under it, never following a symlink; errors are ignored (as
-    ``shutil.rmtree(ignore_errors=True)``, without importing shutil)."""
+    """Remove a folder and everything under it, at any depth, never following a symlink; nothing there is no error.
 
-    def quietly(remove: Callable[..., None], name: str, folder_fd: int) -> None:
-        try:
-            remove(name, dir_fd=folder_fd)
-        except OSError:
-            pass
-
+    One descriptor at a time: down into a subfolder, back up through ``..`` once it is empty (a walk holding one
+    descriptor per level, as os.fwalk does, stops at the descriptor limit, 1024 levels down); the subfolders still to
+    remove are kept by name, a batch per level, so a wide folder is read about once. The folder's writers are gone
+    (every process of the test is killed first). OSError when something stays."""
     try:
-        for _, dirs, files, folder_fd in os.fwalk(path, topdown=False):  # each fd is valid in its step only
-            for name in files:
-                quietly(os.unlink, name, folder_fd)
-            for name in dirs:  # a symlink to a folder is listed here too, and is not a folder to rmdir
-                try:
-                    is_link = stat.S_ISLNK(os.stat(name, dir_fd=folder_fd, follow_symlinks=False).st_mode)
-                except OSError:
-                    continue
-                quietly(os.unlink if is_link else os.rmdir, name, folder_fd)
-        os.rmdir(path)
-    except OSError:
-        pass
+        fd = os.open(path, DIR_FLAGS)
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:  # a file, or a symlink (O_NOFOLLOW): it alone goes
+        os.unlink(path)
+        return
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        os.unlink(path)
+        return
+    trail: list[tuple[str, list[str]]] = []  # per level below ``path``: its name, and its parent's pending
+    try:
+        pending = subfolders(fd)  # of the folder ``fd`` holds, still to remove ([]: it is empty)
+        while True:
+            if pending:
+                name = pending.pop()
+                deeper = os.open(name, DIR_FLAGS, dir_fd=fd)
+                os.close(fd)
+                fd = deeper
+                trail.append((name, pending))
+                pending = subfolders(fd)
+            elif trail:
+                name, pending = trail.pop()
+                parent = os.open("..", DIR_FLAGS, dir_fd=fd)
+                os.close(fd)
+                fd = parent
+                os.rmdir(name, dir_fd=fd)
+                if not pending:  # the batch is done: look again
+                    pending = subfolders(fd)
+            else:
+                break
+    finally:
+        os.close(fd)
+    os.rmdir(path)
+
+
+def subfolders(fd: int, batch: int = 1024) -> list[str]:
+    """Remove everything in the folder ``fd`` but its subfolders; up to ``batch`` of their names ([]: it is empty)."""
+    while True:
+        found: list[str] = []
+        seen = False
+        with os.scandir(fd) as entries:  # a scan of a descriptor rewinds it when it ends
+            for entry in entries:
+                seen = True
+                if not entry.is_dir(follow_symlinks=False):
+                    os.unlink(entry.name, dir_fd=fd)
+                elif len(found) < batch:
+                    found.append(entry.name)
+                else:
+                    break
+        if found or not seen:
+            return found
 
 
 def pack_box() -> bytes:
@@ -568,17 +649,100 @@ def discard(fd: int) -> int:
 
 
 def clear_dir(path: str, keep: str | None = None) -> None:
-    for name in os.listdir(path):
+    """Empty the folder ``path`` (but ``keep``); OSError saying what stayed when it could not be emptied."""
+    names = [name for name in os.listdir(path) if os.path.join(path, name) != keep]
+    if not names:
+        return  # the usual case: one listing, nothing to check
+    for name in names:
         full = os.path.join(path, name)
-        if full == keep:
-            continue
-        if os.path.isdir(full) and not os.path.islink(full):
-            remove_tree(full)
-        else:
-            try:
+        try:
+            if os.path.isdir(full) and not os.path.islink(full):
+                remove_tree(full)
+            else:
                 os.unlink(full)
+        except OSError as exc:
+            raise OSError(f"could not empty {path}: {exc}") from None
+    left = [name for name in os.listdir(path) if os.path.join(path, name) != keep]
+    if left:
+        raise OSError(f"could not empty {path}: {', '.join(left[:3])} left")
+
+
+def clear_scratch(keep: str | None = None) -> None:
+    """Empty every place a test can write (SCRATCH, those that exist here) but ``keep``."""
+    for place in SCRATCH:
+        if os.path.isdir(place):
+            clear_dir(place, keep=keep if keep and keep.startswith(place + "/") else None)
+
+
+@dataclass
+class SysvObject:
+    kind: str  # "shm", "msg" or "sem"
+    ident: int
+    creator: int  # the uid that made it: the one that may remove it (the agent has no CAP_SYS_ADMIN)
+
+
+class SysvIpc:
+    """The container's SysV IPC objects (/proc/sysvipc/*, held open and read again at each look), removed after
+    every test: shared memory no process holds would otherwise keep its pages, queues and semaphores their state."""
+
+    def __init__(self) -> None:
+        self.fds: dict[str, int] = {}
+        for kind, _ in SYSV_KINDS:
+            try:
+                self.fds[kind] = os.open(f"/proc/sysvipc/{kind}", os.O_RDONLY | os.O_CLOEXEC)
             except OSError:
                 pass
+
+    def objects(self) -> list[SysvObject]:
+        found = []
+        for kind, id_column in SYSV_KINDS:
+            if kind not in self.fds:
+                continue
+            lines = read_whole(self.fds[kind]).decode("ascii", "replace").splitlines()
+            if len(lines) < 2:
+                continue  # the header alone: none
+            header = lines[0].split()
+            at, creator_at = header.index(id_column), header.index("cuid")
+            for line in lines[1:]:
+                fields = line.split()
+                found.append(SysvObject(kind, int(fields[at]), int(fields[creator_at])))
+        return found
+
+    def clear(self) -> None:
+        """Remove every object (as its creator's uid: IPC_RMID needs it); OSError naming what stayed."""
+        found = self.objects()
+        if not found:
+            return
+        try:
+            import ctypes  # only when a test left an object (rare): see the imports
+
+            libc = ctypes.CDLL(None, use_errno=True)
+        except (ImportError, OSError) as exc:
+            raise OSError(f"SysV IPC objects left by the test and no ctypes to remove them: {exc}") from None
+        agent = os.geteuid()  # root: the effective capabilities go with it, and come back with it below
+        for obj in found:
+            if obj.creator != agent:
+                os.seteuid(obj.creator)
+            try:
+                if obj.kind == "sem":
+                    libc.semctl(obj.ident, 0, IPC_RMID)
+                else:
+                    getattr(libc, f"{obj.kind}ctl")(obj.ident, IPC_RMID, None)
+            finally:
+                if obj.creator != agent:
+                    os.seteuid(agent)
+        left = self.objects()
+        if left:
+            raise OSError("could not remove SysV IPC objects: " + ", ".join(f"{o.kind} {o.ident}" for o in left[:3]))
+
+
+def read_whole(fd: int) -> bytes:
+    """A /proc file held open, read from its start to its end."""
+    parts, offset = [], 0
+    while chunk := os.pread(fd, 65536, offset):
+        parts.append(chunk)
+        offset += len(chunk)
+    return b"".join(parts)
 
 
 class StderrExcerpt:
@@ -969,10 +1133,14 @@ class Running:
         """The larger of the program's own CPU and the container's growth (without the agent's own), so CPU
         burnt by many processes (a fork bomb) counts too."""
         own = proc_cpu(self.pid) if self.pid is not None else 0.0
+        return max(own, self.test_cpu())
+
+    def test_cpu(self) -> float:
+        """The container's CPU since the spawn, less the agent's own: every process of the test, those reaped by the
+        kernel (SIGCHLD ignored) too, whose CPU reaches nobody's rusage. 0 without the cgroup's counter."""
         if self.container_cpu is None:
-            return own
-        others = self.container_cpu() - self.container_before - (own_cpu() - self.own_before)
-        return max(own, others)
+            return 0.0
+        return self.container_cpu() - self.container_before - (own_cpu() - self.own_before)
 
 
 @dataclass
@@ -989,6 +1157,9 @@ class Agent:
         self.container_cpu = cgroup_cpu_reader()
         self.memory = MemoryCgroup()
         self.launcher = launcher
+        self.sysv = SysvIpc()
+        # Queues in an mqueue filesystem nobody mounted cannot be listed, so none may be made (RLIMIT_MSGQUEUE 0).
+        self.no_queues: Rlimits = [] if os.path.ismount(MQUEUE) else [(resource.RLIMIT_MSGQUEUE, (0, 0))]
 
     def hello(self) -> None:
         send(
@@ -1044,7 +1215,7 @@ class Agent:
             output_limit=request.output_limit,
             stderr_limit=0,
             memory=None,  # the container's compile limit is the only one
-            rlimits=[(resource.RLIMIT_FSIZE, (request.fsize, request.fsize))],
+            rlimits=[(resource.RLIMIT_FSIZE, (request.fsize, request.fsize)), *self.no_queues],
             compiling=True,
         )
         empty = os.path.join(PRIVATE, "empty")
@@ -1052,11 +1223,13 @@ class Agent:
         outcome = self.execute(command, empty)
         output = read_head(outcome.stdout_path, request.output_limit) if outcome.stdout_path else b""
         outcome.result.stdout_sent = len(output)
+        box = os.statvfs(BOX)
+        outcome.result.box_used = (box.f_blocks - box.f_bfree) * box.f_frsize
         send(outcome.result, output)
 
     def run(self, request: protocol.Run, size: int) -> None:
         fsize = request.output_limit + 1  # stdout stops one byte over its limit: that is how it is seen
-        rlimits = [(resource.RLIMIT_FSIZE, (fsize, fsize))]
+        rlimits = [(resource.RLIMIT_FSIZE, (fsize, fsize)), *self.no_queues]
         if request.stack:
             rlimits.append((resource.RLIMIT_STACK, (request.stack, request.stack)))
         command = Command(
@@ -1267,8 +1440,9 @@ class Agent:
                 sig = os.WTERMSIG(status)
             else:
                 exit_code = os.WEXITSTATUS(status)
-        # The CPU that decided a kill is reported, so the figure always agrees with the verdict.
-        cpu = max(children_cpu() - running.cpu_before, running.cpu_at_kill)
+        # The CPU that decided a kill is reported, so the figure always agrees with the verdict; every process of the
+        # test is gone now, so the cgroup's figure holds all of their CPU.
+        cpu = max(children_cpu() - running.cpu_before, running.cpu_at_kill, running.test_cpu())
         if streams.interaction is not None:
             streams.interaction.program_reaped(exit_code, stopped=running.killed_by is not None)
         oom_after = self.oom_kills()
@@ -1278,8 +1452,10 @@ class Agent:
         feedback = self.read_feedback() if command.feedback else {}
         nextpass_size, nextpass = self.read_nextpass(command.nextpass) if command.nextpass else (None, b"")
         transcript = streams.interaction.transcript if streams.interaction is not None else None
-        # Another pass follows: the feedback dir persists (spec 2025-09 "Multi-pass validation").
-        clear_dir(TMP, keep=FEEDBACK if command.nextpass and nextpass_size is not None else None)
+        # Nothing of the test is left for the next one (or a borderline re-run) to find; another pass follows: the
+        # feedback dir persists (spec 2025-09 "Multi-pass validation").
+        clear_scratch(keep=FEEDBACK if command.nextpass and nextpass_size is not None else None)
+        self.sysv.clear()
         if command.compiling:
             self.seal_box()
         stdout_written = os.path.getsize(streams.stdout_path) if streams.stdout_path else 0
@@ -1324,6 +1500,7 @@ class Agent:
             transcript=transcript.text() if transcript is not None else "",
             nextpass_size=nextpass_size,
             nextpass_sent=0,  # set once the bytes are known, like stdout_sent
+            box_used=0,  # set by a compile, once the box is sealed
         )
 
     def read_feedback(self) -> dict[str, str]:
@@ -1400,6 +1577,17 @@ class Agent:
                 return
 
 
+def spare_from_oom() -> None:
+    """The OOM killer never takes the agent (-1000). It needs CAP_SYS_RESOURCE, which also lets the launcher's write
+    of 1000 pin the submission's minimum there (the kernel's oom_score_adj_min): the submission cannot lower it. Without
+    the capability neither happens and the agent stays at the engine's score."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("-1000")
+    except OSError:
+        pass
+
+
 def main() -> None:
     # No signal handlers at all: as PID 1 of the container, signals from the submission are then dropped.
     for sig in (signal.SIGPIPE, signal.SIGINT):
@@ -1408,6 +1596,7 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
     os.setgroups([])  # the submission inherits no supplementary groups
+    spare_from_oom()
     for path, mode in ((PRIVATE, 0o700), (BOX, 0o755)):
         os.makedirs(path, exist_ok=True)
         os.chmod(path, mode)

@@ -47,6 +47,11 @@ BOOTSTRAP = (
 # kill the test's processes, lower the child's rlimits and raise its OOM score and take both back.
 # The submission itself runs with no capabilities at all.
 AGENT_CAPS = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL"]
+# Kept when the engine can grant it (an engine whose own bounding set lacks it cannot: the container then starts
+# without it): SYS_RESOURCE keeps the agent's OOM score at -1000 and pins the submission's at 1000.
+OOM_CAPS = ["SYS_RESOURCE"]
+_caps_refused: set[str] = set()  # OOM_CAPS this process's engine could not grant
+CAPS_REFUSED = ("apply caps", "capset", "capabilit")  # how runc and crun say a capability could not be set
 LABEL = "judge"
 PROTOCOL_SLACK = 30.0  # seconds the engine may take beyond a command's own wall limit
 
@@ -107,6 +112,7 @@ class ProcessResult:
     transcript: str = ""  # an interaction, when asked for
     nextpass: bytes | None = None  # a multi-pass validator's nextpass.in (None: it wrote none)
     nextpass_size: int = 0  # its size: over RunSpec.nextpass only the size comes back (``nextpass`` is empty)
+    box_used: int = 0  # a compile: bytes the box holds after it (memory of the container's, outside any process)
 
 
 def process_result(reply: protocol.Result, payload: bytes) -> ProcessResult:
@@ -132,6 +138,7 @@ def process_result(reply: protocol.Result, payload: bytes) -> ProcessResult:
         transcript=reply.transcript,
         nextpass=payload[end:] if reply.nextpass_size is not None else None,
         nextpass_size=reply.nextpass_size or 0,
+        box_used=reply.box_used,
     )
 
 
@@ -190,6 +197,11 @@ class _Channel:
                 pass
 
 
+def agent_caps() -> list[str]:
+    """The capabilities the agent keeps: AGENT_CAPS, and OOM_CAPS unless this process's engine refused them."""
+    return AGENT_CAPS + [cap for cap in OOM_CAPS if cap not in _caps_refused]
+
+
 class Sandbox:
     """A running container with the agent ready; use as a context manager so it is always removed."""
 
@@ -233,7 +245,7 @@ class Sandbox:
                 "/judge": f"rw,noexec,nosuid,nodev,size={s.private_size},mode=0700",
             },
             cap_drop=["ALL"],
-            cap_add=AGENT_CAPS,
+            cap_add=agent_caps(),
             security_opt=["no-new-privileges"],
             pids_limit=s.pids,
             mem_limit=s.compile_memory,
@@ -288,6 +300,10 @@ class Sandbox:
             self.channel = _Channel(raw)
             self.api.start(self.container_id)
         except ENGINE_ERRORS as exc:
+            if any(word in str(exc) for word in CAPS_REFUSED) and set(agent_caps()) & set(OOM_CAPS):
+                _caps_refused.update(OOM_CAPS)  # the engine cannot grant it: start without it from now on
+                self.close()
+                return self._start()
             if self.runtime.fallback and "OCI runtime" in str(exc):  # crun cannot run here: the default can
                 said = str(getattr(exc, "explanation", None) or exc).rsplit("OCI runtime create failed: ", 1)[-1]
                 runtime_failed(self.client, said.removesuffix(": unknown"))

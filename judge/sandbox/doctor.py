@@ -16,7 +16,7 @@ from judge.excerpts import error_excerpt
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
 from judge.sandbox import engine, images
-from judge.sandbox.container import AGENT_CAPS, RunSpec, Sandbox
+from judge.sandbox.container import RunSpec, Sandbox, agent_caps
 from judge.sandbox.cores import pinnable_cores
 from judge.sandbox.reproducibility import HOST_FACTS, reproducibility_checks
 from judge.sandbox.runtime import engine_runtime
@@ -141,7 +141,7 @@ def run_doctor(settings: Settings, languages: dict[str, Language]) -> list[Check
         Check(
             "agent",
             info.get("pid") == 1,
-            f"PID {info.get('pid')}, Python {info.get('python')}, capabilities kept: {' '.join(AGENT_CAPS)}",
+            f"PID {info.get('pid')}, Python {info.get('python')}, capabilities kept: {' '.join(agent_caps())}",
         ),
         Check(
             "launcher",

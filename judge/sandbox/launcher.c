@@ -1,7 +1,8 @@
 /* judge's launcher: the agent spawns each test through it with posix_spawn (vfork), sparing the fork of a Python
  * process (about 1 ms a test). It runs as the agent's root (no capabilities but the agent's few) for a few system
- * calls, then becomes the submission: it sets the rlimits, the highest OOM score and the lowest priority, drops
- * every group and becomes the submission's uid, then execs the program. The agent has already made the session,
+ * calls, then becomes the submission: it sets the rlimits, the highest OOM score (pinned: with the agent's
+ * CAP_SYS_RESOURCE the kernel raises the process's minimum with it) and the lowest priority, installs judge's seccomp
+ * filter, drops every group and becomes the submission's uid, then execs the program. The agent has already made the session,
  * the standard streams (file actions) and the signal dispositions. Static, no allocation, no environment read.
  *
  * usage: launcher ERRFD UID RES:SOFT:HARD ... -- PATH ARGV0 ARGS...
@@ -14,6 +15,7 @@
 #include <grp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -53,6 +55,36 @@ static unsigned long long number(const char *text, char stop, const char **end) 
     return value;
 }
 
+/* Classic BPF, as struct sock_filter and struct sock_fprog (no kernel headers under musl-gcc). */
+struct insn {
+    unsigned short code;
+    unsigned char jt, jf;
+    unsigned int k;
+};
+struct program {
+    unsigned short len;
+    const struct insn *filter;
+};
+
+/* Refuse io_uring_setup, io_uring_enter, io_uring_register and memfd_secret (EPERM) whatever the engine's profile
+ * allows: the same program as agent.py's seccomp_filter (REFUSED_SYSCALLS). Numbers from 424 on are the same on every
+ * architecture; the x32 bit is masked off. */
+static void refuse_syscalls(void) {
+    static const struct insn filter[] = {
+        {0x20, 0, 0, 0},          /* A = seccomp_data.nr */
+        {0x54, 0, 0, 0xBFFFFFFF}, /* A &= ~x32 bit */
+        {0x15, 4, 0, 425},        /* io_uring_setup */
+        {0x15, 3, 0, 426},        /* io_uring_enter */
+        {0x15, 2, 0, 427},        /* io_uring_register */
+        {0x15, 1, 0, 447},        /* memfd_secret */
+        {0x06, 0, 0, 0x7FFF0000}, /* SECCOMP_RET_ALLOW */
+        {0x06, 0, 0, 0x00050000 | EPERM}, /* SECCOMP_RET_ERRNO */
+    };
+    struct program program = {sizeof filter / sizeof filter[0], filter};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no_new_privs", NULL);
+    if (prctl(PR_SET_SECCOMP, 2 /* SECCOMP_MODE_FILTER */, &program, 0, 0) < 0) fail("seccomp", NULL);
+}
+
 int main(int argc, char **argv) {
     const char *end;
     if (argc < 5) _exit(127);
@@ -77,6 +109,7 @@ int main(int argc, char **argv) {
     close(oom);
     /* lowest priority in the container: the agent must keep watching the limits beside a fork bomb */
     if (setpriority(PRIO_PROCESS, 0, 19) < 0) fail("setpriority", NULL);
+    refuse_syscalls();
     if (setgroups(0, NULL) < 0) fail("setgroups", NULL);
     if (setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) < 0) fail("setresgid", NULL);
     if (setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0) fail("setresuid", NULL);

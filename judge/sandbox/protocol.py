@@ -164,6 +164,7 @@ class Result:
     transcript: str = ""  # the interaction, when Fifos.transcript asked for it
     nextpass_size: int | None = None  # bytes of the nextpass.in a multi-pass validator wrote; None: it wrote none
     nextpass_sent: int = 0  # bytes of it at the end of the payload (0 when over Run.nextpass)
+    box_used: int = 0  # a Compile: bytes the box holds after it (the program and whatever else the compile wrote)
 
 
 Request = PutFile | Pack | Unpack | MakeFifos | Compile | Run

@@ -39,6 +39,100 @@ def test_remove_tree_removes_everything_and_follows_no_symlink(tmp_path):
     assert not tree.exists()
     assert (outside / "keep").read_text() == "x"
     agent.remove_tree(str(tmp_path / "missing"))  # nothing there: no error
+    link = tmp_path / "dirlink"
+    link.symlink_to(outside)
+    agent.remove_tree(str(link))  # a symlink alone goes, never what it points to
+    assert not link.is_symlink() and (outside / "keep").read_text() == "x"
+
+
+def test_remove_tree_removes_a_tree_deeper_than_the_descriptor_limit(tmp_path):
+    """2000 levels, with files and side folders on the way, under a limit of 256 descriptors: all of it goes."""
+    import resource
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    script = (
+        "import os\n"
+        f"os.chdir({str(tree)!r})\n"
+        "for n in range(2000):\n"
+        "    os.mkdir('d'); os.mkdir(f'side{n % 3}') if n % 500 == 0 else None\n"
+        "    open('f', 'w').close(); os.chdir('d')\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+    try:
+        agent.remove_tree(str(tree))
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert not tree.exists()
+
+
+def test_clear_dir_says_what_it_could_not_remove(tmp_path, monkeypatch):
+    (tmp_path / "stays").write_text("x")
+    (tmp_path / "keep").mkdir()
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(1, "Operation not permitted", path)
+
+    monkeypatch.setattr(agent.os, "unlink", refuse)
+    with pytest.raises(OSError, match=r"could not empty .*stays"):
+        agent.clear_dir(str(tmp_path), keep=str(tmp_path / "keep"))
+
+
+def test_the_seccomp_filter_refuses_io_uring_and_memfd_secret_only():
+    """The classic BPF program, run by a tiny interpreter of its four kinds of instruction."""
+    import struct
+
+    code = agent.seccomp_filter()
+    program = [struct.unpack("=HBBI", code[i : i + 8]) for i in range(0, len(code), 8)]
+
+    def verdict(nr: int) -> int:
+        a, pc = 0, 0
+        while True:
+            code, jt, jf, k = program[pc]
+            if code == 0x20:  # A = seccomp_data.nr
+                a, pc = nr, pc + 1
+            elif code == 0x54:  # A &= k
+                a, pc = a & k, pc + 1
+            elif code == 0x15:  # if A == k
+                pc += 1 + (jt if a == k else jf)
+            elif code == 0x06:
+                return k
+            else:
+                raise AssertionError(code)
+
+    refused = 0x00050000 | 1  # SECCOMP_RET_ERRNO | EPERM
+    for nr in (425, 426, 427, 447, 425 | 0x40000000):  # io_uring_*, memfd_secret, an x32 io_uring_setup
+        assert verdict(nr) == refused
+    for nr in (0, 1, 59, 231, 319, 424, 428, 446, 448):
+        assert verdict(nr) == 0x7FFF0000  # allowed here: the engine's profile decides
+
+
+def test_sysv_ipc_objects_are_listed_with_their_creator():
+    """A segment, a queue and a semaphore set: listed with their creator (removing every object of the host's IPC
+    namespace, as ``clear`` does in a container, is left to tests/test_sandbox_state.py)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    ipc_private, ipc_creat = 0, 0o1000
+    made = {
+        ("shm", libc.shmget(ipc_private, 4096, ipc_creat | 0o600)),
+        ("msg", libc.msgget(ipc_private, ipc_creat | 0o600)),
+        ("sem", libc.semget(ipc_private, 1, ipc_creat | 0o600)),
+    }
+    assert all(ident >= 0 for _, ident in made), made
+    ipc = agent.SysvIpc()
+    listed = {(o.kind, o.ident): o.creator for o in ipc.objects()}
+    try:
+        assert all(listed.get(key) == os.geteuid() for key in made), listed
+    finally:
+        for kind, ident in made:
+            if kind == "sem":
+                libc.semctl(ident, 0, agent.IPC_RMID)
+            else:
+                getattr(libc, f"{kind}ctl")(ident, agent.IPC_RMID, None)
+    assert not made & {(o.kind, o.ident) for o in ipc.objects()}
 
 
 def test_which_finds_executables_only(tmp_path):
