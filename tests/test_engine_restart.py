@@ -231,13 +231,13 @@ def finished(store: Path) -> int:
 
 
 def running_tests(engine: Engine) -> int:
-    """Judge containers running a submission's test right now (its ``python3 -S main.py``, not the compile step)."""
+    """Judge containers running a submission's test right now (its ``python3 main.py``, not the compile step)."""
     count = 0
     with contextlib.suppress(Exception):
         client = engine.client()
         for container in client.api.containers(filters={"label": "judge=1", "status": "running"}):
             with contextlib.suppress(Exception):
-                count += any(p[-1] == "python3 -S main.py" for p in client.api.top(container["Id"])["Processes"])
+                count += any(p[-1] == "python3 main.py" for p in client.api.top(container["Id"])["Processes"])
     return count
 
 
