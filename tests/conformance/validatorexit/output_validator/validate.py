@@ -2,7 +2,8 @@
 
 import sys
 
-answer = open(sys.argv[2]).read().split()
+with open(sys.argv[2]) as answer_file:
+    answer = answer_file.read().split()
 team = sys.stdin.read().split()
 if len(team) != 1 or not team[0].lstrip("-").isdigit():
     sys.exit(43)
