@@ -23,6 +23,7 @@ removes the cgroups and the folder.
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -42,6 +43,7 @@ pytestmark = pytest.mark.docker
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGE = "judge/python3"
+SUBMISSION_RUN = re.compile(r"python3( -\w+)* \S+\.py")  # a test running, as `docker top` shows it
 CGROUP = Path("/sys/fs/cgroup")
 SLOW_AC = "import time\ntime.sleep(1)\na, b = map(int, input().split())\nprint(a + b)\n"  # ~1 s a test, no CPU
 SLOWER_AC = SLOW_AC.replace("sleep(1)", "sleep(1.8)")  # ~5.5 s in all: outlasts a dockerd shutting down (~2 s)
@@ -231,13 +233,13 @@ def finished(store: Path) -> int:
 
 
 def running_tests(engine: Engine) -> int:
-    """Judge containers running a submission's test right now (its ``python3 main.py``, not the compile step)."""
+    """Judge containers running a submission's test right now (its ``python3 NAME.py``, not the compile step)."""
     count = 0
     with contextlib.suppress(Exception):
         client = engine.client()
         for container in client.api.containers(filters={"label": "judge=1", "status": "running"}):
             with contextlib.suppress(Exception):
-                count += any(p[-1] == "python3 main.py" for p in client.api.top(container["Id"])["Processes"])
+                count += any(SUBMISSION_RUN.fullmatch(p[-1]) for p in client.api.top(container["Id"])["Processes"])
     return count
 
 
