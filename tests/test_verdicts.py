@@ -91,3 +91,18 @@ def test_runtime_error_message_shows_sample_stderr_only(grade_file):
     sample, secret = result.tests[0], result.tests[1]
     assert "ZeroDivisionError" in sample.message
     assert "ZeroDivisionError" not in secret.message
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("lang", ["python3", "pypy3"])
+def test_python_compile_error_says_what_is_wrong(lang, grade_file, tmp_path, no_leftovers):
+    """The syntax check's own code never shows: a binary file is named as such, a syntax error is Python's own."""
+    binary = tmp_path / "binary.py"
+    binary.write_bytes(b"\x7fELF\x02\x01\x01\x00" * 16)
+    syntax = tmp_path / "syntax.py"
+    syntax.write_text("a, b = map(int, input().split()\nprint(a + b)\n")
+    for path, said in ((binary, "contains null bytes"), (syntax, "SyntaxError: '(' was never closed")):
+        result = grade_file(path, "1", lang=lang)
+        assert result.verdict == Verdict.CE
+        assert said in result.compile.output, result.compile.output
+        assert "<string>" not in result.compile.output and "Traceback" not in result.compile.output
