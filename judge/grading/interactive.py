@@ -21,7 +21,7 @@ from judge.sandbox.protocol import Fifos
 PIPES = "/pipes"  # where both containers mount the interaction's volume
 TO_SUBMISSION = f"{PIPES}/to-submission"
 FROM_SUBMISSION = f"{PIPES}/from-submission"
-STOP = f"{PIPES}/submission-stopped"
+STOP = f"{PIPES}/judge/submission-stopped"  # in a 0700 folder: no program reaches it by path
 FIFOS = (TO_SUBMISSION, FROM_SUBMISSION, STOP)
 TRANSCRIPT_CAP = 1 << 20  # bytes of an interaction kept for --transcript
 # The validator's wall-clock cap lies this far beyond the submission's, so in a deadlock the submission's cap

@@ -48,7 +48,7 @@ TMP = "/tmp"  # the submission's scratch space, emptied after every test
 # Every place a test can write (tests/hostile/writable_places.py tries them all): each is emptied after every test.
 SCRATCH = (TMP, "/dev/shm", "/dev/mqueue")  # /dev/mqueue: the POSIX message queues (unlink removes one)
 MQUEUE = "/dev/mqueue"
-PRIVATE = "/judge"  # the agent's own files (0700 root): the current input, captured output
+PRIVATE = "/judge"  # the agent's own files (0711 root: no listing, no new files): the current input, captured output
 CHUNK = 1 << 20
 FEEDBACK = "/tmp/feedback"  # an output validator's feedback directory (Kattis interface)
 FEEDBACK_FILES = ("judgemessage.txt", "teammessage.txt", "score.txt", "judgeerror.txt")
@@ -1191,8 +1191,9 @@ class Agent:
     def make_fifos(self, request: protocol.MakeFifos, size: int) -> None:
         for path in request.paths:
             if not os.path.exists(path):
+                os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
                 os.mkfifo(path)
-                os.chmod(path, 0o666)  # each program may reopen its end (Agent.lend_streams); the folder is 0700 root
+                os.chmod(path, 0o666)  # each program may reopen its end (Agent.lend_streams)
         send(protocol.Ok())
 
     def pack(self, request: protocol.Pack, size: int) -> None:
@@ -1296,8 +1297,8 @@ class Agent:
     @staticmethod
     def lend_streams(streams: Streams, uid: int) -> Streams:
         """Let the program reopen its own streams, as ``/dev/stdin``, ``/proc/self/fd/0``, ``/dev/stdout`` or
-        ``/dev/stderr`` (a magic link of /proc: opening it checks the permission of the stream's inode only, never
-        the folders on the way, so the 0700 folders of the agent and of the FIFOs still hide them by path).
+        ``/dev/stderr`` (a magic link of /proc: opening it checks the permission of the stream's inode only), or by
+        the path it resolves to, as PHP does (the agent's folder and the FIFOs' are 0711: reachable, not listable).
         The input file: readable by all, writable by none. The stdout file: the program's own while it runs
         (it is unlinked before the next program). A pipe or FIFO: readable and writable by all (``make_fifos``)."""
         for fd, write in ((streams.stdin, False), (streams.stdout, True), (streams.stderr, True)):
@@ -1597,7 +1598,7 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
     os.setgroups([])  # the submission inherits no supplementary groups
     spare_from_oom()
-    for path, mode in ((PRIVATE, 0o700), (BOX, 0o755)):
+    for path, mode in ((PRIVATE, 0o711), (BOX, 0o755)):
         os.makedirs(path, exist_ok=True)
         os.chmod(path, mode)
     os.chdir(BOX)  # the submission's working directory, inherited by its processes

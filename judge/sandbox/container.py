@@ -234,7 +234,7 @@ class Sandbox:
     def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
         self.close()
 
-    def _host_config(self) -> dict[str, Any]:
+    def _host_config(self, caps: list[str]) -> dict[str, Any]:
         s = self.spec
         return self.api.create_host_config(
             network_mode="none",
@@ -245,7 +245,7 @@ class Sandbox:
                 "/judge": f"rw,noexec,nosuid,nodev,size={s.private_size},mode=0700",
             },
             cap_drop=["ALL"],
-            cap_add=agent_caps(),
+            cap_add=caps,
             security_opt=["no-new-privileges"],
             pids_limit=s.pids,
             mem_limit=s.compile_memory,
@@ -266,6 +266,7 @@ class Sandbox:
         except ENGINE_ERRORS as exc:
             raise JudgeFailure(f"could not ask the engine for its runtimes: {_reason(exc)}") from None
         labels = {LABEL: "1", "judge.pid": str(os.getpid()), "judge.host": socket.gethostname(), **s.labels}
+        caps = agent_caps()  # another thread may learn meanwhile that the engine refuses some: retry on what we asked
 
         def create() -> Any:
             return self.api.create_container(
@@ -278,7 +279,7 @@ class Sandbox:
                 hostname="judge",
                 network_disabled=True,
                 labels=labels,
-                host_config=self._host_config(),
+                host_config=self._host_config(caps),
             )
 
         try:
@@ -300,7 +301,7 @@ class Sandbox:
             self.channel = _Channel(raw)
             self.api.start(self.container_id)
         except ENGINE_ERRORS as exc:
-            if any(word in str(exc) for word in CAPS_REFUSED) and set(agent_caps()) & set(OOM_CAPS):
+            if any(word in str(exc) for word in CAPS_REFUSED) and set(caps) & set(OOM_CAPS):
                 _caps_refused.update(OOM_CAPS)  # the engine cannot grant it: start without it from now on
                 self.close()
                 return self._start()
@@ -562,14 +563,16 @@ def reap_orphans(client: docker.DockerClient) -> int:
 
 @contextlib.contextmanager
 def pipes_volume(client: docker.DockerClient) -> Iterator[str]:
-    """A small tmpfs volume (0700 root) both containers of an interaction mount: it holds their FIFOs."""
+    """A small tmpfs volume both containers of an interaction mount: it holds their FIFOs. Its root is 0711 (a
+    program that resolves ``/dev/stdin`` to the FIFO's path and opens that, as PHP does, reaches its own end; no
+    listing, no new files); what only the agents use lies in a 0700 folder below it."""
     name = f"judge-pipes-{uuid.uuid4().hex[:16]}"
     labels = {LABEL: "1", "judge.pid": str(os.getpid()), "judge.host": socket.gethostname()}
     try:
         client.api.create_volume(
             name,
             driver="local",
-            driver_opts={"type": "tmpfs", "device": "tmpfs", "o": "size=64k,mode=0700"},
+            driver_opts={"type": "tmpfs", "device": "tmpfs", "o": "size=64k,mode=0711"},
             labels=labels,
         )
     except ENGINE_ERRORS as exc:
