@@ -12,6 +12,7 @@ from judge.batch.dask import CONNECT_TIMEOUT, DaskExecutor, require_dask
 from judge.batch.rescore import Executor, LocalExecutor, plan, spec_of
 from judge.batch.rescore import rescore as run_rescore
 from judge.batch.store import Change
+from judge.cli import interrupt
 from judge.cli.app import App, pass_app
 from judge.cli.groups import DefaultCommand, DefaultGroup
 from judge.cli.progress import BatchProgress
@@ -146,6 +147,7 @@ def grade_batch(
         set_id, resumed = store.open_set(spec_of(source, work), force)
         if resumed:
             click.echo(f"resuming result set {set_id}", err=True)
+        interrupt.note(f"run the same command again to resume result set {set_id}")
         progress = BatchProgress(total)
         try:
             run_rescore(work, store, set_id, executor, force, progress)

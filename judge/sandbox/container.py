@@ -8,6 +8,7 @@ the framed protocol to the agent over the attach socket, and removal in every ou
 
 import contextlib
 import dataclasses
+import functools
 import os
 import select
 import socket
@@ -47,6 +48,11 @@ BOOTSTRAP = (
 # The submission itself runs with no capabilities at all.
 AGENT_CAPS = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL"]
 LABEL = "judge"
+# Every container and volume this process created and has not removed yet, for remove_everything_now (Ctrl-C).
+_OPEN_LOCK = threading.Lock()
+_OPEN_CONTAINERS: dict[str, docker.DockerClient] = {}
+_OPEN_VOLUMES: dict[str, docker.DockerClient] = {}
+_CLIENTS: list[docker.DockerClient] = []  # the engines this process created containers on
 PROTOCOL_SLACK = 30.0  # seconds the engine may take beyond a command's own wall limit
 
 
@@ -253,6 +259,7 @@ class Sandbox:
         except ENGINE_ERRORS as exc:
             raise JudgeFailure(f"could not ask the engine for its runtimes: {_reason(exc)}") from None
         labels = {LABEL: "1", "judge.pid": str(os.getpid()), "judge.host": socket.gethostname(), **s.labels}
+        _seen(self.client)
 
         def create() -> Any:
             return self.api.create_container(
@@ -281,6 +288,7 @@ class Sandbox:
         except ENGINE_ERRORS as exc:
             raise JudgeFailure(f"could not create the container: {_reason(exc)}") from None
         self.container_id = created["Id"]
+        _opened(_OPEN_CONTAINERS, self.container_id, self.client)
         try:
             self.image_id = str(self.api.inspect_container(self.container_id)["Image"])
             raw = self.api.attach_socket(self.container_id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
@@ -493,6 +501,68 @@ class Sandbox:
 def remove_container(client: docker.DockerClient, container_id: str) -> None:
     """Remove a container and wait until it is gone (auto_remove may already be removing it)."""
     _remove_until_gone(client.api.remove_container, container_id)
+    _closed(_OPEN_CONTAINERS, container_id)
+
+
+def _seen(client: docker.DockerClient) -> None:
+    with _OPEN_LOCK:
+        if not any(c is client for c in _CLIENTS):
+            _CLIENTS.append(client)
+
+
+def _opened(registry: dict[str, docker.DockerClient], name: str, client: docker.DockerClient) -> None:
+    with _OPEN_LOCK:
+        registry[name] = client
+
+
+def _closed(registry: dict[str, docker.DockerClient], name: str) -> None:
+    with _OPEN_LOCK:
+        registry.pop(name, None)
+
+
+def _in_parallel(calls: list[Callable[[], object]]) -> None:
+    """Run every call on a thread of its own, and wait for them all."""
+    threads = [threading.Thread(target=call, daemon=True, name="judge-remove") for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _remove_quietly(remove: Callable[..., object], name: str) -> None:
+    try:
+        remove(name, force=True)
+    except Exception:  # gone already, or the engine is: the next start's orphan sweep removes what is left
+        pass
+
+
+def _remove_everything(found: list[int]) -> None:
+    with _OPEN_LOCK:
+        containers, volumes, clients = dict(_OPEN_CONTAINERS), dict(_OPEN_VOLUMES), list(_CLIENTS)
+    found.append(len(containers))
+    _in_parallel([functools.partial(_remove_quietly, c.api.remove_container, cid) for cid, c in containers.items()])
+    labels = {"label": [f"{LABEL}=1", f"judge.pid={os.getpid()}", f"judge.host={socket.gethostname()}"]}
+    late: dict[str, docker.DockerClient] = {}
+    for client in clients:
+        try:
+            late.update({c["Id"]: client for c in client.api.containers(all=True, filters=labels)})
+        except Exception:
+            continue
+    found.append(len(set(late) - set(containers)))
+    _in_parallel([functools.partial(_remove_quietly, c.api.remove_container, cid) for cid, c in late.items()])
+    _in_parallel([functools.partial(_remove_quietly, c.api.remove_volume, name) for name, c in volumes.items()])
+
+
+def remove_everything_now(seconds: float = 2.0) -> int:
+    """Remove, in parallel and within ``seconds`` at most, every container and volume this process created and has
+    not removed: those it knows of, then any the engine lists with this process's label (one whose creation was
+    under way). For an interrupted judge (Ctrl-C), whose threads are left where they are. Returns how many
+    containers there were."""
+    found: list[int] = []
+    worker = threading.Thread(target=_remove_everything, args=(found,), daemon=True, name="judge-remove")
+    worker.start()
+    worker.join(seconds)
+    return sum(found)
 
 
 def _remove_until_gone(remove: Callable[..., object], name: str) -> None:
@@ -558,10 +628,12 @@ def pipes_volume(client: docker.DockerClient) -> Iterator[str]:
         )
     except ENGINE_ERRORS as exc:
         raise JudgeFailure(f"could not create the interaction's volume: {_reason(exc)}") from None
+    _opened(_OPEN_VOLUMES, name, client)
     try:
         yield name
     finally:
         _remove_volume(client, name)
+        _closed(_OPEN_VOLUMES, name)
 
 
 def _remove_volume(client: docker.DockerClient, name: str) -> None:
