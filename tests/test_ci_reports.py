@@ -118,6 +118,16 @@ def test_gradescope_schema_and_visibility():
     assert all(t["visibility"] in {"visible", "hidden", "after_due_date", "after_published"} for t in doc["tests"])
 
 
+def test_gradescope_test_names_are_unique():
+    """Two files on one problem (and the same file twice): every entry's name differs, the file's in each."""
+    doc = json.loads(ci_reports.gradescope([make(name="a/1.py"), make(name="b/1.py"), make(name="b/1.py")]))
+    names = [t["name"] for t in doc["tests"]]
+    assert len(names) == len(set(names)), names
+    assert "1 (a/1.py) sample/1" in names and "1 (b/1.py) sample/1" in names and "1 (b/1.py) sample/1 #2" in names
+    alone = json.loads(ci_reports.gradescope([make(name="a/1.py"), make(problem="2", name="a/2.py")]))
+    assert "1 sample/1" in [t["name"] for t in alone["tests"]]
+
+
 @pytest.mark.docker
 def test_hostile_student_output_through_every_report(client, tmp_path):
     """Real engine: workflow commands, ANSI, NUL, invalid UTF-8 and XML in a student's output."""
