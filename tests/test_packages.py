@@ -189,6 +189,23 @@ def test_bad_packages_give_a_one_line_error_and_exit_2(client, tmp_path, change,
     assert len(lines) == 1 and words in lines[0] and "Traceback" not in result.output, result.output
 
 
+@pytest.mark.docker
+@pytest.mark.parametrize("command", ["problem check", "rescore", "submit"])
+def test_a_validator_that_does_not_compile_is_a_package_error_in_every_command(client, tmp_path, command):
+    """Not "got CE" for each submission: one line naming the validator, exit 2, nothing graded."""
+    package = broken(tmp_path, "validator")
+    args = {
+        "problem check": ["problem", "check", str(package)],
+        "rescore": ["rescore", str(package / "submissions/accepted"), "-p", str(package), "--store", str(tmp_path / "r.db")],
+        "submit": ["submit", str(package / "submissions/accepted/half.py"), "-p", str(package)],
+    }[command]
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "validate.cpp: the problem's kattis validator does not compile" in lines[0], lines
+    assert result.stdout == "", result.stdout
+
+
 def test_validator_that_does_not_compile_raises_input_error(grade_file, tmp_path, no_leftovers):
     with pytest.raises(JudgeInputError, match=r"validate\.cpp: the problem's kattis validator does not compile"):
         grade_file(sub("custom-cpp", "accepted/half.py"), broken(tmp_path, "validator"))

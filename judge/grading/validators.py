@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from judge.cache import Cache
-from judge.errors import JudgeInputError
+from judge.errors import JudgeInputError, PackageError
 from judge.inputs.languages import Language, language_for, load_languages
 from judge.inputs.problem import OutputValidator, Problem
 from judge.inputs.settings import Settings
@@ -98,7 +98,7 @@ def _language(validator: OutputValidator, languages: dict[str, Language]) -> Lan
     for language in languages.values():
         if language.program_build and language.program_run:
             return language
-    raise JudgeInputError(f"{validator.folder}: build/run programs need a runner with program_build and program_run")
+    raise PackageError(f"{validator.folder}: build/run programs need a runner with program_build and program_run")
 
 
 def _compile(
@@ -117,7 +117,7 @@ def _compile(
                 why = (lines or r.stdout.decode("utf-8", "replace").strip().splitlines() or [r.spawn_error or "?"])[0]
                 if r.killed_by:
                     why = f"compilation took longer than {settings.compile_time:g} s"
-                raise JudgeInputError(
+                raise PackageError(
                     f"{validator.main}: the problem's {validator.interface} validator does not compile: {why[:200]}"
                 )
         return box.pack()
