@@ -125,8 +125,10 @@ def check_package(
     languages: dict[str, Language],
     jobs: int = 1,
     on_row: Callable[[CheckRow], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> tuple[list[CheckRow], list[str]]:
-    """Grade every submission of the package; (rows in submission order, files skipped and why)."""
+    """Grade every submission of the package; (rows in submission order, files skipped and why). ``on_total``
+    hears how many will be graded, ``on_row`` each row as it is judged."""
     subs, skipped = package_submissions(problem, languages)
     if not subs:
         raise JudgeInputError(f"{problem.path / 'submissions'}: no submissions in verdict folders to check")
@@ -134,6 +136,8 @@ def check_package(
     subs = [_with_metadata(sub, rules) for sub in subs]
     work, left_out = plan(Batch(subs, {subs[0].problem: str(problem.path)}, []), settings, languages, client)
     rows: list[CheckRow] = []
+    if on_total:
+        on_total(len(work))
 
     def done(job: Any, result: SubmissionResult) -> None:
         row = _judge_row(job.sub, result, rules)

@@ -9,7 +9,7 @@ import click
 from judge.batch.packagecheck import CheckRow, check_package, package_margins, row_summary
 from judge.batch.packagecheck import write_limit as write_limit_to  # the --write-limit flag takes its name
 from judge.cli.app import App, pass_app
-from judge.cli.progress import stderr_console
+from judge.cli.progress import BatchProgress, stderr_console
 from judge.cli.tables import check_row_line, package_header
 from judge.inputs.problem import load_problem
 from judge.judging.margins import Margins, Timed
@@ -44,14 +44,26 @@ def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool) -> None:
     package = app.with_time_limit(load_problem(path, app.settings))
     err = stderr_console()
     graded = 0
+    progress: BatchProgress | None = None  # piped: a plain line every few seconds
+
+    def on_total(total: int) -> None:
+        nonlocal progress
+        if not err.is_terminal:
+            progress = BatchProgress(total, "problem check", store=False)
 
     def on_row(row: CheckRow) -> None:
         nonlocal graded
         graded += 1
         if err.is_terminal:
             err.print(f"[{graded}] {row.submission}: {row.result.verdict}", highlight=False)
+        elif progress is not None:
+            progress(row, str(row.result.verdict), False)
 
-    rows, skipped = check_package(package, app.settings, app.client, app.languages, jobs, on_row)
+    try:
+        rows, skipped = check_package(package, app.settings, app.client, app.languages, jobs, on_row, on_total)
+    finally:
+        if progress is not None:
+            progress.stop()
     margins = package_margins(package, rows)
     written = ""
     if write_limit and margins.computed is not None:
