@@ -115,3 +115,17 @@ def test_ctrl_c_on_problem_check_stops_at_once(client, tmp_path, attempt):
         shutil.copy(SUBS / "time_limit_exceeded/busy.py", package / f"submissions/time_limit_exceeded/b{n}.py")
     took, err, pid = interrupt_while_running(client, [*JUDGE, "problem", "check", str(package), "-j", "2"], tmp_path)
     assert_stopped(client, took, err, pid)
+
+
+@pytest.mark.docker
+def test_an_interrupted_forced_rescore_is_resumed_by_the_same_command(client, tmp_path):
+    store = tmp_path / "r.db"
+    folder = _tle_folder(tmp_path, 2)
+    cmd = [*JUDGE, "rescore", str(folder), "--problem", "1", "-j", "2", "--store", str(store)]
+    assert subprocess.run(cmd, cwd=tmp_path, capture_output=True, timeout=300).returncode == 0
+    took, err, pid = interrupt_while_running(client, [*cmd, "--force"], tmp_path)
+    assert_stopped(client, took, err, pid)
+    done = subprocess.run([*cmd, "--force"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "resuming result set 2" in done.stderr, done.stderr[-2000:]
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT id, status FROM sets").fetchall() == [(1, "applied"), (2, "complete")]
