@@ -196,7 +196,14 @@ def test_a_validator_that_does_not_compile_is_a_package_error_in_every_command(c
     package = broken(tmp_path, "validator")
     args = {
         "problem check": ["problem", "check", str(package)],
-        "rescore": ["rescore", str(package / "submissions/accepted"), "-p", str(package), "--store", str(tmp_path / "r.db")],
+        "rescore": [
+            "rescore",
+            str(package / "submissions/accepted"),
+            "-p",
+            str(package),
+            "--store",
+            str(tmp_path / "r.db"),
+        ],
         "submit": ["submit", str(package / "submissions/accepted/half.py"), "-p", str(package)],
     }[command]
     result = invoke(*args)

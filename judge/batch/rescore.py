@@ -196,8 +196,16 @@ class LocalExecutor:
     """Grades jobs ``jobs`` at a time on the local engine with a warm pool, reporting each result as it
     finishes: an Executor, as judge.batch.dask.DaskExecutor is on Dask workers."""
 
-    def __init__(self, settings: Settings, client: Engine, jobs: int, engine_wait: float = ENGINE_WAIT) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: Engine,
+        jobs: int,
+        engine_wait: float = ENGINE_WAIT,
+        lazy: Callable[[Job], bool] | None = None,
+    ) -> None:
         self.settings = settings
+        self.lazy = lazy  # which jobs stop at their first failing test (GradingOptions.lazy); none by default
         self.client = client
         self.jobs = max(1, jobs)
         self.stopping = threading.Event()
@@ -246,7 +254,8 @@ class LocalExecutor:
             if sandbox is not None and not sandbox.alive():  # gone in an engine restart between two pings
                 sandbox = None  # (closed below, like any warm container)
             program = program_for(job.sub.path, job.language, job.sub.entrypoint)
-            result = self._grader(job).grade(program, GradingOptions(sandbox=sandbox))
+            lazy = self.lazy is not None and self.lazy(job)
+            result = self._grader(job).grade(program, GradingOptions(sandbox=sandbox, lazy=lazy))
             return engine_lost(result) if result.verdict == Verdict.JE and self.engine.gone() else result
         except PackageError:
             raise  # the package's, not the submission's: the batch stops (exit 2)

@@ -55,4 +55,3 @@ def stopping_on_interrupt() -> Iterator[None]:
     finally:
         signal.signal(signal.SIGINT, previous)
         note("")
-

@@ -34,12 +34,21 @@ def problem() -> None:
     is_flag=True,
     help="Write the time limit the spec's rule computes (problem.yaml limits.time_limit; .timelimit if legacy).",
 )
+@click.option(
+    "--all",
+    "-a",
+    "every_test",
+    is_flag=True,
+    help="Run every test of every submission (by default one expected to be rejected stops at its first failure).",
+)
 @pass_app
-def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool) -> None:
+def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_test: bool) -> None:
     """Grade every submission in PATH's submissions/<verdict>/ folders; exit 1 if any gets another verdict.
 
     PATH is a package folder or an id under problems/. A package without a time limit gets it derived
-    from its accepted submissions first (shown with how).
+    from its accepted submissions first (shown with how). A submission expected to be rejected (of a pass-fail
+    problem, without a submissions.yaml rule) stops at its first failing test, which decides its verdict; --all
+    runs every test.
     """
     package = app.with_time_limit(load_problem(path, app.settings))
     err = stderr_console()
@@ -60,7 +69,9 @@ def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool) -> None:
             progress(row, str(row.result.verdict), False)
 
     try:
-        rows, skipped = check_package(package, app.settings, app.client, app.languages, jobs, on_row, on_total)
+        rows, skipped = check_package(
+            package, app.settings, app.client, app.languages, jobs, on_row, on_total, every_test
+        )
     finally:
         if progress is not None:
             progress.stop()

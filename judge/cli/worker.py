@@ -42,9 +42,7 @@ def _say(line: str, detail: bool = False) -> None:
     help="Time the reference programs first (judge calibrate) and report the ratio to the coordinator.",
 )
 @pass_app
-def worker(
-    app: App, scheduler: str, slots: int, name: str | None, scheduler_timeout: float, measure: bool
-) -> None:
+def worker(app: App, scheduler: str, slots: int, name: str | None, scheduler_timeout: float, measure: bool) -> None:
     """Join a Dask cluster as a grading worker: reach the scheduler, check the engine, build missing images, measure
     this machine's speed, run `dask worker`."""
     require_dask()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from judge.cache import Cache
-from judge.errors import JudgeInputError, PackageError
+from judge.errors import PackageError
 from judge.inputs.languages import Language, language_for, load_languages
 from judge.inputs.problem import OutputValidator, Problem
 from judge.inputs.settings import Settings

@@ -19,7 +19,9 @@ SPEC = {"source": "folder:/x:1", "jobs": "abc", "count": 3}
 def grade(store: Store, set_id: int, submission: str, verdict: str = "AC") -> None:
     key = f"{set_id}-{submission}"
     result = {"verdict": verdict, "score": 1.0, "time": 0.1, "tests": []}
-    parts = dict.fromkeys(("submission", "problem", "language", "source_hash", "problem_version", "image", "limits"), "x")
+    parts = dict.fromkeys(
+        ("submission", "problem", "language", "source_hash", "problem_version", "image", "limits"), "x"
+    )
     store.save_grading(key, parts, result)
     store.add_item(set_id, submission, key, "", "1", None, None)
 
@@ -49,7 +51,9 @@ def test_the_live_set_is_shown_and_a_replaced_one_can_be_discarded(tmp_path):
     assert judge(tmp_path / "r.db", "rescore", "apply", str(second)).exit_code == 0
     assert states(store) == {first: "replaced", second: "live"}
     shown = judge(tmp_path / "r.db", "results", "show")
-    assert f"set {first}: replaced, 3 submissions" in shown.stderr and f"set {second}: live, 3 submissions" in shown.stderr
+    assert (
+        f"set {first}: replaced, 3 submissions" in shown.stderr and f"set {second}: live, 3 submissions" in shown.stderr
+    )
     live = judge(tmp_path / "r.db", "rescore", "discard", str(second))
     assert live.exit_code == 2 and f"result set {second} is live" in live.stderr, live.output
     replaced = judge(tmp_path / "r.db", "rescore", "discard", str(first))
