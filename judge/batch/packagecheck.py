@@ -177,6 +177,7 @@ def row_summary(row: CheckRow) -> dict[str, Any]:
         "score": r.score,
         "max_score": r.max_score,
         "time": round(max((t.time for t in r.tests), default=0.0), 3),
+        "not_run": len(r.skipped),  # tests after a decisive failure
         "ok": row.ok,
         "why": row.why,
     }
