@@ -53,6 +53,9 @@ _OPEN_LOCK = threading.Lock()
 _OPEN_CONTAINERS: dict[str, docker.DockerClient] = {}
 _OPEN_VOLUMES: dict[str, docker.DockerClient] = {}
 _CLIENTS: list[docker.DockerClient] = []  # the engines this process created containers on
+_CREATING = threading.Condition(_OPEN_LOCK)  # notified when a creation under way is registered or failed
+_creating = 0  # creations under way (a container the engine may make after the sweep looked)
+_closing = False  # set by remove_everything_now: no container is created after it
 PROTOCOL_SLACK = 30.0  # seconds the engine may take beyond a command's own wall limit
 
 
@@ -275,20 +278,36 @@ class Sandbox:
                 host_config=self._host_config(),
             )
 
+        def create_registered() -> Any:
+            """create(), counted while under way and registered before the count drops (remove_everything_now)."""
+            global _creating
+            with _CREATING:
+                if _closing:
+                    raise JudgeFailure("interrupted")
+                _creating += 1
+            try:
+                made = create()
+                self.container_id = made["Id"]
+                _OPEN_CONTAINERS[made["Id"]] = self.client  # registered while still counted as under way
+                return made
+            finally:
+                with _CREATING:
+                    _creating -= 1
+                    _CREATING.notify_all()
+
         try:
             try:
-                created = create()
+                created = create_registered()
             except docker.errors.ImageNotFound:
                 if s.build_missing_image is None:
                     raise
                 s.build_missing_image()
-                created = create()
+                created = create_registered()
         except docker.errors.ImageNotFound:
             raise JudgeFailure(f"runner image {s.image} is missing: {s.missing_image_hint}") from None
         except ENGINE_ERRORS as exc:
             raise JudgeFailure(f"could not create the container: {_reason(exc)}") from None
         self.container_id = created["Id"]
-        _opened(_OPEN_CONTAINERS, self.container_id, self.client)
         try:
             self.image_id = str(self.api.inspect_container(self.container_id)["Image"])
             raw = self.api.attach_socket(self.container_id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
@@ -536,8 +555,12 @@ def _remove_quietly(remove: Callable[..., object], name: str) -> None:
         pass
 
 
-def _remove_everything(found: list[int]) -> None:
-    with _OPEN_LOCK:
+def _remove_everything(found: list[int], deadline: float) -> None:
+    global _closing
+    with _CREATING:
+        _closing = True  # no creation starts from now on; those under way are waited for, until ``deadline``
+        while _creating and _CREATING.wait(max(0.0, deadline - time.monotonic())):
+            pass
         containers, volumes, clients = dict(_OPEN_CONTAINERS), dict(_OPEN_VOLUMES), list(_CLIENTS)
     found.append(len(containers))
     _in_parallel([functools.partial(_remove_quietly, c.api.remove_container, cid) for cid, c in containers.items()])
@@ -559,7 +582,8 @@ def remove_everything_now(seconds: float = 2.0) -> int:
     under way). For an interrupted judge (Ctrl-C), whose threads are left where they are. Returns how many
     containers there were."""
     found: list[int] = []
-    worker = threading.Thread(target=_remove_everything, args=(found,), daemon=True, name="judge-remove")
+    deadline = time.monotonic() + seconds
+    worker = threading.Thread(target=_remove_everything, args=(found, deadline), daemon=True, name="judge-remove")
     worker.start()
     worker.join(seconds)
     return sum(found)
