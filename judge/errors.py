@@ -10,6 +10,11 @@ class JudgeInputError(Exception):
     exit_code = 2
 
 
+class PackageError(JudgeInputError):
+    """The problem package itself is broken (its output validator does not compile): bad input in every command,
+    never a verdict of the submission being graded (a batch stops at once, exit 2)."""
+
+
 class JudgeFailure(Exception):
     """Something the judge could not do: the engine is gone, an image is missing, the agent broke.
 

@@ -183,7 +183,8 @@ def test_judge_errors_mid_batch_are_regraded_alone(client, tmp_path):
     verdicts = dict(rows(store, "SELECT i.submission, g.verdict FROM set_items i JOIN gradings g ON g.key = i.key"))
     assert verdicts["victim.py"] == "JE" and [v for k, v in verdicts.items() if k != "victim.py"] == ["AC"] * 4
     second = rescore(str(subs), "--problem", "1", "-j", "2", store=store)
-    assert "4 from the store" in second.stderr and "resuming result set 1" in second.stderr
+    assert "4 from the store" in second.stderr
+    assert "result set 1 is complete already: regrading its 1 judge error(s)" in second.stderr
     verdicts = dict(rows(store, "SELECT i.submission, g.verdict FROM set_items i JOIN gradings g ON g.key = i.key"))
     assert verdicts["victim.py"] == "TLE"
 

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,16 @@ def test_gradescope_schema_and_visibility():
     assert {t["visibility"] for t in per_test if "secret" in t["name"]} == {"hidden"}
     assert {t["visibility"] for t in per_test if "sample" in t["name"]} == {"visible"}
     assert all(t["visibility"] in {"visible", "hidden", "after_due_date", "after_published"} for t in doc["tests"])
+
+
+def test_gradescope_test_names_are_unique():
+    """Two files on one problem (and the same file twice): every entry's name differs, the file's in each."""
+    doc = json.loads(ci_reports.gradescope([make(name="a/1.py"), make(name="b/1.py"), make(name="b/1.py")]))
+    names = [t["name"] for t in doc["tests"]]
+    assert len(names) == len(set(names)), names
+    assert "1 (a/1.py) sample/1" in names and "1 (b/1.py) sample/1" in names and "1 (b/1.py) sample/1 #2" in names
+    alone = json.loads(ci_reports.gradescope([make(name="a/1.py"), make(problem="2", name="a/2.py")]))
+    assert "1 sample/1" in [t["name"] for t in alone["tests"]]
 
 
 @pytest.mark.docker
@@ -242,3 +253,24 @@ def test_action_entry_point(client, tmp_path):
     env["INPUT_MIN_SCORE"] = "1"
     again = subprocess.run([str(ROOT / "scripts/ci-grade")], env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
+
+
+@pytest.mark.docker
+def test_action_entry_point_builds_no_image_up_front(client, tmp_path):
+    """scripts/ci-grade runs only `judge submit`: the images the files need are built on first use, not all 30."""
+    (tmp_path / "1.py").write_text((ROOT / "problems/1/submissions/accepted/sum.py").read_text())
+    shim, calls = tmp_path / "bin", tmp_path / "calls"
+    shim.mkdir()
+    (shim / "judge").write_text(f'#!/bin/sh\necho "$*" >> {calls}\nexec {sys.executable} -m judge "$@"\n')
+    (shim / "judge").chmod(0o755)
+    env = dict(
+        os.environ,
+        PATH=f"{shim}:{os.environ['PATH']}",
+        PYTHONPATH=str(ROOT),
+        INPUT_FILES=f"{tmp_path}/1.py",
+        INPUT_PROBLEM="1",
+        JUDGE_CONFIG=str(ROOT / "judge.yaml"),
+    )
+    done = subprocess.run([str(ROOT / "scripts/ci-grade")], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert [line.split()[0] for line in calls.read_text().splitlines()] == ["submit"], calls.read_text()

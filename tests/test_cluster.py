@@ -246,3 +246,23 @@ def test_unreachable_scheduler_is_a_judge_error(tmp_path):
         ],
     )
     assert result.exit_code == 3 and "Dask scheduler" in result.stderr
+
+
+@pytest.mark.parametrize("timeout", ["1", None])
+def test_worker_without_a_scheduler_is_one_line_and_exit_3_at_once(timeout):
+    """Nobody at the address: the worker says so in one line before it checks the engine, builds or calibrates."""
+    address = f"tcp://127.0.0.1:{free_port()}"
+    args = [*CONFIG, "worker", "--scheduler", address] + (["--scheduler-timeout", timeout] if timeout else [])
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, args, env={"DOCKER_HOST": "unix:///nonexistent.sock"})
+    took = time.monotonic() - started
+    assert result.exit_code == 3, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and f"cannot reach the Dask scheduler at {address}" in lines[0], result.output
+    assert took < (3 if timeout else 13), took
+
+
+@pytest.mark.parametrize("address", ["nonsense", "http://127.0.0.1:8786", "tcp://127.0.0.1"])
+def test_worker_with_a_malformed_scheduler_address_is_bad_input(address):
+    result = CliRunner().invoke(cli, [*CONFIG, "worker", "--scheduler", address])
+    assert result.exit_code == 2 and "expected tcp://HOST:PORT" in result.output, result.output

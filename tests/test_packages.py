@@ -3,6 +3,8 @@ limits, `judge problem check`, and packages that are broken in the ways authors 
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -150,6 +152,35 @@ def test_legacy_package_time_limit_derived_and_shown(client, tmp_path):
     assert [row["submission"] for row in bad] == ["wrong_answer/twice.py"] and bad[0]["why"] == "got AC, expected WA"
 
 
+def test_problem_check_stops_an_expected_rejection_at_its_first_failure_unless_all(client, tmp_path):
+    """A TLE submission of a 4-test problem runs one test to its limit, not four; --all runs them all. Piped, the
+    check says how far it is."""
+    package = tmp_path / "pkg"
+    shutil.copytree(ROOT / "problems/1", package, ignore=shutil.ignore_patterns("submissions"))
+    for folder, name in [("accepted", "sum.py"), ("time_limit_exceeded", "busy.py"), ("wrong_answer", "minus.py")]:
+        (package / "submissions" / folder).mkdir(parents=True)
+        shutil.copy(ROOT / "problems/1/submissions" / folder / name, package / "submissions" / folder / name)
+    tests = len(list((package / "data").rglob("*.in")))
+    for flag, not_run in [(None, {"accepted/sum.py": 0, "time_limit_exceeded/busy.py": tests - 1}), ("--all", None)]:
+        done = subprocess.run(
+            [sys.executable, "-m", "judge", *CONFIG, "problem", "check", str(package), "--format", "json"]
+            + ([flag] if flag else []),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        rows = {row["submission"]: row for row in json.loads(done.stdout)["submissions"]}
+        assert all(row["ok"] for row in rows.values()), rows
+        assert rows["time_limit_exceeded/busy.py"]["verdict"] == "TLE"
+        if not_run is None:
+            assert {row["not_run"] for row in rows.values()} == {0}, rows
+        else:
+            assert {s: rows[s]["not_run"] for s in not_run} == not_run, rows
+            assert rows["wrong_answer/minus.py"]["not_run"] >= 1, rows
+        assert "problem check: 3/3 done," in done.stderr, done.stderr
+
+
 def test_problem_check_of_the_custom_and_testlib_packages(client):
     for name in ("custom-cpp", "testlib"):
         result = invoke("problem", "check", str(PACKAGES / name))
@@ -187,6 +218,30 @@ def test_bad_packages_give_a_one_line_error_and_exit_2(client, tmp_path, change,
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0] and "Traceback" not in result.output, result.output
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("command", ["problem check", "rescore", "submit"])
+def test_a_validator_that_does_not_compile_is_a_package_error_in_every_command(client, tmp_path, command):
+    """Not "got CE" for each submission: one line naming the validator, exit 2, nothing graded."""
+    package = broken(tmp_path, "validator")
+    args = {
+        "problem check": ["problem", "check", str(package)],
+        "rescore": [
+            "rescore",
+            str(package / "submissions/accepted"),
+            "-p",
+            str(package),
+            "--store",
+            str(tmp_path / "r.db"),
+        ],
+        "submit": ["submit", str(package / "submissions/accepted/half.py"), "-p", str(package)],
+    }[command]
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "validate.cpp: the problem's kattis validator does not compile" in lines[0], lines
+    assert result.stdout == "", result.stdout
 
 
 def test_validator_that_does_not_compile_raises_input_error(grade_file, tmp_path, no_leftovers):

@@ -16,10 +16,13 @@ import dataclasses
 import hashlib
 import io
 import os
+import socket
 import sys
 import tarfile
 import tempfile
 import threading
+import time
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -240,6 +243,31 @@ class DaskExecutor:
             for future in futures:
                 future.cancel()
             self.client.close()
+
+
+def wait_for_scheduler(address: str, timeout: float) -> None:
+    """Return once the scheduler at ``address`` ([tcp://]HOST:PORT) accepts a connection, trying for ``timeout``
+    seconds: a malformed address is bad input, one nobody answers at is a JudgeFailure (as for ``--cluster``)."""
+    parsed = urllib.parse.urlsplit(address if "://" in address else f"tcp://{address}")  # Dask's default: tcp
+    try:
+        host, port = parsed.hostname, parsed.port
+    except ValueError:
+        host = port = None
+    if parsed.scheme not in ("tcp", "tls") or not host or port is None:
+        raise JudgeInputError(f"--scheduler {address!r}: expected tcp://HOST:PORT")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection((host, port), timeout=max(0.1, min(2.0, deadline - time.monotonic()))).close()
+            return
+        except OSError as exc:
+            if time.monotonic() >= deadline:
+                reason = exc.strerror or type(exc).__name__
+                raise JudgeFailure(
+                    f"cannot reach the Dask scheduler at {address} ({reason}, tried {timeout:g} s): start it first "
+                    "(`dask scheduler`), or wait longer with --scheduler-timeout"
+                ) from None
+            time.sleep(0.2)
 
 
 def worker_command(scheduler: str, slots: int, name: str | None) -> list[str]:

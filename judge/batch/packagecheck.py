@@ -118,6 +118,18 @@ def _judge_row(sub: Submission, result: SubmissionResult, rules: dict[str, Expec
     return CheckRow(sub.id, expected, result, not problems, "; ".join(problems))
 
 
+def stops_at_first_failure(sub: Submission, problem: Problem, rules: dict[str, Expectation]) -> bool:
+    """Whether the submission's first failing test decides its check, so that the tests after it need not run (as
+    BAPCtools stops a submission at its first failure unless asked for all): a submission expected to be rejected
+    (a verdict folder other than accepted and partially_accepted) of a pass-fail problem, whose verdict is its first
+    failing test's, with no submissions.yaml rule (permitted and required verdicts look at every test). Accepted
+    submissions run every test (their slowest test sets the time margin), and so does every submission of a scoring
+    problem (its score and verdict come from every test)."""
+    if problem.scoring or VERDICT_FOLDERS[sub.id.split("/")[0]] in ("AC", "PA"):
+        return False
+    return not any(_matches(sub.id, pattern) or fnmatch.fnmatch(sub.id, pattern) for pattern in rules)
+
+
 def check_package(
     problem: Problem,
     settings: Settings,
@@ -125,8 +137,12 @@ def check_package(
     languages: dict[str, Language],
     jobs: int = 1,
     on_row: Callable[[CheckRow], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+    every_test: bool = False,
 ) -> tuple[list[CheckRow], list[str]]:
-    """Grade every submission of the package; (rows in submission order, files skipped and why)."""
+    """Grade every submission of the package; (rows in submission order, files skipped and why). ``on_total``
+    hears how many will be graded, ``on_row`` each row as it is judged. A submission expected to be rejected stops
+    at its first failing test (``stops_at_first_failure``) unless ``every_test``."""
     subs, skipped = package_submissions(problem, languages)
     if not subs:
         raise JudgeInputError(f"{problem.path / 'submissions'}: no submissions in verdict folders to check")
@@ -134,6 +150,8 @@ def check_package(
     subs = [_with_metadata(sub, rules) for sub in subs]
     work, left_out = plan(Batch(subs, {subs[0].problem: str(problem.path)}, []), settings, languages, client)
     rows: list[CheckRow] = []
+    if on_total:
+        on_total(len(work))
 
     def done(job: Any, result: SubmissionResult) -> None:
         row = _judge_row(job.sub, result, rules)
@@ -145,7 +163,8 @@ def check_package(
     timing = settings.timing
     overshoot = max(timing.overshoot_factor, problem.limits.time_limit_to_tle - 1 + 0.1)
     measuring = replace(settings, timing=replace(timing, overshoot_factor=overshoot))
-    LocalExecutor(measuring, client, jobs).run(work, done)
+    lazy = None if every_test else lambda job: stops_at_first_failure(job.sub, problem, rules)
+    LocalExecutor(measuring, client, jobs, lazy=lazy).run(work, done)
     return sorted(rows, key=lambda row: row.submission), skipped + left_out
 
 
@@ -158,6 +177,7 @@ def row_summary(row: CheckRow) -> dict[str, Any]:
         "score": r.score,
         "max_score": r.max_score,
         "time": round(max((t.time for t in r.tests), default=0.0), 3),
+        "not_run": len(r.skipped),  # tests after a decisive failure
         "ok": row.ok,
         "why": row.why,
     }

@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from judge.batch.store import Store
-from judge.errors import JudgeFailure, JudgeInputError
+from judge.errors import JudgeFailure, JudgeInputError, PackageError
 from judge.excerpts import first_line
 from judge.grading.grader import Grader, Graders, GradingOptions
 from judge.grading.timelimit import ensure_time_limit
+from judge.grading.validators import compile_validator
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, load_problem, problem_version
 from judge.inputs.program import program_digest, program_for, program_language
@@ -114,7 +115,11 @@ def plan(
     whose workers build their own images) it holds the hash of the runner's definition.
     """
     problems = {label: load_problem(ref, settings) for label, ref in batch.problems.items()}
-    if client is not None:  # a legacy package without a time limit gets it from its accepted submissions
+    if client is not None:
+        for problem in problems.values():  # a broken package stops the batch before anything is graded (exit 2)
+            if problem.validator is not None:
+                compile_validator(problem, settings, client)
+        # a legacy package without a time limit gets it from its accepted submissions
         problems = {label: ensure_time_limit(p, settings, client, languages) for label, p in problems.items()}
     versions = {label: problem_version(p) for label, p in problems.items()}
     images: dict[str, str] = {}
@@ -192,8 +197,16 @@ class LocalExecutor:
     """Grades jobs ``jobs`` at a time on the local engine with a warm pool, reporting each result as it
     finishes: an Executor, as judge.batch.dask.DaskExecutor is on Dask workers."""
 
-    def __init__(self, settings: Settings, client: Engine, jobs: int, engine_wait: float = ENGINE_WAIT) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: Engine,
+        jobs: int,
+        engine_wait: float = ENGINE_WAIT,
+        lazy: Callable[[Job], bool] | None = None,
+    ) -> None:
         self.settings = settings
+        self.lazy = lazy  # which jobs stop at their first failing test (GradingOptions.lazy); none by default
         self.client = client
         self.jobs = max(1, jobs)
         self.stopping = threading.Event()
@@ -242,8 +255,11 @@ class LocalExecutor:
             if sandbox is not None and not sandbox.alive():  # gone in an engine restart between two pings
                 sandbox = None  # (closed below, like any warm container)
             program = program_for(job.sub.path, job.language, job.sub.entrypoint)
-            result = self._grader(job).grade(program, GradingOptions(sandbox=sandbox))
+            lazy = self.lazy is not None and self.lazy(job)
+            result = self._grader(job).grade(program, GradingOptions(sandbox=sandbox, lazy=lazy))
             return engine_lost(result) if result.verdict == Verdict.JE and self.engine.gone() else result
+        except PackageError:
+            raise  # the package's, not the submission's: the batch stops (exit 2)
         except JudgeInputError as exc:
             return _unreadable(job, str(exc))
         finally:

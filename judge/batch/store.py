@@ -3,7 +3,9 @@
 - ``gradings``: one row per (submission source, language, problem version, runner image, limits) — its key —
   with the whole result. A grading whose key is unchanged is never repeated (the cache), unless forced;
   judge errors are kept but never reused.
-- ``sets``: one per rescoring run, ``running`` → ``complete`` → ``applied`` or ``discarded``.
+- ``sets``: one per rescoring run, ``running`` → ``complete`` → ``applied`` or ``discarded``; an applied set is
+  shown ``live`` while published results come from it, else ``replaced``; an interrupted one is published
+  only when asked (``partial``).
 - ``set_items``: which grading each submission got in a set, written the moment it finishes.
 - ``published``: the current verdict of each submission; ``apply`` copies a set into it.
 A batch holds an exclusive lock file beside the database, so two runs cannot interleave. The database is in WAL
@@ -96,6 +98,17 @@ class Change:
     old: str | None
     new: str
     cause: str = ""  # "timing": only borderline tests flipped between AC and TLE; "behaviour": anything else
+
+
+def _state(status: str, count: int, published: int, planned: int | None, idle: bool) -> str:
+    """What a set's status means now: which applied set is live, and that a running set nobody runs was interrupted."""
+    if status == "applied":
+        if not published:
+            return "replaced"
+        return "live" if published == count else f"live, {published} of {count} published"
+    if status == "running" and idle:
+        return "interrupted" + (f" ({count} of {planned} graded)" if planned is not None else "")
+    return status
 
 
 class Store:
@@ -198,19 +211,21 @@ class Store:
         return json.loads(row[0]) if row else {}
 
     # -- sets ----------------------------------------------------------------------------------------
-    def open_set(self, spec: dict[str, Any], force: bool) -> tuple[int, bool]:
-        """The set to fill: an unfinished one of the same spec (resume), else a new one. Returns (id, resumed)."""
-        text = json.dumps(spec, sort_keys=True)
-        if not force:
-            row = self.db.execute(
-                "SELECT id FROM sets WHERE spec = ? AND status IN ('running', 'complete') ORDER BY id DESC LIMIT 1",
-                (text,),
-            ).fetchone()
-            if row:
-                self._write("UPDATE sets SET status = 'running' WHERE id = ?", (row[0],))
-                return row[0], True
+    def open_set(self, spec: dict[str, Any], force: bool) -> tuple[int, str | None]:
+        """The set to fill: an unpublished one of the same spec (an interrupted one is resumed, a complete one
+        regrades its judge errors), else a new one. A forced run's spec says so: the same forced command resumes
+        its interrupted set (what it graded stays), never an unforced one, and a finished forced set is not
+        reused. Returns (id, the set's status before: None for a new set, "running" or "complete")."""
+        text = json.dumps({**spec, "force": True} if force else spec, sort_keys=True)
+        reusable = "('running')" if force else "('running', 'complete')"
+        row = self.db.execute(
+            f"SELECT id, status FROM sets WHERE spec = ? AND status IN {reusable} ORDER BY id DESC LIMIT 1", (text,)
+        ).fetchone()
+        if row:
+            self._write("UPDATE sets SET status = 'running' WHERE id = ?", (row[0],))
+            return int(row[0]), str(row[1])
         cur = self._write("INSERT INTO sets (created, spec, status) VALUES (?, ?, 'running')", (now(), text))
-        return int(cur.lastrowid or 0), False
+        return int(cur.lastrowid or 0), None
 
     def done_items(self, set_id: int) -> set[str]:
         """Submissions of the set that need no grading again (judge errors do)."""
@@ -261,10 +276,25 @@ class Store:
             raise JudgeInputError(f"{self.path}: no result set {set_id}")
         return str(row[0])
 
-    def apply(self, set_id: int) -> int:
+    def progress(self, set_id: int) -> tuple[int, int | None]:
+        """(submissions the set has, submissions its run planned; None when its spec does not say)."""
+        row = self.db.execute("SELECT spec FROM sets WHERE id = ?", (set_id,)).fetchone()
+        planned = json.loads(row[0]).get("count") if row else None
+        have = self.db.execute("SELECT COUNT(*) FROM set_items WHERE set_id = ?", (set_id,)).fetchone()[0]
+        return int(have), None if planned is None else int(planned)
+
+    def apply(self, set_id: int, partial: bool = False) -> int:
+        """Publish the set; one whose run did not finish (interrupted) only with ``partial``."""
         status = self.set_status(set_id)
         if status == "discarded":
             raise JudgeInputError(f"result set {set_id} was discarded")
+        if status == "running" and not partial:
+            have, planned = self.progress(set_id)
+            of = f"{have}/{planned}" if planned is not None else str(have)
+            raise JudgeInputError(
+                f"result set {set_id} is incomplete ({of} submissions graded; its run was interrupted): run the "
+                "same rescore command again to finish it, or publish what it has with --partial"
+            )
         self._write("BEGIN IMMEDIATE")
         try:
             cur = self.db.execute(
@@ -279,16 +309,50 @@ class Store:
             raise
         return cur.rowcount
 
+    def published_from(self, set_id: int) -> int:
+        """How many published results come from the set (0: none, or all replaced by later sets)."""
+        return int(self.db.execute("SELECT COUNT(*) FROM published WHERE set_id = ?", (set_id,)).fetchone()[0])
+
     def discard(self, set_id: int) -> None:
-        if self.set_status(set_id) == "applied":
-            raise JudgeInputError(f"result set {set_id} is applied already; apply another set to replace it")
+        """Drop the set; a live one (some of its results are published) cannot be: apply another to replace it."""
+        if self.set_status(set_id) == "applied" and self.published_from(set_id):
+            raise JudgeInputError(
+                f"result set {set_id} is live ({self.published_from(set_id)} published results come from it); "
+                "apply another set to replace it"
+            )
         self._write("UPDATE sets SET status = 'discarded' WHERE id = ?", (set_id,))
 
     def sets(self) -> list[tuple[int, str, str, int]]:
-        return self.db.execute(
-            "SELECT s.id, s.created, s.status, COUNT(i.submission) FROM sets s "
+        """(id, created, state, submissions) of every set; an applied set's state says whether it is ``live`` (its
+        results are published, ``live, k of n published`` when later sets replaced some) or ``replaced``, and a
+        ``running`` set nobody runs (the store is not locked) is ``interrupted``."""
+        rows = self.db.execute(
+            "SELECT s.id, s.created, s.status, COUNT(i.submission), "
+            "(SELECT COUNT(*) FROM published p WHERE p.set_id = s.id), json_extract(s.spec, '$.count') FROM sets s "
             "LEFT JOIN set_items i ON i.set_id = s.id GROUP BY s.id ORDER BY s.id"
         ).fetchall()
+        idle = not self.in_use()
+        return [
+            (set_id, created, _state(status, count, live, planned, idle), count)
+            for set_id, created, status, count, live, planned in rows
+        ]
+
+    def in_use(self) -> bool:
+        """Whether a live judge process holds the store for a batch (``locked`` writes its pid beside it); read
+        without taking the lock, so a batch starting meanwhile is not turned away."""
+        try:
+            holder = int(self.path.with_name(self.path.name + ".lock").read_text().strip() or 0)
+        except (OSError, ValueError):
+            return False
+        if holder <= 0:
+            return False
+        try:
+            os.kill(holder, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
 
     # -- reading -------------------------------------------------------------------------------------
     _ITEMS = {

@@ -6,16 +6,19 @@ from typing import Any
 
 import click
 
+from judge.cli.interrupt import stopping_on_interrupt
 from judge.errors import JudgeFailure, JudgeInputError
 from judge.report.outcome import ExitCode
 
 
 class JudgeGroup(click.Group):
-    """Turns the judge's own errors into one line on stderr and their exit code (2 bad input, 3 judge failure)."""
+    """Turns the judge's own errors into one line on stderr and their exit code (2 bad input, 3 judge failure);
+    Ctrl-C stops at once with 130 (judge.cli.interrupt)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with stopping_on_interrupt():
+                return super().invoke(ctx)
         except (JudgeInputError, JudgeFailure) as exc:
             kind = "error" if isinstance(exc, JudgeInputError) else "judge error"
             click.echo(f"judge: {kind}: {exc}", err=True)

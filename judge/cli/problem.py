@@ -10,7 +10,7 @@ from rich.text import Text
 from judge.batch.packagecheck import CheckRow, check_package, package_margins, row_summary
 from judge.batch.packagecheck import write_limit as write_limit_to  # the --write-limit flag takes its name
 from judge.cli.app import App, pass_app
-from judge.cli.progress import stderr_console
+from judge.cli.progress import BatchProgress, stderr_console
 from judge.cli.tables import check_row_line, package_header
 from judge.inputs.problem import load_problem
 from judge.judging.margins import Margins, Timed
@@ -36,24 +36,47 @@ def problem() -> None:
     is_flag=True,
     help="Write the time limit the spec's rule computes (problem.yaml limits.time_limit; .timelimit if legacy).",
 )
+@click.option(
+    "--all",
+    "-a",
+    "every_test",
+    is_flag=True,
+    help="Run every test of every submission (by default one expected to be rejected stops at its first failure).",
+)
 @pass_app
-def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool) -> None:
+def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_test: bool) -> None:
     """Grade every submission in PATH's submissions/<verdict>/ folders; exit 1 if any gets another verdict.
 
     PATH is a package folder or an id under problems/. A package without a time limit gets it derived
-    from its accepted submissions first (shown with how).
+    from its accepted submissions first (shown with how). A submission expected to be rejected (of a pass-fail
+    problem, without a submissions.yaml rule) stops at its first failing test, which decides its verdict; --all
+    runs every test.
     """
     package = app.with_time_limit(load_problem(path, app.settings))
     err = stderr_console()
     graded = 0
+    progress: BatchProgress | None = None  # piped: a plain line every few seconds
+
+    def on_total(total: int) -> None:
+        nonlocal progress
+        if not err.is_terminal:
+            progress = BatchProgress(total, "problem check", store=False)
 
     def on_row(row: CheckRow) -> None:
         nonlocal graded
         graded += 1
         if err.is_terminal:
             err.print(Text(f"[{graded}] {visible(row.submission)}: {row.result.verdict}"), highlight=False)
+        elif progress is not None:
+            progress(row, str(row.result.verdict), False)
 
-    rows, skipped = check_package(package, app.settings, app.client, app.languages, jobs, on_row)
+    try:
+        rows, skipped = check_package(
+            package, app.settings, app.client, app.languages, jobs, on_row, on_total, every_test
+        )
+    finally:
+        if progress is not None:
+            progress.stop()
     margins = package_margins(package, rows)
     written = ""
     if write_limit and margins.computed is not None:

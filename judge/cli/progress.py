@@ -1,5 +1,6 @@
 """Progress on stderr: a spinner per graded submission, and the live bar (or periodic line) of a batch."""
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,18 +43,22 @@ def grading_status(where: str, total: int) -> Iterator[Callable[[TestResult], No
 
 
 class BatchProgress:
-    """Live progress of a batch: a rich bar on a terminal, a plain line every few seconds elsewhere."""
+    """Live progress of a batch: a rich bar on a terminal; elsewhere (piped, in CI) a plain line every ``interval``
+    seconds whether or not a submission finished meanwhile, and one at the end."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, label: str = "rescore", interval: float = 5.0, store: bool = True) -> None:
         self.total, self.done, self.cached = total, 0, 0
+        self.label, self.interval, self.store = label, interval, store
         self.counts: dict[str, int] = {}
         self.console = stderr_console()
         self.started = time.monotonic()
-        self.last_line = 0.0
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.ticker: threading.Thread | None = None
         self.bar: Progress | None = None
         if self.console.is_terminal:
             self.bar = Progress(
-                TextColumn("rescore"),
+                TextColumn(label),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[rate]}"),
@@ -61,28 +66,41 @@ class BatchProgress:
                 TextColumn("{task.fields[counts]}"),
                 console=self.console,
             )
-            self.task = self.bar.add_task("rescore", total=total, rate="", counts="")
+            self.task = self.bar.add_task(label, total=total, rate="", counts="")
             self.bar.start()
+        elif total:
+            self.ticker = threading.Thread(target=self._tick, name="judge-progress", daemon=True)
+            self.ticker.start()
 
     def counts_text(self) -> str:
         return " ".join(f"{v} {n}" for v, n in sorted(self.counts.items()))
 
-    def __call__(self, job: Any, verdict: str, cached: bool) -> None:
-        self.done += 1
-        self.cached += cached
-        self.counts[verdict] = self.counts.get(verdict, 0) + 1
-        elapsed = max(time.monotonic() - self.started, 1e-6)
+    def rate(self) -> str:
         graded = self.done - self.cached
-        rate = f"{graded / elapsed * 60:.0f}/min" if graded else ""
+        return f"{graded / max(time.monotonic() - self.started, 1e-6) * 60:.0f}/min" if graded else ""
+
+    def line(self) -> str:
+        with self.lock:
+            cached = f" ({self.cached} from the store)" if self.store else ","
+            return f"{self.label}: {self.done}/{self.total} done{cached} {self.rate()} {self.counts_text()}".rstrip()
+
+    def _tick(self) -> None:
+        while not self.stopped.wait(self.interval):
+            click.echo(self.line(), err=True)
+
+    def __call__(self, job: Any, verdict: str, cached: bool) -> None:
+        with self.lock:
+            self.done += 1
+            self.cached += cached
+            self.counts[verdict] = self.counts.get(verdict, 0) + 1
+            done = self.done
         if self.bar is not None:
-            self.bar.update(self.task, completed=self.done, rate=rate, counts=self.counts_text())
-        elif time.monotonic() - self.last_line >= 5 or self.done == self.total:
-            self.last_line = time.monotonic()
-            click.echo(
-                f"rescore: {self.done}/{self.total} done ({self.cached} from the store) {rate} {self.counts_text()}",
-                err=True,
-            )
+            self.bar.update(self.task, completed=done, rate=self.rate(), counts=self.counts_text())
+        elif done == self.total:
+            self.stopped.set()
+            click.echo(self.line(), err=True)
 
     def stop(self) -> None:
+        self.stopped.set()
         if self.bar is not None:
             self.bar.stop()

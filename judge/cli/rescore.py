@@ -12,6 +12,7 @@ from judge.batch.dask import CONNECT_TIMEOUT, DaskExecutor, require_dask
 from judge.batch.rescore import Executor, LocalExecutor, plan, spec_of
 from judge.batch.rescore import rescore as run_rescore
 from judge.batch.store import Change
+from judge.cli import interrupt
 from judge.cli.app import App, pass_app
 from judge.cli.groups import DefaultCommand, DefaultGroup
 from judge.cli.options import store_option
@@ -142,9 +143,15 @@ def grade_batch(
     store = app.store(store_path)
     total = len(work)
     with store.locked():
-        set_id, resumed = store.open_set(spec_of(source, work), force)
-        if resumed:
+        set_id, was = store.open_set(spec_of(source, work), force)
+        resumed = was is not None
+        if was == "running":
             click.echo(f"resuming result set {set_id}", err=True)
+        elif was == "complete":
+            errors = store.judge_errors(set_id)
+            doing = f"regrading its {errors} judge error(s)" if errors else "nothing to grade"
+            click.echo(f"result set {set_id} is complete already: {doing}", err=True)
+        interrupt.note(f"run the same command again to resume result set {set_id}")
         progress = BatchProgress(total)
         try:
             run_rescore(work, store, set_id, executor, force, progress)
@@ -176,15 +183,21 @@ def grade_batch(
 
 @rescore.command("apply")
 @click.argument("set_id", metavar="SET", type=int)
+@click.option("--partial", is_flag=True, help="Publish a set whose run was interrupted (what it has graded).")
 @store_option
 @pass_app
-def apply(app: App, set_id: int, store_path: Path | None) -> None:
-    """Publish result set SET."""
+def apply(app: App, set_id: int, partial: bool, store_path: Path | None) -> None:
+    """Publish result set SET: it becomes the live one. An interrupted set only with --partial."""
     store = app.store(store_path, create=False)
     with store.locked():
+        have, planned = store.progress(set_id)
+        incomplete = store.set_status(set_id) == "running"
         changes = store.diff(set_id)
-        count = store.apply(set_id)
+        count = store.apply(set_id, partial)
     click.echo(f"result set {set_id} applied: {count} submissions published, {len(changes)} verdicts changed")
+    if incomplete:
+        of = f"{have} of {planned}" if planned is not None else str(have)
+        click.echo(f"judge: warning: result set {set_id} is incomplete: only {of} submissions published", err=True)
 
 
 @rescore.command("discard")

@@ -4,7 +4,7 @@ import os
 
 import click
 
-from judge.batch.dask import SPEED_ENV, require_dask, worker_command
+from judge.batch.dask import SPEED_ENV, require_dask, wait_for_scheduler, worker_command
 from judge.cli.app import App, pass_app
 from judge.errors import JudgeFailure
 from judge.grading.calibrate import calibrate
@@ -27,6 +27,14 @@ def _say(line: str, detail: bool = False) -> None:
 )
 @click.option("--name", help="Worker name shown by the scheduler.")
 @click.option(
+    "--scheduler-timeout",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to try reaching the scheduler before anything else (exit 3 if nobody answers).",
+)
+@click.option(
     "--calibrate/--no-calibrate",
     "measure",
     default=True,
@@ -34,10 +42,11 @@ def _say(line: str, detail: bool = False) -> None:
     help="Time the reference programs first (judge calibrate) and report the ratio to the coordinator.",
 )
 @pass_app
-def worker(app: App, scheduler: str, slots: int, name: str | None, measure: bool) -> None:
-    """Join a Dask cluster as a grading worker: check the engine, build missing images, measure this machine's speed,
-    run `dask worker`."""
+def worker(app: App, scheduler: str, slots: int, name: str | None, scheduler_timeout: float, measure: bool) -> None:
+    """Join a Dask cluster as a grading worker: reach the scheduler, check the engine, build missing images, measure
+    this machine's speed, run `dask worker`."""
     require_dask()
+    wait_for_scheduler(scheduler, scheduler_timeout)
     images.ensure_base(app.client, app.settings, _say)
     for language in app.languages.values():
         images.build_image(app.client, language, app.settings, _say)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from judge.cache import Cache
-from judge.errors import JudgeInputError
+from judge.errors import PackageError
 from judge.excerpts import first_line
 from judge.inputs.languages import Language, language_for, load_languages
 from judge.inputs.problem import OutputValidator, Problem
@@ -99,7 +99,7 @@ def _language(validator: OutputValidator, languages: dict[str, Language]) -> Lan
     for language in languages.values():
         if language.program_build and language.program_run:
             return language
-    raise JudgeInputError(f"{validator.folder}: build/run programs need a runner with program_build and program_run")
+    raise PackageError(f"{validator.folder}: build/run programs need a runner with program_build and program_run")
 
 
 def _compile(
@@ -119,7 +119,7 @@ def _compile(
                 why = first_line(errors or output, 200) or r.spawn_error or "?"
                 if r.killed_by:
                     why = f"compilation took longer than {settings.compile_time:g} s"
-                raise JudgeInputError(
+                raise PackageError(
                     f"{validator.main}: the problem's {validator.interface} validator does not compile: {why}"
                 )
         return box.pack()

@@ -10,6 +10,7 @@ import html
 import re
 import secrets
 import xml.etree.ElementTree as ET
+from collections import Counter
 from typing import Any
 
 from judge.excerpts import cut
@@ -178,11 +179,24 @@ def github(results: list[SubmissionResult], token: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+def _unique_names(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries with ``#2``, ``#3`` ... after a name seen before (the same file given twice)."""
+    seen: Counter[str] = Counter()
+    for entry in entries:
+        seen[entry["name"]] += 1
+        if seen[entry["name"]] > 1:
+            entry["name"] = f"{entry['name']} #{seen[entry['name']]}"
+    return entries
+
+
 def gradescope(results: list[SubmissionResult]) -> str:
     """Gradescope's results.json: one scored entry per submission, one unscored entry per test;
-    secret tests are hidden from students."""
+    secret tests are hidden from students. Every entry's name is unique: a test's names its problem, and its
+    submission too when several submissions are on that problem."""
     tests: list[dict[str, Any]] = []
+    per_problem = Counter(r.problem for r in results)
     for r in results:
+        prefix = r.problem if per_problem[r.problem] == 1 else f"{r.problem} ({r.submission})"
         summary = f"{r.verdict} ({r.verdict.long_name}), {r.passed}/{len(r.tests)} tests passed"
         if not r.compile.ok:
             summary += "\n\n" + compiler_text(r.compile.output)
@@ -205,7 +219,7 @@ def gradescope(results: list[SubmissionResult]) -> str:
                 text += "\n" + visible(_visible_detail(t), lines=True)
             tests.append(
                 {
-                    "name": visible(f"{r.problem} {t.name}"),
+                    "name": visible(f"{prefix} {t.name}"),
                     "output": text,
                     "visibility": "visible" if t.sample else "hidden",
                     "status": "passed" if t.verdict == Verdict.AC else "failed",
@@ -217,6 +231,6 @@ def gradescope(results: list[SubmissionResult]) -> str:
         "output": f"judge: {sum(r.score for r in results):g} / {sum(r.max_score for r in results):g} points",
         "visibility": "visible",
         "stdout_visibility": "hidden",
-        "tests": tests,
+        "tests": _unique_names(tests),
     }
     return json_text(doc) + "\n"

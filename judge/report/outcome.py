@@ -4,6 +4,7 @@
 1  graded, but something was not accepted (or not the verdict its package folder expects); ``--exit-zero`` makes it 0
 2  bad input or usage: raised as ``JudgeInputError`` or a click usage error, never counted here
 3  the judge failed: a JE verdict, a failed doctor check, an unreachable engine (``JudgeFailure``)
+130  interrupted (Ctrl-C, 128 + SIGINT as shells report it): containers removed, nothing judged (judge.cli.interrupt)
 
 These are the codes pytest, ruff and black users expect (0 success, 1 findings, 2 usage), plus 3 for the judge itself.
 No Docker here: the rule is pure and unit-tested.
@@ -21,6 +22,7 @@ class ExitCode(IntEnum):
     NOT_ACCEPTED = 1
     BAD_INPUT = 2  # the same number as JudgeInputError.exit_code
     JUDGE_ERROR = 3  # the same number as JudgeFailure.exit_code
+    INTERRUPTED = 130  # Ctrl-C
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the framed protocol to the agent over the attach socket, and removal in every ou
 
 import contextlib
 import dataclasses
+import functools
 import os
 import select
 import socket
@@ -53,6 +54,14 @@ OOM_CAPS = ["SYS_RESOURCE"]
 _caps_refused: set[str] = set()  # OOM_CAPS this process's engine could not grant
 CAPS_REFUSED = ("apply caps", "capset", "capabilit")  # how runc and crun say a capability could not be set
 LABEL = "judge"
+# Every container and volume this process created and has not removed yet, for remove_everything_now (Ctrl-C).
+_OPEN_LOCK = threading.Lock()
+_OPEN_CONTAINERS: dict[str, docker.DockerClient] = {}
+_OPEN_VOLUMES: dict[str, docker.DockerClient] = {}
+_CLIENTS: list[docker.DockerClient] = []  # the engines this process created containers on
+_CREATING = threading.Condition(_OPEN_LOCK)  # notified when a creation under way is registered or failed
+_creating = 0  # creations under way (a container the engine may make after the sweep looked)
+_closing = False  # set by remove_everything_now: no container is created after it
 PROTOCOL_SLACK = 30.0  # seconds the engine may take beyond a command's own wall limit
 
 
@@ -267,6 +276,7 @@ class Sandbox:
             raise JudgeFailure(f"could not ask the engine for its runtimes: {_reason(exc)}") from None
         labels = {LABEL: "1", "judge.pid": str(os.getpid()), "judge.host": socket.gethostname(), **s.labels}
         caps = agent_caps()  # another thread may learn meanwhile that the engine refuses some: retry on what we asked
+        _seen(self.client)
 
         def create() -> Any:
             return self.api.create_container(
@@ -282,14 +292,31 @@ class Sandbox:
                 host_config=self._host_config(caps),
             )
 
+        def create_registered() -> Any:
+            """create(), counted while under way and registered before the count drops (remove_everything_now)."""
+            global _creating
+            with _CREATING:
+                if _closing:
+                    raise JudgeFailure("interrupted")
+                _creating += 1
+            try:
+                made = create()
+                self.container_id = made["Id"]
+                _OPEN_CONTAINERS[made["Id"]] = self.client  # registered while still counted as under way
+                return made
+            finally:
+                with _CREATING:
+                    _creating -= 1
+                    _CREATING.notify_all()
+
         try:
             try:
-                created = create()
+                created = create_registered()
             except docker.errors.ImageNotFound:
                 if s.build_missing_image is None:
                     raise
                 s.build_missing_image()
-                created = create()
+                created = create_registered()
         except docker.errors.ImageNotFound:
             raise JudgeFailure(f"runner image {s.image} is missing: {s.missing_image_hint}") from None
         except ENGINE_ERRORS as exc:
@@ -511,6 +538,73 @@ class Sandbox:
 def remove_container(client: docker.DockerClient, container_id: str) -> None:
     """Remove a container and wait until it is gone (auto_remove may already be removing it)."""
     _remove_until_gone(client.api.remove_container, container_id)
+    _closed(_OPEN_CONTAINERS, container_id)
+
+
+def _seen(client: docker.DockerClient) -> None:
+    with _OPEN_LOCK:
+        if not any(c is client for c in _CLIENTS):
+            _CLIENTS.append(client)
+
+
+def _opened(registry: dict[str, docker.DockerClient], name: str, client: docker.DockerClient) -> None:
+    with _OPEN_LOCK:
+        registry[name] = client
+
+
+def _closed(registry: dict[str, docker.DockerClient], name: str) -> None:
+    with _OPEN_LOCK:
+        registry.pop(name, None)
+
+
+def _in_parallel(calls: list[Callable[[], object]]) -> None:
+    """Run every call on a thread of its own, and wait for them all."""
+    threads = [threading.Thread(target=call, daemon=True, name="judge-remove") for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _remove_quietly(remove: Callable[..., object], name: str) -> None:
+    try:
+        remove(name, force=True)
+    except Exception:  # gone already, or the engine is: the next start's orphan sweep removes what is left
+        pass
+
+
+def _remove_everything(found: list[int], deadline: float) -> None:
+    global _closing
+    with _CREATING:
+        _closing = True  # no creation starts from now on; those under way are waited for, until ``deadline``
+        while _creating and _CREATING.wait(max(0.0, deadline - time.monotonic())):
+            pass
+        containers, volumes, clients = dict(_OPEN_CONTAINERS), dict(_OPEN_VOLUMES), list(_CLIENTS)
+    found.append(len(containers))
+    _in_parallel([functools.partial(_remove_quietly, c.api.remove_container, cid) for cid, c in containers.items()])
+    labels = {"label": [f"{LABEL}=1", f"judge.pid={os.getpid()}", f"judge.host={socket.gethostname()}"]}
+    late: dict[str, docker.DockerClient] = {}
+    for client in clients:
+        try:
+            late.update({c["Id"]: client for c in client.api.containers(all=True, filters=labels)})
+        except Exception:
+            continue
+    found.append(len(set(late) - set(containers)))
+    _in_parallel([functools.partial(_remove_quietly, c.api.remove_container, cid) for cid, c in late.items()])
+    _in_parallel([functools.partial(_remove_quietly, c.api.remove_volume, name) for name, c in volumes.items()])
+
+
+def remove_everything_now(seconds: float = 2.0) -> int:
+    """Remove, in parallel and within ``seconds`` at most, every container and volume this process created and has
+    not removed: those it knows of, then any the engine lists with this process's label (one whose creation was
+    under way). For an interrupted judge (Ctrl-C), whose threads are left where they are. Returns how many
+    containers there were."""
+    found: list[int] = []
+    deadline = time.monotonic() + seconds
+    worker = threading.Thread(target=_remove_everything, args=(found, deadline), daemon=True, name="judge-remove")
+    worker.start()
+    worker.join(seconds)
+    return sum(found)
 
 
 def _remove_until_gone(remove: Callable[..., object], name: str) -> None:
@@ -577,10 +671,12 @@ def pipes_volume(client: docker.DockerClient) -> Iterator[str]:
         )
     except ENGINE_ERRORS as exc:
         raise JudgeFailure(f"could not create the interaction's volume: {_reason(exc)}") from None
+    _opened(_OPEN_VOLUMES, name, client)
     try:
         yield name
     finally:
         _remove_volume(client, name)
+        _closed(_OPEN_VOLUMES, name)
 
 
 def _remove_volume(client: docker.DockerClient, name: str) -> None:

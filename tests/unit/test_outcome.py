@@ -81,4 +81,4 @@ def test_exit_code_of_counts(outcome, code):
 def test_error_exit_codes_agree_with_the_rule():
     assert JudgeInputError.exit_code == ExitCode.BAD_INPUT == 2
     assert JudgeFailure.exit_code == ExitCode.JUDGE_ERROR == 3
-    assert [int(c) for c in ExitCode] == [0, 1, 2, 3]
+    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 130]  # 130: Ctrl-C (128 + SIGINT)
