@@ -46,7 +46,7 @@ sys.exit(42)
             PYTHON_CRASH,
             "exit code 1: reading the input | ValueError: invalid literal for int() with base 10: 'not a number'",
         ),
-        ("crash.js", NODE_CRASH, "exit code 1: /box/main.js:3 | Error: no solution for 15 bytes"),
+        ("crash.js", NODE_CRASH, "exit code 1: /box/crash.js:3 | Error: no solution for 15 bytes"),
     ],
     ids=["python", "node"],
 )
@@ -80,7 +80,7 @@ def test_c_compiler_warnings_reach_the_reports(grade_file, tmp_path):
     result = grade_file(path, ONE)
     assert result.verdict == Verdict.AC
     table, markdown = render("table", [result]), render("markdown", [result])
-    assert "compiler warnings:\nmain.c:2:2: warning: #warning" in table and "ints are 32 bits here" in table
+    assert "compiler warnings:\nwarns.c:2:2: warning: #warning" in table and "ints are 32 bits here" in table
     assert "Compiler warnings:" in markdown and "ints are 32 bits here" in markdown
     assert "ints are 32 bits here" in json.loads(render("json", [result]))["compile"]["output"]
     assert "ints are 32 bits here" in render("gradescope", [result]) and "ints are 32 bits" in render("junit", [result])

@@ -47,8 +47,6 @@ def test_remove_tree_removes_everything_and_follows_no_symlink(tmp_path):
 
 def test_remove_tree_removes_a_tree_deeper_than_the_descriptor_limit(tmp_path):
     """2000 levels, with files and side folders on the way, under a limit of 256 descriptors: all of it goes."""
-    import resource
-
     tree = tmp_path / "tree"
     tree.mkdir()
     script = (
@@ -59,12 +57,15 @@ def test_remove_tree_removes_a_tree_deeper_than_the_descriptor_limit(tmp_path):
         "    open('f', 'w').close(); os.chdir('d')\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True)
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
-    try:
-        agent.remove_tree(str(tree))
-    finally:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    # In a fresh process: this one may hold many descriptors already (a whole suite's clients).
+    remove = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))\n"
+        "from judge.sandbox import agent\n"
+        "agent.remove_tree(sys.argv[1])\n"
+    )
+    root = str(Path(agent.__file__).resolve().parents[2])
+    subprocess.run([sys.executable, "-c", remove, str(tree)], check=True, env={**os.environ, "PYTHONPATH": root})
     assert not tree.exists()
 
 
