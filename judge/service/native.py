@@ -48,6 +48,7 @@ class GradingRequest:
     files: dict[str, bytes]  # relative POSIX name -> content
     entrypoint: str  # "" when the language's rule finds it
     submission: str  # the name the report shows (the client's path)
+    lazy: bool = False  # stop at the first failing test
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,12 +57,15 @@ class GradingRequest:
             "files": [[name, base64.b64encode(data).decode("ascii")] for name, data in self.files.items()],
             "entrypoint": self.entrypoint,
             "submission": self.submission,
+            "lazy": self.lazy,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "GradingRequest":
         files = {name: base64.b64decode(content) for name, content in data["files"]}
-        return cls(data["problem"], data["language"], files, data["entrypoint"], data["submission"])
+        return cls(
+            data["problem"], data["language"], files, data["entrypoint"], data["submission"], data.get("lazy", False)
+        )
 
 
 class Catalogue:
@@ -139,7 +143,10 @@ def parse_grading(body: dict[str, Any], catalogue: Catalogue, max_source: int) -
         raise NativeError(422, f"language: unknown language {language!r}")
     with tempfile.TemporaryDirectory(prefix="judge-serve-") as folder:
         program = _program(Path(folder), files, submission, catalogue.languages, language, entrypoint)
-    return GradingRequest(problem_id, program.language, files, entrypoint, submission)
+    lazy = body.get("lazy", False)
+    if not isinstance(lazy, bool):
+        raise NativeError(422, "lazy: must be true or false")
+    return GradingRequest(problem_id, program.language, files, entrypoint, submission, lazy)
 
 
 def _optional_text(body: dict[str, Any], key: str) -> str:
@@ -226,7 +233,7 @@ class NativeGrader:
                 Path(folder), request.files, request.submission, self.catalogue.languages, language.name,
                 request.entrypoint,
             )  # fmt: skip
-            result = self.graders.get(problem, language).grade(program, GradingOptions(on_test=on_test))
+            result = self.graders.get(problem, language).grade(program, GradingOptions(lazy=request.lazy, on_test=on_test))
         result.submission = request.submission
         return result
 
