@@ -21,7 +21,7 @@ from judge.inputs.languages import Language
 from judge.service import judge0, native, piston
 from judge.service.http import ApiError, Handler, guarded, presented_token, read_json_object
 from judge.service.runs import NATIVE, Workers, request_json, result_from_json
-from judge.service.safety import Rate, RateLimiter, retry_after
+from judge.service.safety import NO_LIMIT, Rate, RateLimiter, retry_after
 from judge.service.store import Row
 
 WAIT_LIMIT = 600.0  # seconds a waiting request (wait=true, Piston's execute) is held at most
@@ -32,7 +32,7 @@ class ServiceConfig:
     tokens: tuple[str, ...] = ()
     max_body: int = 4 * 1024 * 1024  # bytes
     max_source: int = 1024 * 1024  # bytes of a native submission's files (decoded)
-    rate: Rate = Rate(0, 60.0)  # requests per client (token, else address); 0: no limit
+    rate: Rate = NO_LIMIT  # requests per client (token, else address)
 
 
 class Service:

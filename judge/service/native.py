@@ -165,8 +165,10 @@ def _files(value: Any, max_source: int) -> dict[str, bytes]:
         raise NativeError(422, f"files: at most {MAX_FILES} files")
     files: dict[str, bytes] = {}
     for item in value:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(
-            item.get("content"), str
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("name"), str)
+            or not isinstance(item.get("content"), str)
         ):
             raise NativeError(422, "files: each file needs a name and a content (strings)")
         name = item["name"]
@@ -233,7 +235,9 @@ class NativeGrader:
                 Path(folder), request.files, request.submission, self.catalogue.languages, language.name,
                 request.entrypoint,
             )  # fmt: skip
-            result = self.graders.get(problem, language).grade(program, GradingOptions(lazy=request.lazy, on_test=on_test))
+            result = self.graders.get(problem, language).grade(
+                program, GradingOptions(lazy=request.lazy, on_test=on_test)
+            )
         result.submission = request.submission
         return result
 

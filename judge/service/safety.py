@@ -28,6 +28,9 @@ class Rate:
         return cls(int(found.group(1)), PERIODS[found.group(2)])
 
 
+NO_LIMIT = Rate(0, 60.0)
+
+
 class RateLimiter:
     """A token bucket per client key: ``rate.requests`` at once, refilled evenly over ``rate.period``."""
 
@@ -92,7 +95,9 @@ class Metrics:
         ]
         with self._lock:
             for (api, language, verdict), count in sorted(self.finished.items()):
-                lines.append(f"judge_serve_submissions_total{_labels(api=api, language=language, verdict=verdict)} {count}")
+                lines.append(
+                    f"judge_serve_submissions_total{_labels(api=api, language=language, verdict=verdict)} {count}"
+                )
             lines += [
                 "# HELP judge_serve_submission_seconds Time from claim to result, by API and language.",
                 "# TYPE judge_serve_submission_seconds summary",
