@@ -239,7 +239,7 @@ def submit(
     for _, path in outputs + extra:
         prepare_output(path, "report")
     if server:  # the server checks and grades; the reports and exit codes below are the same
-        from judge.service.remote import grade_remotely
+        from judge.cli.remote import grade_remotely
 
         if transcripts is not None:
             raise click.UsageError("--transcript cannot be used with --server")

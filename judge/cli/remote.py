@@ -1,5 +1,5 @@
-"""``judge submit --server URL``: grade through a running ``judge serve`` (its native API) and get back the same
-result records a local grading gives, so the reports and exit codes are the local ones."""
+"""``judge submit --server URL``: grade through a running ``judge serve`` (its native API, judge.service.native)
+and get back the result records a local grading gives, so the reports and exit codes are the local ones."""
 
 import base64
 import json
