@@ -94,12 +94,10 @@ def test_several_files_are_one_folder_program(server: Server) -> None:
     assert (document["verdict"], document["passed"], document["language"]) == ("AC", 4, "python3")
 
 
-def test_events_arrive_one_per_test_then_the_document(server: Server) -> None:
-    queued = grade(server, body_for(WA_FILE), "?wait=false")
-    assert queued.status_code == 202
-    token = queued.json()["id"]
+def read_events(server: Server, token: str, arrivals: list[float] | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """The events of grading ``token`` (each one's arrival time appended to ``arrivals``)."""
     events: list[tuple[str, dict[str, Any]]] = []
-    with requests.get(f"{server.url}/v1/submissions/{token}/events", stream=True, timeout=120) as stream:
+    with requests.get(f"{server.url}/v1/submissions/{token}/events", stream=True, timeout=300) as stream:
         assert stream.headers["content-type"].startswith("text/event-stream")
         name = ""
         for line in stream.iter_lines(decode_unicode=True):
@@ -107,12 +105,48 @@ def test_events_arrive_one_per_test_then_the_document(server: Server) -> None:
                 name = line[7:]
             elif line.startswith("data: "):
                 events.append((name, json.loads(line[6:])))
+                if arrivals is not None:
+                    arrivals.append(time.monotonic())
+    return events
+
+
+def expected_events(verdicts: list[str]) -> list[tuple[str, int, int, str, str]]:
+    return [("test", i, 4, name, verdict) for i, (name, verdict) in enumerate(zip(TESTS, verdicts, strict=True))]
+
+
+def event_summary(events: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, int, int, str, str]]:
+    return [(kind, d["index"], d["total"], d["name"], d["verdict"]) for kind, d in events if kind == "test"]
+
+
+def test_events_arrive_one_per_test_then_the_document(server: Server) -> None:
+    queued = grade(server, body_for(WA_FILE), "?wait=false")
+    assert queued.status_code == 202
+    events = read_events(server, queued.json()["id"])
     assert [name for name, _ in events] == ["test"] * 4 + ["done"]
-    tests = [data for _, data in events[:4]]
-    assert [(t["index"], t["total"], t["name"], t["verdict"]) for t in tests] == [
-        (i, 4, name, verdict) for i, (name, verdict) in enumerate(zip(TESTS, ["WA", "AC", "WA", "WA"], strict=True))
-    ]
+    assert event_summary(events) == expected_events(["WA", "AC", "WA", "WA"])
     assert events[-1][1]["verdict"] == "WA" and len(events[-1][1]["tests"]) == 4
+    late = read_events(server, queued.json()["id"])  # after the grading: the same events, replayed
+    assert late == events
+
+
+def test_events_arrive_while_the_tests_run(server: Server) -> None:
+    slow = "import time\ntime.sleep(0.5)\na, b = map(int, input().split())\nprint(a + b)\n"
+    token = grade(server, {"problem": "1", "files": [{"name": "slow.py", "content": slow}]}, "?wait=false").json()["id"]
+    arrivals: list[float] = []
+    events = read_events(server, token, arrivals)
+    assert [kind for kind, _ in events] == ["test"] * 4 + ["done"] and events[-1][1]["verdict"] == "AC"
+    assert arrivals[-1] - arrivals[0] > 1.0  # three more tests of 0.5 s each ran after the first was told
+
+
+def test_events_of_concurrent_gradings_each_once_in_order_20x(server: Server) -> None:
+    paths = [AC_FILE if n % 2 == 0 else WA_FILE for n in range(20)]
+    tokens = [grade(server, body_for(path), "?wait=false").json()["id"] for path in paths]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        streams = list(pool.map(lambda token: read_events(server, token), tokens))
+    for path, events in zip(paths, streams, strict=True):
+        verdicts = ["AC"] * 4 if path == AC_FILE else ["WA", "AC", "WA", "WA"]
+        assert [kind for kind, _ in events] == ["test"] * 4 + ["done"]
+        assert event_summary(events) == expected_events(verdicts)
 
 
 def plain_table(text: str) -> str:
