@@ -267,3 +267,14 @@ def test_kill_9_with_a_queued_grading_then_restart_completes_it_once(tmp_path: P
     with sqlite3.connect(store) as db:
         rows = dict(db.execute("SELECT token, completions || '/' || claims FROM submissions").fetchall())
     assert rows == {blocker.json()["token"]: "1/2", token: "1/1"}
+
+
+def test_the_source_limit_holds_for_judge0_and_piston_too(server: Server) -> None:
+    source = "#" * (MAX_SOURCE + 1)
+    judge0_answer = judge0(server, {"source_code": source, "language_id": 71})
+    assert judge0_answer.status_code == 413
+    assert judge0_answer.json() == {"error": f"the source is larger than {MAX_SOURCE} bytes"}
+    body = {"language": "python", "version": "*", "files": [{"content": source}]}
+    piston_answer = requests.post(f"{server.url}/api/v2/execute", json=body, timeout=60)
+    assert piston_answer.status_code == 413
+    assert piston_answer.json() == {"message": f"the source is larger than {MAX_SOURCE} bytes"}

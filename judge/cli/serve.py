@@ -59,7 +59,7 @@ def is_loopback(host: str) -> bool:
     type=click.IntRange(min=1),
     default=1024 * 1024,
     show_default=True,
-    help="Largest submission (its files' bytes) the native API accepts (larger: 413).",
+    help="Largest submission (its files' bytes, decoded) any API accepts (larger: 413).",
 )
 @click.option(
     "--rate",

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from judge.grading.execute import ExecuteRequest
 from judge.inputs.languages import Language
 from judge.service import judge0, native, piston
 from judge.service.http import ApiError, Handler, guarded, presented_token, read_json_object
@@ -31,7 +32,7 @@ WAIT_LIMIT = 600.0  # seconds a waiting request (wait=true, Piston's execute) is
 class ServiceConfig:
     tokens: tuple[str, ...] = ()
     max_body: int = 4 * 1024 * 1024  # bytes
-    max_source: int = 1024 * 1024  # bytes of a native submission's files (decoded)
+    max_source: int = 1024 * 1024  # bytes of a submission's files (decoded), every API
     rate: Rate = NO_LIMIT  # requests per client (token, else address)
 
 
@@ -65,6 +66,11 @@ class Service:
             self.rate_limited += 1
             raise ApiError(429, error("too many requests"), {"Retry-After": retry_after(wait)})
 
+    def source_room(self, execution: ExecuteRequest, error: Callable[[str], Any]) -> None:
+        """413 when the program's files (decoded) are over ``--max-source``."""
+        if sum(len(data) for data in execution.files.values()) > self.config.max_source:
+            raise ApiError(413, error(f"the source is larger than {self.config.max_source} bytes"))
+
     def queue_room(self, error: Callable[[str], Any]) -> None:
         if self.workers.store.waiting() >= judge0.MAX_QUEUE:
             raise ApiError(503, error("queue is full"))
@@ -76,6 +82,7 @@ class Service:
         wanted = judge0.parse_fields(request.query_params.get("fields"))
         body = await read_json_object(request, self.config.max_body, judge0.error)
         fields, execution = judge0.parse_submission(body, encoded, self.judge0_languages)
+        self.source_room(execution, judge0.error)
         self.queue_room(judge0.error)
         token = self.workers.submit("judge0", {"execute": request_json(execution), "judge0": fields})
         if not wait:
@@ -103,6 +110,7 @@ class Service:
             except judge0.Judge0Error as exc:
                 answers.append(exc.body)
                 continue
+            self.source_room(execution, judge0.error)
             self.queue_room(judge0.error)
             token = self.workers.submit("judge0", {"execute": request_json(execution), "judge0": fields})
             answers.append({"token": token})
@@ -172,6 +180,7 @@ class Service:
             runtime, execution = piston.parse_execute(body, self.runtimes)
         except piston.PistonError as exc:
             raise ApiError(400, piston.error(str(exc))) from None
+        self.source_room(execution, piston.error)
         self.queue_room(piston.error)
         token = self.workers.submit("piston", {"execute": request_json(execution)})
         row = await self.workers.wait(token, WAIT_LIMIT)
