@@ -6,10 +6,12 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from judge.batch.dask import from_document
+from judge.cli.progress import grading_status
 from judge.errors import JudgeInputError
 from judge.inputs.assignments import Assignment
 from judge.inputs.program import _read_folder
@@ -44,19 +46,22 @@ def grading_body(assignment: Assignment, lang: str | None, entrypoint: str | Non
     return body
 
 
-def post_json(server: str, route: str, body: dict[str, Any], token: str | None) -> dict[str, Any]:
-    """POST ``body`` to ``server``'s ``route`` and the JSON answer; a refusal or no answer is a JudgeInputError
-    naming the server's message."""
+def call(
+    server: str, route: str, token: str | None, body: dict[str, Any] | None, read: Callable[[IO[bytes]], Any]
+) -> Any:
+    """``read`` of the answer to a POST of ``body`` (a GET when None) to ``server``'s ``route``; a refusal or no
+    answer is a JudgeInputError naming the server's message."""
     url = server.rstrip("/") + route
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise JudgeInputError(f"--server {server}: expected an http:// or https:// URL")
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data, headers, method="POST" if body is not None else "GET")
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
-            return dict(json.loads(answer.read()))
+            return read(answer)
     except urllib.error.HTTPError as exc:
         raise JudgeInputError(f"--server {server}: {exc.code}: {_message(exc)}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
@@ -71,6 +76,21 @@ def _message(exc: urllib.error.HTTPError) -> str:
         return str(exc.reason)
 
 
+def document_from_events(stream: IO[bytes], on_test: Callable[[Any], None] | None) -> dict[str, Any]:
+    """The ``done`` event's document of a server-sent event stream, telling ``on_test`` of each ``test`` event."""
+    event = ""
+    for raw in stream:
+        line = raw.decode("utf-8").rstrip("\r\n")
+        if line.startswith("event: "):
+            event = line[7:]
+        elif line.startswith("data: "):
+            if event == "test" and on_test is not None:
+                on_test(json.loads(line[6:]))
+            elif event == "done":
+                return dict(json.loads(line[6:]))
+    raise ValueError("the event stream ended before the grading was done")
+
+
 def grade_remotely(
     server: str,
     assignments: list[Assignment],
@@ -79,10 +99,15 @@ def grade_remotely(
     lazy: bool,
     token: str | None,
 ) -> list[SubmissionResult]:
-    """Each assignment graded by the server, in order, as result records."""
+    """Each assignment graded by the server, in order, as result records (a spinner per grading on a terminal,
+    moved by the server's events as ``judge submit`` moves it by the grader's)."""
     results = []
     for assignment in assignments:
-        document = post_json(server, "/v1/submissions", grading_body(assignment, lang, entrypoint, lazy), token)
+        body = grading_body(assignment, lang, entrypoint, lazy)
+        queued = call(server, "/v1/submissions?wait=false", token, body, lambda answer: json.loads(answer.read()))
+        with grading_status(f"{assignment.file.name} on {assignment.problem} at {server}", queued["tests"]) as on_test:
+            route = f"/v1/submissions/{queued['id']}/events"
+            document = call(server, route, token, None, lambda answer: document_from_events(answer, on_test))
         try:
             result = from_document(document)
         except (KeyError, TypeError, ValueError) as exc:

@@ -204,7 +204,7 @@ class Service:
         return self.catalogue
 
     async def native_submit(self, request: Request) -> Response:
-        """Queue a grading; ``?wait=false``: 202 ``{"id", "state"}``, else the document once graded."""
+        """Queue a grading; ``?wait=false``: 202 ``{"id", "state", "tests"}``, else the document once graded."""
         catalogue = self._catalogue()
         body = await read_json_object(request, self.config.max_body, native.error)
         grading = await asyncio.to_thread(native.parse_grading, body, catalogue, self.config.max_source)
@@ -212,7 +212,8 @@ class Service:
         token = self.workers.submit(NATIVE, grading.to_json())
         location = {"Location": f"/v1/submissions/{token}"}
         if not judge0.flag(request.query_params.get("wait", "true")):
-            return JSONResponse({"id": token, "state": "queued"}, status_code=202, headers=location)
+            tests = len(catalogue.problem(grading.problem).tests)
+            return JSONResponse({"id": token, "state": "queued", "tests": tests}, status_code=202, headers=location)
         row = await self.workers.wait(token, WAIT_LIMIT)
         if row is None or row.result is None:
             raise ApiError(503, native.error(f"the grading did not finish in time; it is still queued as {token}"))
