@@ -31,8 +31,8 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, store: Path, jobs: int = 2, tokens: tuple[str, ...] = ()) -> None:
-        self.store, self.jobs, self.tokens = store, jobs, tokens
+    def __init__(self, store: Path, jobs: int = 2, tokens: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> None:
+        self.store, self.jobs, self.tokens, self.extra = store, jobs, tokens, extra
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -42,6 +42,7 @@ class Server:
         cmd += ["--store", str(self.store), "--max-body", str(1024 * 1024)]
         for token in self.tokens:
             cmd += ["--token", token]
+        cmd += self.extra
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60

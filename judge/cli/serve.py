@@ -54,10 +54,41 @@ def is_loopback(host: str) -> bool:
     show_default=True,
     help="Largest request body in bytes (larger: 413).",
 )
+@click.option(
+    "--max-source",
+    type=click.IntRange(min=1),
+    default=1024 * 1024,
+    show_default=True,
+    help="Largest submission (its files' bytes, decoded) any API accepts (larger: 413).",
+)
+@click.option(
+    "--rate",
+    "rate_text",
+    default="600/min",
+    show_default=True,
+    help="Requests per client (its token, else its address): N/s, N/min or N/hour, or off; over it: 429.",
+)
 @pass_app
-def serve(app: App, host: str, port: int, jobs: int, tokens: tuple[str, ...], store_path: Path, max_body: int) -> None:
-    """Serve the Judge0 CE and Piston v2 APIs: code and stdin in, output and a status out, each submission in a
-    fresh hardened container. Submissions persist in --store and resume after a restart."""
+def serve(
+    app: App,
+    host: str,
+    port: int,
+    jobs: int,
+    tokens: tuple[str, ...],
+    store_path: Path,
+    max_body: int,
+    max_source: int,
+    rate_text: str,
+) -> None:
+    """Serve the Judge0 CE and Piston v2 APIs (code and stdin in, output and a status out, each submission in a
+    fresh hardened container) and the native API (/v1: grade against the problems folder, progress as events).
+    Submissions persist in --store and resume after a restart."""
+    from judge.service.safety import Rate
+
+    try:
+        rate = Rate.parse(rate_text)
+    except ValueError as exc:
+        raise JudgeInputError(f"--rate {exc}") from None
     if not is_loopback(host) and not tokens:
         raise JudgeInputError(f"--host {host}: a non-loopback address needs at least one --token")
     if any(not t.strip() for t in tokens):
@@ -66,6 +97,7 @@ def serve(app: App, host: str, port: int, jobs: int, tokens: tuple[str, ...], st
 
     from judge.sandbox import images
     from judge.service.app import Service, ServiceConfig, create_app
+    from judge.service.native import Catalogue, NativeGrader
     from judge.service.runs import Workers, engine_executor
     from judge.service.store import QueueStore
 
@@ -79,8 +111,10 @@ def serve(app: App, host: str, port: int, jobs: int, tokens: tuple[str, ...], st
         store = QueueStore(store_path)
     except Exception as exc:
         raise JudgeInputError(f"{store_path}: cannot open the queue store: {exc}") from None
-    workers = Workers(store, languages, engine_executor(client, app.settings), jobs)
-    service = Service(ServiceConfig(tokens, max_body), workers, languages, versions)
+    catalogue = Catalogue(app.settings, languages, versions, app.with_time_limit)
+    grading = NativeGrader(catalogue, app.settings, client)
+    workers = Workers(store, languages, engine_executor(client, app.settings), jobs, grading)
+    service = Service(ServiceConfig(tokens, max_body, max_source, rate), workers, languages, versions, catalogue)
     listening = listen(host, port)
     workers.start()
     click.echo(f"judge serve: http://{host}:{listening.getsockname()[1]} ({jobs} slots, queue {store_path})", err=True)

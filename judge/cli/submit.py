@@ -202,6 +202,12 @@ def write_reports(
     help="A folder's entry point when its language's rule finds none (as submissions.yaml entrypoint): "
     "the entry file, or what the language names (a Java class).",
 )
+@click.option(
+    "--server",
+    envvar="JUDGE_SERVER",
+    metavar="URL",
+    help="Grade through a running `judge serve` at URL (its token from $JUDGE_SERVER_TOKEN); default $JUDGE_SERVER.",
+)
 @engine_wait_option
 @pass_app
 def submit(
@@ -219,6 +225,7 @@ def submit(
     verdicts: str,
     transcripts: Path | None,
     entrypoint: str | None,
+    server: str | None,
     engine_wait: float,
 ) -> None:
     """Grade FILES (each a source file, or a folder of files that is one program) and print every test's verdict.
@@ -227,18 +234,40 @@ def submit(
     Exit 0 when all are accepted (or --min-score is reached), 1 otherwise, 2 on bad input, 3 on a judge error.
     """
     extra = parse_reports(reports)
+    outputs = [("-o", output)] if output is not None else []
+    distinct_outputs(outputs + [(f"--report {fmt}", path) for fmt, path in extra])
+    for _, path in outputs + extra:
+        prepare_output(path, "report")
+    if server:  # the server checks and grades; the reports and exit codes below are the same
+        from judge.cli.remote import grade_remotely
+
+        if transcripts is not None:
+            raise click.UsageError("--transcript cannot be used with --server")
+        assignments = assign(list(files), app.settings, problem_ref, problem_from_name)
+        token = os.environ.get("JUDGE_SERVER_TOKEN")
+        finish(grade_remotely(server, assignments, lang, entrypoint, lazy, token), fmt, output, extra, verdicts,
+               min_score, exit_zero)  # fmt: skip
     # Check every file, language and problem, and ready every output file, before grading anything.
     plan = [
         (a, program_language(a.file, app.languages, lang, entrypoint), load_problem(a.problem, app.settings))
         for a in assign(list(files), app.settings, problem_ref, problem_from_name)
     ]
-    outputs = [("-o", output)] if output is not None else []
-    distinct_outputs(outputs + [(f"--report {fmt}", path) for fmt, path in extra])
-    for _, path in outputs + extra:
-        prepare_output(path, "report")
     if transcripts is not None and not any(problem.interactive for _, _, problem in plan):
         click.echo("judge: warning: --transcript: no problem graded here is interactive; nothing is written", err=True)
-    results = grade_all(app, plan, lazy, transcripts, engine_wait, entrypoint)
+    finish(grade_all(app, plan, lazy, transcripts, engine_wait, entrypoint), fmt, output, extra, verdicts,
+           min_score, exit_zero)  # fmt: skip
+
+
+def finish(
+    results: list[SubmissionResult],
+    fmt: str,
+    output: Path | None,
+    extra: list[tuple[str, Path]],
+    verdicts: str,
+    min_score: float | None,
+    exit_zero: bool,
+) -> None:
+    """Write the reports, name the judge errors, and exit with the results' code."""
     if verdicts == "icpc":
         results = [icpc_verdicts(r) for r in results]
     write_reports(results, fmt, output, extra)

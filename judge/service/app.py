@@ -4,21 +4,25 @@ Handlers parse bodies themselves (any Content-Type, a size limit, each API's own
 client's input become a 500; every route but /health wants a token when the server has some.
 """
 
+import asyncio
+import json
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from judge.grading.execute import ExecuteRequest
 from judge.inputs.languages import Language
-from judge.service import judge0, piston
+from judge.service import judge0, native, piston
 from judge.service.http import ApiError, Handler, guarded, presented_token, read_json_object
-from judge.service.runs import Workers, request_json, result_from_json
+from judge.service.runs import NATIVE, Workers, request_json, result_from_json
+from judge.service.safety import NO_LIMIT, Rate, RateLimiter, retry_after
 from judge.service.store import Row
 
 WAIT_LIMIT = 600.0  # seconds a waiting request (wait=true, Piston's execute) is held at most
@@ -28,24 +32,44 @@ WAIT_LIMIT = 600.0  # seconds a waiting request (wait=true, Piston's execute) is
 class ServiceConfig:
     tokens: tuple[str, ...] = ()
     max_body: int = 4 * 1024 * 1024  # bytes
+    max_source: int = 1024 * 1024  # bytes of a submission's files (decoded), every API
+    rate: Rate = NO_LIMIT  # requests per client (token, else address)
 
 
 class Service:
     """The routes' shared state: the workers and queue, the language tables, the settings."""
 
     def __init__(
-        self, config: ServiceConfig, workers: Workers, languages: dict[str, Language], versions: dict[str, str]
+        self,
+        config: ServiceConfig,
+        workers: Workers,
+        languages: dict[str, Language],
+        versions: dict[str, str],
+        catalogue: native.Catalogue | None = None,
     ) -> None:
-        self.config, self.workers = config, workers
+        self.config, self.workers, self.catalogue = config, workers, catalogue
         self.judge0_languages = judge0.judge0_languages(languages, versions)
         self.runtimes = piston.runtimes(languages, versions)
+        self.limiter = RateLimiter(config.rate)
+        self.rate_limited = 0
 
     def authorize(self, request: Request, error: Callable[[str], Any]) -> None:
-        if not self.config.tokens:
-            return
+        """The token check, then the client's rate limit (keyed by its token, else its address)."""
         token = presented_token(request)
-        if token is None or not any(secrets.compare_digest(token, t) for t in self.config.tokens):
+        if self.config.tokens and (
+            token is None or not any(secrets.compare_digest(token, t) for t in self.config.tokens)
+        ):
             raise ApiError(401, error("authentication failed: a valid X-Auth-Token or Authorization is required"))
+        key = f"token:{token}" if self.config.tokens else f"address:{request.client.host if request.client else ''}"
+        wait = self.limiter.take(key)
+        if wait > 0:
+            self.rate_limited += 1
+            raise ApiError(429, error("too many requests"), {"Retry-After": retry_after(wait)})
+
+    def source_room(self, execution: ExecuteRequest, error: Callable[[str], Any]) -> None:
+        """413 when the program's files (decoded) are over ``--max-source``."""
+        if sum(len(data) for data in execution.files.values()) > self.config.max_source:
+            raise ApiError(413, error(f"the source is larger than {self.config.max_source} bytes"))
 
     def queue_room(self, error: Callable[[str], Any]) -> None:
         if self.workers.store.waiting() >= judge0.MAX_QUEUE:
@@ -58,6 +82,7 @@ class Service:
         wanted = judge0.parse_fields(request.query_params.get("fields"))
         body = await read_json_object(request, self.config.max_body, judge0.error)
         fields, execution = judge0.parse_submission(body, encoded, self.judge0_languages)
+        self.source_room(execution, judge0.error)
         self.queue_room(judge0.error)
         token = self.workers.submit("judge0", {"execute": request_json(execution), "judge0": fields})
         if not wait:
@@ -85,6 +110,7 @@ class Service:
             except judge0.Judge0Error as exc:
                 answers.append(exc.body)
                 continue
+            self.source_room(execution, judge0.error)
             self.queue_room(judge0.error)
             token = self.workers.submit("judge0", {"execute": request_json(execution), "judge0": fields})
             answers.append({"token": token})
@@ -154,6 +180,7 @@ class Service:
             runtime, execution = piston.parse_execute(body, self.runtimes)
         except piston.PistonError as exc:
             raise ApiError(400, piston.error(str(exc))) from None
+        self.source_room(execution, piston.error)
         self.queue_room(piston.error)
         token = self.workers.submit("piston", {"execute": request_json(execution)})
         row = await self.workers.wait(token, WAIT_LIMIT)
@@ -170,6 +197,84 @@ class Service:
               "working": busy, "paused": 0, "failed": 0}]
         )  # fmt: skip
 
+    # -- native ------------------------------------------------------------------------------------------------
+    def _catalogue(self) -> native.Catalogue:
+        if self.catalogue is None:
+            raise ApiError(404, native.error("this server grades no problems"))
+        return self.catalogue
+
+    async def native_submit(self, request: Request) -> Response:
+        """Queue a grading; ``?wait=false``: 202 ``{"id", "state", "tests"}``, else the document once graded."""
+        catalogue = self._catalogue()
+        body = await read_json_object(request, self.config.max_body, native.error)
+        grading = await asyncio.to_thread(native.parse_grading, body, catalogue, self.config.max_source)
+        self.queue_room(native.error)
+        token = self.workers.submit(NATIVE, grading.to_json())
+        location = {"Location": f"/v1/submissions/{token}"}
+        if not judge0.flag(request.query_params.get("wait", "true")):
+            tests = len(catalogue.problem(grading.problem).tests)
+            return JSONResponse({"id": token, "state": "queued", "tests": tests}, status_code=202, headers=location)
+        row = await self.workers.wait(token, WAIT_LIMIT)
+        if row is None or row.result is None:
+            raise ApiError(503, native.error(f"the grading did not finish in time; it is still queued as {token}"))
+        return JSONResponse(row.result, headers={**location, "X-Submission-Id": token})
+
+    def _native_row(self, request: Request) -> Row:
+        row = self.workers.store.get(request.path_params["id"])
+        if row is None or row.api != NATIVE:
+            raise ApiError(404, native.error("no such submission"))
+        return row
+
+    async def native_submission(self, request: Request) -> Response:
+        row = self._native_row(request)
+        return JSONResponse({"id": row.token, "state": row.state, "result": row.result})
+
+    async def native_events(self, request: Request) -> Response:
+        """Server-sent events: ``test`` once per finished test, in order, then ``done`` with the document."""
+        row = self._native_row(request)
+        total = len(self._catalogue().problem(row.request["problem"]).tests)
+        return StreamingResponse(
+            self._events(row.token, total),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    async def _events(self, token: str, total: int) -> AsyncIterator[str]:
+        sent = 0
+        deadline = asyncio.get_running_loop().time() + WAIT_LIMIT
+        while asyncio.get_running_loop().time() < deadline:
+            live = self.workers.progress.get(token)
+            if live is None:
+                row = self.workers.store.get(token)
+                if row is not None and row.state == "done" and row.result is not None:
+                    for test in row.result.get("tests", [])[sent:]:
+                        yield _sse("test", native.test_event(test, sent, total))
+                        sent += 1
+                    yield _sse("done", row.result)
+                    return
+            else:
+                for test in live[sent:]:
+                    yield _sse("test", native.test_event(native.live_test(test), sent, total))
+                    sent += 1
+            await asyncio.sleep(0.05)
+        yield _sse("timeout", {"id": token})
+
+    async def native_problems(self, request: Request) -> Response:
+        return JSONResponse(await asyncio.to_thread(self._catalogue().problems))
+
+    async def native_problem(self, request: Request) -> Response:
+        problem = await asyncio.to_thread(self._catalogue().problem, request.path_params["id"])
+        return JSONResponse(native.describe_problem(problem))
+
+    async def native_languages(self, request: Request) -> Response:
+        return JSONResponse(self._catalogue().language_list())
+
+    async def metrics(self, request: Request) -> Response:
+        busy, slots = self.workers.busy, self.workers.slots
+        queued = max(self.workers.store.waiting() - busy, 0)
+        text = self.workers.metrics.render(queued, busy, slots, self.rate_limited)
+        return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
+
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok", "queued": self.workers.store.waiting(), "busy": self.workers.busy})
 
@@ -179,6 +284,20 @@ def _int(text: str) -> int:
         return int(text)
     except ValueError:
         return -1
+
+
+def _sse(event: str, data: Any) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+
+
+def _native_errors(handler: Handler) -> Handler:
+    async def run(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except native.NativeError as exc:
+            raise ApiError(exc.status, native.error(str(exc))) from None
+
+    return run
 
 
 def _judge0_errors(handler: Handler) -> Handler:
@@ -204,7 +323,19 @@ def create_app(service: Service) -> Starlette:
             Route(f"/api/v2/piston/{name}", endpoint, methods=methods),
         ]
 
+    def native_route(path: str, handler: Handler, methods: list[str]) -> Route:
+        return Route(
+            path, guarded(_authorized(service, _native_errors(handler), native.error), native.error), methods=methods
+        )
+
     routes = [
+        native_route("/v1/submissions", service.native_submit, ["POST"]),
+        native_route("/v1/submissions/{id}", service.native_submission, ["GET"]),
+        native_route("/v1/submissions/{id}/events", service.native_events, ["GET"]),
+        native_route("/v1/problems", service.native_problems, ["GET"]),
+        native_route("/v1/problems/{id}", service.native_problem, ["GET"]),
+        native_route("/v1/languages", service.native_languages, ["GET"]),
+        Route("/metrics", guarded(_authorized(service, service.metrics, judge0.error), judge0.error), methods=["GET"]),
         judge0_route("/submissions", service.create_submission, ["POST"]),
         judge0_route("/submissions/batch", service.create_batch, ["POST"]),
         judge0_route("/submissions/batch", service.get_batch, ["GET"]),

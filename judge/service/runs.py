@@ -9,6 +9,7 @@ import base64
 import dataclasses
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -16,13 +17,18 @@ from typing import Any
 from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult, execute_then_close
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
-from judge.judging.results import Verdict
+from judge.judging.results import SubmissionResult, TestResult, Verdict
 from judge.sandbox.container import ProcessResult
 from judge.sandbox.engine import Engine
+from judge.service.native import failed_document
+from judge.service.safety import Metrics
 from judge.service.store import QueueStore, Row
 
 # Runs one execution: its result, and what to do once the result is recorded (remove its container).
 Executor = Callable[[Language, ExecuteRequest], tuple[ExecuteResult, Callable[[], None]]]
+# Runs one grading (the native API's request JSON), telling each finished test: the grading's result.
+GradingRunner = Callable[[dict[str, Any], Callable[[TestResult], None]], SubmissionResult]
+NATIVE = "native"  # the store's ``api`` of a grading against a problem
 
 
 def request_json(request: ExecuteRequest) -> dict[str, Any]:
@@ -94,8 +100,18 @@ def new_token() -> str:
 class Workers:
     """``slots`` threads running queued submissions; ``wait`` lets a request handler await one token."""
 
-    def __init__(self, store: QueueStore, languages: dict[str, Language], executor: Executor, slots: int) -> None:
+    def __init__(
+        self,
+        store: QueueStore,
+        languages: dict[str, Language],
+        executor: Executor,
+        slots: int,
+        grading: GradingRunner | None = None,
+    ) -> None:
         self.store, self.languages, self.executor, self.slots = store, languages, executor, slots
+        self.grading = grading
+        self.metrics = Metrics()
+        self.progress: dict[str, list[TestResult]] = {}  # a running grading's finished tests, in order
         self._wake = threading.Condition()
         self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]] = {}
         self._waiters_lock = threading.Lock()
@@ -165,6 +181,10 @@ class Workers:
                     self.busy -= 1
 
     def _run(self, row: Row) -> None:
+        started = time.monotonic()
+        if row.api == NATIVE:
+            self._grade(row, started)
+            return
         cleanup: Callable[[], None] = _nothing
         try:
             request = request_from_json(row.request["execute"])
@@ -174,9 +194,28 @@ class Workers:
             result = ExecuteResult(Verdict.JE, f"{type(exc).__name__}: {exc}")
         try:
             self.store.finish(row.token, result_json(result))
+            self.metrics.record(row.api, row.request["execute"]["language"], str(result.verdict), _since(started))
             self._notify(row.token)
         finally:
             cleanup()
+
+    def _grade(self, row: Row, started: float) -> None:
+        """A grading against a problem: its document (judge submit's JSON) is the result; each finished test is
+        appended to ``progress`` for the server-sent events."""
+        finished: list[TestResult] = []
+        self.progress[row.token] = finished
+        try:
+            if self.grading is None:
+                raise RuntimeError("this server grades no problems")
+            document = self.grading(row.request, finished.append).to_dict()
+        except Exception as exc:  # a judge failure of any kind is this grading's JE, not the worker's
+            document = failed_document(row.request, f"{type(exc).__name__}: {exc}")
+        try:
+            self.store.finish(row.token, document)
+            self.metrics.record(row.api, row.request["language"], document["verdict"], _since(started))
+            self._notify(row.token)
+        finally:
+            self.progress.pop(row.token, None)
 
     def _notify(self, token: str) -> None:
         with self._waiters_lock:
@@ -187,6 +226,10 @@ class Workers:
 
 def _nothing() -> None:
     pass
+
+
+def _since(started: float) -> float:
+    return time.monotonic() - started
 
 
 def _resolve(future: "asyncio.Future[None]") -> None:
