@@ -11,7 +11,7 @@ import fnmatch
 from dataclasses import dataclass, field
 
 from judge.errors import JudgeFailure
-from judge.grading.limits import AGENT_RESERVE
+from judge.grading.limits import container_spec
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
 from judge.judging.limits import RunLimits
@@ -20,8 +20,6 @@ from judge.judging.verdicts import measured_verdict, signal_name
 from judge.sandbox.container import ProcessResult, RunSpec, Sandbox, SandboxSpec
 from judge.sandbox.cores import claimed_core
 from judge.sandbox.engine import Engine
-from judge.sandbox.specs import language_spec
-from judge.units import MIB
 
 
 @dataclass(frozen=True)
@@ -54,15 +52,9 @@ class ExecuteResult:
 def sandbox_for(language: Language, settings: Settings, request: ExecuteRequest) -> SandboxSpec:
     """The container one execution runs in (a warm pool would start these ahead, per language and limits)."""
     limits = request.limits
-    private = len(request.stdin) + 2 * (limits.output + 1) + settings.compile_output + 4 * MIB
-    memory = limits.memory + language.memory_extra + private + AGENT_RESERVE
-    return language_spec(
-        language,
-        settings,
-        memory=memory,
-        compile_memory=max(memory, settings.compile_memory),
-        private=private,
-        labels={"judge.service": "1", "judge.language": language.name},
+    labels = {"judge.service": "1", "judge.language": language.name}
+    return container_spec(
+        language, settings, limits.memory + language.memory_extra, len(request.stdin), limits.output, labels
     )
 
 

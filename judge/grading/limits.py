@@ -35,15 +35,31 @@ def sandbox_spec(
     limits: RunLimits,
     mounts: tuple[tuple[str, str, bool], ...] = (),
 ) -> SandboxSpec:
-    # tmpfs pages count as the container's memory: room for the input, captured output and the agent.
-    private = problem.max_input + 2 * (limits.output + 1) + settings.compile_output + 4 * MIB
-    memory = limits.memory + private + AGENT_RESERVE
+    """The container a submission's tests run in."""
+    labels = {"judge.problem": problem.id, "judge.language": language.name}
+    return container_spec(language, settings, limits.memory, problem.max_input, limits.output, labels, mounts)
+
+
+def container_spec(
+    language: Language,
+    settings: Settings,
+    memory: int,
+    largest_input: int,
+    output: int,
+    labels: dict[str, str],
+    mounts: tuple[tuple[str, str, bool], ...] = (),
+) -> SandboxSpec:
+    """A container for programs of ``memory`` bytes each, reading inputs up to ``largest_input`` and writing up to
+    ``output`` bytes. tmpfs pages count as the container's memory: room for the input, the captured output, the
+    compiler's messages and the agent on top."""
+    private = largest_input + 2 * (output + 1) + settings.compile_output + 4 * MIB
+    total = memory + private + AGENT_RESERVE
     return language_spec(
         language,
         settings,
-        memory=memory,
-        compile_memory=max(memory, settings.compile_memory),
+        memory=total,
+        compile_memory=max(total, settings.compile_memory),
         private=private,
-        labels={"judge.problem": problem.id, "judge.language": language.name},
+        labels=labels,
         mounts=mounts,
     )
