@@ -58,21 +58,6 @@ def sandbox_for(language: Language, settings: Settings, request: ExecuteRequest)
     )
 
 
-def execute(
-    client: Engine,
-    settings: Settings,
-    language: Language,
-    request: ExecuteRequest,
-    sandbox: Sandbox | None = None,
-    pin: bool = True,
-) -> ExecuteResult:
-    """Compile (if the language does) and run ``request`` once in a fresh container (``sandbox``, started from
-    ``sandbox_for``, when one was started ahead; it is closed either way). A judge failure is a JE result."""
-    result, box = execute_then_close(client, settings, language, request, sandbox, pin)
-    box.close()
-    return result
-
-
 def execute_then_close(
     client: Engine,
     settings: Settings,
@@ -81,8 +66,10 @@ def execute_then_close(
     sandbox: Sandbox | None = None,
     pin: bool = True,
 ) -> tuple[ExecuteResult, Sandbox]:
-    """``execute``, leaving the container's removal to the caller (``close`` it once the answer is out: removal
-    takes the engine a while). The run's core is released here."""
+    """Compile (if the language does) and run ``request`` once in a fresh container (``sandbox``, started from
+    ``sandbox_for``, when one was started ahead). A judge failure is a JE result. The container's removal is left to
+    the caller (``close`` it once the answer is out: removal takes the engine a while); the run's core is released
+    here."""
     spec = sandbox_for(language, settings, request)
     result = ExecuteResult(Verdict.JE, "")
     box = sandbox or Sandbox(client, spec)
