@@ -13,7 +13,9 @@ there is no entry file: everything compiles together and the compiler or compile
 ``program_build``/``program_run``: this image also builds and runs folder programs that bring their own
 ``build``/``run`` scripts (validators, spec "Programs"). ``aliases``: other names the language answers to
 (``--lang``, contest files, assignments); ``priority``: which language a file extension claimed by several means
-(the highest; a tie is an error at use, as problemtools breaks ties by priority).
+(the highest; a tie is an error at use, as problemtools breaks ties by priority). ``shared_files``: file names of
+the runners folder's ``_shared/`` that join the image's build context beside the Dockerfile (one copy of a file
+several runners need, such as the JVM runners' compile-jvm.py).
 """
 
 import hashlib
@@ -28,6 +30,7 @@ from judge.inputs.yamlfile import load_mapping, number
 from judge.units import MIB
 
 IMAGE_PREFIX = "judge/"
+SHARED_FOLDER = "_shared"  # in a runners folder: files several runners' images are built with
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Language:
     program_run: tuple[str, ...] | None = None
     aliases: tuple[str, ...] = ()
     priority: int = 0
+    shared_files: tuple[str, ...] = ()  # names in the runners folder's _shared/, copied into the build context
 
     @property
     def source_patterns(self) -> tuple[str, ...]:
@@ -88,12 +92,22 @@ class Language:
                 cmd.append(part.format(**values))
         return cmd
 
+    def build_files(self) -> dict[str, Path]:
+        """The image's build context: each file's name in it and where it is read from (the folder but
+        runner.yaml, then the shared files)."""
+        files = {
+            str(path.relative_to(self.folder)): path
+            for path in sorted(self.folder.rglob("*"))
+            if path.is_file() and path.name != "runner.yaml"
+        }
+        files.update((name, self.folder.parent / SHARED_FOLDER / name) for name in self.shared_files)
+        return files
+
     def definition_hash(self) -> str:
-        """A hash of what the image is built from (the folder but runner.yaml): other contents are stale."""
+        """A hash of what the image is built from (its build files): other contents are stale."""
         digest = hashlib.sha256()
-        for path in sorted(self.folder.rglob("*")):
-            if path.is_file() and path.name != "runner.yaml":
-                digest.update(str(path.relative_to(self.folder)).encode() + b"\0" + path.read_bytes())
+        for name, path in sorted(self.build_files().items(), key=lambda item: self.folder / item[0]):
+            digest.update(name.encode() + b"\0" + path.read_bytes())
         return digest.hexdigest()[:16]
 
 
@@ -150,7 +164,18 @@ def load_language(folder: Path) -> Language:
         program_run=_args(path, data, "program_run"),
         aliases=_aliases(path, data),
         priority=int(number(path, "priority", data.get("priority", 0), positive=False)),
+        shared_files=_shared_files(path, data),
     )
+
+
+def _shared_files(path: Path, data: dict[str, Any]) -> tuple[str, ...]:
+    value = data.get("shared_files") or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v and PurePosixPath(v).name == v for v in value):
+        raise JudgeInputError(f"{path}: 'shared_files' must be a list of file names (in {SHARED_FOLDER}/)")
+    for name in value:
+        if not (path.parent.parent / SHARED_FOLDER / name).is_file():
+            raise JudgeInputError(f"{path}: shared file {SHARED_FOLDER}/{name} not found")
+    return tuple(value)
 
 
 def _aliases(path: Path, data: dict[str, Any]) -> tuple[str, ...]:

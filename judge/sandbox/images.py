@@ -2,8 +2,8 @@
 
 With a registry the base is ``runners/base/Dockerfile`` on top of the pulled Debian image; without one it
 is ``debootstrap --variant=minbase --include=python3`` imported as an image. Runner images are built
-FROM the base and labelled with a hash of their folder, so an edited runner is rebuilt and an
-unchanged one is skipped.
+FROM the base and labelled with a hash of their build files (the folder, plus the ``shared_files`` of the runners
+folder's ``_shared/`` that runner.yaml lists), so an edited runner is rebuilt and an unchanged one is skipped.
 """
 
 import contextlib
@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import docker
@@ -169,12 +169,23 @@ def toolchain_version(client: docker.DockerClient, image: str, language: Languag
     return first_line("\n".join(x for x in lines if "warning" not in x.lower()), 120)  # JVM start-up warnings
 
 
+@contextlib.contextmanager
+def build_context(language: Language) -> Iterator[Path]:
+    """A temporary folder holding ``language``'s build files (those its image hash covers), the build's context."""
+    with tempfile.TemporaryDirectory(prefix=f"judge-build-{language.name}-") as tmp:
+        for name, path in language.build_files().items():
+            target = Path(tmp) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        yield Path(tmp)
+
+
 def build_image(
     client: docker.DockerClient, language: Language, settings: Settings, log: Log, *, force: bool = False
 ) -> bool:
     """Build ``runner``'s image unless an up-to-date one exists; returns whether it built.
 
-    The image is labelled with the hash of the runner folder (``judge.runner.hash``) and the toolchain's
+    The image is labelled with the hash of its build files (``judge.runner.hash``) and the toolchain's
     version as its ``version`` command prints it inside the built image (``judge.version``).
     """
     with _build_lock(settings, language.image, log):  # checked again once the lock is held
@@ -192,14 +203,15 @@ def _build_runner_image(
         return False
     log(f"{language.name}: building {language.image} ...")
     stage = f"{language.image.rsplit(':', 1)[0]}:building"
-    docker_build(
-        client,
-        stage,
-        log,
-        f"building {language.image} from {language.folder}/Dockerfile",
-        path=str(language.folder),
-        buildargs={"BASE": settings.base_tag, "LOCAL_CA_CERTS": local_ca_certs()},
-    )
+    with build_context(language) as context:
+        docker_build(
+            client,
+            stage,
+            log,
+            f"building {language.image} from {language.folder}/Dockerfile",
+            path=str(context),
+            buildargs={"BASE": settings.base_tag, "LOCAL_CA_CERTS": local_ca_certs()},
+        )
     version = toolchain_version(client, stage, language)
     labels = {"judge.runner": language.name, "judge.runner.hash": digest, "judge.version": version}
     docker_build(

@@ -1,12 +1,14 @@
-"""Language names: aliases (ambiguous ones are input errors naming both), extension priority, runners_dir lists."""
+"""Language names: aliases (ambiguous ones are input errors naming both), extension priority, runners_dir lists;
+a runner's build files (its folder plus the ``shared_files`` of the runners folder's _shared/) and their hash."""
 
 from pathlib import Path
 
 import pytest
 
 from judge.errors import JudgeInputError
-from judge.inputs.languages import canonical_name, language_for, load_languages
+from judge.inputs.languages import canonical_name, language_for, load_language, load_languages
 from judge.inputs.settings import load_settings
+from judge.sandbox.images import build_context
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,3 +108,43 @@ def test_contest_languages_accept_aliases(tmp_path, languages):
     batch = from_contest(contest, languages)
     assert sorted(s.path.name for s in batch.submissions) == ["A.cpp", "A.py"]
     assert any("A.rb" in line and "ruby" in line for line in batch.skipped)
+
+
+def runners_with_a_shared_file(root: Path, shared: str = "[tool.sh]") -> Path:
+    (root / "_shared").mkdir(parents=True)
+    (root / "_shared" / "tool.sh").write_text("echo one\n")
+    for name, listed in (("uses", f"shared_files: {shared}\n"), ("alone", "")):
+        (root / name).mkdir()
+        (root / name / "runner.yaml").write_text(f"name: {name}\nextensions: [{name}]\nrun: [x]\n{listed}")
+        (root / name / "Dockerfile").write_text("FROM scratch\nCOPY tool.sh /tool.sh\n")
+    return root
+
+
+def test_the_jvm_runners_are_built_with_one_compile_script():
+    for name in ("java", "kotlin", "scala"):
+        language = load_language(ROOT / "runners" / name)
+        assert language.shared_files == ("compile-jvm.py",)
+        assert language.build_files()["compile-jvm.py"] == ROOT / "runners" / "_shared" / "compile-jvm.py"
+        assert not (language.folder / "compile-jvm.py").exists()
+
+
+def test_editing_a_shared_file_makes_only_the_images_using_it_stale(tmp_path):
+    root = runners_with_a_shared_file(tmp_path)
+    uses, alone = load_language(root / "uses"), load_language(root / "alone")
+    before = uses.definition_hash(), alone.definition_hash()
+    (root / "_shared" / "tool.sh").write_text("echo two\n")
+    assert uses.definition_hash() != before[0] and alone.definition_hash() == before[1]
+
+
+def test_the_build_context_is_the_folder_but_runner_yaml_plus_the_shared_files(tmp_path):
+    uses = load_language(runners_with_a_shared_file(tmp_path) / "uses")
+    with build_context(uses) as context:
+        assert sorted(p.name for p in context.iterdir()) == ["Dockerfile", "tool.sh"]
+        assert (context / "tool.sh").read_text() == "echo one\n"
+
+
+@pytest.mark.parametrize(("listed", "error"), [("[gone.sh]", "_shared/gone.sh not found"), ("[../x]", "file names")])
+def test_a_shared_file_missing_or_not_a_plain_name_is_an_input_error(tmp_path, listed, error):
+    root = runners_with_a_shared_file(tmp_path, listed)
+    with pytest.raises(JudgeInputError, match=error):
+        load_language(root / "uses")

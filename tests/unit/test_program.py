@@ -173,10 +173,6 @@ def test_an_included_driver_becomes_the_entry_file(tmp_path, languages):
     assert merged.main == "main.py" and merged.sources == ("main.py", "solve.py")
 
 
-def test_jvm_compile_script_is_the_same_for_java_and_kotlin():
-    assert (RUNNERS / "java" / "compile-jvm.py").read_bytes() == (RUNNERS / "kotlin" / "compile-jvm.py").read_bytes()
-
-
 def test_runner_entrypoint_key_accepts_only_the_folder_placeholder(tmp_path):
     (tmp_path / "runner.yaml").write_text("name: x\nextensions: [x]\nrun: [x]\nentrypoint: ['{name}.x']\n")
     with pytest.raises(JudgeInputError, match=r"'entrypoint' may use only the placeholder \{folder\}"):

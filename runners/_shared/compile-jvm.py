@@ -11,7 +11,8 @@ problemtools instead takes the class named like the main file (problemtools/run/
 
 A public top-level class must live in a file of its name (JLS 7.6): such files are compiled from a copy under
 that name, found beforehand by a look at the source and, failing that, from javac's own complaint (as
-DOMjudge's java_javac_detect renames the source). Keep this file identical in runners/java and runners/kotlin.
+DOMjudge's java_javac_detect renames the source). One copy serves the java, kotlin and scala runners: their
+runner.yaml lists it in ``shared_files``, which puts it in each image's build context.
 """
 
 import argparse
