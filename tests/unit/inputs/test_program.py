@@ -10,7 +10,7 @@ from judge.errors import JudgeInputError
 from judge.inputs.languages import Language, load_language
 from judge.inputs.program import included_files, read_program, with_included
 
-RUNNERS = Path(__file__).resolve().parents[2] / "runners"
+RUNNERS = Path(__file__).resolve().parents[3] / "runners"
 
 
 @pytest.fixture(scope="module")

@@ -134,7 +134,7 @@ def test_malformed_runner(tmp_path):
 
 
 def test_kind_names_the_validator_interface(settings):
-    packages = Path(__file__).resolve().parent / "fixtures" / "packages"
+    packages = Path(__file__).resolve().parents[2] / "fixtures" / "packages"
     kinds = {name: load_problem(str(packages / name), settings).kind for name in ("custom-cpp", "testlib", "guess")}
     assert kinds == {
         "custom-cpp": "pass-fail, kattis checker",

@@ -12,7 +12,7 @@ from judge.batch.store import Store
 from judge.cli import cli
 from judge.errors import JudgeInputError
 
-CONFIG = ["--config", str(Path(__file__).resolve().parents[2] / "judge.yaml")]
+CONFIG = ["--config", str(Path(__file__).resolve().parents[3] / "judge.yaml")]
 SPEC = {"source": "folder:/x:1", "jobs": "abc", "count": 3}
 
 

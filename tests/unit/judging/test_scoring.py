@@ -1,4 +1,4 @@
-"""Pure logic of #3/#4: package reading, group scores, validator exit codes (interactive precedence: tests/unit)."""
+"""Pure logic of #3/#4: package reading, group scores, validator exit codes (interactive precedence: unit/judging)."""
 
 import os
 from pathlib import Path
@@ -15,7 +15,7 @@ from judge.judging.verdicts import icpc_verdicts
 
 Result = records.TestResult
 
-PACKAGES = Path(__file__).resolve().parent / "fixtures" / "packages"
+PACKAGES = Path(__file__).resolve().parents[2] / "fixtures" / "packages"
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:

@@ -9,7 +9,7 @@ import pytest
 
 from judge.sandbox import agent
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_agent_imports_no_module_that_makes_its_forks_dear():

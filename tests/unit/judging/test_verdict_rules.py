@@ -188,7 +188,7 @@ def test_who_ended_first():
 
 
 def test_interactive_precedence():
-    """The cases tests/test_scoring.py held before the rule moved (the clock readings as they were)."""
+    """The cases tests/unit/judging/test_scoring.py held before the rule moved (the clock readings as they were)."""
 
     def verdict(sub, sub_ended, check, val_ended, broken_pipe=False):
         return interactive_verdict(sub, check, validator_ended_first(sub_ended, val_ended, broken_pipe))

@@ -10,7 +10,7 @@ from judge.inputs.languages import canonical_name, language_for, load_language, 
 from judge.inputs.settings import load_settings
 from judge.sandbox.images import build_context
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

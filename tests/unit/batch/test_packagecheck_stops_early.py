@@ -11,7 +11,7 @@ from judge.inputs.problem import load_problem
 from judge.inputs.settings import load_settings
 from judge.inputs.submissions import Submission
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SETTINGS = load_settings(ROOT / "judge.yaml")
 PASS_FAIL = load_problem(str(ROOT / "problems/1"), SETTINGS)
 SCORING = load_problem(str(ROOT / "tests/fixtures/packages/scoring"), SETTINGS)

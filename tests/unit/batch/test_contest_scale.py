@@ -16,7 +16,7 @@ from judge.inputs.submissions import from_contest
 
 @pytest.fixture(scope="module")
 def languages():
-    return load_languages(load_settings(Path(__file__).resolve().parents[2] / "judge.yaml"))
+    return load_languages(load_settings(Path(__file__).resolve().parents[3] / "judge.yaml"))
 
 
 def test_contest_walk_order_hidden_files_and_times(tmp_path, languages):
