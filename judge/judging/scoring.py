@@ -276,6 +276,6 @@ def problem_verdict(problem: Problem, groups: list[GroupResult]) -> Verdict | No
     """The verdict the package's own grading rules give a legacy scoring problem: the root's grader over
     ``sample`` and ``secret`` (so ``accept_if_any_accepted`` makes a partial solution AC). None when those
     rules do not decide it (newer formats, pass-fail problems, an incomplete result): then the first failing
-    test decides, as before."""
+    test decides."""
     root = _root(problem, groups)
     return root.verdict if root is not None else None

@@ -4,7 +4,7 @@ The agent spawns each test through it with posix_spawn instead of forking itself
 ``Launcher``). It is built in an image on top of the base (``judge/launcher``: Debian's gcc and musl-tools), copied
 out and kept in judge's cache under the hash of its source, so an edited launcher is rebuilt (the image of an
 older source is removed). When it cannot be built (no package mirror), ``code`` is empty and the agent forks every
-test, as before: slower, the same limits; `judge doctor` says which.
+test itself: slower, the same limits; `judge doctor` says which.
 """
 
 import contextlib
