@@ -81,8 +81,8 @@ def test_judge0_config_info_has_every_key_the_official_client_requires() -> None
         ({"redirect_stderr_to_stdout": "maybe"}, {"redirect_stderr_to_stdout": ["is not a boolean"]}),
         ({"command_line_arguments": "a 'b"},
          {"command_line_arguments": ["cannot be split into arguments (unbalanced quotes)"]}),
-        ({"callback_url": "http://x"},
-         {"callback_url": ["setting callback_url is not allowed (callbacks are not supported yet)"]}),
+        ({"callback_url": "file:///etc/passwd"}, {"callback_url": ["must be an http or https URL"]}),
+        ({"additional_files": "!!"}, {"additional_files": ["is not a valid zip archive"]}),
     ],
 )  # fmt: skip
 def test_judge0_request_bounds(change: dict, errors: dict) -> None:
