@@ -20,6 +20,7 @@ from judge.grading.execute import ExecuteRequest, ExecuteResult
 from judge.inputs.languages import Language
 from judge.judging.results import Verdict
 from judge.service.app import Service, ServiceConfig, create_app
+from judge.service.http import timely_h11
 from judge.service.runs import Workers, result_json
 from judge.service.safety import Rate
 from judge.service.store import QueueStore
@@ -32,7 +33,7 @@ USER = "admin-1"
 class Running:
     """A server on a free loopback port; ``hold`` keeps each run waiting until it is set."""
 
-    def __init__(self, tmp: Path, rate: Rate, store: str = "q.db") -> None:
+    def __init__(self, tmp: Path, rate: Rate, store: str = "q.db", timeout: float = 600.0) -> None:
         self.hold = threading.Event()
         self.hold.set()
         self.executed: list[str] = []
@@ -43,14 +44,16 @@ class Running:
             return ExecuteResult(Verdict.AC, "", compile=process(), run=process(request.stdin[::-1])), lambda: None
 
         self.workers = Workers(QueueStore(tmp / store), LANGUAGES, fake, 2)
-        config = ServiceConfig(tokens=TOKENS, max_body=64 * 1024, rate=rate, user_tokens=(USER,))
+        config = ServiceConfig(tokens=TOKENS, max_body=64 * 1024, rate=rate, user_tokens=(USER,), body_timeout=timeout)
         self.service = Service(config, self.workers, LANGUAGES, VERSIONS)
         self.sock = socket.socket()
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as judge serve's listen() does
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(128)
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(self.service), log_level="warning", access_log=False))
+        self.server = uvicorn.Server(
+            uvicorn.Config(create_app(self.service), log_level="warning", access_log=False, http=timely_h11(timeout))
+        )
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self) -> "Running":
@@ -127,6 +130,39 @@ def test_a_slow_client_holding_connections_does_not_stop_others_20x(running: Run
     finally:
         for held in holders:
             held.close()
+
+
+def test_slow_heads_are_closed_and_slow_bodies_are_408_while_others_are_served(tmp_path: Path) -> None:
+    with Running(tmp_path, Rate(0, 60.0), timeout=1.0) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        heads, bodies = [], []
+        for _ in range(20):
+            head = socket.create_connection(("127.0.0.1", port))
+            head.sendall(b"GET /statuses HTTP/1.1\r\nHost: x\r\nX-Auth-To")
+            heads.append(head)
+            body = socket.create_connection(("127.0.0.1", port))
+            body.sendall(b"POST /submissions HTTP/1.1\r\nHost: x\r\nX-Auth-Token: alpha\r\nContent-Length: 50\r\n\r\n{")
+            bodies.append(body)
+        for _ in range(5):
+            assert requests.get(f"{server.url}/statuses", headers=auth("beta"), timeout=5).status_code == 200
+        for head in heads:
+            head.settimeout(10)
+            assert head.recv(100) == b""  # closed with no answer
+            head.close()
+        for body in bodies:
+            body.settimeout(10)
+            answer = b""
+            while chunk := body.recv(4096):
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 408 ") and b'{"error":"request body not received within 1 s"}' in answer
+            body.close()
+
+
+def test_a_kept_alive_connection_is_not_cut_by_the_head_timer(tmp_path: Path) -> None:
+    with Running(tmp_path, Rate(0, 60.0), timeout=0.5) as server, requests.Session() as session:
+        for _ in range(20):
+            assert session.get(f"{server.url}/statuses", headers=auth(), timeout=5).status_code == 200
+            time.sleep(0.05)
 
 
 # -- callbacks ---------------------------------------------------------------------------------------------------

@@ -108,6 +108,7 @@ def serve(
     from judge.sandbox import images
     from judge.service import judge0
     from judge.service.app import Service, ServiceConfig, create_app
+    from judge.service.http import timely_h11
     from judge.service.native import Catalogue, NativeGrader
     from judge.service.runs import Workers, engine_executor
     from judge.service.store import QueueStore
@@ -131,7 +132,7 @@ def serve(
     listening = listen(host, port)
     workers.start()
     click.echo(f"judge serve: http://{host}:{listening.getsockname()[1]} ({jobs} slots, queue {store_path})", err=True)
-    server = uvicorn.Config(create_app(service), log_level="warning", access_log=False)
+    server = uvicorn.Config(create_app(service), log_level="warning", access_log=False, http=timely_h11())
     try:
         uvicorn.Server(server).run(sockets=[listening])
     finally:

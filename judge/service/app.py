@@ -22,7 +22,15 @@ from judge.grading.execute import ExecuteRequest
 from judge.inputs.languages import Language
 from judge.service import judge0, native, piston
 from judge.service.callbacks import Callbacks
-from judge.service.http import ApiError, Handler, guarded, presented_token, presented_user, read_json_object
+from judge.service.http import (
+    BODY_TIMEOUT,
+    ApiError,
+    Handler,
+    guarded,
+    presented_token,
+    presented_user,
+    read_json_object,
+)
 from judge.service.runs import NATIVE, Workers, new_token, request_json, result_from_json
 from judge.service.safety import NO_LIMIT, Rate, RateLimiter, retry_after
 from judge.service.store import Row
@@ -37,6 +45,7 @@ class ServiceConfig:
     max_source: int = 1024 * 1024  # bytes of a submission's files (decoded), every API
     rate: Rate = NO_LIMIT  # requests per client (token, else address)
     user_tokens: tuple[str, ...] = ()  # Judge0's authorization tokens (X-Auth-User): DELETE and the list want one
+    body_timeout: float = BODY_TIMEOUT  # seconds a client may take to send a body (then 408)
 
 
 class Service:
@@ -88,7 +97,7 @@ class Service:
         encoded = judge0.flag(request.query_params.get("base64_encoded"))
         wait = judge0.flag(request.query_params.get("wait"))
         wanted = judge0.parse_fields(request.query_params.get("fields"))
-        body = await read_json_object(request, self.config.max_body, judge0.error)
+        body = await read_json_object(request, self.config.max_body, judge0.error, self.config.body_timeout)
         fields, execution = judge0.parse_submission(body, encoded, self.judge0_languages)
         self.source_room(execution, judge0.error)
         self.queue_room(judge0.error)
@@ -102,7 +111,7 @@ class Service:
     async def create_batch(self, request: Request) -> Response:
         """Judge0's batch: each submission queued on its own; ``{"token"}`` or its 422 errors, in order."""
         encoded = judge0.flag(request.query_params.get("base64_encoded"))
-        body = await read_json_object(request, self.config.max_body, judge0.error)
+        body = await read_json_object(request, self.config.max_body, judge0.error, self.config.body_timeout)
         items = body.get("submissions")
         if not isinstance(items, list) or not items:
             raise ApiError(400, judge0.error("there should be at least one submission in a batch"))
@@ -250,7 +259,7 @@ class Service:
         return JSONResponse([runtime.json() for runtime in self.runtimes])
 
     async def piston_execute(self, request: Request) -> Response:
-        body = await read_json_object(request, self.config.max_body, piston.error)
+        body = await read_json_object(request, self.config.max_body, piston.error, self.config.body_timeout)
         try:
             runtime, execution = piston.parse_execute(body, self.runtimes)
         except piston.PistonError as exc:
@@ -281,7 +290,7 @@ class Service:
     async def native_submit(self, request: Request) -> Response:
         """Queue a grading; ``?wait=false``: 202 ``{"id", "state", "tests"}``, else the document once graded."""
         catalogue = self._catalogue()
-        body = await read_json_object(request, self.config.max_body, native.error)
+        body = await read_json_object(request, self.config.max_body, native.error, self.config.body_timeout)
         grading = await asyncio.to_thread(native.parse_grading, body, catalogue, self.config.max_source)
         self.queue_room(native.error)
         token = self.workers.submit(NATIVE, grading.to_json())
