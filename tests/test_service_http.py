@@ -346,3 +346,27 @@ def test_system_info_has_lscpu_keys_and_memory(running: Running) -> None:
     info = requests.get(f"{running.url}/system_info", headers=auth(), timeout=10).json()
     assert "CPU(s)" in info and info["Mem"][-2:] in ("Ki", "Mi", "Gi", "Ti") and "Swap" in info
     assert all(isinstance(value, str) for value in info.values())
+
+
+def test_statistics_count_by_language_and_status_and_are_kept_ten_minutes(running: Running) -> None:
+    def submit(stdin: str, expected: str) -> None:
+        body = {"source_code": "x", "language_id": 71, "stdin": stdin, "expected_output": expected}
+        assert requests.post(f"{running.url}/submissions?wait=true", json=body, headers=auth(), timeout=10).ok
+
+    submit("ab", "ba")
+    submit("ab", "ab")
+    submit("cd", "dc")
+    stats = requests.get(f"{running.url}/statistics", headers=auth(), timeout=10).json()
+    assert stats["submissions"]["total"] == 3 and stats["submissions"]["today"] == 3
+    assert len(stats["submissions"]["last_30_days"]) == 30 and set(stats["submissions"]["last_30_days"].values()) == {0}
+    assert stats["languages"] == [{"language": {"id": 71, "name": "Python (3.13.5)"}, "count": 3}]
+    assert stats["statuses"] == [
+        {"status": {"id": 3, "name": "Accepted"}, "count": 2},
+        {"status": {"id": 4, "name": "Wrong Answer"}, "count": 1},
+    ]
+    assert stats["database"]["size_in_bytes"] > 0 and stats["database"]["size_pretty"].endswith(("bytes", "kB"))
+    assert stats["created_at"].endswith("+00:00") and stats["cached_until"] > stats["created_at"]
+    submit("x", "x")
+    assert requests.get(f"{running.url}/statistics", headers=auth(), timeout=10).json() == stats  # kept
+    fresh = requests.get(f"{running.url}/statistics?invalidate_cache=true", headers=auth(), timeout=10).json()
+    assert fresh["submissions"]["total"] == 4

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import secrets
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -66,6 +67,7 @@ class Service:
         self.rate_limited = 0
         self.callbacks = Callbacks(workers, self._callback_body)
         self._system_info: dict[str, str] | None = None
+        self._statistics: tuple[float, dict[str, Any]] | None = None  # (kept until, the counts)
 
     def authorize(self, request: Request, error: Callable[[str], Any]) -> None:
         """The token check, then the client's rate limit (keyed by its token, else its address)."""
@@ -208,6 +210,19 @@ class Service:
         }
         found = [judge0.render(self._view(row), wanted, encoded) for row in rows]
         return JSONResponse({"submissions": found, "meta": meta})
+
+    async def statistics(self, request: Request) -> Response:
+        """Judge0's /statistics, kept 10 minutes (``?invalidate_cache=true`` counts again)."""
+        now = time.time()
+        kept = self._statistics
+        if kept is None or now >= kept[0] or request.query_params.get("invalidate_cache") == "true":
+            kept = (now + judge0.STATISTICS_CACHE, await asyncio.to_thread(self._count, now))
+            self._statistics = kept
+        return JSONResponse(kept[1])
+
+    def _count(self, now: float) -> dict[str, Any]:
+        views = [self._view(row) for row in self.workers.store.rows("judge0")]
+        return judge0.statistics(views, now, self.workers.store.size())
 
     async def system_info(self, request: Request) -> Response:
         if self._system_info is None:
@@ -439,6 +454,7 @@ def create_app(service: Service) -> Starlette:
         judge0_route("/config_info", service.config_info, ["GET"]),
         judge0_route("/workers", service.judge0_workers, ["GET"]),
         judge0_route("/system_info", service.system_info, ["GET"]),
+        judge0_route("/statistics", service.statistics, ["GET"]),
         judge0_route("/authenticate", service.authenticate, ["POST"]),
         judge0_route("/authorize", service.authorize_route, ["POST"]),
         *piston_routes("runtimes", service.piston_runtimes, ["GET"]),

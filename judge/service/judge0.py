@@ -313,6 +313,57 @@ def delete_refusal(state: str) -> str | None:
     return f"submission cannot be deleted because its status is {status} ({STATUSES[status]})"
 
 
+STATISTICS_CACHE = 600.0  # seconds Judge0 keeps its /statistics
+
+
+def statistics(views: list["View"], now: float, database_bytes: int) -> dict[str, Any]:
+    """Judge0's /statistics: submissions in total, today and on each of the 30 days before (UTC), by language and
+    by status (most first), and the store's size."""
+    today = dt.datetime.fromtimestamp(now, dt.UTC).date()
+    days: dict[dt.date, int] = {}
+    languages: dict[int, tuple[str | None, int]] = {}
+    states: dict[int, int] = {}
+    for view in views:
+        day = dt.datetime.fromtimestamp(view.created_at, dt.UTC).date()
+        days[day] = days.get(day, 0) + 1
+        language_id = int(view.fields.get("language_id") or 0)
+        name = view.language.name if view.language else None
+        languages[language_id] = (name, languages.get(language_id, (name, 0))[1] + 1)
+        status_id = _values(view, True)["status_id"]
+        states[status_id] = states.get(status_id, 0) + 1
+    before = {str(today - dt.timedelta(days=n)): days.get(today - dt.timedelta(days=n), 0) for n in range(1, 31)}
+    return {
+        "created_at": _rails_time(now),
+        "cached_until": _rails_time(now + STATISTICS_CACHE),
+        "submissions": {"total": len(views), "today": days.get(today, 0), "last_30_days": before},
+        "languages": [
+            {"language": {"id": i, "name": name}, "count": count}
+            for i, (name, count) in sorted(languages.items(), key=lambda item: -item[1][1])
+        ],
+        "statuses": [
+            {"status": {"id": i, "name": STATUSES[i]}, "count": count}
+            for i, count in sorted(states.items(), key=lambda item: -item[1])
+        ],
+        "database": {"size_pretty": _pretty_size(database_bytes), "size_in_bytes": database_bytes},
+    }
+
+
+def _rails_time(seconds: float) -> str:
+    """A time as Rails writes a DateTime in JSON: ``2026-01-01T00:00:00.123+00:00``."""
+    moment = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
+
+
+def _pretty_size(size: int) -> str:
+    """A size as PostgreSQL's pg_size_pretty writes it: "8192 bytes", "120 kB", "12 MB"."""
+    value = size
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if value < 10 * 1024:
+            return f"{value} {unit}"
+        value = (value + 512) // 1024
+    return f"{value} TB"
+
+
 def about() -> dict[str, str]:
     return {
         "version": VERSION,

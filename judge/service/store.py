@@ -112,6 +112,23 @@ class QueueStore:
                 self._db.execute("DELETE FROM callbacks WHERE token=?", (token,))
         return deleted == 1
 
+    def rows(self, api: str) -> list[Row]:
+        """Every row of ``api``, oldest first (Judge0's /statistics counts them)."""
+        with self._lock:
+            found = self._db.execute(
+                "SELECT token, api, request, state, result, created_at, started_at, finished_at "
+                "FROM submissions WHERE api=? ORDER BY id",
+                (api,),
+            ).fetchall()
+        return [_row(values) for values in found]
+
+    def size(self) -> int:
+        """Bytes the database takes (its pages)."""
+        with self._lock:
+            (pages,) = self._db.execute("PRAGMA page_count").fetchone()
+            (page_size,) = self._db.execute("PRAGMA page_size").fetchone()
+        return int(pages) * int(page_size)
+
     def page(self, api: str, offset: int, limit: int) -> tuple[list[Row], int]:
         """Rows of ``api``, newest first (``limit`` from ``offset``), and how many there are."""
         with self._lock:
