@@ -3,6 +3,7 @@ no engine: the per-token rate limit under 1,000 requests, a slow client holding 
 (PUT to a local receiver, retried), DELETE and the list with X-Auth-User, /authenticate, /authorize, /system_info."""
 
 import base64
+import concurrent.futures
 import http.server
 import json
 import socket
@@ -370,3 +371,45 @@ def test_statistics_count_by_language_and_status_and_are_kept_ten_minutes(runnin
     assert requests.get(f"{running.url}/statistics", headers=auth(), timeout=10).json() == stats  # kept
     fresh = requests.get(f"{running.url}/statistics?invalidate_cache=true", headers=auth(), timeout=10).json()
     assert fresh["submissions"]["total"] == 4
+
+
+def test_twenty_concurrent_callbacks_each_arrive_once_with_their_own_result(running: Running) -> None:
+    receiver = Receiver()
+    try:
+        bodies = [
+            {"source_code": "x", "language_id": 71, "stdin": f"n{i}", "callback_url": receiver.url} for i in range(20)
+        ]
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            answers = list(
+                pool.map(
+                    lambda b: requests.post(f"{running.url}/submissions", json=b, headers=auth(), timeout=10), bodies
+                )
+            )
+        tokens = {answer.json()["token"]: f"n{i}"[::-1] for i, answer in enumerate(answers)}
+        deadline = time.monotonic() + 30
+        while len(receiver.puts) < 20 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        got = {
+            json.loads(body)["token"]: base64.b64decode(json.loads(body)["stdout"]).decode()
+            for _, _, body in receiver.puts
+        }
+        assert len(receiver.puts) == 20 and got == tokens
+        assert running.workers.store.pending_callbacks() == []
+    finally:
+        receiver.close()
+
+
+def test_delete_racing_the_run_is_refused_or_done_once_20x(running: Running) -> None:
+    user = auth(**{"X-Auth-User": USER})
+    for attempt in range(20):
+        body = {"source_code": "x", "language_id": 71, "stdin": f"r{attempt}"}
+        token = requests.post(f"{running.url}/submissions", json=body, headers=auth(), timeout=10).json()["token"]
+        codes = []
+        while not codes or codes[-1] != 200:
+            answer = requests.delete(f"{running.url}/submissions/{token}", headers=user, timeout=10)
+            codes.append(answer.status_code)
+            assert answer.status_code in (200, 400), answer.text
+            assert len(codes) < 500
+        assert codes.count(200) == 1
+        assert requests.delete(f"{running.url}/submissions/{token}", headers=user, timeout=10).status_code == 404
