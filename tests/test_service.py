@@ -489,3 +489,22 @@ def test_judge0_delete_authenticate_and_authorize_with_tokens(tmp_path: Path) ->
         assert requests.get(f"{url}/config_info", headers=key, timeout=10).json()["enable_submission_delete"] is True
     finally:
         secured.stop()
+
+
+def test_the_official_judge0_sdk_runs_a_multi_file_program_unchanged(server: Server) -> None:
+    """judge0 (PyPI) 0.0.8's MULTI_FILE language (89) with a Filesystem of compile and run scripts (the SDK cannot
+    encode a missing source_code: it is sent empty, which Judge0's "must be blank" accepts)."""
+    import judge0 as sdk
+
+    files = sdk.Filesystem(
+        content=[
+            sdk.File(name="compile", content="tr a-z A-Z < words.txt > upper.txt\n"),
+            sdk.File(name="run", content='read n\necho "$n: $(cat upper.txt)"\n'),
+            sdk.File(name="words.txt", content="multi file"),
+        ]
+    )
+    done = sdk.run(
+        client=sdk.Client(server.url),
+        submissions=sdk.Submission(source_code="", language=sdk.MULTI_FILE, additional_files=files, stdin="7"),
+    )
+    assert done.status == sdk.Status.ACCEPTED and done.stdout == "7: MULTI FILE\n"
