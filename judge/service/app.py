@@ -5,9 +5,11 @@ client's input become a 500; every route but /health wants a token when the serv
 """
 
 import asyncio
+import contextlib
 import json
 import secrets
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +22,17 @@ from starlette.routing import Route
 from judge.grading.execute import ExecuteRequest
 from judge.inputs.languages import Language
 from judge.service import judge0, native, piston
-from judge.service.http import ApiError, Handler, guarded, presented_token, read_json_object
-from judge.service.runs import NATIVE, Workers, request_json, result_from_json
+from judge.service.callbacks import Callbacks
+from judge.service.http import (
+    BODY_TIMEOUT,
+    ApiError,
+    Handler,
+    guarded,
+    presented_token,
+    presented_user,
+    read_json_object,
+)
+from judge.service.runs import NATIVE, Workers, new_token, request_json, result_from_json
 from judge.service.safety import NO_LIMIT, Rate, RateLimiter, retry_after
 from judge.service.store import Row
 
@@ -34,6 +45,8 @@ class ServiceConfig:
     max_body: int = 4 * 1024 * 1024  # bytes
     max_source: int = 1024 * 1024  # bytes of a submission's files (decoded), every API
     rate: Rate = NO_LIMIT  # requests per client (token, else address)
+    user_tokens: tuple[str, ...] = ()  # Judge0's authorization tokens (X-Auth-User): DELETE and the list want one
+    body_timeout: float = BODY_TIMEOUT  # seconds a client may take to send a body (then 408)
 
 
 class Service:
@@ -52,19 +65,25 @@ class Service:
         self.runtimes = piston.runtimes(languages, versions)
         self.limiter = RateLimiter(config.rate)
         self.rate_limited = 0
+        self.callbacks = Callbacks(workers, self._callback_body)
+        self._system_info: dict[str, str] | None = None
+        self._statistics: tuple[float, dict[str, Any]] | None = None  # (kept until, the counts)
 
     def authorize(self, request: Request, error: Callable[[str], Any]) -> None:
         """The token check, then the client's rate limit (keyed by its token, else its address)."""
         token = presented_token(request)
-        if self.config.tokens and (
-            token is None or not any(secrets.compare_digest(token, t) for t in self.config.tokens)
-        ):
+        if self.config.tokens and not _one_of(token, self.config.tokens):
             raise ApiError(401, error("authentication failed: a valid X-Auth-Token or Authorization is required"))
         key = f"token:{token}" if self.config.tokens else f"address:{request.client.host if request.client else ''}"
         wait = self.limiter.take(key)
         if wait > 0:
             self.rate_limited += 1
             raise ApiError(429, error("too many requests"), {"Retry-After": retry_after(wait)})
+
+    def authorize_user(self, request: Request) -> None:
+        """Judge0's authorization (X-Auth-User): 403 when the server has no user tokens or the client none of them."""
+        if not _one_of(presented_user(request), self.config.user_tokens):
+            raise ApiError(403, judge0.error("authorization failed: a valid X-Auth-User is required"))
 
     def source_room(self, execution: ExecuteRequest, error: Callable[[str], Any]) -> None:
         """413 when the program's files (decoded) are over ``--max-source``."""
@@ -80,11 +99,11 @@ class Service:
         encoded = judge0.flag(request.query_params.get("base64_encoded"))
         wait = judge0.flag(request.query_params.get("wait"))
         wanted = judge0.parse_fields(request.query_params.get("fields"))
-        body = await read_json_object(request, self.config.max_body, judge0.error)
+        body = await read_json_object(request, self.config.max_body, judge0.error, self.config.body_timeout)
         fields, execution = judge0.parse_submission(body, encoded, self.judge0_languages)
         self.source_room(execution, judge0.error)
         self.queue_room(judge0.error)
-        token = self.workers.submit("judge0", {"execute": request_json(execution), "judge0": fields})
+        token = self._queue_judge0(fields, execution)
         if not wait:
             return JSONResponse({"token": token}, status_code=201)
         row = await self.workers.wait(token, WAIT_LIMIT) or self.workers.store.get(token)
@@ -94,7 +113,7 @@ class Service:
     async def create_batch(self, request: Request) -> Response:
         """Judge0's batch: each submission queued on its own; ``{"token"}`` or its 422 errors, in order."""
         encoded = judge0.flag(request.query_params.get("base64_encoded"))
-        body = await read_json_object(request, self.config.max_body, judge0.error)
+        body = await read_json_object(request, self.config.max_body, judge0.error, self.config.body_timeout)
         items = body.get("submissions")
         if not isinstance(items, list) or not items:
             raise ApiError(400, judge0.error("there should be at least one submission in a batch"))
@@ -112,9 +131,24 @@ class Service:
                 continue
             self.source_room(execution, judge0.error)
             self.queue_room(judge0.error)
-            token = self.workers.submit("judge0", {"execute": request_json(execution), "judge0": fields})
-            answers.append({"token": token})
-        return JSONResponse(answers, status_code=201)
+            answers.append({"token": self._queue_judge0(fields, execution)})
+        created = any("token" in answer for answer in answers)
+        return JSONResponse(answers, status_code=201 if created else 422)
+
+    def _queue_judge0(self, fields: dict[str, Any], execution: ExecuteRequest) -> str:
+        """Queue a Judge0 submission, and its callback when it has a ``callback_url``: its token."""
+        token, url = new_token(), fields.get("callback_url")
+        if url:
+            self.workers.store.add_callback(token, url)
+        self.workers.submit("judge0", {"execute": request_json(execution), "judge0": fields}, token)
+        if url:
+            self.callbacks.follow(token, url)
+        return token
+
+    def _callback_body(self, token: str) -> dict[str, Any] | None:
+        """What a callback PUTs: Judge0's default fields, base64-encoded."""
+        row = self.workers.store.get(token)
+        return judge0.render(self._view(row), judge0.DEFAULT_FIELDS, True) if row else None
 
     async def get_batch(self, request: Request) -> Response:
         encoded = judge0.flag(request.query_params.get("base64_encoded"))
@@ -138,6 +172,71 @@ class Service:
         if row is None or row.api != "judge0":
             raise ApiError(404, judge0.error("record not found"))
         return JSONResponse(judge0.render(self._view(row), wanted, encoded))
+
+    async def delete_submission(self, request: Request) -> Response:
+        """Judge0's DELETE: needs X-Auth-User; a queued or running submission is 400; answers what was deleted
+        (``?fields``, always base64-encoded)."""
+        self.authorize_user(request)
+        wanted = judge0.parse_fields(request.query_params.get("fields"))
+        row = self.workers.store.get(request.path_params["token"])
+        if row is None or row.api != "judge0":
+            raise ApiError(404, judge0.error("record not found"))
+        refusal = judge0.delete_refusal(row.state)
+        if refusal is None and not self.workers.store.delete(row.token):
+            refusal = judge0.delete_refusal("running")  # it was claimed again meanwhile: cannot happen to a done row
+        if refusal is not None:
+            raise ApiError(400, judge0.error(refusal))
+        return JSONResponse(judge0.render(self._view(row), wanted, True))
+
+    async def list_submissions(self, request: Request) -> Response:
+        """Judge0's index: needs X-Auth-User; ``?page`` (from 1) and ``?per_page`` (20), newest first."""
+        self.authorize_user(request)
+        encoded = judge0.flag(request.query_params.get("base64_encoded"))
+        wanted = judge0.parse_fields(request.query_params.get("fields"))
+        page = _int(request.query_params.get("page", "1"))
+        per_page = _int(request.query_params.get("per_page", "20"))
+        if page <= 0:
+            raise ApiError(400, judge0.error(f"invalid page: {request.query_params.get('page')}"))
+        if per_page < 0 or per_page > 1000:
+            raise ApiError(400, judge0.error(f"invalid per_page: {request.query_params.get('per_page')}"))
+        rows, total = self.workers.store.page("judge0", (page - 1) * per_page, per_page)
+        pages = -(-total // per_page) if per_page else 0
+        meta = {
+            "current_page": page,
+            "next_page": page + 1 if page < pages else None,
+            "prev_page": page - 1 if page > 1 else None,
+            "total_pages": pages,
+            "total_count": total,
+        }
+        found = [judge0.render(self._view(row), wanted, encoded) for row in rows]
+        return JSONResponse({"submissions": found, "meta": meta})
+
+    async def statistics(self, request: Request) -> Response:
+        """Judge0's /statistics, kept 10 minutes (``?invalidate_cache=true`` counts again)."""
+        now = time.time()
+        kept = self._statistics
+        if kept is None or now >= kept[0] or request.query_params.get("invalidate_cache") == "true":
+            kept = (now + judge0.STATISTICS_CACHE, await asyncio.to_thread(self._count, now))
+            self._statistics = kept
+        return JSONResponse(kept[1])
+
+    def _count(self, now: float) -> dict[str, Any]:
+        views = [self._view(row) for row in self.workers.store.rows("judge0")]
+        return judge0.statistics(views, now, self.workers.store.size())
+
+    async def system_info(self, request: Request) -> Response:
+        if self._system_info is None:
+            self._system_info = await asyncio.to_thread(judge0.system_info)
+        return JSONResponse(self._system_info)
+
+    async def authenticate(self, request: Request) -> Response:
+        """Judge0's POST /authenticate: 200 with no body once the X-Auth-Token check (if any) has passed."""
+        return Response(status_code=200)
+
+    async def authorize_route(self, request: Request) -> Response:
+        """Judge0's POST /authorize: 200 with no body for a valid X-Auth-User, else 403."""
+        self.authorize_user(request)
+        return Response(status_code=200)
 
     def _view(self, row: Row) -> judge0.View:
         fields = row.request["judge0"]
@@ -168,14 +267,14 @@ class Service:
         return Response(judge0.VERSION, media_type="text/plain")
 
     async def config_info(self, request: Request) -> Response:
-        return JSONResponse(judge0.config_info())
+        return JSONResponse(judge0.config_info(delete_enabled=bool(self.config.user_tokens)))
 
     # -- Piston ------------------------------------------------------------------------------------------------
     async def piston_runtimes(self, request: Request) -> Response:
         return JSONResponse([runtime.json() for runtime in self.runtimes])
 
     async def piston_execute(self, request: Request) -> Response:
-        body = await read_json_object(request, self.config.max_body, piston.error)
+        body = await read_json_object(request, self.config.max_body, piston.error, self.config.body_timeout)
         try:
             runtime, execution = piston.parse_execute(body, self.runtimes)
         except piston.PistonError as exc:
@@ -206,7 +305,7 @@ class Service:
     async def native_submit(self, request: Request) -> Response:
         """Queue a grading; ``?wait=false``: 202 ``{"id", "state", "tests"}``, else the document once graded."""
         catalogue = self._catalogue()
-        body = await read_json_object(request, self.config.max_body, native.error)
+        body = await read_json_object(request, self.config.max_body, native.error, self.config.body_timeout)
         grading = await asyncio.to_thread(native.parse_grading, body, catalogue, self.config.max_source)
         self.queue_room(native.error)
         token = self.workers.submit(NATIVE, grading.to_json())
@@ -279,6 +378,10 @@ class Service:
         return JSONResponse({"status": "ok", "queued": self.workers.store.waiting(), "busy": self.workers.busy})
 
 
+def _one_of(token: str | None, tokens: Sequence[str]) -> bool:
+    return token is not None and any(secrets.compare_digest(token.encode(), t.encode()) for t in tokens)
+
+
 def _int(text: str) -> int:
     try:
         return int(text)
@@ -337,9 +440,11 @@ def create_app(service: Service) -> Starlette:
         native_route("/v1/languages", service.native_languages, ["GET"]),
         Route("/metrics", guarded(_authorized(service, service.metrics, judge0.error), judge0.error), methods=["GET"]),
         judge0_route("/submissions", service.create_submission, ["POST"]),
+        judge0_route("/submissions", service.list_submissions, ["GET"]),
         judge0_route("/submissions/batch", service.create_batch, ["POST"]),
         judge0_route("/submissions/batch", service.get_batch, ["GET"]),
         judge0_route("/submissions/{token}", service.get_submission, ["GET"]),
+        judge0_route("/submissions/{token}", service.delete_submission, ["DELETE"]),
         judge0_route("/languages", service.languages, ["GET"]),
         judge0_route("/languages/all", service.all_languages, ["GET"]),
         judge0_route("/languages/{id}", service.language, ["GET"]),
@@ -348,6 +453,10 @@ def create_app(service: Service) -> Starlette:
         judge0_route("/version", service.version, ["GET"]),
         judge0_route("/config_info", service.config_info, ["GET"]),
         judge0_route("/workers", service.judge0_workers, ["GET"]),
+        judge0_route("/system_info", service.system_info, ["GET"]),
+        judge0_route("/statistics", service.statistics, ["GET"]),
+        judge0_route("/authenticate", service.authenticate, ["POST"]),
+        judge0_route("/authorize", service.authorize_route, ["POST"]),
         *piston_routes("runtimes", service.piston_runtimes, ["GET"]),
         *piston_routes("execute", service.piston_execute, ["POST"]),
         Route("/health", guarded(service.health, judge0.error), methods=["GET"]),
@@ -359,7 +468,12 @@ def create_app(service: Service) -> Starlette:
         body = piston.error(message) if request.url.path.startswith("/api/") else judge0.error(message)
         return JSONResponse(body, status_code=status)
 
-    return Starlette(routes=routes, exception_handlers={404: http_error, 405: http_error})
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        service.callbacks.resume()
+        yield
+
+    return Starlette(routes=routes, exception_handlers={404: http_error, 405: http_error}, lifespan=lifespan)
 
 
 def _authorized(service: Service, handler: Handler, error: Callable[[str], Any]) -> Handler:

@@ -6,10 +6,19 @@ submission.rb, submission_serializer.rb, status.rb, isolate_job.rb, config.rb).
 
 import base64
 import binascii
+import dataclasses
 import datetime as dt
+import io
+import os
+import platform
+import posixpath
 import shlex
 import signal
+import subprocess
+import urllib.parse
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult
@@ -73,6 +82,9 @@ LANGUAGE_IDS: dict[int, tuple[str, str]] = {
     81: ("scala", "Scala"),
     85: ("perl", "Perl"),
 }
+PROJECT_ID = 89  # "Multi-file program": additional_files holds the program, with its `compile` and `run` scripts
+PROJECT_RUNNER = "bash"  # the runner whose image runs a multi-file program's scripts
+PROJECT, PROJECT_COMPILED = "multi-file", "multi-file-compiled"  # its languages: without and with a compile script
 NEWER_IDS = {92: 71, 100: 71, 93: 63, 102: 63, 91: 62, 103: 50, 105: 54}  # hosted CE 1.14.0 -> a 1.13.1 id
 
 # (default, minimum, maximum) of Judge0 1.13.1's config.rb; times in seconds, sizes in KB.
@@ -98,6 +110,10 @@ OUTPUTS = ("stdout", "stderr", "compile_output", "message")  # base64 in respons
 MAX_QUEUE = 100
 MAX_BATCH = 20  # submissions in one batch request
 MAX_ARGS = 512  # characters of compiler_options and command_line_arguments
+MAX_EXTRACT_SIZE = 10240  # KB: additional_files unpacked (Judge0's MAX_EXTRACT_SIZE)
+MAX_EXTRACT_FILES = 1000  # files in additional_files
+CALLBACK_TRIES = 3  # Judge0's CALLBACKS_MAX_TRIES
+CALLBACK_TIMEOUT = 5.0  # seconds, Judge0's CALLBACKS_TIMEOUT
 COMPILE_WALL = 15.0  # seconds a compile step may take
 
 FIELDS = (
@@ -163,6 +179,8 @@ class Judge0Language:
         return {"id": self.id, "name": self.name}
 
     def detail(self) -> dict[str, Any]:
+        if self.id == PROJECT_ID:  # Judge0's multi-file program: its own scripts say how to compile and run it
+            return {**self.brief(), "is_archived": False, "source_file": None, "compile_cmd": None, "run_cmd": None}
         return {
             **self.brief(),
             "is_archived": False,
@@ -170,6 +188,21 @@ class Judge0Language:
             "compile_cmd": " ".join(self.runner.compile) if self.runner.compile else None,
             "run_cmd": " ".join(self.runner.run),
         }
+
+
+def project_languages(languages: dict[str, Language]) -> dict[str, Language]:
+    """The languages a multi-file program (id 89) runs as: the bash runner's image, ``bash run`` after
+    ``bash compile`` when the program has a compile script (Judge0 runs ``/bin/bash compile`` and ``/bin/bash
+    run`` in the box). Empty when the bash runner is not installed."""
+    shell = languages.get(PROJECT_RUNNER)
+    if shell is None:
+        return {}
+    plain = dataclasses.replace(
+        shell, name=PROJECT, display="Multi-file program", compile=None, run=("bash", "run"), entrypoint=(),
+        sources=("compile",), source_name_pattern=None, aliases=(), program_build=None, program_run=None,
+    )  # fmt: skip
+    compiled = dataclasses.replace(plain, name=PROJECT_COMPILED, compile=("bash", "compile"))
+    return {PROJECT: plain, PROJECT_COMPILED: compiled}
 
 
 def judge0_languages(languages: dict[str, Language], versions: dict[str, str]) -> dict[int, Judge0Language]:
@@ -180,6 +213,9 @@ def judge0_languages(languages: dict[str, Language], versions: dict[str, str]) -
             found[language_id] = Judge0Language(
                 language_id, _named(label, semver(versions.get(runner))), languages[runner]
             )
+    project = project_languages(languages).get(PROJECT)
+    if project is not None:
+        found[PROJECT_ID] = Judge0Language(PROJECT_ID, "Multi-file program", project)
     return found
 
 
@@ -188,19 +224,20 @@ def _named(label: str, version: str) -> str:
     return f"{label[:-1]} {version})" if label.endswith(")") else f"{label} ({version})"
 
 
-def config_info() -> dict[str, Any]:
-    """Every key Judge0 1.13.1's /config_info has (the official client requires them all)."""
+def config_info(delete_enabled: bool = False) -> dict[str, Any]:
+    """Every key Judge0 1.13.1's /config_info has (the official client requires them all); ``delete_enabled``:
+    the server has user tokens (X-Auth-User), which DELETE wants."""
     info: dict[str, Any] = {
         "maintenance_mode": False,
         "enable_wait_result": True,
         "enable_compiler_options": False,
         "allowed_languages_for_compile_options": [],
         "enable_command_line_arguments": True,
-        "enable_submission_delete": False,
-        "enable_callbacks": False,
-        "callbacks_max_tries": 3,
-        "callbacks_timeout": 5.0,
-        "enable_additional_files": False,
+        "enable_submission_delete": delete_enabled,
+        "enable_callbacks": True,
+        "callbacks_max_tries": CALLBACK_TRIES,
+        "callbacks_timeout": CALLBACK_TIMEOUT,
+        "enable_additional_files": True,
         "max_queue_size": MAX_QUEUE,
         "max_submission_batch_size": MAX_BATCH,
         "enable_batched_submissions": True,
@@ -213,12 +250,118 @@ def config_info() -> dict[str, Any]:
         "enable_per_process_and_thread_time_limit": False,
         "enable_per_process_and_thread_memory_limit": False,
         "redirect_stderr_to_stdout": False,
-        "max_extract_size": 10240,
+        "max_extract_size": MAX_EXTRACT_SIZE,
     }
     for key, (default, _, maximum) in NUMBERS.items():
         info[key] = default
         info[f"max_{key}"] = maximum
     return info
+
+
+def system_info() -> dict[str, str]:
+    """Judge0's /system_info: ``lscpu``'s lines as keys, then ``Mem`` and ``Swap`` totals as ``free -h`` writes
+    them ("7.6Gi")."""
+    info: dict[str, str] = {}
+    try:
+        listed = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=5, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        listed = ""
+    for line in listed.splitlines():
+        key, colon, value = line.partition(":")
+        if colon and key.strip():
+            info[key.strip()] = value.strip()
+    if not info:
+        info = {"Architecture": platform.machine(), "CPU(s)": str(os.cpu_count() or 1)}
+    memory = _meminfo()
+    info["Mem"] = _human(memory.get("MemTotal", 0))
+    info["Swap"] = _human(memory.get("SwapTotal", 0))
+    return info
+
+
+def _meminfo() -> dict[str, int]:
+    """/proc/meminfo's sizes in bytes (empty where there is none)."""
+    found: dict[str, int] = {}
+    try:
+        text = Path("/proc/meminfo").read_text()
+    except OSError:
+        return found
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        parts = value.split()
+        if parts and parts[0].isdigit():
+            found[key] = int(parts[0]) * (KIB if parts[1:] == ["kB"] else 1)
+    return found
+
+
+def _human(size: int) -> str:
+    """A size as ``free -h`` writes it: 7.6Gi, 512Mi, 0B."""
+    if size <= 0:
+        return "0B"
+    value, unit = float(size), "B"
+    for unit in ("B", "Ki", "Mi", "Gi", "Ti"):
+        if value < 1024 or unit == "Ti":
+            break
+        value /= 1024
+    return f"{value:.1f}{unit}" if value < 10 and unit != "B" else f"{value:.0f}{unit}"
+
+
+def delete_refusal(state: str) -> str | None:
+    """Judge0's refusal to delete a submission still queued or running (None: it may be deleted)."""
+    if state == "done":
+        return None
+    status = 1 if state == "queued" else 2
+    return f"submission cannot be deleted because its status is {status} ({STATUSES[status]})"
+
+
+STATISTICS_CACHE = 600.0  # seconds Judge0 keeps its /statistics
+
+
+def statistics(views: list["View"], now: float, database_bytes: int) -> dict[str, Any]:
+    """Judge0's /statistics: submissions in total, today and on each of the 30 days before (UTC), by language and
+    by status (most first), and the store's size."""
+    today = dt.datetime.fromtimestamp(now, dt.UTC).date()
+    days: dict[dt.date, int] = {}
+    languages: dict[int, tuple[str | None, int]] = {}
+    states: dict[int, int] = {}
+    for view in views:
+        day = dt.datetime.fromtimestamp(view.created_at, dt.UTC).date()
+        days[day] = days.get(day, 0) + 1
+        language_id = int(view.fields.get("language_id") or 0)
+        name = view.language.name if view.language else None
+        languages[language_id] = (name, languages.get(language_id, (name, 0))[1] + 1)
+        status_id = _values(view, True)["status_id"]
+        states[status_id] = states.get(status_id, 0) + 1
+    before = {str(today - dt.timedelta(days=n)): days.get(today - dt.timedelta(days=n), 0) for n in range(1, 31)}
+    return {
+        "created_at": _rails_time(now),
+        "cached_until": _rails_time(now + STATISTICS_CACHE),
+        "submissions": {"total": len(views), "today": days.get(today, 0), "last_30_days": before},
+        "languages": [
+            {"language": {"id": i, "name": name}, "count": count}
+            for i, (name, count) in sorted(languages.items(), key=lambda item: -item[1][1])
+        ],
+        "statuses": [
+            {"status": {"id": i, "name": STATUSES[i]}, "count": count}
+            for i, count in sorted(states.items(), key=lambda item: -item[1])
+        ],
+        "database": {"size_pretty": _pretty_size(database_bytes), "size_in_bytes": database_bytes},
+    }
+
+
+def _rails_time(seconds: float) -> str:
+    """A time as Rails writes a DateTime in JSON: ``2026-01-01T00:00:00.123+00:00``."""
+    moment = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
+
+
+def _pretty_size(size: int) -> str:
+    """A size as PostgreSQL's pg_size_pretty writes it: "8192 bytes", "120 kB", "12 MB"."""
+    value = size
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if value < 10 * 1024:
+            return f"{value} {unit}"
+        value = (value + 512) // 1024
+    return f"{value} TB"
 
 
 def about() -> dict[str, str]:
@@ -314,21 +457,12 @@ def parse_submission(
     ``{"field": ["msg", ...]}`` for values out of Judge0's bounds."""
     errors: dict[str, list[str]] = {}
     fields: dict[str, Any] = {key: _text(body, key, encoded) for key in TEXTS}
-    if not fields["source_code"]:
+    language = _language(body, fields, known, errors)
+    project = language is not None and language.id == PROJECT_ID
+    if project and fields["source_code"]:
+        errors["source_code"] = ["must be blank"]
+    elif not project and not fields["source_code"]:
         errors["source_code"] = ["can't be blank"]
-    language_id = body.get("language_id")
-    language: Judge0Language | None = None
-    if language_id is None or language_id == "":
-        errors["language_id"] = ["can't be blank"]
-    else:
-        try:
-            number = int(language_id)
-        except (TypeError, ValueError):
-            number = -1
-        language = known.get(NEWER_IDS.get(number, number))
-        if language is None:
-            errors["language_id"] = [f"language with id {language_id} doesn't exist"]
-        fields["language_id"] = number
     for key in NUMBERS:
         fields[key] = _number(body, key, errors)
     for key in BOOLEANS:
@@ -340,27 +474,19 @@ def parse_submission(
         fields[key] = None if value is None else str(value)
     if fields["compiler_options"]:
         errors["compiler_options"] = ["setting compiler options is not allowed"]
-    if fields["callback_url"]:
-        errors["callback_url"] = ["setting callback_url is not allowed (callbacks are not supported yet)"]
-    if fields["additional_files"]:
-        errors["additional_files"] = ["setting additional_files is not allowed (not supported yet)"]
-    args: list[str] = []
-    arguments = fields["command_line_arguments"] or ""
-    if len(arguments) > MAX_ARGS:
-        errors["command_line_arguments"] = [f"is too long (maximum is {MAX_ARGS} characters)"]
-    else:
-        try:
-            args = shlex.split(arguments)
-        except ValueError:
-            errors["command_line_arguments"] = ["cannot be split into arguments (unbalanced quotes)"]
+    if fields["callback_url"] and not callback_url_allowed(fields["callback_url"]):
+        errors["callback_url"] = ["must be an http or https URL"]
+    extra = _additional_files(fields["additional_files"], errors)
+    if project and not extra and "additional_files" not in errors:
+        errors["additional_files"] = ["can't be blank"]
+    args = _arguments(fields["command_line_arguments"] or "", errors)
     if errors:
         raise Judge0Error(422, errors)
     assert language is not None
     time_limit = float(fields["cpu_time_limit"]) or 0.001
-    source = fields["source_code"].encode("utf-8")
-    request = ExecuteRequest(
-        language=language.runner.name,
-        files={language.runner.source_name(source): source},
+    return fields, ExecuteRequest(
+        language=_runner_name(language, extra),
+        files=_program_files(language, fields["source_code"] or "", extra),
         stdin=(fields["stdin"] or "").encode("utf-8"),
         args=tuple(args),
         limits=ExecuteLimits(
@@ -371,7 +497,109 @@ def parse_submission(
             compile_wall=COMPILE_WALL,
         ),
     )
-    return fields, request
+
+
+def _language(
+    body: dict[str, Any], fields: dict[str, Any], known: dict[int, Judge0Language], errors: dict[str, list[str]]
+) -> Judge0Language | None:
+    language_id = body.get("language_id")
+    if language_id is None or language_id == "":
+        errors["language_id"] = ["can't be blank"]
+        return None
+    try:
+        number = int(language_id)
+    except (TypeError, ValueError):
+        number = -1
+    fields["language_id"] = number
+    language = known.get(NEWER_IDS.get(number, number))
+    if language is None:
+        errors["language_id"] = [f"language with id {language_id} doesn't exist"]
+    return language
+
+
+def _arguments(arguments: str, errors: dict[str, list[str]]) -> list[str]:
+    if len(arguments) > MAX_ARGS:
+        errors["command_line_arguments"] = [f"is too long (maximum is {MAX_ARGS} characters)"]
+        return []
+    try:
+        return shlex.split(arguments)
+    except ValueError:
+        errors["command_line_arguments"] = ["cannot be split into arguments (unbalanced quotes)"]
+        return []
+
+
+def callback_url_allowed(url: str) -> bool:
+    """An absolute http(s) URL with a host (Judge0 PUTs to whatever it is given; other schemes are refused here)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and len(url) <= 2048
+
+
+def _additional_files(encoded: str | None, errors: dict[str, list[str]]) -> dict[str, bytes]:
+    """``additional_files`` (base64 of a zip, whatever ``base64_encoded`` says, as Judge0 decodes it) as name ->
+    content; a problem is a 422 message on ``additional_files``."""
+    if not encoded:
+        return {}
+    try:
+        return unzip_files(base64.b64decode(encoded, validate=False), MAX_EXTRACT_SIZE * KIB)
+    except (binascii.Error, ValueError) as exc:
+        message = str(exc) if isinstance(exc, AdditionalFilesError) else "is not valid base64"
+        errors["additional_files"] = [message]
+        return {}
+
+
+class AdditionalFilesError(ValueError):
+    pass
+
+
+def unzip_files(data: bytes, limit: int) -> dict[str, bytes]:
+    """The files of a zip, checked: plain names in the top folder (the sandbox takes flat file names), no links,
+    at most ``limit`` bytes unpacked (read with a bound, whatever the headers claim), MAX_EXTRACT_FILES files."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise AdditionalFilesError("is not a valid zip archive") from None
+    files: dict[str, bytes] = {}
+    total = 0
+    for entry in entries:
+        if entry.is_dir():
+            raise AdditionalFilesError(f"holds a folder ({entry.filename}): only files at the top are supported")
+        name = entry.filename
+        if name != posixpath.basename(name) or name in (".", "..") or "\\" in name or "\x00" in name:
+            raise AdditionalFilesError(f"holds a file in a folder ({name}): only files at the top are supported")
+        if (entry.external_attr >> 16) & 0o170000 == 0o120000:
+            raise AdditionalFilesError(f"holds a symbolic link ({name})")
+        if len(files) >= MAX_EXTRACT_FILES:
+            raise AdditionalFilesError(f"holds more than {MAX_EXTRACT_FILES} files")
+        try:
+            with archive.open(entry) as stream:
+                content = stream.read(limit - total + 1)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError, EOFError):
+            raise AdditionalFilesError(f"cannot be unpacked ({name})") from None
+        total += len(content)
+        if total > limit:
+            raise AdditionalFilesError(f"is larger than {limit // KIB} KB unpacked")
+        files[name] = content
+    return files
+
+
+def _runner_name(language: Judge0Language, extra: dict[str, bytes]) -> str:
+    if language.id == PROJECT_ID:
+        return PROJECT_COMPILED if "compile" in extra else PROJECT
+    return language.runner.name
+
+
+def _program_files(language: Judge0Language, source_code: str, extra: dict[str, bytes]) -> dict[str, bytes]:
+    """The box's files: the source under the runner's name, then the zip's files that do not replace it (Judge0
+    unzips with ``-n``); a multi-file program is the zip's files, ``run`` first."""
+    if language.id == PROJECT_ID:
+        return dict(sorted(extra.items(), key=lambda item: item[0] != "run"))
+    source = source_code.encode("utf-8")
+    main = language.runner.source_name(source)
+    return {main: source, **{name: data for name, data in extra.items() if name != main}}
 
 
 # -- responses ------------------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ A row is ``queued`` → ``running`` → ``done``. A worker claims the oldest que
 once); its result is written only while the row is ``running``, and ``completions`` counts those writes (1 for every
 finished row). On start, rows left ``running`` by a server that died are queued again: their run was cut off with
 the container (a dead judge's containers are removed), so they run from the start and complete once.
+
+A row with a callback URL has a ``callbacks`` row until the result was PUT there (or every try failed): a restart
+resumes the callbacks not yet made.
 """
 
 import json
@@ -29,6 +32,12 @@ CREATE TABLE IF NOT EXISTS submissions (
     completions INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS submissions_state ON submissions (state, id);
+CREATE TABLE IF NOT EXISTS callbacks (
+    token TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    tries INTEGER NOT NULL DEFAULT 0,
+    delivered_at REAL
+);
 """
 
 QUEUED, RUNNING, DONE = "queued", "running", "done"
@@ -74,6 +83,62 @@ class QueueStore:
                 "INSERT INTO submissions (token, api, request, state, created_at) VALUES (?, ?, ?, ?, ?)",
                 (token, api, json.dumps(request), QUEUED, time.time()),
             )
+
+    def add_callback(self, token: str, url: str) -> None:
+        """A callback to make once ``token`` is done (added before the row: one without its row is never made)."""
+        with self._lock:
+            self._db.execute("INSERT INTO callbacks (token, url) VALUES (?, ?)", (token, url))
+
+    def pending_callbacks(self) -> list[tuple[str, str]]:
+        """(token, url) of the callbacks not made yet, oldest first."""
+        with self._lock:
+            found = self._db.execute(
+                "SELECT c.token, c.url FROM callbacks c JOIN submissions s ON s.token = c.token "
+                "WHERE c.delivered_at IS NULL ORDER BY s.id"
+            ).fetchall()
+        return [(str(token), str(url)) for token, url in found]
+
+    def callback_made(self, token: str, tries: int) -> None:
+        """The callback is over (answered, or every try failed): it is not made again."""
+        with self._lock:
+            self._db.execute("UPDATE callbacks SET tries=?, delivered_at=? WHERE token=?", (tries, time.time(), token))
+
+    def delete(self, token: str) -> bool:
+        """Remove a finished row (False: there is none, or it is not done)."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN")
+            deleted = self._db.execute("DELETE FROM submissions WHERE token=? AND state=?", (token, DONE)).rowcount
+            if deleted == 1:
+                self._db.execute("DELETE FROM callbacks WHERE token=?", (token,))
+        return deleted == 1
+
+    def rows(self, api: str) -> list[Row]:
+        """Every row of ``api``, oldest first (Judge0's /statistics counts them)."""
+        with self._lock:
+            found = self._db.execute(
+                "SELECT token, api, request, state, result, created_at, started_at, finished_at "
+                "FROM submissions WHERE api=? ORDER BY id",
+                (api,),
+            ).fetchall()
+        return [_row(values) for values in found]
+
+    def size(self) -> int:
+        """Bytes the database takes (its pages)."""
+        with self._lock:
+            (pages,) = self._db.execute("PRAGMA page_count").fetchone()
+            (page_size,) = self._db.execute("PRAGMA page_size").fetchone()
+        return int(pages) * int(page_size)
+
+    def page(self, api: str, offset: int, limit: int) -> tuple[list[Row], int]:
+        """Rows of ``api``, newest first (``limit`` from ``offset``), and how many there are."""
+        with self._lock:
+            (total,) = self._db.execute("SELECT COUNT(*) FROM submissions WHERE api=?", (api,)).fetchone()
+            found = self._db.execute(
+                "SELECT token, api, request, state, result, created_at, started_at, finished_at "
+                "FROM submissions WHERE api=? ORDER BY id DESC LIMIT ? OFFSET ?",
+                (api, limit, offset),
+            ).fetchall()
+        return [_row(values) for values in found], int(total)
 
     def waiting(self) -> int:
         with self._lock:

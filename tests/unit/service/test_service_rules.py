@@ -2,9 +2,13 @@
 checks, the queue's claim-once rule (repeated 20x under threads), and the app over ASGI with a stand-in executor
 (no client input gives a 500)."""
 
+import base64
+import io
 import json
+import re
 import threading
 import warnings
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +29,7 @@ from judge.service.store import QueueStore
 
 PYTHON = Language("python3", Path("runners/python3"), ("py",), "main.py", ("python3", "{source}"), compile=("true",))
 C = Language("c", Path("runners/c"), ("c",), "main.c", ("./main",), compile=("gcc", "{source}"))
+BASH = Language("bash", Path("runners/bash"), ("sh",), "main.sh", ("bash", "./{source}"), image="judge-bash:1")
 LANGUAGES = {"python3": PYTHON, "c": C}
 VERSIONS = {"python3": "Python 3.13.5", "c": "14.2.0"}
 
@@ -81,8 +86,8 @@ def test_judge0_config_info_has_every_key_the_official_client_requires() -> None
         ({"redirect_stderr_to_stdout": "maybe"}, {"redirect_stderr_to_stdout": ["is not a boolean"]}),
         ({"command_line_arguments": "a 'b"},
          {"command_line_arguments": ["cannot be split into arguments (unbalanced quotes)"]}),
-        ({"callback_url": "http://x"},
-         {"callback_url": ["setting callback_url is not allowed (callbacks are not supported yet)"]}),
+        ({"callback_url": "file:///etc/passwd"}, {"callback_url": ["must be an http or https URL"]}),
+        ({"additional_files": "!!"}, {"additional_files": ["is not a valid zip archive"]}),
     ],
 )  # fmt: skip
 def test_judge0_request_bounds(change: dict, errors: dict) -> None:
@@ -264,3 +269,74 @@ def test_app_judge0_wait_and_piston_over_asgi(app_client: TestClient) -> None:
     assert app_client.delete("/about").status_code == 405
     (queue,) = app_client.get("/workers").json()
     assert (queue["available"], queue["idle"], queue["size"]) == (2, 2, 0)
+
+
+# -- Judge0 additional_files, multi-file programs, DELETE ----------------------------------------------------------
+
+
+def _zip(entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _link(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = (0o120777 << 16) | 0
+    return info
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ([("../escape", b"x")], "holds a file in a folder (../escape): only files at the top are supported"),
+        ([("/etc/passwd", b"x")], "holds a file in a folder (/etc/passwd): only files at the top are supported"),
+        ([("dir/", b"")], "holds a folder (dir/): only files at the top are supported"),
+        ([(_link("run"), b"/etc/shadow")], "holds a symbolic link (run)"),
+        ([("bomb", b"\0" * (11 << 20))], "is larger than 10240 KB unpacked"),  # 11 MiB of zeros, a few KB zipped
+        ([(f"f{i}", b"") for i in range(1001)], "holds more than 1000 files"),
+    ],
+)
+def test_additional_files_that_cannot_be_unpacked_safely_are_refused(entries: list, message: str) -> None:
+    with pytest.raises(judge0.AdditionalFilesError, match=re.escape(message)):
+        judge0.unzip_files(_zip(entries), judge0.MAX_EXTRACT_SIZE * 1024)
+
+
+def test_additional_files_beside_a_source_and_as_a_multi_file_program() -> None:
+    known = judge0.judge0_languages({**LANGUAGES, "bash": BASH}, VERSIONS)
+    extra = base64.b64encode(_zip([("lib.py", b"L"), ("main.py", b"zip's"), ("run", b"R")])).decode()
+    body = {"source_code": "S", "language_id": 71, "additional_files": extra}
+    _, single = judge0.parse_submission(body, False, known)
+    assert single.files == {"main.py": b"S", "lib.py": b"L", "run": b"R"} and single.language == "python3"
+    _, project = judge0.parse_submission({"language_id": 89, "additional_files": extra}, False, known)
+    assert list(project.files) == ["run", "lib.py", "main.py"] and project.language == judge0.PROJECT
+    compiled = base64.b64encode(_zip([("compile", b"C"), ("run", b"R")])).decode()
+    _, built = judge0.parse_submission({"language_id": 89, "additional_files": compiled}, True, known)
+    assert built.language == judge0.PROJECT_COMPILED
+    languages = judge0.project_languages({"bash": BASH})
+    assert languages[judge0.PROJECT].compile is None and languages[judge0.PROJECT].run == ("bash", "run")
+    assert languages[judge0.PROJECT_COMPILED].compile == ("bash", "compile")
+    assert languages[judge0.PROJECT].image == BASH.image and judge0.project_languages(LANGUAGES) == {}
+    assert known[89].detail() == {"id": 89, "name": "Multi-file program", "is_archived": False,
+                                  "source_file": None, "compile_cmd": None, "run_cmd": None}  # fmt: skip
+
+
+def test_judge0_delete_refusals_and_the_delete_switch() -> None:
+    assert judge0.delete_refusal("queued") == "submission cannot be deleted because its status is 1 (In Queue)"
+    assert judge0.delete_refusal("running") == "submission cannot be deleted because its status is 2 (Processing)"
+    assert judge0.delete_refusal("done") is None
+    assert judge0.config_info()["enable_submission_delete"] is False
+    assert judge0.config_info(delete_enabled=True)["enable_submission_delete"] is True
+
+
+def test_the_store_deletes_only_finished_rows_and_keeps_pending_callbacks(tmp_path: Path) -> None:
+    store = QueueStore(tmp_path / "q.db")
+    store.add_callback("a", "http://127.0.0.1:1/cb")
+    store.add_callback("orphan", "http://127.0.0.1:1/cb")  # its row was never added: never called
+    store.add("a", "judge0", {"n": 1})
+    assert store.pending_callbacks() == [("a", "http://127.0.0.1:1/cb")]
+    assert not store.delete("a") and store.claim() is not None and not store.delete("a")
+    assert store.finish("a", {"ok": True}) and store.delete("a") and store.get("a") is None
+    assert store.pending_callbacks() == []
