@@ -48,7 +48,7 @@ def test_an_exception_that_cannot_be_printed_gives_its_type():
 
 
 def test_an_api_error_gives_the_engine_s_words():
-    said = reason(docker.errors.NotFound("404 Client Error: Not Found (\"No such container: abc\")"))
+    said = reason(docker.errors.NotFound('404 Client Error: Not Found ("No such container: abc")'))
     assert "No such container: abc" in said and "\n" not in said
 
 
