@@ -21,8 +21,8 @@ from judge.inputs.languages import load_languages
 from judge.inputs.problem import load_problem
 from judge.judging.limits import run_limits
 from judge.judging.results import Verdict
-from judge.sandbox.container import Sandbox, reap_orphans
-from judge.sandbox.ownership import owned_filter
+from judge.sandbox.container import Sandbox
+from judge.sandbox.ownership import owned_filter, reap_orphans
 from judge.units import MIB
 
 pytestmark = pytest.mark.docker
