@@ -17,6 +17,7 @@ import pytest
 from judge.inputs.problem import Problem
 from judge.inputs.settings import Settings, load_settings
 from judge.judging.results import SubmissionResult
+from judge.sandbox.ownership import owned_filter
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -93,5 +94,5 @@ def grade_file(settings, client):
 def no_leftovers(client):
     """Asserts the test leaves no container of ours behind."""
     yield
-    left = client.api.containers(all=True, filters={"label": ["judge=1", f"judge.pid={os.getpid()}"]})
+    left = client.api.containers(all=True, filters=owned_filter(pid=os.getpid()))
     assert left == [], f"containers left behind: {[c['Id'][:12] for c in left]}"

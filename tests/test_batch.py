@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from judge.batch.standings import scoreboard, to_icpc_tsv
 from judge.batch.store import Item, Store
 from judge.cli import cli
+from judge.sandbox.ownership import owned_filter
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBS = ROOT / "problems/1/submissions"
@@ -140,7 +141,7 @@ def test_resume_after_kill_9_grades_each_submission_once(client, tmp_path):
     assert "resuming result set 1" in done.stderr
     assert rows(store, "SELECT COUNT(*) FROM set_items") == [(15,)]
     assert rows(store, "SELECT COUNT(DISTINCT submission), COUNT(*) FROM gradings") == [(15, 15)]
-    left = client.api.containers(all=True, filters={"label": ["judge=1", f"judge.pid={proc.pid}"]})
+    left = client.api.containers(all=True, filters=owned_filter(pid=proc.pid))
     assert left == []
 
 
@@ -154,7 +155,7 @@ def test_judge_errors_mid_batch_are_regraded_alone(client, tmp_path):
     for i in range(4):
         shutil.copy(SUBS / "accepted/sum.py", subs / f"ok{i}.py")
     shutil.copy(SUBS / "time_limit_exceeded/sleeper.py", subs / "victim.py")
-    label = {"label": ["judge=1", "judge.submission=victim.py", f"judge.pid={os.getpid()}"]}
+    label = owned_filter(pid=os.getpid(), extra={"judge.submission": "victim.py"})
     killed = []
 
     def running_program(container: str) -> bool:

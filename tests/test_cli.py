@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from judge.cli import cli
+from judge.sandbox.ownership import PID_LABEL
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBS = ROOT / "problems/1/submissions"
@@ -172,7 +173,7 @@ def test_several_files_grade_as_alone_in_a_container_each_twenty_times(client, n
     """`judge submit` with several files starts the next file's container while one is graded (the warm pool):
     every run gives each file the verdict it gets alone, in a container of its own, and leaves none behind."""
     files = [SUBS / "accepted/sum.py", SUBS / "wrong_answer/minus.py", SUBS / "accepted/sum.sh"]
-    ours = {"type": "container", "event": ["create", "destroy"], "label": [f"judge.pid={os.getpid()}"]}
+    ours = {"type": "container", "event": ["create", "destroy"], "label": [f"{PID_LABEL}={os.getpid()}"]}
     outcomes = set()
     for _ in range(20):
         started = time.time()

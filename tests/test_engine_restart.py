@@ -39,6 +39,8 @@ from pathlib import Path
 import docker
 import pytest
 
+from judge.sandbox.ownership import PID_LABEL, owned_filter
+
 pytestmark = pytest.mark.docker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,8 +115,8 @@ class Engine:
 
     def judge_containers(self) -> list[str]:
         """Containers of judge processes on this engine: id, state, the judge's pid."""
-        found = self.client().api.containers(all=True, filters={"label": "judge=1"})
-        return [f"{c['Id'][:12]} {c['State']} pid {c['Labels'].get('judge.pid')}" for c in found]
+        found = self.client().api.containers(all=True, filters=owned_filter())
+        return [f"{c['Id'][:12]} {c['State']} pid {c['Labels'].get(PID_LABEL)}" for c in found]
 
 
 def _alive(pid: int) -> bool:
@@ -237,7 +239,7 @@ def running_tests(engine: Engine) -> int:
     count = 0
     with contextlib.suppress(Exception):
         client = engine.client()
-        for container in client.api.containers(filters={"label": "judge=1", "status": "running"}):
+        for container in client.api.containers(filters={**owned_filter(), "status": "running"}):
             with contextlib.suppress(Exception):
                 count += any(SUBMISSION_RUN.fullmatch(p[-1]) for p in client.api.top(container["Id"])["Processes"])
     return count

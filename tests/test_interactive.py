@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from judge.cli import cli
 from judge.judging.results import Verdict
+from judge.sandbox.ownership import owned_filter
 
 pytestmark = pytest.mark.docker
 
@@ -30,7 +31,7 @@ def invoke(*args: str):
 def nothing_left(client):
     """No container and no pipes volume of ours once the test is done."""
     yield
-    mine = {"label": ["judge=1", f"judge.pid={os.getpid()}"]}
+    mine = owned_filter(pid=os.getpid())
     assert client.api.containers(all=True, filters=mine) == []
     assert (client.api.volumes(filters=mine).get("Volumes") or []) == []
 

@@ -12,6 +12,7 @@ import pytest
 from test_interactive import package_with_validator  # the guess package with a validator of our own
 
 from judge.judging.results import Verdict
+from judge.sandbox.ownership import owned_filter
 
 pytestmark = pytest.mark.docker
 
@@ -87,5 +88,5 @@ def test_every_guess_submission_gets_one_verdict_on_every_run(grade_file, client
     assert len(outcomes) == 1, f"{path}: {dict(outcomes)}"
     ((verdict, _),) = outcomes
     assert verdict == expected
-    mine = {"label": ["judge=1", f"judge.pid={os.getpid()}"]}
+    mine = owned_filter(pid=os.getpid())
     assert client.api.containers(all=True, filters=mine) == []

@@ -14,6 +14,8 @@ from pathlib import Path
 import docker
 import pytest
 
+from judge.sandbox.ownership import owned_filter
+
 ROOT = Path(__file__).resolve().parent.parent
 SUBS = ROOT / "problems/1/submissions"
 CONFIG = ["--config", str(ROOT / "judge.yaml")]
@@ -22,7 +24,7 @@ EXIT_WITHIN = 3.0  # seconds from Ctrl-C to the process's exit
 
 
 def _ours(client, pid: int, running_only: bool = True) -> list[dict]:
-    return client.api.containers(all=not running_only, filters={"label": ["judge=1", f"judge.pid={pid}"]})
+    return client.api.containers(all=not running_only, filters=owned_filter(pid=pid))
 
 
 def _running_a_test(client, pid: int) -> bool:

@@ -71,7 +71,7 @@ def test_validator_is_compiled_once_and_cached_by_content(settings, client, monk
     first = validators.compile_validator(problem, settings, client)
     entries = [p for p in (tmp_path / "validators").iterdir() if p.is_dir()]
     assert entries == [tmp_path / "validators" / first.key]
-    assert (entries[0] / "content/box.tar").read_bytes() == first.box
+    assert (entries[0] / "content/box.tar").read_bytes() == first.packed_box
     monkeypatch.setattr(validators, "_memo", {})
 
     def no_compiling(*args, **kwargs):
@@ -79,7 +79,7 @@ def test_validator_is_compiled_once_and_cached_by_content(settings, client, monk
 
     monkeypatch.setattr(validators, "_compile", no_compiling)
     again = validators.compile_validator(problem, settings, client)  # from the cache folder
-    assert again.key == first.key and again.box == first.box
+    assert again.key == first.key and again.packed_box == first.packed_box
     copy = tmp_path / "pkg"
     shutil.copytree(PACKAGES / "custom-cpp", copy)
     (copy / "output_validators/split/validate.cpp").write_text(

@@ -21,7 +21,8 @@ from judge.inputs.languages import load_languages
 from judge.inputs.problem import load_problem
 from judge.judging.limits import run_limits
 from judge.judging.results import Verdict
-from judge.sandbox.container import Sandbox, reap_orphans
+from judge.sandbox.container import Sandbox
+from judge.sandbox.ownership import owned_filter, reap_orphans
 from judge.units import MIB
 
 pytestmark = pytest.mark.docker
@@ -202,7 +203,7 @@ def test_container_killed_mid_test_is_a_judge_error(settings, client, grade_file
     import threading
 
     root = Path(__file__).resolve().parent.parent
-    label = {"label": ["judge=1", f"judge.pid={os.getpid()}"]}
+    label = owned_filter(pid=os.getpid())
 
     def killer() -> None:
         """Kill the container once the sleeper runs in it (mid-test, whatever the machine's load)."""
@@ -243,7 +244,7 @@ def test_killed_judge_leaves_nothing_behind(client):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    label = {"label": ["judge=1", f"judge.pid={proc.pid}"]}
+    label = owned_filter(pid=proc.pid)
     deadline = time.monotonic() + 30
     while not client.api.containers(filters=label) and time.monotonic() < deadline:
         time.sleep(0.1)

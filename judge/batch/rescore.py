@@ -24,7 +24,6 @@ from typing import Any, Protocol
 
 from judge.batch.store import Store
 from judge.errors import JudgeFailure, JudgeInputError, PackageError
-from judge.excerpts import first_line
 from judge.grading.grader import Grader, Graders, GradingOptions
 from judge.grading.timelimit import ensure_time_limit
 from judge.grading.validators import compile_validator
@@ -36,8 +35,9 @@ from judge.inputs.submissions import Batch, Submission
 from judge.judging.limits import run_limits
 from judge.judging.results import SubmissionResult, Verdict
 from judge.sandbox.container import Sandbox
-from judge.sandbox.engine import ENGINE_ERRORS, ENGINE_WAIT, Engine, EngineWatch
+from judge.sandbox.engine import ENGINE_WAIT, Engine, EngineWatch
 from judge.sandbox.images import image_id
+from judge.sandbox.ownership import ENGINE_ERRORS, reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +147,7 @@ def plan(
             try:
                 images[language.name] = image_id(client, language)
             except ENGINE_ERRORS as exc:
-                raise JudgeFailure(f"cannot reach the Docker engine: {first_line(str(exc), 200)}") from None
+                raise JudgeFailure(f"cannot reach the Docker engine: {reason(exc, 200)}") from None
         if source_hash is None:
             try:
                 source_hash = program_digest(sub.path, sub.entrypoint)

@@ -54,7 +54,7 @@ class App:
         """The client; the first call connects (with this HTTP ``timeout``) and removes containers of dead judges."""
         if self._client is None:
             from judge.sandbox import engine
-            from judge.sandbox.container import reap_orphans
+            from judge.sandbox.ownership import reap_orphans
 
             client = engine.connect(timeout=timeout)
             self._check_cpus(client)

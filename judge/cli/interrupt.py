@@ -30,8 +30,8 @@ def note(text: str) -> None:
 
 def _stop(signum: int, frame: FrameType | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not cut the removal short
-    container = sys.modules.get("judge.sandbox.container")  # not loaded: this command made no container
-    removed = container.remove_everything_now(REMOVE_SECONDS) if container is not None else 0
+    ownership = sys.modules.get("judge.sandbox.ownership")  # not loaded: this command made no container
+    removed = ownership.remove_everything_now(REMOVE_SECONDS) if ownership is not None else 0
     said = f"judge: interrupted: stopped, {removed} container(s) removed" + (f"; {_note}" if _note else "")
     restore = "\x1b[?25h\r\x1b[2K" if sys.stderr.isatty() else "\n"  # a live progress bar hid the cursor
     try:

@@ -184,7 +184,7 @@ class _Grading:
         self.result = result
         self.stack = stack
         self.validator: ValidatorSession | None = None
-        self._box: bytes | None = None  # the compiled box, to put back after a test's .files
+        self._packed_box: bytes | None = None  # the compiled box as a tar, to put back after a test's .files
         self.box_used = 0  # bytes the box holds after compiling
 
     def run(self, program: Program) -> None:
@@ -348,8 +348,8 @@ class _Grading:
                 continue
             cmd = [*run_cmd, *test.run_args]
             if test.files is not None:
-                if self._box is None:
-                    self._box = box.pack()
+                if self._packed_box is None:
+                    self._packed_box = box.pack()
                 box.unpack(_files_tar(test.files))
             try:
                 if self.problem.multipass:
@@ -361,8 +361,8 @@ class _Grading:
                     measured = box.result(f"running on {test.name}")
                     self._record(self._judge_measured(box, cmd, test, measured, spec), test)
             finally:
-                if test.files is not None and self._box is not None:
-                    box.unpack(self._box, clear=True)  # the next test sees the program as compiled
+                if test.files is not None and self._packed_box is not None:
+                    box.unpack(self._packed_box, clear=True)  # the next test sees the program as compiled
 
     def _interact(
         self, box: Sandbox, cmd: list[str], test: TestCase, pass_input: bytes | None = None, nextpass: int = 0

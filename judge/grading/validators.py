@@ -37,7 +37,7 @@ _memo_lock = threading.Lock()
 class CompiledValidator:
     validator: OutputValidator
     language: Language
-    box: bytes  # tar of the compiled validator's folder
+    packed_box: bytes  # tar of the compiled validator's folder
     command: tuple[str, ...]  # how to run it, inside /box
     key: str  # the content hash it is cached under
 
@@ -85,11 +85,11 @@ def compile_validator(problem: Problem, settings: Settings, client: Engine) -> C
         if key in _memo:
             return _memo[key]
     # compiled once across threads and processes (judge.cache: a file lock, a manifest, rebuilt if damaged)
-    box = Cache(settings.cache_dir / "validators").read(
+    packed_box = Cache(settings.cache_dir / "validators").read(
         key, "box.tar", lambda: _compile(problem, validator, language, settings, client)
     )
     with _memo_lock:
-        return _memo.setdefault(key, CompiledValidator(validator, language, box, command, key))
+        return _memo.setdefault(key, CompiledValidator(validator, language, packed_box, command, key))
 
 
 def _language(validator: OutputValidator, languages: dict[str, Language]) -> Language:
@@ -175,7 +175,7 @@ class ValidatorSession:
     def _start_now(self) -> "ValidatorSession":
         if self.box.channel is None:
             self.box.start()
-            self.box.unpack(self.compiled.box)
+            self.box.unpack(self.compiled.packed_box)
             if self.fifos:
                 self.box.mkfifo(self.fifos)
         return self

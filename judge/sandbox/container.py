@@ -8,13 +8,10 @@ the framed protocol to the agent over the attach socket, and removal in every ou
 
 import contextlib
 import dataclasses
-import functools
-import os
 import select
 import socket
 import struct
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,9 +24,16 @@ import docker.errors
 from docker.types import LogConfig, Mount
 
 from judge.errors import JudgeFailure
-from judge.excerpts import error_excerpt, first_line
+from judge.excerpts import error_excerpt
 from judge.sandbox import protocol
-from judge.sandbox.engine import ENGINE_ERRORS
+from judge.sandbox.ownership import (
+    ENGINE_ERRORS,
+    create_owned,
+    owned_volume,
+    ownership_labels,
+    reason,
+    remove_container,
+)
 from judge.sandbox.runtime import RuntimeChoice, runtime_failed, runtime_for
 from judge.units import MIB
 
@@ -53,15 +57,6 @@ AGENT_CAPS = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL"]
 OOM_CAPS = ["SYS_RESOURCE"]
 _caps_refused: set[str] = set()  # OOM_CAPS this process's engine could not grant
 CAPS_REFUSED = ("apply caps", "capset", "capabilit")  # how runc and crun say a capability could not be set
-LABEL = "judge"
-# Every container and volume this process created and has not removed yet, for remove_everything_now (Ctrl-C).
-_OPEN_LOCK = threading.Lock()
-_OPEN_CONTAINERS: dict[str, docker.DockerClient] = {}
-_OPEN_VOLUMES: dict[str, docker.DockerClient] = {}
-_CLIENTS: list[docker.DockerClient] = []  # the engines this process created containers on
-_CREATING = threading.Condition(_OPEN_LOCK)  # notified when a creation under way is registered or failed
-_creating = 0  # creations under way (a container the engine may make after the sweep looked)
-_closing = False  # set by remove_everything_now: no container is created after it
 PROTOCOL_SLACK = 30.0  # seconds the engine may take beyond a command's own wall limit
 
 
@@ -273,10 +268,9 @@ class Sandbox:
         try:
             self.runtime = runtime_for(self.client)
         except ENGINE_ERRORS as exc:
-            raise JudgeFailure(f"could not ask the engine for its runtimes: {_reason(exc)}") from None
-        labels = {LABEL: "1", "judge.pid": str(os.getpid()), "judge.host": socket.gethostname(), **s.labels}
+            raise JudgeFailure(f"could not ask the engine for its runtimes: {reason(exc)}") from None
+        labels = {**ownership_labels(), **s.labels}
         caps = agent_caps()  # another thread may learn meanwhile that the engine refuses some: retry on what we asked
-        _seen(self.client)
 
         def create() -> Any:
             return self.api.create_container(
@@ -292,35 +286,18 @@ class Sandbox:
                 host_config=self._host_config(caps),
             )
 
-        def create_registered() -> Any:
-            """create(), counted while under way and registered before the count drops (remove_everything_now)."""
-            global _creating
-            with _CREATING:
-                if _closing:
-                    raise JudgeFailure("interrupted")
-                _creating += 1
-            try:
-                made = create()
-                self.container_id = made["Id"]
-                _OPEN_CONTAINERS[made["Id"]] = self.client  # registered while still counted as under way
-                return made
-            finally:
-                with _CREATING:
-                    _creating -= 1
-                    _CREATING.notify_all()
-
         try:
             try:
-                created = create_registered()
+                created = create_owned(self.client, create)
             except docker.errors.ImageNotFound:
                 if s.build_missing_image is None:
                     raise
                 s.build_missing_image()
-                created = create_registered()
+                created = create_owned(self.client, create)
         except docker.errors.ImageNotFound:
             raise JudgeFailure(f"runner image {s.image} is missing: {s.missing_image_hint}") from None
         except ENGINE_ERRORS as exc:
-            raise JudgeFailure(f"could not create the container: {_reason(exc)}") from None
+            raise JudgeFailure(f"could not create the container: {reason(exc)}") from None
         self.container_id = created["Id"]
         try:
             self.image_id = str(self.api.inspect_container(self.container_id)["Image"])
@@ -337,7 +314,7 @@ class Sandbox:
                 runtime_failed(self.client, said.removesuffix(": unknown"))
                 self.close()
                 return self._start()
-            raise JudgeFailure(f"could not start the container: {_reason(exc)}") from None
+            raise JudgeFailure(f"could not start the container: {reason(exc)}") from None
         self.channel.settimeout(60)
         sources = (PROTOCOL_SOURCE, AGENT_SOURCE, self.spec.launcher)  # the bootstrap reads two, the agent the third
         self._send_raw(b"".join(protocol.HEADER.pack(len(s)) + s for s in sources))
@@ -432,7 +409,7 @@ class Sandbox:
         try:
             self.api.update_container(self.container_id, mem_limit=memory, memswap_limit=memory, **extra)
         except ENGINE_ERRORS as exc:
-            raise JudgeFailure(f"could not set the container's limits: {_reason(exc)}") from None
+            raise JudgeFailure(f"could not set the container's limits: {reason(exc)}") from None
 
     def _result(self, doing: str) -> ProcessResult:
         reply, payload = self._receive(doing)
@@ -535,159 +512,20 @@ class Sandbox:
         return self._result(doing)
 
 
-def remove_container(client: docker.DockerClient, container_id: str) -> None:
-    """Remove a container and wait until it is gone (auto_remove may already be removing it)."""
-    _remove_until_gone(client.api.remove_container, container_id)
-    _closed(_OPEN_CONTAINERS, container_id)
-
-
-def _seen(client: docker.DockerClient) -> None:
-    with _OPEN_LOCK:
-        if not any(c is client for c in _CLIENTS):
-            _CLIENTS.append(client)
-
-
-def _opened(registry: dict[str, docker.DockerClient], name: str, client: docker.DockerClient) -> None:
-    with _OPEN_LOCK:
-        registry[name] = client
-
-
-def _closed(registry: dict[str, docker.DockerClient], name: str) -> None:
-    with _OPEN_LOCK:
-        registry.pop(name, None)
-
-
-def _in_parallel(calls: list[Callable[[], object]]) -> None:
-    """Run every call on a thread of its own, and wait for them all."""
-    threads = [threading.Thread(target=call, daemon=True, name="judge-remove") for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
-def _remove_quietly(remove: Callable[..., object], name: str) -> None:
-    try:
-        remove(name, force=True)
-    except Exception:  # gone already, or the engine is: the next start's orphan sweep removes what is left
-        pass
-
-
-def _remove_everything(found: list[int], deadline: float) -> None:
-    global _closing
-    with _CREATING:
-        _closing = True  # no creation starts from now on; those under way are waited for, until ``deadline``
-        while _creating and _CREATING.wait(max(0.0, deadline - time.monotonic())):
-            pass
-        containers, volumes, clients = dict(_OPEN_CONTAINERS), dict(_OPEN_VOLUMES), list(_CLIENTS)
-    found.append(len(containers))
-    _in_parallel([functools.partial(_remove_quietly, c.api.remove_container, cid) for cid, c in containers.items()])
-    labels = {"label": [f"{LABEL}=1", f"judge.pid={os.getpid()}", f"judge.host={socket.gethostname()}"]}
-    late: dict[str, docker.DockerClient] = {}
-    for client in clients:
-        try:
-            late.update({c["Id"]: client for c in client.api.containers(all=True, filters=labels)})
-        except Exception:
-            continue
-    found.append(len(set(late) - set(containers)))
-    _in_parallel([functools.partial(_remove_quietly, c.api.remove_container, cid) for cid, c in late.items()])
-    _in_parallel([functools.partial(_remove_quietly, c.api.remove_volume, name) for name, c in volumes.items()])
-
-
-def remove_everything_now(seconds: float = 2.0) -> int:
-    """Remove, in parallel and within ``seconds`` at most, every container and volume this process created and has
-    not removed: those it knows of, then any the engine lists with this process's label (one whose creation was
-    under way). For an interrupted judge (Ctrl-C), whose threads are left where they are. Returns how many
-    containers there were."""
-    found: list[int] = []
-    deadline = time.monotonic() + seconds
-    worker = threading.Thread(target=_remove_everything, args=(found, deadline), daemon=True, name="judge-remove")
-    worker.start()
-    worker.join(seconds)
-    return sum(found)
-
-
-def _remove_until_gone(remove: Callable[..., object], name: str) -> None:
-    """``remove(name, force=True)`` (a container or a volume), again while the engine answers 409 (a removal
-    already in progress; a volume a container being removed still uses), for up to 10 s. Gone already, another
-    error or an engine gone away ends it: the next start's orphan sweep removes what is left."""
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            remove(name, force=True)
-            return
-        except docker.errors.NotFound:
-            return
-        except docker.errors.APIError as exc:
-            if exc.status_code != 409 or time.monotonic() > deadline:
-                return
-            time.sleep(0.05)
-        except ENGINE_ERRORS:
-            return
-
-
-def _reason(exc: BaseException) -> str:
-    return first_line(str(exc)) or type(exc).__name__
-
-
-def reap_orphans(client: docker.DockerClient) -> int:
-    """Remove containers a judge process on this host labelled and then died without removing."""
-    removed = 0
-    host = socket.gethostname()
-    try:
-        found = client.api.containers(all=True, filters={"label": [f"{LABEL}=1", f"judge.host={host}"]})
-    except ENGINE_ERRORS:
-        return 0
-    for entry in found:
-        pid = int(entry.get("Labels", {}).get("judge.pid", "0") or 0)
-        if pid and _alive(pid):
-            continue
-        remove_container(client, entry["Id"])
-        removed += 1
-    try:
-        volumes = client.api.volumes(filters={"label": [f"{LABEL}=1", f"judge.host={host}"]}).get("Volumes") or []
-    except ENGINE_ERRORS:
-        return removed
-    for volume in volumes:
-        pid = int((volume.get("Labels") or {}).get("judge.pid", "0") or 0)
-        if not (pid and _alive(pid)):
-            _remove_volume(client, volume["Name"])
-    return removed
-
-
 @contextlib.contextmanager
 def pipes_volume(client: docker.DockerClient) -> Iterator[str]:
     """A small tmpfs volume both containers of an interaction mount: it holds their FIFOs. Its root is 0711 (a
     program that resolves ``/dev/stdin`` to the FIFO's path and opens that, as PHP does, reaches its own end; no
     listing, no new files); what only the agents use lies in a 0700 folder below it."""
     name = f"judge-pipes-{uuid.uuid4().hex[:16]}"
-    labels = {LABEL: "1", "judge.pid": str(os.getpid()), "judge.host": socket.gethostname()}
     try:
         client.api.create_volume(
             name,
             driver="local",
             driver_opts={"type": "tmpfs", "device": "tmpfs", "o": "size=64k,mode=0711"},
-            labels=labels,
+            labels=ownership_labels(),
         )
     except ENGINE_ERRORS as exc:
-        raise JudgeFailure(f"could not create the interaction's volume: {_reason(exc)}") from None
-    _opened(_OPEN_VOLUMES, name, client)
-    try:
+        raise JudgeFailure(f"could not create the interaction's volume: {reason(exc)}") from None
+    with owned_volume(client, name):
         yield name
-    finally:
-        _remove_volume(client, name)
-        _closed(_OPEN_VOLUMES, name)
-
-
-def _remove_volume(client: docker.DockerClient, name: str) -> None:
-    _remove_until_gone(client.api.remove_volume, name)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -2,20 +2,16 @@
 and come back."""
 
 import os
-import socket
 import threading
 import time
 
 import docker
-import docker.errors
-import requests.exceptions
 
 from judge.errors import JudgeFailure
-from judge.excerpts import first_line
+from judge.sandbox.ownership import ENGINE_ERRORS, reason, remove_own_containers
 
 # The engine's client, as the layers above judge/sandbox name it: only judge/sandbox imports docker-py.
 Engine = docker.DockerClient
-ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, OSError)
 # How long a command waits for an engine that went away mid-run before it gives up (exit 3); JUDGE_ENGINE_WAIT or
 # --engine-wait change it. A restarted dockerd answers within seconds; systemd's restart back-off is up to ~10 s.
 ENGINE_WAIT = 60.0
@@ -27,9 +23,8 @@ def connect(timeout: int = 120, pool_size: int = 32) -> docker.DockerClient:
         client = docker.from_env(timeout=timeout, max_pool_size=pool_size)
         client.ping()
     except ENGINE_ERRORS as exc:
-        reason = first_line(str(exc), 200) or type(exc).__name__
         raise JudgeFailure(
-            f"cannot reach the Docker engine: {reason}. Start it (scripts/setup does that as root) "
+            f"cannot reach the Docker engine: {reason(exc, 200)}. Start it (scripts/setup does that as root) "
             "or point DOCKER_HOST at one"
         ) from None
     return client
@@ -88,22 +83,6 @@ def wait_for_engine(
             return False
         time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
     return False
-
-
-def remove_own_containers(client: docker.DockerClient, created_before: float) -> int:
-    """Remove the containers this judge process created before ``created_before`` (a time.time()): after the engine
-    came back they are dead, or were never started (auto_remove does not apply), yet still listed."""
-    from judge.sandbox.container import LABEL, remove_container  # container.py imports this module
-
-    mine = [f"{LABEL}=1", f"judge.pid={os.getpid()}", f"judge.host={socket.gethostname()}"]
-    try:
-        found = client.api.containers(all=True, filters={"label": mine})
-    except ENGINE_ERRORS:
-        return 0
-    stale = [entry["Id"] for entry in found if entry.get("Created", 0) <= created_before]
-    for container_id in stale:
-        remove_container(client, container_id)
-    return len(stale)
 
 
 class EngineWatch:

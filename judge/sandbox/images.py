@@ -25,7 +25,8 @@ from judge.errors import JudgeFailure
 from judge.excerpts import error_excerpt, first_line
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
-from judge.sandbox.engine import ENGINE_ERRORS, connect
+from judge.sandbox.engine import connect
+from judge.sandbox.ownership import ENGINE_ERRORS, reason
 
 Log = Callable[..., None]  # log(line, detail=False): detail lines (the build's own output, an image found up to date)
 # are left out by `judge runners build -q`
@@ -78,7 +79,7 @@ def _pull_base(client: docker.DockerClient, settings: Settings, log: Log) -> boo
         log(f"pulling {settings.base_pull} ...")
         client.images.pull(settings.base_pull)
     except ENGINE_ERRORS as exc:
-        log(f"cannot pull {settings.base_pull} ({first_line(str(exc), 160)}); bootstrapping offline")
+        log(f"cannot pull {settings.base_pull} ({reason(exc, 160)}); bootstrapping offline")
         return False
     base = settings.runners_dir / "base"
     docker_build(

@@ -19,10 +19,10 @@ import docker
 
 from judge.cache import Cache
 from judge.errors import JudgeFailure
-from judge.excerpts import first_line
 from judge.inputs.settings import Settings
-from judge.sandbox.engine import ENGINE_ERRORS, connect
+from judge.sandbox.engine import connect
 from judge.sandbox.images import docker_build
+from judge.sandbox.ownership import ENGINE_ERRORS, reason
 
 SOURCE = (Path(__file__).parent / "launcher.c").read_bytes()
 NAME = "launcher"
@@ -83,7 +83,7 @@ def build(client: docker.DockerClient, settings: Settings) -> bytes:
         finally:
             client.api.remove_container(container["Id"], force=True)
     except (*ENGINE_ERRORS, tarfile.TarError, KeyError) as exc:
-        raise JudgeFailure(f"building the launcher failed: {first_line(str(exc))}") from None
+        raise JudgeFailure(f"building the launcher failed: {reason(exc)}") from None
     finally:
         with contextlib.suppress(*ENGINE_ERRORS):
             for old in client.api.images(name=IMAGE):  # the images of earlier launcher sources

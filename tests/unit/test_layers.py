@@ -1,9 +1,12 @@
 """The layering of judge/, checked on the source (pure AST, no Docker): a module imports only from its own layer and
-the layers below it; the in-container agent (and its protocol) import only the standard library; only judge/sandbox
-imports docker-py."""
+the layers below it; no judge modules import each other in a circle (imports inside functions count too: a circle
+dodged by a function-local import is still one); the in-container agent (and its protocol) import only the standard
+library; only judge/sandbox imports docker-py."""
 
 import ast
+import itertools
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,11 +60,15 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
     return imports_in(path.read_text(encoding="utf-8"), package)
 
 
-def imports_in(source: str, package: str) -> list[tuple[int, str]]:
-    """Imports of `source`, a module of `package`, resolved to absolute names."""
+def imports_in(
+    source: str, package: str, *, runtime_only: bool = False, known: set[str] | None = None
+) -> list[tuple[int, str]]:
+    """Imports of `source`, a module of `package`, resolved to absolute names; ``runtime_only`` leaves out those
+    only the type checker reads (in the body of ``if TYPE_CHECKING:``). ``from X import name`` also counts X.name
+    when that is a module: one of ``known``, or (without it) a file or folder under judge/."""
     tree = ast.parse(source)
     found: list[tuple[int, str]] = []
-    for node in ast.walk(tree):
+    for node in _walk(tree, runtime_only):
         if isinstance(node, ast.Import):
             found.extend((node.lineno, alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -75,12 +82,37 @@ def imports_in(source: str, package: str) -> list[tuple[int, str]]:
             # `from judge import cli` / `from judge.sandbox import container` name modules: check them too.
             for alias in node.names:
                 candidate = f"{source}.{alias.name}"
-                rel = Path(*candidate.split("."))
-                if candidate.startswith("judge.") and (
-                    (PACKAGE.parent / rel).is_dir() or (PACKAGE.parent / rel).with_suffix(".py").is_file()
-                ):
+                if _is_module(candidate, known):
                     found.append((node.lineno, candidate))
     return found
+
+
+def _is_module(name: str, known: set[str] | None) -> bool:
+    if known is not None:
+        return name in known
+    rel = Path(*name.split("."))
+    return name.startswith("judge.") and (
+        (PACKAGE.parent / rel).is_dir() or (PACKAGE.parent / rel).with_suffix(".py").is_file()
+    )
+
+
+def _walk(tree: ast.AST, runtime_only: bool) -> Iterator[ast.AST]:
+    """Every node of ``tree`` (in functions too), without the bodies of ``if TYPE_CHECKING:`` when ``runtime_only``."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        children = list(ast.iter_child_nodes(node))
+        if runtime_only and isinstance(node, ast.If) and _is_type_checking(node.test):
+            children = [node.test, *node.orelse]
+        todo.extend(reversed(children))
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING``."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def where(path: Path, line: int) -> str:
@@ -145,3 +177,116 @@ def test_the_checker_resolves_relative_lazy_and_module_imports():
         "base",
         "cli",
     ]
+
+
+# -- import circles ------------------------------------------------------------------------------------------------
+Graph = dict[str, dict[str, int]]  # module -> {module it imports: the line of the first such import}
+
+
+def import_graph(sources: dict[str, tuple[str, bool]]) -> Graph:
+    """The judge modules each module imports when it runs (at its top or inside a function), from
+    {module name: (source, whether it is a package's __init__)}; imports of modules outside ``sources`` are left out."""
+    graph: Graph = {}
+    for name, (source, is_package) in sources.items():
+        package = name if is_package else name.rpartition(".")[0]
+        edges = graph.setdefault(name, {})
+        for line, imported in imports_in(source, package, runtime_only=True, known=set(sources)):
+            if imported in sources and imported != name:
+                edges.setdefault(imported, line)
+    return graph
+
+
+def cycles(graph: Graph) -> list[list[str]]:
+    """One circle per strongly connected group of modules (Tarjan's), each starting at its smallest name and
+    closed by repeating it: ["a", "b", "a"]."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, {})):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.add(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(group)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(_circle_in(graph, group) for group in groups)
+
+
+def _circle_in(graph: Graph, group: set[str]) -> list[str]:
+    """A shortest circle through the smallest module of ``group`` (breadth-first, within the group)."""
+    start = min(group)
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for target in sorted(graph[node]):
+                if target == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(came_from[path[-1]])
+                    return [*reversed(path), start]
+                if target in group and target not in came_from:
+                    came_from[target] = node
+                    following.append(target)
+        frontier = following
+    raise AssertionError(f"no circle in {sorted(group)}")
+
+
+def describe(graph: Graph, circle: list[str], files: dict[str, Path]) -> str:
+    """``a (judge/a.py:3) -> b (judge/b.py:9) -> a``: each step with the line that imports the next module."""
+    steps = [
+        f"{a} ({where(files[a], graph[a][b]) if a in files else graph[a][b]})" for a, b in itertools.pairwise(circle)
+    ]
+    return " -> ".join([*steps, circle[-1]])
+
+
+def test_no_judge_modules_import_each_other_in_a_circle():
+    files = {module_name(path): path for path in modules()}
+    sources = {name: (path.read_text(encoding="utf-8"), path.name == "__init__.py") for name, path in files.items()}
+    graph = import_graph(sources)
+    found = [describe(graph, circle, files) for circle in cycles(graph)]
+    assert found == [], "import circles (a function-local import counts too):\n" + "\n".join(found)
+
+
+def test_the_circle_check_finds_a_synthetic_circle():
+    sources = {
+        "judge.a": ("from judge.b import x\n", False),
+        "judge.b": ("import os\n\ndef f():\n    from judge.c import y\n", False),
+        "judge.c": ("from . import a\n", False),
+        "judge.d": ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from judge.a import z\n", False),
+        "judge.e": ("import judge.d\n", False),
+    }
+    graph = import_graph(sources)
+    assert cycles(graph) == [["judge.a", "judge.b", "judge.c", "judge.a"]]
+    assert describe(graph, cycles(graph)[0], {}) == "judge.a (1) -> judge.b (4) -> judge.c (1) -> judge.a"
+    assert graph["judge.d"] == {}  # what only the type checker reads is no circle
+
+
+def test_the_circle_check_finds_two_modules_and_a_package():
+    sources = {
+        "judge.p": ("from judge.p import m\n", True),
+        "judge.p.m": ("import judge.p\n", False),
+        "judge.q": ("", False),
+    }
+    assert cycles(import_graph(sources)) == [["judge.p", "judge.p.m", "judge.p"]]
