@@ -25,7 +25,7 @@ from judge.service.http import timely_h11
 from judge.service.runs import Workers, result_json
 from judge.service.safety import Rate
 from judge.service.store import QueueStore
-from tests.test_service_rules import LANGUAGES, VERSIONS, process
+from tests.unit.service.test_service_rules import LANGUAGES, VERSIONS, process
 
 TOKENS = ("alpha", "beta")
 USER = "admin-1"
