@@ -118,9 +118,8 @@ def _run(
     run = RunSpec(limits.time, limits.wall, memory, limits.output, language.env, stderr_limit=limits.output)
     box.send_run(cmd, run, request.stdin)
     result.run = box.result("running the program")
-    result.verdict, result.message = measured_verdict(
-        result.run, run_limits, spec.memory, language.memory_error_pattern
-    )
+    judged = measured_verdict(result.run, run_limits, spec.memory, language.memory_error_pattern)
+    result.verdict, result.message = judged.verdict, judged.message
 
 
 def compile_failure(r: ProcessResult, wall: float) -> str:

@@ -30,7 +30,9 @@ VALIDATOR_GRACE = 5.0
 
 
 @dataclass
-class Interaction:
+class InteractiveRun:
+    """One pass of an interactive test, as the judge sees it: both programs' runs and the validator's result."""
+
     submission: ProcessResult
     validator: ProcessResult
     check: ValidationResult
@@ -45,7 +47,7 @@ def interact(
     transcript: bool,
     pass_input: bytes | None = None,
     nextpass: int = 0,
-) -> Interaction:
+) -> InteractiveRun:
     """Run one test: the validator and the submission at once, connected by the FIFOs. A multi-pass test's later
     pass gives the validator ``pass_input`` (the last pass's nextpass.in) as its input file; ``nextpass`` bytes of
     the nextpass.in it writes come back."""
@@ -71,4 +73,4 @@ def interact(
             submission.ended, validator_run.ended, broken_pipe=submission.signal == signal.SIGPIPE
         )
         check = stopped_with_submission(check, stopped, validator_first)
-    return Interaction(submission, validator_run, check)
+    return InteractiveRun(submission, validator_run, check)
