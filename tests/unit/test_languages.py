@@ -1,11 +1,13 @@
 """Language names: aliases (ambiguous ones are input errors naming both), extension priority, runners_dir lists."""
 
-from pathlib import Path
+import pickle
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from judge.errors import JudgeInputError
-from judge.inputs.languages import canonical_name, language_for, load_languages
+from judge.inputs.languages import Languages, canonical_name, extension, language_for, load_languages
 from judge.inputs.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,3 +108,20 @@ def test_contest_languages_accept_aliases(tmp_path, languages):
     batch = from_contest(contest, languages)
     assert sorted(s.path.name for s in batch.submissions) == ["A.cpp", "A.py"]
     assert any("A.rb" in line and "ruby" in line for line in batch.skipped)
+
+
+@pytest.mark.parametrize("name", ["a.py", "a.PY", ".bashrc", "a.", "a..", "..a", "a.b.c", "x.y/z", "dir/a.cpp", ""])
+def test_extension_is_the_paths_suffix(name):
+    assert extension(name) == PurePosixPath(name).suffix.lstrip(".").lower()
+
+
+def test_a_registry_remembers_each_extension_and_a_new_language_forgets(languages):
+    registry = Languages(dict(languages))
+    first = registry.for_file(Path("a.py"))
+    assert registry.for_file(Path("b/c.PY")) is first and registry.by_extension("d.py") is registry.by_extension("e.py")
+    assert registry.for_file(Path("a.txt"), "py") is first  # an alias named with the file wins over its extension
+    registry["python9"] = replace(first, name="python9", priority=first.priority + 1)
+    assert registry.for_file(Path("a.py")).name == "python9"
+    with pytest.raises(JudgeInputError, match=r"unknown file extension '\.ZZ'"):
+        registry.for_file(Path("a.ZZ"))
+    assert pickle.loads(pickle.dumps(registry)).for_file(Path("a.py")).name == "python9"
