@@ -138,6 +138,7 @@ def check_package(
     jobs: int = 1,
     on_row: Callable[[CheckRow], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    *,
     every_test: bool = False,
 ) -> tuple[list[CheckRow], list[str]]:
     """Grade every submission of the package; (rows in submission order, files skipped and why). ``on_total``

@@ -327,6 +327,7 @@ def rescore(
     store: Store,
     set_id: int,
     executor: Executor,
+    *,
     force: bool,
     on_done: Callable[[Job, str, bool], None],
 ) -> None:

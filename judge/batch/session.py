@@ -49,9 +49,9 @@ def run_set(
     seconds: dict[str, float] = {}
     with store.locked():
         start = time.perf_counter()
-        set_id, was = store.open_set(spec_of(source, work), force)
+        set_id, was = store.open_set(spec_of(source, work), force=force)
         with on_open(set_id, was) as on_done:
-            rescore(work, store, set_id, executor, force, on_done)
+            rescore(work, store, set_id, executor, force=force, on_done=on_done)
         work.clear()
         seconds["rescore"] = time.perf_counter() - start
         start = time.perf_counter()

@@ -100,7 +100,7 @@ class Change:
     cause: str = ""  # "timing": only borderline tests flipped between AC and TLE; "behaviour": anything else
 
 
-def _state(status: str, count: int, published: int, planned: int | None, idle: bool) -> str:
+def _state(status: str, count: int, published: int, planned: int | None, *, idle: bool) -> str:
     """What a set's status means now: which applied set is live, and that a running set nobody runs was interrupted."""
     if status == "applied":
         if not published:
@@ -112,7 +112,7 @@ def _state(status: str, count: int, published: int, planned: int | None, idle: b
 
 
 class Store:
-    def __init__(self, path: Path, create: bool = True) -> None:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
         """The store at ``path``; without ``create`` (reading it) a missing store or another kind of file is an
         input error naming it, and nothing is created."""
         self.path = path
@@ -211,7 +211,7 @@ class Store:
         return json.loads(row[0]) if row else {}
 
     # -- sets ----------------------------------------------------------------------------------------
-    def open_set(self, spec: dict[str, Any], force: bool) -> tuple[int, str | None]:
+    def open_set(self, spec: dict[str, Any], *, force: bool) -> tuple[int, str | None]:
         """The set to fill: an unpublished one of the same spec (an interrupted one is resumed, a complete one
         regrades its judge errors), else a new one. A forced run's spec says so: the same forced command resumes
         its interrupted set (what it graded stays), never an unforced one, and a finished forced set is not
@@ -283,7 +283,7 @@ class Store:
         have = self.db.execute("SELECT COUNT(*) FROM set_items WHERE set_id = ?", (set_id,)).fetchone()[0]
         return int(have), None if planned is None else int(planned)
 
-    def apply(self, set_id: int, partial: bool = False) -> int:
+    def apply(self, set_id: int, *, partial: bool = False) -> int:
         """Publish the set; one whose run did not finish (interrupted) only with ``partial``."""
         status = self.set_status(set_id)
         if status == "discarded":
@@ -333,7 +333,7 @@ class Store:
         ).fetchall()
         idle = not self.in_use()
         return [
-            (set_id, created, _state(status, count, live, planned, idle), count)
+            (set_id, created, _state(status, count, live, planned, idle=idle), count)
             for set_id, created, status, count, live, planned in rows
         ]
 

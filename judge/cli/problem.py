@@ -72,7 +72,7 @@ def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_tes
 
     try:
         rows, skipped = check_package(
-            package, app.settings, app.client, app.languages, jobs, on_row, on_total, every_test
+            package, app.settings, app.client, app.languages, jobs, on_row, on_total, every_test=every_test
         )
     finally:
         if progress is not None:
@@ -100,7 +100,7 @@ def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_tes
     else:
         click.echo(package_header(package))
         for row in rows:
-            click.echo(check_row_line(row, package.scoring))
+            click.echo(check_row_line(row, scoring=package.scoring))
         for line in skipped:
             click.echo(f"skipped: {line}", err=True)
         got = sum(row.ok for row in rows)

@@ -53,7 +53,7 @@ def rescore() -> None:
 
 
 def write_changes_document(
-    out: TextIO, changes: list[Change], set_id: int, resumed: bool, skipped: list[str], total: int
+    out: TextIO, changes: list[Change], set_id: int, *, resumed: bool, skipped: list[str], total: int
 ) -> None:
     """The changes as JSON (what ``json.dumps(doc, indent=2)`` gives), written a change at a time: a first set's
     document has one per submission."""
@@ -169,7 +169,7 @@ def grade_batch(
     store = app.store(store_path)
     run = run_set(store, source, work, executor, force=force, on_open=_announced(store, total))
     if fmt == "json":
-        write_changes_document(sys.stdout, run.changes, run.set_id, run.resumed, skipped, total)
+        write_changes_document(sys.stdout, run.changes, run.set_id, resumed=run.resumed, skipped=skipped, total=total)
     else:
         for line in changes_table(run.changes, run.set_id, total):
             click.echo(line)
@@ -202,7 +202,7 @@ def apply(app: App, set_id: int, partial: bool, store_path: Path | None) -> None
         have, planned = store.progress(set_id)
         incomplete = store.set_status(set_id) == "running"
         changes = store.diff(set_id)
-        count = store.apply(set_id, partial)
+        count = store.apply(set_id, partial=partial)
     click.echo(f"result set {set_id} applied: {count} submissions published, {len(changes)} verdicts changed")
     if incomplete:
         of = f"{have} of {planned}" if planned is not None else str(have)

@@ -64,6 +64,7 @@ def execute_then_close(
     language: Language,
     request: ExecuteRequest,
     sandbox: Sandbox | None = None,
+    *,
     pin: bool = True,
 ) -> tuple[ExecuteResult, Sandbox]:
     """Compile (if the language does) and run ``request`` once in a fresh container (``sandbox``, started from
@@ -76,7 +77,7 @@ def execute_then_close(
     with contextlib.ExitStack() as stack:
         try:
             box.start()
-            _run(box, spec, language, settings, request, result, stack, pin)
+            _run(box, spec, language, settings, request, result, stack, pin=pin)
         except JudgeFailure as exc:
             result.verdict, result.message = Verdict.JE, str(exc)
         except BaseException:
@@ -93,6 +94,7 @@ def _run(
     request: ExecuteRequest,
     result: ExecuteResult,
     stack: contextlib.ExitStack,
+    *,
     pin: bool,
 ) -> None:
     names = list(request.files)

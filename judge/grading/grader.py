@@ -18,7 +18,7 @@ from pathlib import Path
 
 from judge.errors import JudgeFailure, JudgeInputError
 from judge.excerpts import error_excerpt
-from judge.grading.interactive import FIFOS, PIPES, InteractiveRun, interact
+from judge.grading.interactive import FIFOS, PIPES, InteractiveRun, SubmissionSide, interact
 from judge.grading.limits import run_spec, sandbox_spec, with_overshoot
 from judge.grading.validators import CompiledValidator, ValidatorSession, compile_validator
 from judge.inputs.languages import Language
@@ -142,7 +142,7 @@ class Grader:
 def _conclude(result: SubmissionResult, decided: Verdict | None = None) -> None:
     """The overall verdict of a grading that did not fail (the first failing test's, unless the package's grader
     ``decided`` it), and the message that names the first test with that verdict."""
-    result.verdict = overall_verdict(result.compile.ok, result.tests)
+    result.verdict = overall_verdict(result.tests, compiled=result.compile.ok)
     if decided is not None and result.verdict not in (Verdict.CE, Verdict.JE):
         result.verdict = decided
     result.message = ""
@@ -279,7 +279,7 @@ class _Grading:
             self.options.on_test(test_result)
 
     def _skip(self, index: int) -> bool:
-        return skip_test(self.problem, self.result.tests, index, self.options.lazy)
+        return skip_test(self.problem, self.result.tests, index, lazy=self.options.lazy)
 
     @property
     def _breaks(self) -> bool:
@@ -370,7 +370,14 @@ class _Grading:
         assert self.validator is not None
         run = self._run_spec()
         transcripts = self.options.transcripts
-        step = interact(box, self.validator, test, cmd, run, transcripts is not None, pass_input, nextpass)
+        step = interact(
+            SubmissionSide(box, cmd, run),
+            self.validator,
+            test,
+            transcript=transcripts is not None,
+            pass_input=pass_input,
+            nextpass=nextpass,
+        )
         if transcripts is not None:
             _save_transcript(transcripts, test, step.validator.transcript, append=pass_input is not None)
         return step
@@ -446,7 +453,7 @@ class _Grading:
     def _interactive_judged(self, step: InteractiveRun, spec: SandboxSpec) -> Judged:
         r = step.submission
         first = validator_ended_first(r.ended, step.validator.ended, broken_pipe=r.signal == signal.SIGPIPE)
-        return interactive_verdict(self._measured(r, spec), step.check, first)
+        return interactive_verdict(self._measured(r, spec), step.check, validator_first=first)
 
     def _judge_interaction(self, test: TestCase, step: InteractiveRun, spec: SandboxSpec) -> TestResult:
         judged = self._interactive_judged(step, spec)
@@ -524,7 +531,7 @@ def _excerpts(test: TestCase, r: ProcessResult, answer: bytes) -> dict[str, str]
     return {"input": cut(head), "expected": cut(answer), "output": cut(r.stdout)}
 
 
-def _save_transcript(folder: Path, test: TestCase, text: str, append: bool = False) -> None:
+def _save_transcript(folder: Path, test: TestCase, text: str, *, append: bool = False) -> None:
     """The interaction as an ``.interaction`` file; a multi-pass test's passes are separated by ``---`` (spec
     2025-09 "Multi-pass problems")."""
     path = folder / f"{test.name}.interaction"

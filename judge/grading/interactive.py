@@ -38,19 +38,29 @@ class InteractiveRun:
     check: ValidationResult
 
 
+@dataclass(frozen=True)
+class SubmissionSide:
+    """The submission's half of an interaction (the validator's is its ValidatorSession): its sandbox, its
+    command and the limits it runs under."""
+
+    box: Sandbox
+    cmd: list[str]
+    run: RunSpec
+
+
 def interact(
-    box: Sandbox,
+    submission_side: SubmissionSide,
     validator: ValidatorSession,
     test: TestCase,
-    cmd: list[str],
-    run: RunSpec,
-    transcript: bool,
+    *,
+    transcript: bool = False,
     pass_input: bytes | None = None,
     nextpass: int = 0,
 ) -> InteractiveRun:
     """Run one test: the validator and the submission at once, connected by the FIFOs. A multi-pass test's later
     pass gives the validator ``pass_input`` (the last pass's nextpass.in) as its input file; ``nextpass`` bytes of
     the nextpass.in it writes come back."""
+    box, cmd, run = submission_side.box, submission_side.cmd, submission_side.run
     validator.start()
     validator.place(test, pass_input)
     # Both sides open TO_SUBMISSION first: the validator its write end, the submission its read end.
@@ -72,5 +82,5 @@ def interact(
         validator_first = validator_ended_first(
             submission.ended, validator_run.ended, broken_pipe=submission.signal == signal.SIGPIPE
         )
-        check = stopped_with_submission(check, stopped, validator_first)
+        check = stopped_with_submission(check, submission_stopped=stopped, validator_first=validator_first)
     return InteractiveRun(submission, validator_run, check)

@@ -208,6 +208,7 @@ class ValidatorSession:
         wall: float | None = None,
         fifos: Fifos | None = None,
         nextpass: int = 0,
+        *,
         first_pass: bool = True,
     ) -> None:
         """Start the validator on one test (one pass of it: ``nextpass`` bytes of nextpass.in come back)."""

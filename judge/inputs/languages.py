@@ -97,7 +97,7 @@ class Language:
         return digest.hexdigest()[:16]
 
 
-def _args(path: Path, data: dict[str, Any], key: str, required: bool = False) -> tuple[str, ...] | None:
+def _args(path: Path, data: dict[str, Any], key: str, *, required: bool = False) -> tuple[str, ...] | None:
     value = data.get(key)
     if value is None:
         if required:

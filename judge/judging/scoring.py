@@ -103,7 +103,7 @@ def _child_verdict(problem: Problem, name: str, by_name: dict[str, TestResult]) 
     return next((r.verdict for r in inner if r.verdict != Verdict.AC), Verdict.AC if inner else None)
 
 
-def skip_test(problem: Problem, done: list[TestResult], index: int, lazy: bool) -> bool:
+def skip_test(problem: Problem, done: list[TestResult], index: int, *, lazy: bool) -> bool:
     """Whether test ``index`` need not run: after any failure with ``lazy``, or once a group (or a group
     above it) whose ``on_reject`` is ``break`` has a rejected child before this test: a failed test, or a
     finished subgroup whose verdict is a rejection (problemtools' TestCaseGroup.run_submission). The root
@@ -140,7 +140,7 @@ def _test_score(config: GroupConfig, result: TestResult | None) -> tuple[float, 
 
 
 def _aggregate(
-    config: GroupConfig, scores: list[float], maxima: list[float], accepted: bool, clamp_max: bool = False
+    config: GroupConfig, scores: list[float], maxima: list[float], *, accepted: bool, clamp_max: bool = False
 ) -> tuple[float, float]:
     if not maxima:
         return 0.0, 0.0
@@ -194,7 +194,7 @@ def _legacy_group(
             verdict = None
     if name == ROOT and config.grader.ignore_sample:
         ran, maxima = ran[-1:], maxima[-1:]
-    score, best = _aggregate(config, [s for _, s in ran], maxima, verdict == Verdict.AC, clamp_max=True)
+    score, best = _aggregate(config, [s for _, s in ran], maxima, accepted=verdict == Verdict.AC, clamp_max=True)
     passed = sum(by_name[t.name].verdict == Verdict.AC for t in run)
     group = GroupResult(name, verdict, round(score, 6), round(best, 6), passed, len(inner))
     found[name] = group
@@ -212,7 +212,7 @@ def _new_group(problem: Problem, name: str, by_name: dict[str, TestResult], foun
     for sub in (g for g in problem.groups if g != ROOT and _parent(g) == name and g != name):
         _new_group(problem, sub, by_name, found)
         parts.append((found[sub].score, found[sub].max_score))
-    score, best = _aggregate(config, [p[0] for p in parts], [p[1] for p in parts], verdict == Verdict.AC)
+    score, best = _aggregate(config, [p[0] for p in parts], [p[1] for p in parts], accepted=verdict == Verdict.AC)
     found[name] = GroupResult(
         name, verdict, round(score, 6), round(best, 6), sum(r.verdict == Verdict.AC for r in run), len(inner)
     )
@@ -256,7 +256,7 @@ def _root(problem: Problem, groups: list[GroupResult]) -> GroupResult | None:
         verdict, _ = default_grader(flags, ran, root=True)
     if flags.ignore_sample:
         ran = ran[-1:]
-    score, best = _aggregate(config, [s for _, s in ran], maxima, verdict == Verdict.AC, clamp_max=True)
+    score, best = _aggregate(config, [s for _, s in ran], maxima, accepted=verdict == Verdict.AC, clamp_max=True)
     return GroupResult(ROOT, verdict, score, best, 0, len(problem.tests))
 
 

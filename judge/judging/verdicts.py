@@ -103,14 +103,14 @@ def measured_verdict(
     return Judged(Verdict.AC)
 
 
-def validator_ended_first(submission_ended: float, validator_ended: float, broken_pipe: bool = False) -> bool:
+def validator_ended_first(submission_ended: float, validator_ended: float, *, broken_pipe: bool = False) -> bool:
     """Which side of an interaction ended first, from the agents' clock readings (one clock in every container).
     A submission killed by SIGPIPE wrote to a validator that had already gone: the validator was first."""
     return broken_pipe or validator_ended < submission_ended
 
 
 def stopped_with_submission(
-    check: ValidationResult, submission_stopped: bool, validator_first: bool
+    check: ValidationResult, *, submission_stopped: bool, validator_first: bool
 ) -> ValidationResult:
     """A validator that ended without a verdict of its own (its failure: a crash, a signal, its own limit) after
     the judge had stopped the submission at a limit was stopped with it, or failed only because of it: no judge
@@ -122,7 +122,7 @@ def stopped_with_submission(
     return check
 
 
-def interactive_verdict(submission: Judged, validator: ValidationResult, validator_first: bool) -> Judged:
+def interactive_verdict(submission: Judged, validator: ValidationResult, *, validator_first: bool) -> Judged:
     """An interactive test's verdict from plain facts: the submission's measured outcome, the validator's
     result and which of the two ended first.
 
@@ -152,7 +152,7 @@ def interactive_verdict(submission: Judged, validator: ValidationResult, validat
     return Judged(Verdict.AC if validator.accepted else Verdict.WA, validator.message)
 
 
-def overall_verdict(compiled: bool, tests: list[TestResult]) -> Verdict:
+def overall_verdict(tests: list[TestResult], *, compiled: bool) -> Verdict:
     """JE when the judge failed anywhere, CE when compilation failed, else the first non-AC test's, else AC."""
     if any(t.verdict == Verdict.JE for t in tests):
         return Verdict.JE

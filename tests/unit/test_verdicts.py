@@ -176,7 +176,7 @@ def _row_id(row) -> str:
 @pytest.mark.parametrize(("check", "validator_first", "submission", "verdict"), INTERACTIVE,
                          ids=[_row_id(r) for r in INTERACTIVE])  # fmt: skip
 def test_interactive_verdict(check, validator_first, submission, verdict):
-    judged = interactive_verdict(submission, check, validator_first)
+    judged = interactive_verdict(submission, check, validator_first=validator_first)
     got, message = judged.verdict, judged.message
     assert got == verdict
     # the message comes from whoever decided
@@ -196,7 +196,9 @@ def test_interactive_precedence():
     """The cases tests/test_scoring.py held before the rule moved (the clock readings as they were)."""
 
     def verdict(sub, sub_ended, check, val_ended, broken_pipe=False):
-        return interactive_verdict(sub, check, validator_ended_first(sub_ended, val_ended, broken_pipe))
+        return interactive_verdict(
+            sub, check, validator_first=validator_ended_first(sub_ended, val_ended, broken_pipe=broken_pipe)
+        )
 
     wa, ac = ValidationResult(False, "wrong guess"), ValidationResult(True)
     crash = ValidationResult(False, "validator exited with code 1", judge_error=True)
@@ -229,7 +231,7 @@ def test_a_deadlock_is_the_submissions_tle():
         # the validator failed first, or the submission was not stopped by the judge: the validator's failure
         for stopped, first in ((True, True), (False, False)):
             kept = stopped_with_submission(failure, submission_stopped=stopped, validator_first=first)
-            assert kept == failure and interactive_verdict(tle, kept, first).verdict == Verdict.JE
+            assert kept == failure and interactive_verdict(tle, kept, validator_first=first).verdict == Verdict.JE
     # a verdict the validator gave after the stop stands, and the submission's TLE outranks it
     wa = ValidationResult(False, "no right guess")
     assert stopped_with_submission(wa, submission_stopped=True, validator_first=False) == wa
@@ -253,7 +255,7 @@ def _tests(*verdicts: Verdict) -> list[Case]:
     ],
 )
 def test_overall_verdict(compiled, verdicts, overall):
-    assert overall_verdict(compiled, _tests(*verdicts)) == overall
+    assert overall_verdict(_tests(*verdicts), compiled=compiled) == overall
 
 
 def test_icpc_names_leave_the_original_alone():
