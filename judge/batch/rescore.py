@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from judge.batch.store import Store
+from judge.batch.store import SetItem, Store
 from judge.errors import JudgeFailure, JudgeInputError, PackageError
 from judge.excerpts import first_line
 from judge.grading.grader import Grader, Graders, GradingOptions
@@ -66,6 +66,11 @@ class Job:
     @property
     def source_hash(self) -> str:
         return self.source.hex()
+
+    @property
+    def set_item(self) -> SetItem:
+        """This submission as an item of a result set."""
+        return SetItem(self.sub.id, self.key, self.sub.team, self.sub.problem, self.sub.time, self.sub.expected)
 
     @property
     def parts(self) -> dict[str, str]:
@@ -350,16 +355,14 @@ def rescore(
             todo.append(job)
     del done
     if reused:
-        store.add_items(
-            set_id, ((j.sub.id, j.key, j.sub.team, j.sub.problem, j.sub.time, j.sub.expected) for j in reused)
-        )
+        store.add_items(set_id, (job.set_item for job in reused))
         del reused
 
     def save(job: Job, result: SubmissionResult) -> None:
         result.submission = job.sub.id
         with store.transaction():
             store.save_grading(job.key, job.parts, result.to_dict())
-            store.add_item(set_id, job.sub.id, job.key, job.sub.team, job.sub.problem, job.sub.time, job.sub.expected)
+            store.add_item(set_id, job.set_item)
         on_done(job, str(result.verdict), False)
 
     executor.run(todo, save)

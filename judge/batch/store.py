@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from judge.errors import JudgeInputError
 
@@ -74,6 +74,17 @@ CREATE TABLE IF NOT EXISTS published (
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class SetItem(NamedTuple):
+    """One submission of a result set, as added: the grading it points to and whose it is (a set_items row)."""
+
+    submission: str
+    key: str
+    team: str
+    problem: str
+    time: float | None
+    expected: str | None
 
 
 @dataclass(frozen=True)
@@ -240,19 +251,14 @@ class Store:
         )
         return dict(rows)
 
-    def add_item(
-        self, set_id: int, submission: str, key: str, team: str, problem: str, time: float | None, expected: str | None
-    ) -> None:
-        self._write(
-            "INSERT OR REPLACE INTO set_items VALUES (?,?,?,?,?,?,?)",
-            (set_id, submission, key, team, problem, time, expected),
-        )
+    def add_item(self, set_id: int, item: SetItem) -> None:
+        self._write("INSERT OR REPLACE INTO set_items VALUES (?,?,?,?,?,?,?)", (set_id, *item))
 
-    def add_items(self, set_id: int, rows: Iterable[tuple[str, str, str, str, float | None, str | None]]) -> None:
-        """Many items at once, in one transaction: (submission, key, team, problem, time, expected) each."""
+    def add_items(self, set_id: int, items: Iterable[SetItem]) -> None:
+        """Many items at once, in one transaction."""
         with self.transaction():
             self.db.executemany(
-                "INSERT OR REPLACE INTO set_items VALUES (?,?,?,?,?,?,?)", ((set_id, *row) for row in rows)
+                "INSERT OR REPLACE INTO set_items VALUES (?,?,?,?,?,?,?)", ((set_id, *item) for item in items)
             )
 
     def finish_set(self, set_id: int) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from judge.batch.store import Store
+from judge.batch.store import SetItem, Store
 from judge.cli import cli
 from judge.errors import JudgeInputError
 
@@ -23,7 +23,7 @@ def grade(store: Store, set_id: int, submission: str, verdict: str = "AC") -> No
         ("submission", "problem", "language", "source_hash", "problem_version", "image", "limits"), "x"
     )
     store.save_grading(key, parts, result)
-    store.add_item(set_id, submission, key, "", "1", None, None)
+    store.add_item(set_id, SetItem(submission, key, "", "1", None, None))
 
 
 def filled(store: Store, spec: dict, submissions: list[str], finish: bool = True) -> int:
