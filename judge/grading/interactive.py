@@ -76,7 +76,7 @@ def interact(
         pending = pool.submit(validator.box.result, f"validating {test.name}")
         submission = box.result(f"running on {test.name}")
         validator_run = pending.result()
-    check = validator.outcome(validator_run)
+    check = validator.validation(validator_run)
     if not validator_run.spawn_error:
         stopped = submission.killed_by is not None
         validator_first = validator_ended_first(

@@ -123,7 +123,7 @@ def stopped_with_submission(
 
 
 def interactive_verdict(submission: Judged, validator: ValidationResult, *, validator_first: bool) -> Judged:
-    """An interactive test's verdict from plain facts: the submission's measured outcome, the validator's
+    """An interactive test's verdict from plain facts: the submission's measured verdict, the validator's
     result and which of the two ended first.
 
     BAPCtools' order (bapctools/interactive.py; field notes "Interactive judging"): validator crashed (exit
