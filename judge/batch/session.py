@@ -49,8 +49,9 @@ def run_set(
     seconds: dict[str, float] = {}
     with store.locked():
         start = time.perf_counter()
-        set_id, was = store.open_set(spec_of(source, work), force=force)
-        with on_open(set_id, was) as on_done:
+        opened = store.open_set(spec_of(source, work), force=force)
+        set_id = opened.id
+        with on_open(set_id, opened.was) as on_done:
             rescore(work, store, set_id, executor, force=force, on_done=on_done)
         work.clear()
         seconds["rescore"] = time.perf_counter() - start
@@ -62,4 +63,4 @@ def run_set(
         start = time.perf_counter()
         errors = store.judge_errors(set_id)
         seconds["judge_errors"] = time.perf_counter() - start
-    return SetRun(set_id, was, changes, status, errors, seconds)
+    return SetRun(set_id, opened.was, changes, status, errors, seconds)

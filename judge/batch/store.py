@@ -87,6 +87,13 @@ class SetItem(NamedTuple):
     expected: str | None
 
 
+class OpenedSet(NamedTuple):
+    """The result set a run fills, and its status before: None for a new set, "running" or "complete"."""
+
+    id: int
+    was: str | None
+
+
 @dataclass(frozen=True)
 class Item:
     submission: str
@@ -222,11 +229,11 @@ class Store:
         return json.loads(row[0]) if row else {}
 
     # -- sets ----------------------------------------------------------------------------------------
-    def open_set(self, spec: dict[str, Any], *, force: bool) -> tuple[int, str | None]:
+    def open_set(self, spec: dict[str, Any], *, force: bool) -> OpenedSet:
         """The set to fill: an unpublished one of the same spec (an interrupted one is resumed, a complete one
         regrades its judge errors), else a new one. A forced run's spec says so: the same forced command resumes
         its interrupted set (what it graded stays), never an unforced one, and a finished forced set is not
-        reused. Returns (id, the set's status before: None for a new set, "running" or "complete")."""
+        reused."""
         text = json.dumps({**spec, "force": True} if force else spec, sort_keys=True)
         reusable = "('running')" if force else "('running', 'complete')"
         row = self.db.execute(
@@ -234,9 +241,9 @@ class Store:
         ).fetchone()
         if row:
             self._write("UPDATE sets SET status = 'running' WHERE id = ?", (row[0],))
-            return int(row[0]), str(row[1])
+            return OpenedSet(int(row[0]), str(row[1]))
         cur = self._write("INSERT INTO sets (created, spec, status) VALUES (?, ?, 'running')", (now(), text))
-        return int(cur.lastrowid or 0), None
+        return OpenedSet(int(cur.lastrowid or 0), None)
 
     def done_items(self, set_id: int) -> set[str]:
         """Submissions of the set that need no grading again (judge errors do)."""

@@ -118,7 +118,7 @@ class Grader:
             _conclude(result, problem_verdict(self.problem, result.groups))
         scored = problem_score(self.problem, result.groups)
         if scored is not None:
-            result.problem_score, result.problem_max = scored
+            result.problem_score, result.problem_max = scored.score, scored.maximum
         result.wall = round(time.monotonic() - started, 4)
         return result
 

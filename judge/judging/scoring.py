@@ -15,6 +15,8 @@ with a rejection is ignored ("for non-Accepted results on scoring problems, the 
 grader will always be ignored"), so the problem then scores 0.
 """
 
+from typing import NamedTuple
+
 from judge.inputs.problem import Problem
 from judge.inputs.testdata import ROOT, GraderFlags, GroupConfig, TestCase
 from judge.judging.results import GroupResult, TestResult, Verdict
@@ -260,16 +262,23 @@ def _root(problem: Problem, groups: list[GroupResult]) -> GroupResult | None:
     return GroupResult(ROOT, verdict, score, best, 0, len(problem.tests))
 
 
-def problem_score(problem: Problem, groups: list[GroupResult]) -> tuple[float, float] | None:
-    """(score, max) of a scoring problem, None for a pass-fail problem. Newer formats: its secret group's.
+class ProblemScore(NamedTuple):
+    """A scoring problem's own score and the most it could have been."""
+
+    score: float
+    maximum: float
+
+
+def problem_score(problem: Problem, groups: list[GroupResult]) -> ProblemScore | None:
+    """The score of a scoring problem, None for a pass-fail problem. Newer formats: its secret group's.
     A legacy package: its root's, and 0 unless the root's verdict is AC."""
     if not problem.scoring:
         return None
     root = _root(problem, groups)
     if root is not None:
-        return (round(root.score, 6) if root.verdict == Verdict.AC else 0.0), round(root.max_score, 6)
+        return ProblemScore(round(root.score, 6) if root.verdict == Verdict.AC else 0.0, round(root.max_score, 6))
     secret = next((g for g in groups if g.name == "secret"), None)
-    return (secret.score, secret.max_score) if secret else (0.0, 0.0)
+    return ProblemScore(secret.score, secret.max_score) if secret else ProblemScore(0.0, 0.0)
 
 
 def problem_verdict(problem: Problem, groups: list[GroupResult]) -> Verdict | None:
