@@ -11,7 +11,7 @@ import fnmatch
 from dataclasses import dataclass, field
 
 from judge.errors import JudgeFailure
-from judge.grading.limits import container_spec
+from judge.grading.limits import ProgramSizes, container_spec
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
 from judge.judging.limits import RunLimits
@@ -53,9 +53,8 @@ def sandbox_for(language: Language, settings: Settings, request: ExecuteRequest)
     """The container one execution runs in (a warm pool would start these ahead, per language and limits)."""
     limits = request.limits
     labels = {"judge.service": "1", "judge.language": language.name}
-    return container_spec(
-        language, settings, limits.memory + language.memory_extra, len(request.stdin), limits.output, labels
-    )
+    sizes = ProgramSizes(limits.memory + language.memory_extra, len(request.stdin), limits.output)
+    return container_spec(language, settings, sizes, labels)
 
 
 def execute_then_close(
