@@ -26,12 +26,14 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from judge.batch import rescore as batch  # noqa: E402
+from judge.batch.session import run_set  # noqa: E402
 from judge.batch.store import Store  # noqa: E402
 from judge.cli.results import EXPORTS  # noqa: E402
 from judge.inputs.languages import load_languages  # noqa: E402
@@ -132,7 +134,7 @@ class FakeExecutor(batch.LocalExecutor):
 
 
 def rescore_run(contest: Path, store_path: Path, force: bool, salt: int, jobs: int) -> dict[str, float]:
-    """What `judge rescore --contest` does (grade_batch), with the fake executor; the seconds of each step."""
+    """What `judge rescore --contest` does (plan, then run_set), with the fake executor; the seconds of each step."""
     settings = load_settings(CONFIG)
     languages = load_languages(settings)
     figures: dict[str, float] = {}
@@ -140,29 +142,17 @@ def rescore_run(contest: Path, store_path: Path, force: bool, salt: int, jobs: i
     batch_ = from_contest(contest, languages)
     work, _ = batch.plan(batch_, settings, languages, None)
     figures["plan"] = time.perf_counter() - t0
+    del batch_  # as grade_batch does: the plan holds what grading needs, and run_set empties it before the diff
     store = Store(store_path)
     graded = [0]
 
     def on_done(job: batch.Job, verdict: str, cached: bool) -> None:
         graded[0] += not cached
 
-    with store.locked():
-        t1 = time.perf_counter()
-        set_id, _ = store.open_set(batch.spec_of(f"contest:{contest}", work), force)
-        batch.rescore(work, store, set_id, FakeExecutor(settings, jobs, salt), force, on_done)
-        figures["rescore"] = time.perf_counter() - t1
-        del batch_, work  # as grade_batch does: the plan is done with before the diff
-        t2 = time.perf_counter()
-        changes = store.diff(set_id)
-        figures["diff"] = time.perf_counter() - t2
-        store.finish_set(set_id)
-        t3 = time.perf_counter()
-        if hasattr(store, "judge_errors"):  # the exit code's count, as grade_batch takes it
-            errors = store.judge_errors(set_id)
-        else:  # before: every item read
-            errors = sum(i.verdict == "JE" for i in store.items(set_id))
-        figures["je_count"] = time.perf_counter() - t3
-    figures.update(set=set_id, graded=graded[0], changes=len(changes), errors=errors)
+    executor = FakeExecutor(settings, jobs, salt)
+    run = run_set(store, f"contest:{contest}", work, executor, force=force, on_open=lambda *_: nullcontext(on_done))
+    figures.update(rescore=run.seconds["rescore"], diff=run.seconds["diff"], je_count=run.seconds["judge_errors"])
+    figures.update(set=run.set_id, graded=graded[0], changes=len(run.changes), errors=run.judge_errors)
     figures["total"] = time.perf_counter() - t0
     figures["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     store.close()

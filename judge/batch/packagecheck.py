@@ -130,19 +130,27 @@ def stops_at_first_failure(sub: Submission, problem: Problem, rules: dict[str, E
     return not any(_matches(sub.id, pattern) or fnmatch.fnmatch(sub.id, pattern) for pattern in rules)
 
 
+@dataclass(frozen=True)
+class CheckOptions:
+    """How to check a package, beyond the package and the judge's settings."""
+
+    jobs: int = 1  # submissions graded at once
+    every_test: bool = False  # a submission expected to be rejected runs every test, not up to its first failure
+    on_total: Callable[[int], None] | None = None  # told how many submissions will be graded
+    on_row: Callable[[CheckRow], None] | None = None  # told each row as it is judged
+
+
 def check_package(
     problem: Problem,
     settings: Settings,
     client: Engine,
     languages: dict[str, Language],
-    jobs: int = 1,
-    on_row: Callable[[CheckRow], None] | None = None,
-    on_total: Callable[[int], None] | None = None,
-    every_test: bool = False,
+    options: CheckOptions = CheckOptions(),
 ) -> tuple[list[CheckRow], list[str]]:
-    """Grade every submission of the package; (rows in submission order, files skipped and why). ``on_total``
-    hears how many will be graded, ``on_row`` each row as it is judged. A submission expected to be rejected stops
-    at its first failing test (``stops_at_first_failure``) unless ``every_test``."""
+    """Grade every submission of the package; (rows in submission order, files skipped and why). A submission
+    expected to be rejected stops at its first failing test (``stops_at_first_failure``) unless
+    ``options.every_test``."""
+    on_row, on_total = options.on_row, options.on_total
     subs, skipped = package_submissions(problem, languages)
     if not subs:
         raise JudgeInputError(f"{problem.path / 'submissions'}: no submissions in verdict folders to check")
@@ -163,8 +171,8 @@ def check_package(
     timing = settings.timing
     overshoot = max(timing.overshoot_factor, problem.limits.time_limit_to_tle - 1 + 0.1)
     measuring = replace(settings, timing=replace(timing, overshoot_factor=overshoot))
-    lazy = None if every_test else lambda job: stops_at_first_failure(job.sub, problem, rules)
-    LocalExecutor(measuring, client, jobs, lazy=lazy).run(work, done)
+    lazy = None if options.every_test else lambda job: stops_at_first_failure(job.sub, problem, rules)
+    LocalExecutor(measuring, client, options.jobs, lazy=lazy).run(work, done)
     return sorted(rows, key=lambda row: row.submission), skipped + left_out
 
 

@@ -22,12 +22,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from judge.batch.store import Store
+from judge.batch.store import SetItem, Store
 from judge.errors import JudgeFailure, JudgeInputError, PackageError
 from judge.grading.grader import Grader, Graders, GradingOptions
 from judge.grading.timelimit import ensure_time_limit
 from judge.grading.validators import compile_validator
-from judge.inputs.languages import Language
+from judge.inputs.languages import Language, Languages
 from judge.inputs.problem import Problem, load_problem, problem_version
 from judge.inputs.program import program_digest, program_for, program_language
 from judge.inputs.settings import Settings
@@ -66,6 +66,11 @@ class Job:
     @property
     def source_hash(self) -> str:
         return self.source.hex()
+
+    @property
+    def set_item(self) -> SetItem:
+        """This submission as an item of a result set."""
+        return SetItem(self.sub.id, self.key, self.sub.team, self.sub.problem, self.sub.time, self.sub.expected)
 
     @property
     def parts(self) -> dict[str, str]:
@@ -124,23 +129,19 @@ def plan(
     versions = {label: problem_version(p) for label, p in problems.items()}
     images: dict[str, str] = {}
     contexts: dict[tuple[str, str], Context] = {}  # one per problem and language, shared by its jobs
-    by_extension: dict[tuple[str | None, str], Language] = {}  # (language asked for, extension) -> language
+    registry = Languages.of(languages)
     jobs, skipped = [], list(batch.skipped)
     for sub in batch.submissions:
         asked = sub.language or lang
         source_hash = None if sub.entrypoint else _file_digest(sub.path)  # a plain file: no stat, one read
-        name = sub.path.name
-        dot = name.rfind(".")
-        ext = name[dot:].lower() if 0 < dot < len(name) - 1 else ""  # Path.suffix, lowered
-        language = by_extension.get((asked, ext)) if source_hash is not None else None
-        if language is None:
-            try:
-                language = program_language(sub.path, languages, asked, sub.entrypoint)  # file or folder
-            except JudgeInputError as exc:
-                skipped.append(f"{sub.id}: {exc}")
-                continue
-            if source_hash is not None:  # a file's language depends on its extension only
-                by_extension[asked, ext] = language
+        try:  # a plain file's language is its extension's (remembered per extension); a folder's, its files'
+            if source_hash is not None:
+                language = registry.for_file(sub.path, asked)
+            else:
+                language = program_language(sub.path, registry, asked, sub.entrypoint)
+        except JudgeInputError as exc:
+            skipped.append(f"{sub.id}: {exc}")
+            continue
         if language.name not in images and client is None:
             images[language.name] = f"runner:{language.definition_hash()}"
         elif language.name not in images:
@@ -331,6 +332,7 @@ def rescore(
     store: Store,
     set_id: int,
     executor: Executor,
+    *,
     force: bool,
     on_done: Callable[[Job, str, bool], None],
 ) -> None:
@@ -353,16 +355,14 @@ def rescore(
             todo.append(job)
     del done
     if reused:
-        store.add_items(
-            set_id, ((j.sub.id, j.key, j.sub.team, j.sub.problem, j.sub.time, j.sub.expected) for j in reused)
-        )
+        store.add_items(set_id, (job.set_item for job in reused))
         del reused
 
     def save(job: Job, result: SubmissionResult) -> None:
         result.submission = job.sub.id
         with store.transaction():
             store.save_grading(job.key, job.parts, result.to_dict())
-            store.add_item(set_id, job.sub.id, job.key, job.sub.team, job.sub.problem, job.sub.time, job.sub.expected)
+            store.add_item(set_id, job.set_item)
         on_done(job, str(result.verdict), False)
 
     executor.run(todo, save)

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from judge.errors import JudgeInputError
 
@@ -76,6 +76,24 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+class SetItem(NamedTuple):
+    """One submission of a result set, as added: the grading it points to and whose it is (a set_items row)."""
+
+    submission: str
+    key: str
+    team: str
+    problem: str
+    time: float | None
+    expected: str | None
+
+
+class OpenedSet(NamedTuple):
+    """The result set a run fills, and its status before: None for a new set, "running" or "complete"."""
+
+    id: int
+    was: str | None
+
+
 @dataclass(frozen=True)
 class Item:
     submission: str
@@ -100,7 +118,7 @@ class Change:
     cause: str = ""  # "timing": only borderline tests flipped between AC and TLE; "behaviour": anything else
 
 
-def _state(status: str, count: int, published: int, planned: int | None, idle: bool) -> str:
+def _state(status: str, count: int, published: int, planned: int | None, *, idle: bool) -> str:
     """What a set's status means now: which applied set is live, and that a running set nobody runs was interrupted."""
     if status == "applied":
         if not published:
@@ -112,7 +130,7 @@ def _state(status: str, count: int, published: int, planned: int | None, idle: b
 
 
 class Store:
-    def __init__(self, path: Path, create: bool = True) -> None:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
         """The store at ``path``; without ``create`` (reading it) a missing store or another kind of file is an
         input error naming it, and nothing is created."""
         self.path = path
@@ -211,11 +229,11 @@ class Store:
         return json.loads(row[0]) if row else {}
 
     # -- sets ----------------------------------------------------------------------------------------
-    def open_set(self, spec: dict[str, Any], force: bool) -> tuple[int, str | None]:
+    def open_set(self, spec: dict[str, Any], *, force: bool) -> OpenedSet:
         """The set to fill: an unpublished one of the same spec (an interrupted one is resumed, a complete one
         regrades its judge errors), else a new one. A forced run's spec says so: the same forced command resumes
         its interrupted set (what it graded stays), never an unforced one, and a finished forced set is not
-        reused. Returns (id, the set's status before: None for a new set, "running" or "complete")."""
+        reused."""
         text = json.dumps({**spec, "force": True} if force else spec, sort_keys=True)
         reusable = "('running')" if force else "('running', 'complete')"
         row = self.db.execute(
@@ -223,9 +241,9 @@ class Store:
         ).fetchone()
         if row:
             self._write("UPDATE sets SET status = 'running' WHERE id = ?", (row[0],))
-            return int(row[0]), str(row[1])
+            return OpenedSet(int(row[0]), str(row[1]))
         cur = self._write("INSERT INTO sets (created, spec, status) VALUES (?, ?, 'running')", (now(), text))
-        return int(cur.lastrowid or 0), None
+        return OpenedSet(int(cur.lastrowid or 0), None)
 
     def done_items(self, set_id: int) -> set[str]:
         """Submissions of the set that need no grading again (judge errors do)."""
@@ -240,19 +258,14 @@ class Store:
         )
         return dict(rows)
 
-    def add_item(
-        self, set_id: int, submission: str, key: str, team: str, problem: str, time: float | None, expected: str | None
-    ) -> None:
-        self._write(
-            "INSERT OR REPLACE INTO set_items VALUES (?,?,?,?,?,?,?)",
-            (set_id, submission, key, team, problem, time, expected),
-        )
+    def add_item(self, set_id: int, item: SetItem) -> None:
+        self._write("INSERT OR REPLACE INTO set_items VALUES (?,?,?,?,?,?,?)", (set_id, *item))
 
-    def add_items(self, set_id: int, rows: Iterable[tuple[str, str, str, str, float | None, str | None]]) -> None:
-        """Many items at once, in one transaction: (submission, key, team, problem, time, expected) each."""
+    def add_items(self, set_id: int, items: Iterable[SetItem]) -> None:
+        """Many items at once, in one transaction."""
         with self.transaction():
             self.db.executemany(
-                "INSERT OR REPLACE INTO set_items VALUES (?,?,?,?,?,?,?)", ((set_id, *row) for row in rows)
+                "INSERT OR REPLACE INTO set_items VALUES (?,?,?,?,?,?,?)", ((set_id, *item) for item in items)
             )
 
     def finish_set(self, set_id: int) -> None:
@@ -283,7 +296,7 @@ class Store:
         have = self.db.execute("SELECT COUNT(*) FROM set_items WHERE set_id = ?", (set_id,)).fetchone()[0]
         return int(have), None if planned is None else int(planned)
 
-    def apply(self, set_id: int, partial: bool = False) -> int:
+    def apply(self, set_id: int, *, partial: bool = False) -> int:
         """Publish the set; one whose run did not finish (interrupted) only with ``partial``."""
         status = self.set_status(set_id)
         if status == "discarded":
@@ -333,7 +346,7 @@ class Store:
         ).fetchall()
         idle = not self.in_use()
         return [
-            (set_id, created, _state(status, count, live, planned, idle), count)
+            (set_id, created, _state(status, count, live, planned, idle=idle), count)
             for set_id, created, status, count, live, planned in rows
         ]
 

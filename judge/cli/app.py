@@ -83,11 +83,11 @@ class App:
             )
         return self._time_limited[problem.path]
 
-    def store(self, path: Path | None, create: bool = True) -> "Store":
+    def store(self, path: Path | None, *, create: bool = True) -> "Store":
         """The results store at ``path`` (default .judge/results.db); only a run that grades creates it."""
         from judge.batch.store import Store
 
-        return Store(path or DEFAULT_STORE, create)
+        return Store(path or DEFAULT_STORE, create=create)
 
 
 # Each command's first parameter is the App the root group put in ``ctx.obj``.

@@ -7,7 +7,7 @@ import sys
 import click
 from rich.text import Text
 
-from judge.batch.packagecheck import CheckRow, check_package, package_margins, row_summary
+from judge.batch.packagecheck import CheckOptions, CheckRow, check_package, package_margins, row_summary
 from judge.batch.packagecheck import write_limit as write_limit_to  # the --write-limit flag takes its name
 from judge.cli.app import App, pass_app
 from judge.cli.progress import BatchProgress, stderr_console
@@ -71,9 +71,8 @@ def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_tes
             progress(row, str(row.result.verdict), False)
 
     try:
-        rows, skipped = check_package(
-            package, app.settings, app.client, app.languages, jobs, on_row, on_total, every_test
-        )
+        options = CheckOptions(jobs=jobs, every_test=every_test, on_total=on_total, on_row=on_row)
+        rows, skipped = check_package(package, app.settings, app.client, app.languages, options)
     finally:
         if progress is not None:
             progress.stop()
@@ -100,7 +99,7 @@ def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_tes
     else:
         click.echo(package_header(package))
         for row in rows:
-            click.echo(check_row_line(row, package.scoring))
+            click.echo(check_row_line(row, scoring=package.scoring))
         for line in skipped:
             click.echo(f"skipped: {line}", err=True)
         got = sum(row.ok for row in rows)

@@ -46,7 +46,7 @@ class BatchProgress:
     """Live progress of a batch: a rich bar on a terminal; elsewhere (piped, in CI) a plain line every ``interval``
     seconds whether or not a submission finished meanwhile, and one at the end."""
 
-    def __init__(self, total: int, label: str = "rescore", interval: float = 5.0, store: bool = True) -> None:
+    def __init__(self, total: int, label: str = "rescore", interval: float = 5.0, *, store: bool = True) -> None:
         self.total, self.done, self.cached = total, 0, 0
         self.label, self.interval, self.store = label, interval, store
         self.counts: dict[str, int] = {}

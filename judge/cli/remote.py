@@ -32,7 +32,7 @@ def submission_files(path: Path) -> list[dict[str, str]]:
     return [{"name": n, "content": base64.b64encode(d).decode("ascii"), "encoding": "base64"} for n, d in files.items()]
 
 
-def grading_body(assignment: Assignment, lang: str | None, entrypoint: str | None, lazy: bool) -> dict[str, Any]:
+def grading_body(assignment: Assignment, lang: str | None, entrypoint: str | None, *, lazy: bool) -> dict[str, Any]:
     body: dict[str, Any] = {
         "problem": assignment.problem,
         "files": submission_files(assignment.file),
@@ -96,6 +96,7 @@ def grade_remotely(
     assignments: list[Assignment],
     lang: str | None,
     entrypoint: str | None,
+    *,
     lazy: bool,
     token: str | None,
 ) -> list[SubmissionResult]:
@@ -103,7 +104,7 @@ def grade_remotely(
     moved by the server's events as ``judge submit`` moves it by the grader's)."""
     results = []
     for assignment in assignments:
-        body = grading_body(assignment, lang, entrypoint, lazy)
+        body = grading_body(assignment, lang, entrypoint, lazy=lazy)
         queued = call(server, "/v1/submissions?wait=false", token, body, lambda answer: json.loads(answer.read()))
         with grading_status(f"{assignment.file.name} on {assignment.problem} at {server}", queued["tests"]) as on_test:
             route = f"/v1/submissions/{queued['id']}/events"

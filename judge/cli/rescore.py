@@ -1,17 +1,19 @@
 """``judge rescore``: regrade a folder or a contest into a result set of the store; ``apply`` / ``discard`` a set."""
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 import click
 
 from judge.batch.dask import CONNECT_TIMEOUT, DaskExecutor, require_dask
-from judge.batch.rescore import Executor, LocalExecutor, plan, spec_of
-from judge.batch.rescore import rescore as run_rescore
-from judge.batch.store import Change
+from judge.batch.rescore import Executor, LocalExecutor, plan
+from judge.batch.session import OnDone, OnOpen, run_set
+from judge.batch.store import Change, Store
 from judge.cli import interrupt
 from judge.cli.app import App, pass_app
 from judge.cli.groups import DefaultCommand, DefaultGroup
@@ -51,7 +53,7 @@ def rescore() -> None:
 
 
 def write_changes_document(
-    out: TextIO, changes: list[Change], set_id: int, resumed: bool, skipped: list[str], total: int
+    out: TextIO, changes: list[Change], set_id: int, *, resumed: bool, skipped: list[str], total: int
 ) -> None:
     """The changes as JSON (what ``json.dumps(doc, indent=2)`` gives), written a change at a time: a first set's
     document has one per submission."""
@@ -72,6 +74,27 @@ def write_changes_document(
         }
         out.write(("" if n == 0 else ",\n") + "    " + json.dumps(item, indent=2).replace("\n", "\n    "))
     out.write("\n  ]\n}\n")
+
+
+def _announced(store: Store, total: int) -> OnOpen:
+    """Says which set a run fills (resumed, or complete already) and shows its progress while it grades."""
+
+    @contextlib.contextmanager
+    def opened(set_id: int, was: str | None) -> Iterator[OnDone]:
+        if was == "running":
+            click.echo(f"resuming result set {set_id}", err=True)
+        elif was == "complete":
+            errors = store.judge_errors(set_id)
+            doing = f"regrading its {errors} judge error(s)" if errors else "nothing to grade"
+            click.echo(f"result set {set_id} is complete already: {doing}", err=True)
+        interrupt.note(f"run the same command again to resume result set {set_id}")
+        progress = BatchProgress(total)
+        try:
+            yield progress
+        finally:
+            progress.stop()
+
+    return opened
 
 
 @rescore.command("grade", cls=DefaultCommand)
@@ -140,38 +163,24 @@ def grade_batch(
                 "core of its own; the other jobs compile meanwhile (on the same cores) and wait for a core",
                 err=True,
             )
-    store = app.store(store_path)
+    del batch  # the plan holds what grading needs; run_set empties it before the diff
     total = len(work)
-    with store.locked():
-        set_id, was = store.open_set(spec_of(source, work), force)
-        resumed = was is not None
-        if was == "running":
-            click.echo(f"resuming result set {set_id}", err=True)
-        elif was == "complete":
-            errors = store.judge_errors(set_id)
-            doing = f"regrading its {errors} judge error(s)" if errors else "nothing to grade"
-            click.echo(f"result set {set_id} is complete already: {doing}", err=True)
-        interrupt.note(f"run the same command again to resume result set {set_id}")
-        progress = BatchProgress(total)
-        try:
-            run_rescore(work, store, set_id, executor, force, progress)
-        finally:
-            progress.stop()
-        del batch, work  # the plan is done with: the diff of a first set takes its place (one row per submission)
-        changes = store.diff(set_id)
-        store.finish_set(set_id)
-        status = store.set_status(set_id)
+
+    store = app.store(store_path)
+    run = run_set(store, source, work, executor, force=force, on_open=_announced(store, total))
     if fmt == "json":
-        write_changes_document(sys.stdout, changes, set_id, resumed, skipped, total)
+        write_changes_document(sys.stdout, run.changes, run.set_id, resumed=run.resumed, skipped=skipped, total=total)
     else:
-        for line in changes_table(changes, set_id, total):
+        for line in changes_table(run.changes, run.set_id, total):
             click.echo(line)
         for line in skipped:
             click.echo(f"judge: skipped {line}", err=True)
-        if status != "applied":
-            click.echo(f"publish with `judge rescore apply {set_id}`, or drop with `judge rescore discard {set_id}`")
+        if run.status != "applied":
+            click.echo(
+                f"publish with `judge rescore apply {run.set_id}`, or drop with `judge rescore discard {run.set_id}`"
+            )
     # Rescoring reports verdicts rather than judging them: only judge errors change the exit code.
-    outcome = CommandOutcome(judge_errors=store.judge_errors(set_id))
+    outcome = CommandOutcome(judge_errors=run.judge_errors)
     if outcome.judge_errors:
         click.echo(
             f"judge: {outcome.judge_errors} submission(s) ended in a judge error; run the same command again "
@@ -193,7 +202,7 @@ def apply(app: App, set_id: int, partial: bool, store_path: Path | None) -> None
         have, planned = store.progress(set_id)
         incomplete = store.set_status(set_id) == "running"
         changes = store.diff(set_id)
-        count = store.apply(set_id, partial)
+        count = store.apply(set_id, partial=partial)
     click.echo(f"result set {set_id} applied: {count} submissions published, {len(changes)} verdicts changed")
     if incomplete:
         of = f"{have} of {planned}" if planned is not None else str(have)

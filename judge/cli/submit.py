@@ -4,6 +4,7 @@ import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -105,6 +106,7 @@ class WarmPool:
 def grade_all(
     app: App,
     plan: Plan,
+    *,
     lazy: bool = False,
     transcripts: Path | None = None,
     engine_wait: float = ENGINE_WAIT,
@@ -238,40 +240,47 @@ def submit(
     distinct_outputs(outputs + [(f"--report {fmt}", path) for fmt, path in extra])
     for _, path in outputs + extra:
         prepare_output(path, "report")
+    reporting = Reporting(fmt, output, extra, verdicts, min_score, exit_zero)
     if server:  # the server checks and grades; the reports and exit codes below are the same
         from judge.cli.remote import grade_remotely
 
         if transcripts is not None:
             raise click.UsageError("--transcript cannot be used with --server")
-        assignments = assign(list(files), app.settings, problem_ref, problem_from_name)
+        assignments = assign(list(files), app.settings, problem_ref, from_name=problem_from_name)
         token = os.environ.get("JUDGE_SERVER_TOKEN")
-        finish(grade_remotely(server, assignments, lang, entrypoint, lazy, token), fmt, output, extra, verdicts,
-               min_score, exit_zero)  # fmt: skip
+        finish(grade_remotely(server, assignments, lang, entrypoint, lazy=lazy, token=token), reporting)
     # Check every file, language and problem, and ready every output file, before grading anything.
     plan = [
         (a, program_language(a.file, app.languages, lang, entrypoint), load_problem(a.problem, app.settings))
-        for a in assign(list(files), app.settings, problem_ref, problem_from_name)
+        for a in assign(list(files), app.settings, problem_ref, from_name=problem_from_name)
     ]
     if transcripts is not None and not any(problem.interactive for _, _, problem in plan):
         click.echo("judge: warning: --transcript: no problem graded here is interactive; nothing is written", err=True)
-    finish(grade_all(app, plan, lazy, transcripts, engine_wait, entrypoint), fmt, output, extra, verdicts,
-           min_score, exit_zero)  # fmt: skip
+    results = grade_all(app, plan, lazy=lazy, transcripts=transcripts, engine_wait=engine_wait, entrypoint=entrypoint)
+    finish(results, reporting)
 
 
-def finish(
-    results: list[SubmissionResult],
-    fmt: str,
-    output: Path | None,
-    extra: list[tuple[str, Path]],
-    verdicts: str,
-    min_score: float | None,
-    exit_zero: bool,
-) -> None:
+@dataclass(frozen=True)
+class Reporting:
+    """What ``judge submit`` does with its results: the reports it writes, the verdict names, the exit code's
+    options."""
+
+    fmt: str  # the format on stdout or in ``output``
+    output: Path | None
+    extra: list[tuple[str, Path]]  # each --report FORMAT=PATH
+    verdicts: str  # "judge", or "icpc": MLE and OLE named RTE
+    min_score: float | None
+    exit_zero: bool
+
+
+def finish(results: list[SubmissionResult], reporting: Reporting) -> None:
     """Write the reports, name the judge errors, and exit with the results' code."""
-    if verdicts == "icpc":
+    if reporting.verdicts == "icpc":
         results = [icpc_verdicts(r) for r in results]
-    write_reports(results, fmt, output, extra)
+    write_reports(results, reporting.fmt, reporting.output, reporting.extra)
     for result in results:
         if result.verdict == Verdict.JE:
             click.echo(visible(f"judge: judge error: {result.submission}: {result.message}"), err=True)
-    sys.exit(CommandOutcome.of_results(results, min_score=min_score, exit_zero=exit_zero).return_code)
+    sys.exit(
+        CommandOutcome.of_results(results, min_score=reporting.min_score, exit_zero=reporting.exit_zero).return_code
+    )

@@ -58,7 +58,7 @@ def package_header(problem: Problem) -> str:
     )
 
 
-def check_row_line(row: CheckRow, scoring: bool) -> str:
+def check_row_line(row: CheckRow, *, scoring: bool) -> str:
     """``ok`` or ``FAIL``, the submission, the verdict its folder expects and the one it got."""
     r = row.result
     score = f" {r.score:g}/{r.max_score:g}" if scoring else ""

@@ -11,7 +11,7 @@ import fnmatch
 from dataclasses import dataclass, field
 
 from judge.errors import JudgeFailure
-from judge.grading.limits import container_spec
+from judge.grading.limits import ProgramSizes, container_spec
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
 from judge.judging.limits import RunLimits
@@ -53,9 +53,8 @@ def sandbox_for(language: Language, settings: Settings, request: ExecuteRequest)
     """The container one execution runs in (a warm pool would start these ahead, per language and limits)."""
     limits = request.limits
     labels = {"judge.service": "1", "judge.language": language.name}
-    return container_spec(
-        language, settings, limits.memory + language.memory_extra, len(request.stdin), limits.output, labels
-    )
+    sizes = ProgramSizes(limits.memory + language.memory_extra, len(request.stdin), limits.output)
+    return container_spec(language, settings, sizes, labels)
 
 
 def execute_then_close(
@@ -64,6 +63,7 @@ def execute_then_close(
     language: Language,
     request: ExecuteRequest,
     sandbox: Sandbox | None = None,
+    *,
     pin: bool = True,
 ) -> tuple[ExecuteResult, Sandbox]:
     """Compile (if the language does) and run ``request`` once in a fresh container (``sandbox``, started from
@@ -76,7 +76,7 @@ def execute_then_close(
     with contextlib.ExitStack() as stack:
         try:
             box.start()
-            _run(box, spec, language, settings, request, result, stack, pin)
+            _run(box, spec, language, settings, request, result, stack, pin=pin)
         except JudgeFailure as exc:
             result.verdict, result.message = Verdict.JE, str(exc)
         except BaseException:
@@ -93,6 +93,7 @@ def _run(
     request: ExecuteRequest,
     result: ExecuteResult,
     stack: contextlib.ExitStack,
+    *,
     pin: bool,
 ) -> None:
     names = list(request.files)
@@ -118,9 +119,8 @@ def _run(
     run = RunSpec(limits.time, limits.wall, memory, limits.output, language.env, stderr_limit=limits.output)
     box.send_run(cmd, run, request.stdin)
     result.run = box.result("running the program")
-    result.verdict, result.message = measured_verdict(
-        result.run, run_limits, spec.memory, language.memory_error_pattern
-    )
+    judged = measured_verdict(result.run, run_limits, spec.memory, language.memory_error_pattern)
+    result.verdict, result.message = judged.verdict, judged.message
 
 
 def compile_failure(r: ProcessResult, wall: float) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from judge.errors import JudgeFailure, JudgeInputError
 from judge.excerpts import error_excerpt
-from judge.grading.interactive import FIFOS, PIPES, Interaction, interact
+from judge.grading.interactive import FIFOS, PIPES, InteractiveRun, SubmissionSide, interact
 from judge.grading.limits import run_spec, sandbox_spec, with_overshoot
 from judge.grading.validators import CompiledValidator, ValidatorSession, compile_validator
 from judge.inputs.languages import Language
@@ -30,8 +30,8 @@ from judge.judging.results import CompileResult, SubmissionResult, TestResult, V
 from judge.judging.scoring import group_results, problem_score, problem_verdict, skip_test
 from judge.judging.validation import ValidationResult, ValidatorFlags, default_validator, next_pass
 from judge.judging.verdicts import (
+    Judged,
     Measurement,
-    Outcome,
     interactive_verdict,
     measured_verdict,
     overall_verdict,
@@ -118,7 +118,7 @@ class Grader:
             _conclude(result, problem_verdict(self.problem, result.groups))
         scored = problem_score(self.problem, result.groups)
         if scored is not None:
-            result.problem_score, result.problem_max = scored
+            result.problem_score, result.problem_max = scored.score, scored.maximum
         result.wall = round(time.monotonic() - started, 4)
         return result
 
@@ -142,7 +142,7 @@ class Grader:
 def _conclude(result: SubmissionResult, decided: Verdict | None = None) -> None:
     """The overall verdict of a grading that did not fail (the first failing test's, unless the package's grader
     ``decided`` it), and the message that names the first test with that verdict."""
-    result.verdict = overall_verdict(result.compile.ok, result.tests)
+    result.verdict = overall_verdict(result.tests, compiled=result.compile.ok)
     if decided is not None and result.verdict not in (Verdict.CE, Verdict.JE):
         result.verdict = decided
     result.message = ""
@@ -279,7 +279,7 @@ class _Grading:
             self.options.on_test(test_result)
 
     def _skip(self, index: int) -> bool:
-        return skip_test(self.problem, self.result.tests, index, self.options.lazy)
+        return skip_test(self.problem, self.result.tests, index, lazy=self.options.lazy)
 
     @property
     def _breaks(self) -> bool:
@@ -366,11 +366,18 @@ class _Grading:
 
     def _interact(
         self, box: Sandbox, cmd: list[str], test: TestCase, pass_input: bytes | None = None, nextpass: int = 0
-    ) -> Interaction:
+    ) -> InteractiveRun:
         assert self.validator is not None
         run = self._run_spec()
         transcripts = self.options.transcripts
-        step = interact(box, self.validator, test, cmd, run, transcripts is not None, pass_input, nextpass)
+        step = interact(
+            SubmissionSide(box, cmd, run),
+            self.validator,
+            test,
+            transcript=transcripts is not None,
+            pass_input=pass_input,
+            nextpass=nextpass,
+        )
         if transcripts is not None:
             _save_transcript(transcripts, test, step.validator.transcript, append=pass_input is not None)
         return step
@@ -383,46 +390,48 @@ class _Grading:
         limit, cap = self.problem.limits.validation_passes, self.problem.max_input + self.problem.limits.output
         runs: list[ProcessResult] = []
         pass_input: bytes | None = None
-        outcome: Outcome  # every pass sets it before the loop ends
+        judged: Judged  # every pass sets it before the loop ends
         while True:
             if self.problem.interactive:
                 step = self._interact(box, cmd, test, pass_input, cap)
                 r, check, validator_run = step.submission, step.check, step.validator
-                outcome = self._interaction_outcome(step, spec)
+                judged = self._interactive_judged(step, spec)
             else:
                 box.send_run(cmd, self._run_spec(), pass_input or test.input.read_bytes())
                 r = box.result(f"running on {test.name}")
-                outcome, check, validator_run = self._measured(r, spec), ValidationResult(False), None
-                if outcome[0] == Verdict.AC:
+                judged, check, validator_run = self._measured(r, spec), ValidationResult(False), None
+                if judged.verdict == Verdict.AC:
                     check, validator_run = self.validator.validate(test, r.stdout, pass_input, cap)
-                    outcome = _validated(check)
+                    judged = _validated(check)
             runs.append(r)
             size = validator_run.nextpass_size if validator_run and validator_run.nextpass is not None else None
             decided = next_pass(check, size, len(runs), limit, cap) if validator_run is not None else check
-            if decided is None and outcome[0] == Verdict.AC:
+            if decided is None and judged.verdict == Verdict.AC:
                 assert validator_run is not None and validator_run.nextpass is not None
                 pass_input = validator_run.nextpass
                 continue
             if decided is not None and decided.judge_error:
-                outcome = (Verdict.JE, decided.message)
+                judged = Judged(Verdict.JE, decided.message)
             break
-        if len(runs) > 1 and outcome[0] != Verdict.AC:
-            outcome = (outcome[0], f"pass {len(runs)}: {outcome[1]}" if outcome[1] else f"pass {len(runs)}")
+        if len(runs) > 1 and judged.verdict != Verdict.AC:
+            prefix = f"pass {len(runs)}"
+            judged = Judged(judged.verdict, f"{prefix}: {judged.message}" if judged.message else prefix)
         total = replace(
             runs[-1],
             cpu=sum(x.cpu for x in runs),
             wall=sum(x.wall for x in runs),
             memory=max(x.memory for x in runs),
         )
-        result = _test_result(test, total, outcome, check.score if outcome[0] == Verdict.AC else None)
+        result = _test_result(test, total, judged, check.score if judged.verdict == Verdict.AC else None)
         result.team_message, result.passes = check.team_message, len(runs)
         return result
 
-    def _measured(self, r: Measurement, spec: SandboxSpec) -> Outcome:
+    def _measured(self, r: Measurement, spec: SandboxSpec) -> Judged:
         return measured_verdict(r, self.grader.limits, spec.memory, self.language.memory_error_pattern)
 
     def _judge(self, test: TestCase, r: ProcessResult, spec: SandboxSpec) -> TestResult:
-        verdict, message = self._measured(r, spec)
+        measured = self._measured(r, spec)
+        verdict, message = measured.verdict, measured.message
         answer = test.answer.read_bytes() if (verdict == Verdict.AC and self.validator is None) or test.sample else b""
         score, team = None, ""
         if verdict == Verdict.AC:
@@ -437,18 +446,18 @@ class _Grading:
         elif verdict == Verdict.RTE and test.sample and error_excerpt(r.stderr):
             message += f": {error_excerpt(r.stderr)}"  # a secret test's stderr could echo its input: samples only
         details = _excerpts(test, r, answer) if test.sample and verdict != Verdict.AC else None
-        result = _test_result(test, r, (verdict, message), score, details)
+        result = _test_result(test, r, Judged(verdict, message), score, details)
         result.team_message = team
         return result
 
-    def _interaction_outcome(self, step: Interaction, spec: SandboxSpec) -> Outcome:
+    def _interactive_judged(self, step: InteractiveRun, spec: SandboxSpec) -> Judged:
         r = step.submission
         first = validator_ended_first(r.ended, step.validator.ended, broken_pipe=r.signal == signal.SIGPIPE)
-        return interactive_verdict(self._measured(r, spec), step.check, first)
+        return interactive_verdict(self._measured(r, spec), step.check, validator_first=first)
 
-    def _judge_interaction(self, test: TestCase, step: Interaction, spec: SandboxSpec) -> TestResult:
-        outcome = self._interaction_outcome(step, spec)
-        result = _test_result(test, step.submission, outcome, step.check.score if outcome[0] == Verdict.AC else None)
+    def _judge_interaction(self, test: TestCase, step: InteractiveRun, spec: SandboxSpec) -> TestResult:
+        judged = self._interactive_judged(step, spec)
+        result = _test_result(test, step.submission, judged, step.check.score if judged.verdict == Verdict.AC else None)
         result.team_message = step.check.team_message
         return result
 
@@ -463,29 +472,29 @@ class _Grading:
 
 
 def _test_result(
-    test: TestCase, r: ProcessResult, outcome: Outcome, score: float | None, details: dict[str, str] | None = None
+    test: TestCase, r: ProcessResult, judged: Judged, score: float | None, details: dict[str, str] | None = None
 ) -> TestResult:
     return TestResult(
         name=test.name,
         group=test.group,
-        verdict=outcome[0],
+        verdict=judged.verdict,
         time=round(r.cpu, 4),
         wall=round(r.wall, 4),
         memory=r.memory,
         exit_code=r.exit_code,
         signal=signal_name(r.signal) if r.signal is not None else None,
-        message=outcome[1],
+        message=judged.message,
         sample=test.sample,
         details=details,
         score=score,
     )
 
 
-def _validated(check: ValidationResult) -> Outcome:
+def _validated(check: ValidationResult) -> Judged:
     """A validated pass's verdict: JE when the validator failed, else AC or WA."""
     if check.judge_error:
-        return Verdict.JE, check.message
-    return (Verdict.AC if check.accepted else Verdict.WA), check.message
+        return Judged(Verdict.JE, check.message)
+    return Judged(Verdict.AC if check.accepted else Verdict.WA, check.message)
 
 
 def _files_tar(folder: Path) -> bytes:
@@ -522,7 +531,7 @@ def _excerpts(test: TestCase, r: ProcessResult, answer: bytes) -> dict[str, str]
     return {"input": cut(head), "expected": cut(answer), "output": cut(r.stdout)}
 
 
-def _save_transcript(folder: Path, test: TestCase, text: str, append: bool = False) -> None:
+def _save_transcript(folder: Path, test: TestCase, text: str, *, append: bool = False) -> None:
     """The interaction as an ``.interaction`` file; a multi-pass test's passes are separated by ``---`` (spec
     2025-09 "Multi-pass problems")."""
     path = folder / f"{test.name}.interaction"

@@ -30,25 +30,37 @@ VALIDATOR_GRACE = 5.0
 
 
 @dataclass
-class Interaction:
+class InteractiveRun:
+    """One pass of an interactive test, as the judge sees it: both programs' runs and the validator's result."""
+
     submission: ProcessResult
     validator: ProcessResult
     check: ValidationResult
 
 
+@dataclass(frozen=True)
+class SubmissionSide:
+    """The submission's half of an interaction (the validator's is its ValidatorSession): its sandbox, its
+    command and the limits it runs under."""
+
+    box: Sandbox
+    cmd: list[str]
+    run: RunSpec
+
+
 def interact(
-    box: Sandbox,
+    submission_side: SubmissionSide,
     validator: ValidatorSession,
     test: TestCase,
-    cmd: list[str],
-    run: RunSpec,
-    transcript: bool,
+    *,
+    transcript: bool = False,
     pass_input: bytes | None = None,
     nextpass: int = 0,
-) -> Interaction:
+) -> InteractiveRun:
     """Run one test: the validator and the submission at once, connected by the FIFOs. A multi-pass test's later
     pass gives the validator ``pass_input`` (the last pass's nextpass.in) as its input file; ``nextpass`` bytes of
     the nextpass.in it writes come back."""
+    box, cmd, run = submission_side.box, submission_side.cmd, submission_side.run
     validator.start()
     validator.place(test, pass_input)
     # Both sides open TO_SUBMISSION first: the validator its write end, the submission its read end.
@@ -64,11 +76,11 @@ def interact(
         pending = pool.submit(validator.box.result, f"validating {test.name}")
         submission = box.result(f"running on {test.name}")
         validator_run = pending.result()
-    check = validator.outcome(validator_run)
+    check = validator.validation(validator_run)
     if not validator_run.spawn_error:
         stopped = submission.killed_by is not None
         validator_first = validator_ended_first(
             submission.ended, validator_run.ended, broken_pipe=submission.signal == signal.SIGPIPE
         )
-        check = stopped_with_submission(check, stopped, validator_first)
-    return Interaction(submission, validator_run, check)
+        check = stopped_with_submission(check, submission_stopped=stopped, validator_first=validator_first)
+    return InteractiveRun(submission, validator_run, check)

@@ -4,7 +4,7 @@ What the tests themselves get (RunLimits) is worked out in judge.judging.limits;
 language's sandbox) is judge.sandbox.specs'.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem
@@ -37,23 +37,31 @@ def sandbox_spec(
 ) -> SandboxSpec:
     """The container a submission's tests run in."""
     labels = {"judge.problem": problem.id, "judge.language": language.name}
-    return container_spec(language, settings, limits.memory, problem.max_input, limits.output, labels, mounts)
+    sizes = ProgramSizes(limits.memory, problem.max_input, limits.output)
+    return container_spec(language, settings, sizes, labels, mounts)
+
+
+@dataclass(frozen=True)
+class ProgramSizes:
+    """What each program in a container may use, in bytes."""
+
+    memory: int
+    largest_input: int
+    output: int
 
 
 def container_spec(
     language: Language,
     settings: Settings,
-    memory: int,
-    largest_input: int,
-    output: int,
+    sizes: ProgramSizes,
     labels: dict[str, str],
     mounts: tuple[tuple[str, str, bool], ...] = (),
 ) -> SandboxSpec:
-    """A container for programs of ``memory`` bytes each, reading inputs up to ``largest_input`` and writing up to
-    ``output`` bytes. tmpfs pages count as the container's memory: room for the input, the captured output, the
-    compiler's messages and the agent on top."""
-    private = largest_input + 2 * (output + 1) + settings.compile_output + 4 * MIB
-    total = memory + private + AGENT_RESERVE
+    """A container for programs of ``sizes.memory`` bytes each, reading inputs up to ``sizes.largest_input`` and
+    writing up to ``sizes.output`` bytes. tmpfs pages count as the container's memory: room for the input, the
+    captured output, the compiler's messages and the agent on top."""
+    private = sizes.largest_input + 2 * (sizes.output + 1) + settings.compile_output + 4 * MIB
+    total = sizes.memory + private + AGENT_RESERVE
     return language_spec(
         language,
         settings,

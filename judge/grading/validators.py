@@ -208,6 +208,7 @@ class ValidatorSession:
         wall: float | None = None,
         fifos: Fifos | None = None,
         nextpass: int = 0,
+        *,
         first_pass: bool = True,
     ) -> None:
         """Start the validator on one test (one pass of it: ``nextpass`` bytes of nextpass.in come back)."""
@@ -222,7 +223,8 @@ class ValidatorSession:
             self.command(test), run, stdin, feedback=True, fifos=fifos, nextpass=nextpass, first_pass=first_pass
         )
 
-    def outcome(self, r: ProcessResult) -> ValidationResult:
+    def validation(self, r: ProcessResult) -> ValidationResult:
+        """What the validator's run ``r`` says of the submission (its failure a judge error)."""
         if r.spawn_error:
             return ValidationResult(False, f"could not start the validator: {r.spawn_error}", judge_error=True)
         run = ValidatorRun(
@@ -253,4 +255,4 @@ class ValidatorSession:
         else:
             self.send(test, output, nextpass=nextpass, first_pass=first)
         r = self.box.result(f"validating {test.name}")
-        return self.outcome(r), r
+        return self.validation(r), r

@@ -41,7 +41,7 @@ def problem_from_name(stem: str, ids: list[str]) -> str | None:
     return None
 
 
-def assign(files: list[Path], settings: Settings, problem: str | None, from_name: bool) -> list[Assignment]:
+def assign(files: list[Path], settings: Settings, problem: str | None, *, from_name: bool) -> list[Assignment]:
     if problem and from_name:
         raise JudgeInputError("--problem and --problem-from-name exclude each other")
     if problem:

@@ -111,7 +111,7 @@ class Language:
         return digest.hexdigest()[:16]
 
 
-def _args(path: Path, data: dict[str, Any], key: str, required: bool = False) -> tuple[str, ...] | None:
+def _args(path: Path, data: dict[str, Any], key: str, *, required: bool = False) -> tuple[str, ...] | None:
     value = data.get(key)
     if value is None:
         if required:
@@ -207,10 +207,23 @@ class Languages(dict[str, Language]):
     """The languages by name; looking one up also accepts an alias (``py`` -> python3). Iteration yields names.
 
     An alias that two languages claim (``pl``: Perl and Prolog) is an input error when it is used, naming both.
+    The registry also answers which language a file is (``for_file``), remembering each extension's answer: a
+    batch of thousands of files asks once per extension and language name.
     """
 
     def __init__(self, languages: dict[str, Language] | None = None) -> None:
         super().__init__(languages or {})
+        self._by_extension: dict[str, list[Language]] = {}
+        self._by_name: dict[str, Language] = {}
+
+    @classmethod
+    def of(cls, languages: dict[str, Language]) -> "Languages":
+        """``languages`` as a registry: itself when it is one (its remembered answers kept), else a new one."""
+        return languages if isinstance(languages, Languages) else cls(languages)
+
+    def __setitem__(self, name: str, language: Language) -> None:
+        super().__setitem__(name, language)
+        self._by_extension, self._by_name = {}, {}  # (unpickling sets items before the attributes exist)
 
     def claims(self, name: str) -> list[Language]:
         """The languages ``name`` means: the one so named, else every one with that alias."""
@@ -223,6 +236,9 @@ class Languages(dict[str, Language]):
 
     def resolve(self, name: str, where: object = "") -> Language:
         """The language ``name`` (or an alias) means; unknown or ambiguous is an input error."""
+        known = self._by_name.get(name)
+        if known is not None:
+            return known
         claimed = self.claims(name)
         prefix = f"{where}: " if where else ""
         if not claimed:
@@ -230,7 +246,38 @@ class Languages(dict[str, Language]):
         if len(claimed) > 1:
             both = " and ".join(f"{language.name} ({language.display})" for language in claimed)
             raise JudgeInputError(f"{prefix}'{name}' is ambiguous: it names {both}; use one of those names")
+        self._by_name[name] = claimed[0]
         return claimed[0]
+
+    def by_extension(self, name: str) -> list[Language]:
+        """The languages a file name's extension means: those listing it, only the highest ``priority`` (two or
+        more: a tie, which the caller reports). The one extension lookup: a file's language, a folder's count, a
+        batch's filter all use it."""
+        ext = extension(name)
+        found = self._by_extension.get(ext)
+        if found is None:
+            claimed = [language for language in self.values() if ext in language.extensions]
+            best = max((language.priority for language in claimed), default=0)
+            found = self._by_extension[ext] = [language for language in claimed if language.priority == best]
+        return found
+
+    def for_file(self, source: Path, lang: str | None = None) -> Language:
+        """The language of the file ``source``: ``lang`` (a name or alias) when given, else its extension's.
+        Unknown, ambiguous or an extension two languages claim at the same priority is an input error."""
+        if lang:
+            return self.resolve(lang, source)
+        top = self.by_extension(source.name)
+        if len(top) > 1:
+            names = " and ".join(language.name for language in top)
+            raise JudgeInputError(
+                f"{source}: the extension '{source.suffix.lower()}' is claimed by {names}; use --lang"
+            )
+        if top:
+            return top[0]
+        raise JudgeInputError(
+            f"{source}: unknown file extension '{source.suffix or '(none)'}' (known: {known_extensions(self)}); "
+            "use --lang"
+        )
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and bool(self.claims(name))
@@ -247,9 +294,17 @@ class Languages(dict[str, Language]):
             return default
 
 
+def extension(name: str) -> str:
+    """A file name's extension, lowered, without its dot: ``PurePosixPath(name).suffix`` (``''`` for ``.bashrc``
+    or ``a.``) without building a path."""
+    base = name.rpartition("/")[2]
+    dot = base.rfind(".")
+    return base[dot + 1 :].lower() if 0 < dot < len(base) - 1 else ""
+
+
 def canonical_name(name: str, languages: dict[str, Language], where: object = "") -> str:
     """A language name or alias as the language's own name (input error when unknown or ambiguous)."""
-    return Languages(languages).resolve(name, where).name
+    return Languages.of(languages).resolve(name, where).name
 
 
 def load_languages(settings: Settings) -> Languages:
@@ -266,28 +321,13 @@ def load_languages(settings: Settings) -> Languages:
 
 
 def language_for(source: Path, languages: dict[str, Language], lang: str | None = None) -> Language:
-    if lang:
-        return Languages(languages).resolve(lang, source)
-    top = file_languages(source.name, languages)
-    if len(top) > 1:
-        names = " and ".join(language.name for language in top)
-        raise JudgeInputError(f"{source}: the extension '{source.suffix.lower()}' is claimed by {names}; use --lang")
-    if top:
-        return top[0]
-    raise JudgeInputError(
-        f"{source}: unknown file extension '{source.suffix or '(none)'}' (known: {known_extensions(languages)}); "
-        "use --lang"
-    )
+    """The language of the file ``source`` (``Languages.for_file``)."""
+    return Languages.of(languages).for_file(source, lang)
 
 
 def file_languages(name: str, languages: dict[str, Language]) -> list[Language]:
-    """The languages a file name's extension means: those listing it, only the highest ``priority`` (two or more:
-    a tie, which the caller reports). The one extension lookup: a file's language, a folder's count, a batch's
-    filter all use it."""
-    ext = PurePosixPath(name).suffix.lstrip(".").lower()
-    claimed = [language for language in languages.values() if ext in language.extensions]
-    best = max((language.priority for language in claimed), default=0)
-    return [language for language in claimed if language.priority == best]
+    """The languages a file name's extension means (``Languages.by_extension``)."""
+    return Languages.of(languages).by_extension(name)
 
 
 def known_extensions(languages: dict[str, Language]) -> str:

@@ -218,7 +218,7 @@ def _kind(path: Path, meta: dict[str, Any]) -> tuple[bool, bool, bool, bool]:
     return scoring, interactive, multipass, custom
 
 
-def _find_validator(path: Path, folder: Path, meta: dict[str, Any], custom: bool) -> OutputValidator | None:
+def _find_validator(path: Path, folder: Path, meta: dict[str, Any], *, custom: bool) -> OutputValidator | None:
     """The package's validator: problem.yaml ``checker`` (our extension), else output_validator(s)/."""
     named = meta.get("checker")
     if named is not None:
@@ -277,7 +277,7 @@ def load_problem(ref: str, settings: Settings) -> Problem:
     tests, groups = read_tests(folder, problem_args, scoring=scoring, legacy="problem_format_version" not in meta)
     # 2023-07 / 2025-09 "Output validator": a package with output_validator/ uses it (there is no 'validation' key)
     custom = custom or ("problem_format_version" in meta and (folder / "output_validator").is_dir())
-    validator = _find_validator(yaml_file, folder, meta, custom)
+    validator = _find_validator(yaml_file, folder, meta, custom=custom)
     if interactive and (validator is None or validator.interface != "kattis"):
         raise JudgeInputError(f"{yaml_file}: an interactive problem needs an output validator (Kattis interface)")
     if multipass and (validator is None or validator.interface != "kattis"):

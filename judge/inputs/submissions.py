@@ -21,7 +21,7 @@ from typing import Any
 
 from judge.errors import JudgeInputError
 from judge.inputs.assignments import problem_from_name
-from judge.inputs.languages import Language, canonical_name, file_languages, language_for
+from judge.inputs.languages import Language, Languages, canonical_name
 from judge.inputs.yamlfile import load_mapping, number
 
 VERDICT_FOLDERS = {
@@ -54,10 +54,6 @@ class Batch:
     submissions: list[Submission]
     problems: dict[str, str]  # label -> id or path
     skipped: list[str]  # one line per file left out, and why
-
-
-def _known_extension(path: Path, languages: dict[str, Language]) -> bool:
-    return bool(file_languages(path.name, languages))
 
 
 def _suffix(name: str) -> str:
@@ -108,6 +104,7 @@ def from_folder(root: Path, problem: str, languages: dict[str, Language]) -> Bat
     if not root.is_dir():
         raise JudgeInputError(f"{root}: not a folder of submissions")
     label = Path(problem).name if Path(problem).is_dir() else problem
+    registry = Languages.of(languages)
     subs, skipped = [], []
     folders: dict[Path, list[Path]] = {}
     for path in _files(root):
@@ -118,14 +115,14 @@ def from_folder(root: Path, problem: str, languages: dict[str, Language]) -> Bat
         if folder is not None:
             folders.setdefault(folder, []).append(path)
             continue
-        if not _known_extension(path, languages):
+        if not registry.by_extension(path.name):
             skipped.append(f"{rel}: no runner for '{path.suffix or '(no extension)'}'")
             continue
         team = rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] not in VERDICT_FOLDERS else ""
         expected = VERDICT_FOLDERS.get(rel.parts[-2]) if len(rel.parts) > 1 else None
         subs.append(Submission(id=rel.as_posix(), path=path, problem=label, team=team, expected=expected))
     for rel, inside in folders.items():
-        if not any(_known_extension(path, languages) for path in inside):
+        if not any(registry.by_extension(path.name) for path in inside):
             skipped.append(f"{rel.as_posix()}/: no source file of a known language")
             continue
         team = rel.parts[0] if len(rel.parts) > 2 else ""
@@ -158,6 +155,7 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
     if not isinstance(problems, dict) or not problems:
         raise JudgeInputError(f"{contest_file}: 'problems' must map labels to problem ids or paths")
     labels = {str(k): str(v) for k, v in problems.items()}
+    registry = Languages.of(languages)
     labels_key = {label: label for label in labels}  # each label's one string, shared by its submissions
     for label, ref in labels.items():
         if (base / ref).is_dir():
@@ -172,7 +170,6 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
     subs, skipped = [], []
     if where.is_dir():
         ids = list(labels)
-        known: dict[str, bool] = {}  # extension -> has a runner: one lookup per extension, not per file
         teams: dict[str, str] = {}  # one string per team, shared by its submissions
         found_at: list[tuple[str, Path, str, str, float]] = []
         for rel, path, entry in _scan(where):
@@ -183,10 +180,7 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
             if found is None or found not in labels:
                 skipped.append(f"{rel}: no problem label in its folder or name")
                 continue
-            ext = suffix.lower()
-            if ext not in known:
-                known[ext] = bool(file_languages(parts[-1], languages))
-            if not known[ext]:
+            if not registry.by_extension(parts[-1]):
                 skipped.append(f"{rel}: no runner for '{suffix or '(no extension)'}'")
                 continue
             team = teams.setdefault(parts[0], sys.intern(parts[0])) if len(parts) > 1 else ""
@@ -225,16 +219,12 @@ def from_contest(contest_file: Path, languages: dict[str, Language]) -> Batch:
         raise JudgeInputError(f"{where}: no such folder or index file (from {contest_file})")
     if allowed is not None:
         kept = []
-        langs: dict[tuple[str | None, str], str | None] = {}  # (given language, extension) -> its language
         for sub in subs:
             lang: str | None
-            ext = _suffix(sub.path.name).lower()
-            if (sub.language, ext) not in langs:
-                try:
-                    langs[sub.language, ext] = language_for(sub.path, languages, sub.language).name
-                except JudgeInputError:
-                    langs[sub.language, ext] = sub.language
-            lang = langs[sub.language, ext]
+            try:
+                lang = registry.for_file(sub.path, sub.language).name
+            except JudgeInputError:
+                lang = sub.language
             if lang not in allowed:
                 skipped.append(f"{sub.id}: language {lang} is not allowed in this contest")
             else:

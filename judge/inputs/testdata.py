@@ -138,7 +138,7 @@ def _aggregation(path: Path, data: dict[str, Any], flags: GraderFlags | None) ->
 
 
 def group_config(
-    path: Path, name: str, parent: GroupConfig | None, scoring_problem: bool, legacy: bool = False
+    path: Path, name: str, parent: GroupConfig | None, *, scoring_problem: bool, legacy: bool = False
 ) -> GroupConfig:
     """The settings of group ``name`` from its YAML file (``path`` may be missing), inheriting ``parent``'s."""
     data = load_mapping(path, missing_ok=True)
@@ -209,7 +209,7 @@ def _annotation(path: Path) -> str:
 
 
 def read_test_case(
-    entry: Path, name: str, group: GroupConfig, args: tuple[str, ...], problem_args: tuple[str, ...], legacy: bool
+    entry: Path, name: str, group: GroupConfig, args: tuple[str, ...], problem_args: tuple[str, ...], *, legacy: bool
 ) -> TestCase:
     """The test case whose input is ``entry`` in ``group``, with the files next to it that belong to it."""
     answer = entry.with_suffix(".ans")
@@ -261,12 +261,12 @@ def read_tests(
     """Every test case in order, and the settings of every group (by name) that holds one, the root ``data/``
     group first (named ``ROOT``, "")."""
     data = package / "data"
-    root = group_config(_group_file(data), ROOT, None, scoring, legacy)
+    root = group_config(_group_file(data), ROOT, None, scoring_problem=scoring, legacy=legacy)
     tests: list[TestCase] = []
     groups: dict[str, GroupConfig] = {}
 
     def walk(folder: Path, name: str, parent: GroupConfig, args: tuple[str, ...], depth: int) -> None:
-        config = group_config(_group_file(folder), name, parent, scoring, legacy)
+        config = group_config(_group_file(folder), name, parent, scoring_problem=scoring, legacy=legacy)
         groups[name] = config
         args = args + config.args
         if depth > MAX_DEPTH:
@@ -277,7 +277,7 @@ def read_tests(
             if entry.is_dir():
                 walk(entry, f"{name}/{entry.name}", config, args, depth + 1)
             elif entry.suffix == ".in" and entry.is_file():
-                tests.append(read_test_case(entry, name, config, args, problem_args, legacy))
+                tests.append(read_test_case(entry, name, config, args, problem_args, legacy=legacy))
 
     for top in TOP_GROUPS:
         if (data / top).is_dir():

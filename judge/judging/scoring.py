@@ -15,6 +15,8 @@ with a rejection is ignored ("for non-Accepted results on scoring problems, the 
 grader will always be ignored"), so the problem then scores 0.
 """
 
+from typing import NamedTuple
+
 from judge.inputs.problem import Problem
 from judge.inputs.testdata import ROOT, GraderFlags, GroupConfig, TestCase
 from judge.judging.results import GroupResult, TestResult, Verdict
@@ -103,7 +105,7 @@ def _child_verdict(problem: Problem, name: str, by_name: dict[str, TestResult]) 
     return next((r.verdict for r in inner if r.verdict != Verdict.AC), Verdict.AC if inner else None)
 
 
-def skip_test(problem: Problem, done: list[TestResult], index: int, lazy: bool) -> bool:
+def skip_test(problem: Problem, done: list[TestResult], index: int, *, lazy: bool) -> bool:
     """Whether test ``index`` need not run: after any failure with ``lazy``, or once a group (or a group
     above it) whose ``on_reject`` is ``break`` has a rejected child before this test: a failed test, or a
     finished subgroup whose verdict is a rejection (problemtools' TestCaseGroup.run_submission). The root
@@ -140,7 +142,7 @@ def _test_score(config: GroupConfig, result: TestResult | None) -> tuple[float, 
 
 
 def _aggregate(
-    config: GroupConfig, scores: list[float], maxima: list[float], accepted: bool, clamp_max: bool = False
+    config: GroupConfig, scores: list[float], maxima: list[float], *, accepted: bool, clamp_max: bool = False
 ) -> tuple[float, float]:
     if not maxima:
         return 0.0, 0.0
@@ -194,7 +196,7 @@ def _legacy_group(
             verdict = None
     if name == ROOT and config.grader.ignore_sample:
         ran, maxima = ran[-1:], maxima[-1:]
-    score, best = _aggregate(config, [s for _, s in ran], maxima, verdict == Verdict.AC, clamp_max=True)
+    score, best = _aggregate(config, [s for _, s in ran], maxima, accepted=verdict == Verdict.AC, clamp_max=True)
     passed = sum(by_name[t.name].verdict == Verdict.AC for t in run)
     group = GroupResult(name, verdict, round(score, 6), round(best, 6), passed, len(inner))
     found[name] = group
@@ -212,7 +214,7 @@ def _new_group(problem: Problem, name: str, by_name: dict[str, TestResult], foun
     for sub in (g for g in problem.groups if g != ROOT and _parent(g) == name and g != name):
         _new_group(problem, sub, by_name, found)
         parts.append((found[sub].score, found[sub].max_score))
-    score, best = _aggregate(config, [p[0] for p in parts], [p[1] for p in parts], verdict == Verdict.AC)
+    score, best = _aggregate(config, [p[0] for p in parts], [p[1] for p in parts], accepted=verdict == Verdict.AC)
     found[name] = GroupResult(
         name, verdict, round(score, 6), round(best, 6), sum(r.verdict == Verdict.AC for r in run), len(inner)
     )
@@ -256,20 +258,27 @@ def _root(problem: Problem, groups: list[GroupResult]) -> GroupResult | None:
         verdict, _ = default_grader(flags, ran, root=True)
     if flags.ignore_sample:
         ran = ran[-1:]
-    score, best = _aggregate(config, [s for _, s in ran], maxima, verdict == Verdict.AC, clamp_max=True)
+    score, best = _aggregate(config, [s for _, s in ran], maxima, accepted=verdict == Verdict.AC, clamp_max=True)
     return GroupResult(ROOT, verdict, score, best, 0, len(problem.tests))
 
 
-def problem_score(problem: Problem, groups: list[GroupResult]) -> tuple[float, float] | None:
-    """(score, max) of a scoring problem, None for a pass-fail problem. Newer formats: its secret group's.
+class ProblemScore(NamedTuple):
+    """A scoring problem's own score and the most it could have been."""
+
+    score: float
+    maximum: float
+
+
+def problem_score(problem: Problem, groups: list[GroupResult]) -> ProblemScore | None:
+    """The score of a scoring problem, None for a pass-fail problem. Newer formats: its secret group's.
     A legacy package: its root's, and 0 unless the root's verdict is AC."""
     if not problem.scoring:
         return None
     root = _root(problem, groups)
     if root is not None:
-        return (round(root.score, 6) if root.verdict == Verdict.AC else 0.0), round(root.max_score, 6)
+        return ProblemScore(round(root.score, 6) if root.verdict == Verdict.AC else 0.0, round(root.max_score, 6))
     secret = next((g for g in groups if g.name == "secret"), None)
-    return (secret.score, secret.max_score) if secret else (0.0, 0.0)
+    return ProblemScore(secret.score, secret.max_score) if secret else ProblemScore(0.0, 0.0)
 
 
 def problem_verdict(problem: Problem, groups: list[GroupResult]) -> Verdict | None:

@@ -8,7 +8,7 @@ decides a verdict (Kattis, DOMjudge). Interactive tests follow BAPCtools (``inte
 
 import re
 import signal
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from judge.judging.limits import RunLimits
@@ -16,7 +16,13 @@ from judge.judging.results import SubmissionResult, TestResult, Verdict
 from judge.judging.validation import ValidationResult
 from judge.units import MIB
 
-Outcome = tuple[Verdict, str]  # a verdict and the message that explains it
+
+@dataclass(frozen=True)
+class Judged:
+    """A verdict and the message that explains it (empty when there is nothing to add)."""
+
+    verdict: Verdict
+    message: str = ""
 
 
 class Measurement(Protocol):
@@ -46,7 +52,7 @@ def _over_time(m: Measurement, limits: RunLimits) -> bool:
     return m.killed_by == "cpu" or m.cpu > limits.time
 
 
-def _memory_limit_reached(m: Measurement, limits: RunLimits) -> Outcome | None:
+def _memory_limit_reached(m: Measurement, limits: RunLimits) -> Judged | None:
     """MLE decided by memory alone. A program near the cgroup limit burns CPU in kernel reclaim, so its CPU time
     may be over the limit too: memory decides, or the verdict flips between TLE and MLE from run to run."""
     if not (m.oom or m.killed_by == "memory" or m.memory >= limits.memory):
@@ -55,53 +61,56 @@ def _memory_limit_reached(m: Measurement, limits: RunLimits) -> Outcome | None:
     how += " (stopped at the memory limit)" if m.killed_by == "memory" and not m.oom else ""
     how += f" (killed by {signal_name(m.signal)})" if m.signal not in (None, signal.SIGKILL) else ""
     also = f"; its CPU time {m.cpu:.2f} s was over the limit too" if _over_time(m, limits) else ""
-    return Verdict.MLE, f"memory {m.memory / MIB:.1f} MiB, limit {limits.memory / MIB:g} MiB{how}{also}"
+    return Judged(Verdict.MLE, f"memory {m.memory / MIB:.1f} MiB, limit {limits.memory / MIB:g} MiB{how}{also}")
 
 
 def measured_verdict(
     m: Measurement, limits: RunLimits, container_memory: int, memory_error_pattern: str | None = None
-) -> Outcome:
+) -> Judged:
     """The verdict the measurements alone decide (AC here means: ask the validator).
 
     ``container_memory`` is the sandbox's own memory limit (a SIGKILL near it, with no OOM counter to read, is
     taken for the OOM killer); ``memory_error_pattern`` is the language's out-of-memory message on stderr.
     """
     if m.spawn_error:
-        return Verdict.JE, f"could not start the program: {m.spawn_error}"
+        return Judged(Verdict.JE, f"could not start the program: {m.spawn_error}")
     memory = _memory_limit_reached(m, limits)
     if memory is not None:
         return memory
     if m.killed_by != "output" and _over_time(m, limits):
-        return Verdict.TLE, f"CPU time {m.cpu:.2f} s over the limit of {limits.time:g} s"
+        return Judged(Verdict.TLE, f"CPU time {m.cpu:.2f} s over the limit of {limits.time:g} s")
     if m.killed_by == "wall":
-        return Verdict.TLE, (
+        return Judged(
+            Verdict.TLE,
             f"wall-clock cap of {limits.wall:g} s reached with only {m.cpu:.2f} s of CPU time "
-            "(sleeping, blocked on input, or too many processes)"
+            "(sleeping, blocked on input, or too many processes)",
         )
     limit = f"limit {limits.memory / MIB:g} MiB"
     if not m.oom_counter and m.signal == signal.SIGKILL and m.memory >= 0.9 * container_memory:
-        return Verdict.MLE, f"memory {m.memory / MIB:.1f} MiB, {limit}"
+        return Judged(Verdict.MLE, f"memory {m.memory / MIB:.1f} MiB, {limit}")
     if memory_error_pattern and (m.exit_code or m.signal):
         found = re.search(memory_error_pattern.encode(), m.stderr, re.M)
         if found:
-            return Verdict.MLE, f"the runtime ran out of memory ({found.group(0).decode(errors='replace')}), {limit}"
+            return Judged(
+                Verdict.MLE, f"the runtime ran out of memory ({found.group(0).decode(errors='replace')}), {limit}"
+            )
     if m.output_exceeded or m.killed_by == "output" or m.signal == signal.SIGXFSZ:
-        return Verdict.OLE, f"stdout exceeded the output limit of {limits.output / MIB:g} MiB"
+        return Judged(Verdict.OLE, f"stdout exceeded the output limit of {limits.output / MIB:g} MiB")
     if m.signal is not None:
-        return Verdict.RTE, f"killed by {signal_name(m.signal)}"
+        return Judged(Verdict.RTE, f"killed by {signal_name(m.signal)}")
     if m.exit_code:
-        return Verdict.RTE, f"exit code {m.exit_code}"
-    return Verdict.AC, ""
+        return Judged(Verdict.RTE, f"exit code {m.exit_code}")
+    return Judged(Verdict.AC)
 
 
-def validator_ended_first(submission_ended: float, validator_ended: float, broken_pipe: bool = False) -> bool:
+def validator_ended_first(submission_ended: float, validator_ended: float, *, broken_pipe: bool = False) -> bool:
     """Which side of an interaction ended first, from the agents' clock readings (one clock in every container).
     A submission killed by SIGPIPE wrote to a validator that had already gone: the validator was first."""
     return broken_pipe or validator_ended < submission_ended
 
 
 def stopped_with_submission(
-    check: ValidationResult, submission_stopped: bool, validator_first: bool
+    check: ValidationResult, *, submission_stopped: bool, validator_first: bool
 ) -> ValidationResult:
     """A validator that ended without a verdict of its own (its failure: a crash, a signal, its own limit) after
     the judge had stopped the submission at a limit was stopped with it, or failed only because of it: no judge
@@ -113,8 +122,8 @@ def stopped_with_submission(
     return check
 
 
-def interactive_verdict(submission: Outcome, validator: ValidationResult, validator_first: bool) -> Outcome:
-    """An interactive test's verdict from plain facts: the submission's measured outcome, the validator's
+def interactive_verdict(submission: Judged, validator: ValidationResult, *, validator_first: bool) -> Judged:
+    """An interactive test's verdict from plain facts: the submission's measured verdict, the validator's
     result and which of the two ended first.
 
     BAPCtools' order (bapctools/interactive.py; field notes "Interactive judging"): validator crashed (exit
@@ -131,19 +140,19 @@ def interactive_verdict(submission: Outcome, validator: ValidationResult, valida
       stand where RTE stands, below a validator that rejected first, above a validator that accepted.
     - The submission's own JE (it could not be started) is the judge's failure: JE, like a validator crash.
     """
-    verdict = submission[0]
+    verdict = submission.verdict
     if validator.judge_error:
-        return Verdict.JE, validator.message
+        return Judged(Verdict.JE, validator.message)
     if verdict == Verdict.JE:
         return submission
     if validator_first and not validator.accepted:
-        return Verdict.WA, validator.message
+        return Judged(Verdict.WA, validator.message)
     if verdict != Verdict.AC:
         return submission
-    return (Verdict.AC if validator.accepted else Verdict.WA), validator.message
+    return Judged(Verdict.AC if validator.accepted else Verdict.WA, validator.message)
 
 
-def overall_verdict(compiled: bool, tests: list[TestResult]) -> Verdict:
+def overall_verdict(tests: list[TestResult], *, compiled: bool) -> Verdict:
     """JE when the judge failed anywhere, CE when compilation failed, else the first non-AC test's, else AC."""
     if any(t.verdict == Verdict.JE for t in tests):
         return Verdict.JE

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from judge.batch.store import Store
+from judge.batch.store import SetItem, Store
 from judge.cli import cli
 from judge.errors import JudgeInputError
 
@@ -23,11 +23,11 @@ def grade(store: Store, set_id: int, submission: str, verdict: str = "AC") -> No
         ("submission", "problem", "language", "source_hash", "problem_version", "image", "limits"), "x"
     )
     store.save_grading(key, parts, result)
-    store.add_item(set_id, submission, key, "", "1", None, None)
+    store.add_item(set_id, SetItem(submission, key, "", "1", None, None))
 
 
 def filled(store: Store, spec: dict, submissions: list[str], finish: bool = True) -> int:
-    set_id, _ = store.open_set(spec, False)
+    set_id, _ = store.open_set(spec, force=False)
     for sub in submissions:
         grade(store, set_id, sub)
     if finish:
@@ -85,14 +85,14 @@ def test_an_interrupted_set_is_published_only_with_partial(tmp_path):
 def test_the_same_forced_command_resumes_its_interrupted_set(tmp_path):
     store = Store(tmp_path / "r.db")
     filled(store, SPEC, ["a", "b", "c"])
-    forced, was = store.open_set(SPEC, True)
+    forced, was = store.open_set(SPEC, force=True)
     assert was is None
     grade(store, forced, "a")  # then Ctrl-C: the set stays running
-    again, was = store.open_set(SPEC, True)
+    again, was = store.open_set(SPEC, force=True)
     assert (again, was) == (forced, "running")
     assert set(store.done_verdicts(forced)) == {"a"}  # what the forced run graded is not graded again
     store.finish_set(forced)
-    assert store.open_set(SPEC, True)[0] not in (forced, 1)  # a finished forced run is not reused: a new one
+    assert store.open_set(SPEC, force=True)[0] not in (forced, 1)  # a finished forced run is not reused: a new one
     with pytest.raises(JudgeInputError):
         store.apply(99)
 
@@ -101,7 +101,7 @@ def test_a_complete_unpublished_set_is_not_called_resumed(tmp_path):
     store = Store(tmp_path / "r.db")
     filled(store, SPEC, ["a", "b", "c"])
     complete = filled(store, {**SPEC, "jobs": "def"}, ["a", "b", "c"])
-    assert store.open_set({**SPEC, "jobs": "def"}, False) == (complete, "complete")
+    assert store.open_set({**SPEC, "jobs": "def"}, force=False) == (complete, "complete")
     assert json.loads(store.db.execute("SELECT spec FROM sets WHERE id = ?", (complete,)).fetchone()[0]) == {
         **SPEC,
         "jobs": "def",

@@ -43,7 +43,7 @@ def whole(changes: list[Change], skipped: list[str]) -> str:
 @pytest.mark.parametrize("skipped", [[], ["x.txt: no runner for '.txt'"]])
 def test_document_is_the_json_of_the_whole(count: int, skipped: list[str]) -> None:
     out = io.StringIO()
-    write_changes_document(out, CHANGES[:count], 7, True, skipped, 12)
+    write_changes_document(out, CHANGES[:count], 7, resumed=True, skipped=skipped, total=12)
     assert out.getvalue() == whole(CHANGES[:count], skipped)
     assert len(json.loads(out.getvalue())["changes"]) == count
 

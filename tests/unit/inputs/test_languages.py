@@ -1,12 +1,14 @@
 """Language names: aliases (ambiguous ones are input errors naming both), extension priority, runners_dir lists;
 a runner's build files (its folder plus the ``shared_files`` of the runners folder's _shared/) and their hash."""
 
-from pathlib import Path
+import pickle
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from judge.errors import JudgeInputError
-from judge.inputs.languages import canonical_name, language_for, load_language, load_languages
+from judge.inputs.languages import Languages, canonical_name, extension, language_for, load_language, load_languages
 from judge.inputs.settings import load_settings
 from judge.sandbox.images import build_context
 
@@ -148,3 +150,20 @@ def test_a_shared_file_missing_or_not_a_plain_name_is_an_input_error(tmp_path, l
     root = runners_with_a_shared_file(tmp_path, listed)
     with pytest.raises(JudgeInputError, match=error):
         load_language(root / "uses")
+
+
+@pytest.mark.parametrize("name", ["a.py", "a.PY", ".bashrc", "a.", "a..", "..a", "a.b.c", "x.y/z", "dir/a.cpp", ""])
+def test_extension_is_the_paths_suffix(name):
+    assert extension(name) == PurePosixPath(name).suffix.lstrip(".").lower()
+
+
+def test_a_registry_remembers_each_extension_and_a_new_language_forgets(languages):
+    registry = Languages(dict(languages))
+    first = registry.for_file(Path("a.py"))
+    assert registry.for_file(Path("b/c.PY")) is first and registry.by_extension("d.py") is registry.by_extension("e.py")
+    assert registry.for_file(Path("a.txt"), "py") is first  # an alias named with the file wins over its extension
+    registry["python9"] = replace(first, name="python9", priority=first.priority + 1)
+    assert registry.for_file(Path("a.py")).name == "python9"
+    with pytest.raises(JudgeInputError, match=r"unknown file extension '\.ZZ'"):
+        registry.for_file(Path("a.ZZ"))
+    assert pickle.loads(pickle.dumps(registry)).for_file(Path("a.py")).name == "python9"

@@ -10,6 +10,7 @@ from judge.judging.results import CompileResult, SubmissionResult, Verdict
 from judge.judging.results import TestResult as Case
 from judge.judging.validation import ValidationResult
 from judge.judging.verdicts import (
+    Judged,
     icpc_verdicts,
     interactive_verdict,
     measured_verdict,
@@ -87,7 +88,8 @@ MEASURED = [
 
 @pytest.mark.parametrize(("run", "verdict", "words"), [row[1:] for row in MEASURED], ids=[row[0] for row in MEASURED])
 def test_measured_verdict(run, verdict, words):
-    got, message = measured_verdict(run, LIMITS, CONTAINER, JAVA_OOM)
+    judged = measured_verdict(run, LIMITS, CONTAINER, JAVA_OOM)
+    got, message = judged.verdict, judged.message
     assert got == verdict, message
     assert words in message
 
@@ -97,7 +99,7 @@ def test_memory_decides_however_the_cpu_time_falls():
     for cpu in (0.95, 1.0, 1.05, 3.0):
         for facts in ({"oom": True}, {"killed_by": "memory"}, {"memory": AT_LIMIT}):
             run = Run(cpu=cpu, exit_code=None, signal=signal.SIGKILL, **facts)
-            assert measured_verdict(run, LIMITS, CONTAINER)[0] == Verdict.MLE, (cpu, facts)
+            assert measured_verdict(run, LIMITS, CONTAINER).verdict == Verdict.MLE, (cpu, facts)
 
 
 def test_oom_guess_without_a_counter():
@@ -106,27 +108,27 @@ def test_oom_guess_without_a_counter():
     big = replace(LIMITS, memory=2048 * MIB)
     container = 2200 * MIB
     hog = Run(memory=2000 * MIB, oom_counter=False, **KILLED)
-    assert measured_verdict(hog, big, container)[0] == Verdict.MLE
-    assert measured_verdict(replace(hog, cpu=1.5), big, container)[0] == Verdict.TLE
-    assert measured_verdict(replace(hog, oom_counter=True), big, container)[0] == Verdict.RTE
-    assert measured_verdict(replace(hog, memory=1900 * MIB), big, container)[0] == Verdict.RTE
+    assert measured_verdict(hog, big, container).verdict == Verdict.MLE
+    assert measured_verdict(replace(hog, cpu=1.5), big, container).verdict == Verdict.TLE
+    assert measured_verdict(replace(hog, oom_counter=True), big, container).verdict == Verdict.RTE
+    assert measured_verdict(replace(hog, memory=1900 * MIB), big, container).verdict == Verdict.RTE
 
 
 def test_no_memory_error_pattern_means_no_guess():
-    assert measured_verdict(Run(exit_code=1, stderr=b"OutOfMemoryError"), LIMITS, CONTAINER)[0] == Verdict.RTE
+    assert measured_verdict(Run(exit_code=1, stderr=b"OutOfMemoryError"), LIMITS, CONTAINER).verdict == Verdict.RTE
 
 
 WA = ValidationResult(False, "wrong guess")
 AC = ValidationResult(True, "fine")
 CRASH = ValidationResult(False, "validator exited with code 1", judge_error=True)
-OK = (Verdict.AC, "")
-TLE = (Verdict.TLE, "CPU time 1.20 s over the limit of 1 s")
-WALL = (Verdict.TLE, "wall-clock cap of 3 s reached")
-RTE = (Verdict.RTE, "exit code 1")
-SIGPIPE = (Verdict.RTE, "killed by SIGPIPE")
-MLE = (Verdict.MLE, "memory 300.0 MiB")
-OLE = (Verdict.OLE, "stdout exceeded")
-NOT_STARTED = (Verdict.JE, "could not start the program: no such file")
+OK = Judged(Verdict.AC, "")
+TLE = Judged(Verdict.TLE, "CPU time 1.20 s over the limit of 1 s")
+WALL = Judged(Verdict.TLE, "wall-clock cap of 3 s reached")
+RTE = Judged(Verdict.RTE, "exit code 1")
+SIGPIPE = Judged(Verdict.RTE, "killed by SIGPIPE")
+MLE = Judged(Verdict.MLE, "memory 300.0 MiB")
+OLE = Judged(Verdict.OLE, "stdout exceeded")
+NOT_STARTED = Judged(Verdict.JE, "could not start the program: no such file")
 VALIDATOR, SUBMISSION = True, False
 
 INTERACTIVE = [
@@ -168,16 +170,19 @@ INTERACTIVE = [
 def _row_id(row) -> str:
     check, first, sub, verdict = row
     name = "crash" if check.judge_error else "43" if not check.accepted else "42"
-    return f"validator {name}, {'validator' if first else 'submission'} first, submission {sub[0]} -> {verdict}"
+    return f"validator {name}, {'validator' if first else 'submission'} first, submission {sub.verdict} -> {verdict}"
 
 
 @pytest.mark.parametrize(("check", "validator_first", "submission", "verdict"), INTERACTIVE,
                          ids=[_row_id(r) for r in INTERACTIVE])  # fmt: skip
 def test_interactive_verdict(check, validator_first, submission, verdict):
-    got, message = interactive_verdict(submission, check, validator_first)
+    judged = interactive_verdict(submission, check, validator_first=validator_first)
+    got, message = judged.verdict, judged.message
     assert got == verdict
     # the message comes from whoever decided
-    assert message == (submission[1] if got == submission[0] and got not in (Verdict.AC, Verdict.WA) else check.message)
+    assert message == (
+        submission.message if got == submission.verdict and got not in (Verdict.AC, Verdict.WA) else check.message
+    )
 
 
 def test_who_ended_first():
@@ -191,27 +196,29 @@ def test_interactive_precedence():
     """The cases tests/unit/judging/test_scoring.py held before the rule moved (the clock readings as they were)."""
 
     def verdict(sub, sub_ended, check, val_ended, broken_pipe=False):
-        return interactive_verdict(sub, check, validator_ended_first(sub_ended, val_ended, broken_pipe))
+        return interactive_verdict(
+            sub, check, validator_first=validator_ended_first(sub_ended, val_ended, broken_pipe=broken_pipe)
+        )
 
     wa, ac = ValidationResult(False, "wrong guess"), ValidationResult(True)
     crash = ValidationResult(False, "validator exited with code 1", judge_error=True)
-    rte, fine = (Verdict.RTE, "exit code 1"), (Verdict.AC, "")
-    tle = (Verdict.TLE, "wall-clock cap")
-    assert verdict(rte, 2.0, wa, 1.0) == (Verdict.WA, "wrong guess")  # validator rejected first
-    assert verdict(rte, 1.0, wa, 2.0) == (Verdict.RTE, "exit code 1")  # the submission crashed first
-    assert verdict(rte, 2.0, ac, 1.0) == (Verdict.RTE, "exit code 1")  # crashed after a correct answer
-    assert verdict(tle, 5.0, wa, 5.1)[0] == Verdict.TLE  # never flushed: killed, then EOF for the validator
-    assert verdict(fine, 2.0, crash, 1.0)[0] == Verdict.JE
-    assert verdict(fine, 1.0, ac, 2.0) == (Verdict.AC, "")
-    sigpipe = (Verdict.RTE, "killed by SIGPIPE")  # it wrote to a validator that was gone: the validator was first
-    assert verdict(sigpipe, 1.0, wa, 1.001, broken_pipe=True) == (Verdict.WA, "wrong guess")
+    rte, fine = Judged(Verdict.RTE, "exit code 1"), Judged(Verdict.AC, "")
+    tle = Judged(Verdict.TLE, "wall-clock cap")
+    assert verdict(rte, 2.0, wa, 1.0) == Judged(Verdict.WA, "wrong guess")  # validator rejected first
+    assert verdict(rte, 1.0, wa, 2.0) == Judged(Verdict.RTE, "exit code 1")  # the submission crashed first
+    assert verdict(rte, 2.0, ac, 1.0) == Judged(Verdict.RTE, "exit code 1")  # crashed after a correct answer
+    assert verdict(tle, 5.0, wa, 5.1).verdict == Verdict.TLE  # never flushed: killed, then EOF for the validator
+    assert verdict(fine, 2.0, crash, 1.0).verdict == Verdict.JE
+    assert verdict(fine, 1.0, ac, 2.0) == Judged(Verdict.AC, "")
+    sigpipe = Judged(Verdict.RTE, "killed by SIGPIPE")  # it wrote to a validator that was gone: the validator was first
+    assert verdict(sigpipe, 1.0, wa, 1.001, broken_pipe=True) == Judged(Verdict.WA, "wrong guess")
 
 
 def test_a_deadlock_is_the_submissions_tle():
     """Both programs blocked on full pipes: the submission's wall-clock cap fires first and the judge stops the
     validator with it; whatever that did to the validator (killed, a crash on the EOF that followed, its own
     wall limit) is no judge error: TLE. A validator that failed before the submission was stopped is JE."""
-    tle = (Verdict.TLE, "wall-clock cap of 3 s reached")
+    tle = Judged(Verdict.TLE, "wall-clock cap of 3 s reached")
     failures = [
         ValidationResult(False, "the output validator was killed by SIGKILL", judge_error=True),
         ValidationResult(False, "the output validator exceeded its wall limit", judge_error=True),
@@ -224,7 +231,7 @@ def test_a_deadlock_is_the_submissions_tle():
         # the validator failed first, or the submission was not stopped by the judge: the validator's failure
         for stopped, first in ((True, True), (False, False)):
             kept = stopped_with_submission(failure, submission_stopped=stopped, validator_first=first)
-            assert kept == failure and interactive_verdict(tle, kept, first)[0] == Verdict.JE
+            assert kept == failure and interactive_verdict(tle, kept, validator_first=first).verdict == Verdict.JE
     # a verdict the validator gave after the stop stands, and the submission's TLE outranks it
     wa = ValidationResult(False, "no right guess")
     assert stopped_with_submission(wa, submission_stopped=True, validator_first=False) == wa
@@ -248,7 +255,7 @@ def _tests(*verdicts: Verdict) -> list[Case]:
     ],
 )
 def test_overall_verdict(compiled, verdicts, overall):
-    assert overall_verdict(compiled, _tests(*verdicts)) == overall
+    assert overall_verdict(_tests(*verdicts), compiled=compiled) == overall
 
 
 def test_icpc_names_leave_the_original_alone():
