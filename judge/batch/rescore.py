@@ -173,7 +173,7 @@ def plan(
                 versions[sub.problem], images[language.name], limits_text
             )
         # The parts in the order of their names: image, language, limits, problem, problem_version, source_hash,
-        # submission (as before, when they were a dict hashed in sorted order).
+        # submission: the key a sorted-name hash of these parts gives, so stored keys stay valid.
         text = "\0".join(
             (context.image, language.name, context.limits, problem.id, context.problem_version, source_hash, sub.id)
         )
