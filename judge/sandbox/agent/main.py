@@ -38,6 +38,8 @@ SETTLE = 10.0  # seconds past its wall limit a test waits for the other side of 
 
 
 class Agent:
+    """What the agent keeps from one request to the next: the container's counters, the launcher, the IPC lists."""
+
     def __init__(self, launcher: Launcher | None = None) -> None:
         self.oom = oom_counter()
         self.container_cpu = cgroup_cpu_reader()
@@ -160,39 +162,27 @@ class Agent:
             streams.close()
 
     def open_streams(self, command: Command, stdin_path: str, started: float) -> Streams:
-        """stdin from the input file (or a FIFO), stdout to a private file (or a FIFO), stderr to a drained pipe;
-        each reopenable by the program (``lend_stream``)."""
-        stdout_path = os.path.join(PRIVATE, "stdout")
+        """stdin from the input file (or a FIFO), stdout to a private file (or a FIFO), stderr to a drained pipe (to the
+        stdout file while compiling); each reopenable by the program (``lend_streams``)."""
+        interaction, stdout_path = None, None
         if command.fifos is not None:  # interactive: the program talks to the other container through two FIFOs
             interaction = Interaction(command.fifos, started + command.wall + SETTLE)
-            excerpt = StderrExcerpt(command.stderr_limit)
-            streams = Streams(
-                stdin=interaction.child_stdin,
-                stdout=interaction.child_stdout,
-                stderr=excerpt.program_fd,
-                stdout_path=None,
-                excerpt=excerpt,
-                interaction=interaction,
-            )
+            stdin, stdout = interaction.child_stdin, interaction.child_stdout
         else:
-            in_fd = os.open(stdin_path, os.O_RDONLY)
+            stdin = os.open(stdin_path, os.O_RDONLY)
+            stdout_path = os.path.join(PRIVATE, "stdout")
             if os.path.lexists(stdout_path):  # a new file each time: nothing of the last program's rights is left
                 os.unlink(stdout_path)
-            out_fd = os.open(stdout_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            if command.compiling:
-                streams = Streams(
-                    stdin=in_fd, stdout=out_fd, stderr=out_fd, stdout_path=stdout_path, excerpt=None, interaction=None
-                )
-                return lend_streams(streams, command.uid)
-            excerpt = StderrExcerpt(command.stderr_limit)
-            streams = Streams(
-                stdin=in_fd,
-                stdout=out_fd,
-                stderr=excerpt.program_fd,
-                stdout_path=stdout_path,
-                excerpt=excerpt,
-                interaction=None,
-            )
+            stdout = os.open(stdout_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        excerpt = None if command.compiling else StderrExcerpt(command.stderr_limit)  # a compile has no FIFOs
+        streams = Streams(
+            stdin=stdin,
+            stdout=stdout,
+            stderr=excerpt.program_fd if excerpt is not None else stdout,
+            stdout_path=stdout_path,
+            excerpt=excerpt,
+            interaction=interaction,
+        )
         return lend_streams(streams, command.uid)
 
     def spawn(self, command: Command, streams: Streams) -> Running:
