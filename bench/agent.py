@@ -25,24 +25,19 @@ sys.path.insert(0, str(ROOT))
 from judge.inputs.languages import load_languages  # noqa: E402
 from judge.inputs.settings import Settings, load_settings  # noqa: E402
 from judge.sandbox import launcher, protocol  # noqa: E402
-from judge.sandbox.container import AGENT_SOURCE, PROTOCOL_SOURCE  # noqa: E402
+from judge.sandbox.container import AGENT_SOURCES, BOOTSTRAP, PROTOCOL_SOURCE  # noqa: E402
 from judge.sandbox.engine import connect  # noqa: E402
 
 SOLUTION = b"a, b = map(int, input().split())\nprint(a + b)\n"
 # The container's bootstrap, timing the agent from its start to the end of the stream (and profiling it on demand).
-BOOT = """\
-import cProfile, io, pstats, struct, sys, time, types
-def r():
-    n = struct.unpack('>I', sys.stdin.buffer.read(4))[0]
-    return sys.stdin.buffer.read(n)
-m = types.ModuleType('judge_protocol'); sys.modules[m.__name__] = m
-exec(compile(r(), 'judge-protocol', 'exec'), m.__dict__)
-source = r()
-profile = cProfile.Profile() if sys.argv[1] == 'profile' else None
-started = time.perf_counter()
-if profile: profile.enable()
-try:
-    exec(compile(source, 'judge-agent', 'exec'), {'__name__': '__main__'})
+BOOT = (
+    "import cProfile, io, pstats, sys, time\n"
+    "profile = cProfile.Profile() if sys.argv[1] == 'profile' else None\n"
+    "started = time.perf_counter()\n"
+    "if profile: profile.enable()\n"
+    "try:\n"
+    f"    exec({BOOTSTRAP!r})\n"
+    + """\
 finally:
     if profile: profile.disable()
     sys.stderr.write(f'TOTAL {time.perf_counter() - started:.4f}\\n')
@@ -54,6 +49,7 @@ finally:
         pstats.Stats(profile, stream=text).sort_stats('tottime').print_stats(30)
         sys.stderr.write(text.getvalue())
 """
+)
 BARE = """\
 cd /w && i=0 && s=$(date +%s%N) && while [ $i -lt {n} ]; do python3 -S sol.py < in.txt > /tmp/out; i=$((i+1)); done \
 && e=$(date +%s%N) && echo TOTAL $(( (e - s) / 1000 ))e-6 >&2 && times >&2
@@ -73,7 +69,7 @@ def test_input(i: int) -> bytes:
 
 def stream(code: bytes, tests: int) -> bytes:
     out = bytearray()
-    for part in (PROTOCOL_SOURCE, AGENT_SOURCE, code):
+    for part in (PROTOCOL_SOURCE, *AGENT_SOURCES, code):
         out += protocol.HEADER.pack(len(part)) + part
     out += protocol.header(protocol.PutFile(name="sol.py"), len(SOLUTION)) + SOLUTION
     env = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8"}

@@ -25,7 +25,7 @@ from docker.types import LogConfig, Mount
 
 from judge.errors import JudgeFailure
 from judge.excerpts import error_excerpt
-from judge.sandbox import protocol
+from judge.sandbox import agent, protocol
 from judge.sandbox.ownership import (
     ENGINE_ERRORS,
     create_owned,
@@ -38,16 +38,32 @@ from judge.sandbox.runtime import RuntimeChoice, runtime_failed, runtime_for
 from judge.units import MIB
 
 PROTOCOL_SOURCE = (Path(__file__).parent / "protocol.py").read_bytes()
-AGENT_SOURCE = (Path(__file__).parent / "agent.py").read_bytes()
-# PID 1 of the container: read two length-prefixed sources from stdin, register the first (protocol.py) as the
-# module ``judge_protocol``, then run the second (agent.py) as __main__ (nothing is copied onto disk).
-BOOTSTRAP = (
+
+
+def _agent_sources() -> tuple[bytes, ...]:
+    """The agent package as the bootstrap reads it: a module's name in the container and its source, for the package
+    and then each of its modules in the order they import one another (``agent.MODULES``); an empty name ends it."""
+    folder = Path(agent.__file__).parent
+    frames = [b"judge_agent", (folder / "__init__.py").read_bytes()]
+    for module in agent.MODULES:
+        frames += [f"judge_agent.{module}".encode(), (folder / f"{module}.py").read_bytes()]
+    return (*frames, b"")
+
+
+AGENT_SOURCES = _agent_sources()
+# PID 1 of the container reads length-prefixed frames from stdin: protocol.py, registered as the module
+# ``judge_protocol``, then AGENT_SOURCES, each module registered before the next runs; then it runs the agent
+# (nothing is copied onto disk). AGENT_INSTALL alone installs the modules without running anything.
+AGENT_INSTALL = (
     "import sys,struct,types\n"
     "def r():\n b=sys.stdin.buffer;n=struct.unpack('>I',b.read(4))[0];return b.read(n)\n"
-    "m=types.ModuleType('judge_protocol');sys.modules[m.__name__]=m\n"
-    "exec(compile(r(),'judge-protocol','exec'),m.__dict__)\n"
-    "exec(compile(r(),'judge-agent','exec'),{'__name__':'__main__'})"
+    "def load(name,package=''):\n"
+    " m=types.ModuleType(name);m.__package__=package;sys.modules[name]=m\n"
+    " exec(compile(r(),name,'exec'),m.__dict__)\n"
+    "load('judge_protocol')\n"
+    "while name:=r().decode():load(name,'judge_agent')\n"
 )
+BOOTSTRAP = AGENT_INSTALL + "sys.modules['judge_agent.main'].main()"
 # What the agent needs and nothing more: drop the submission to its uid, own and clean the work dirs,
 # kill the test's processes, lower the child's rlimits and raise its OOM score and take both back.
 # The submission itself runs with no capabilities at all.
@@ -316,7 +332,7 @@ class Sandbox:
                 return self._start()
             raise JudgeFailure(f"could not start the container: {reason(exc)}") from None
         self.channel.settimeout(60)
-        sources = (PROTOCOL_SOURCE, AGENT_SOURCE, self.spec.launcher)  # the bootstrap reads two, the agent the third
+        sources = (PROTOCOL_SOURCE, *AGENT_SOURCES, self.spec.launcher)  # the bootstrap reads all but the last
         self._send_raw(b"".join(protocol.HEADER.pack(len(s)) + s for s in sources))
         hello = self._receive("starting the agent")[0]
         if not isinstance(hello, protocol.Hello):

@@ -7,7 +7,7 @@
  *
  * usage: launcher ERRFD UID RES:SOFT:HARD ... -- PATH ARGV0 ARGS...
  * A failure before the exec writes "Error: what" to ERRFD and exits 127; the exec closes ERRFD (close-on-exec),
- * so the agent reading ERRFD to its end sees nothing when the program started (judge/sandbox/agent.py).
+ * so the agent reading ERRFD to its end sees nothing when the program started (judge/sandbox/agent/processes.py).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -67,8 +67,8 @@ struct program {
 };
 
 /* Refuse io_uring_setup, io_uring_enter, io_uring_register and memfd_secret (EPERM) whatever the engine's profile
- * allows: the same program as agent.py's seccomp_filter (REFUSED_SYSCALLS). Numbers from 424 on are the same on every
- * architecture; the x32 bit is masked off. */
+ * allows: the same program as the agent's seccomp_filter (agent/processes.py, REFUSED_SYSCALLS). Numbers from 424 on
+ * are the same on every architecture; the x32 bit is masked off. */
 static void refuse_syscalls(void) {
     static const struct insn filter[] = {
         {0x20, 0, 0, 0},          /* A = seccomp_data.nr */

@@ -1,10 +1,10 @@
 """The launcher's code: ``launcher.c`` built once per machine (static, musl) and cached, sent into every container.
 
-The agent spawns each test through it with posix_spawn instead of forking itself (≈ 1 ms less a test; agent.py,
-``Launcher``). It is built in an image on top of the base (``judge/launcher``: Debian's gcc and musl-tools), copied
-out and kept in judge's cache under the hash of its source, so an edited launcher is rebuilt (the image of an
-older source is removed). When it cannot be built (no package mirror), ``code`` is empty and the agent forks every
-test itself: slower, the same limits; `judge doctor` says which.
+The agent spawns each test through it with posix_spawn instead of forking itself (≈ 1 ms less a test;
+``Launcher`` in agent/processes.py). It is built in an image on top of the base (``judge/launcher``: Debian's gcc and
+musl-tools), copied out and kept in judge's cache under the hash of its source, so an edited launcher is rebuilt (the
+image of an older source is removed). When it cannot be built (no package mirror), ``code`` is empty and the agent
+forks every test itself: slower, the same limits; `judge doctor` says which.
 """
 
 import contextlib

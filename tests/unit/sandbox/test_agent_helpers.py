@@ -7,23 +7,38 @@ from pathlib import Path
 
 import pytest
 
-from judge.sandbox import agent
+from judge.sandbox import agent, protocol
+from judge.sandbox.agent import box, main, measure, processes
+from judge.sandbox.agent.command import Command
+from judge.sandbox.container import AGENT_INSTALL, AGENT_SOURCES, PROTOCOL_SOURCE
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_agent_imports_no_module_that_makes_its_forks_dear():
-    """threading, shutil and tarfile double the cost of the fork the agent makes for every test."""
-    code = (
-        "import sys, types\n"
-        "m = types.ModuleType('judge_protocol'); sys.modules[m.__name__] = m\n"
-        f"exec(compile(open({str(ROOT / 'judge/sandbox/protocol.py')!r}).read(), 'p', 'exec'), m.__dict__)\n"
-        "a = types.ModuleType('agent'); sys.modules[a.__name__] = a\n"
-        f"exec(compile(open({str(ROOT / 'judge/sandbox/agent.py')!r}).read(), 'a', 'exec'), a.__dict__)\n"
+    """threading, shutil and tarfile double the cost of the fork the agent makes for every test. The package is
+    installed as the container's bootstrap installs it: every module loads, in the order of agent.MODULES."""
+    code = AGENT_INSTALL + (
+        "print(sorted(n for n in sys.modules if n.startswith('judge')))\n"
         "print(sorted(n for n in ('threading', 'shutil', 'tarfile', 'zlib', 'bz2', 'lzma') if n in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    frames = b"".join(protocol.HEADER.pack(len(s)) + s for s in (PROTOCOL_SOURCE, *AGENT_SOURCES))
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", code], input=frames, capture_output=True, check=True)
+    installed, dear = done.stdout.decode().splitlines()
+    assert installed == str(sorted(["judge_protocol", "judge_agent", *(f"judge_agent.{m}" for m in agent.MODULES)]))
+    assert dear == "[]"
+
+
+def test_the_packages_modules_import_only_those_before_them():
+    """The bootstrap runs agent.MODULES in order: a module importing a later one would fail in the container only."""
+    import ast
+
+    folder = Path(agent.__file__).parent
+    assert sorted(p.stem for p in folder.glob("*.py")) == sorted(["__init__", *agent.MODULES])
+    for at, name in enumerate(agent.MODULES):
+        tree = ast.parse((folder / f"{name}.py").read_text())
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1}
+        assert imported <= set(agent.MODULES[:at]), f"{name} imports {sorted(imported - set(agent.MODULES[:at]))}"
 
 
 def test_remove_tree_removes_everything_and_follows_no_symlink(tmp_path):
@@ -35,13 +50,13 @@ def test_remove_tree_removes_everything_and_follows_no_symlink(tmp_path):
     (tree / "a/b/file").write_text("y")
     (tree / "link").symlink_to(outside)
     (tree / "a/filelink").symlink_to(outside / "keep")
-    agent.remove_tree(str(tree))
+    box.remove_tree(str(tree))
     assert not tree.exists()
     assert (outside / "keep").read_text() == "x"
-    agent.remove_tree(str(tmp_path / "missing"))  # nothing there: no error
+    box.remove_tree(str(tmp_path / "missing"))  # nothing there: no error
     link = tmp_path / "dirlink"
     link.symlink_to(outside)
-    agent.remove_tree(str(link))  # a symlink alone goes, never what it points to
+    box.remove_tree(str(link))  # a symlink alone goes, never what it points to
     assert not link.is_symlink() and (outside / "keep").read_text() == "x"
 
 
@@ -61,10 +76,10 @@ def test_remove_tree_removes_a_tree_deeper_than_the_descriptor_limit(tmp_path):
     remove = (
         "import resource, sys\n"
         "resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))\n"
-        "from judge.sandbox import agent\n"
-        "agent.remove_tree(sys.argv[1])\n"
+        "from judge.sandbox.agent import box\n"
+        "box.remove_tree(sys.argv[1])\n"
     )
-    root = str(Path(agent.__file__).resolve().parents[2])
+    root = str(ROOT)
     subprocess.run([sys.executable, "-c", remove, str(tree)], check=True, env={**os.environ, "PYTHONPATH": root})
     assert not tree.exists()
 
@@ -76,16 +91,16 @@ def test_clear_dir_says_what_it_could_not_remove(tmp_path, monkeypatch):
     def refuse(path, *args, **kwargs):
         raise PermissionError(1, "Operation not permitted", path)
 
-    monkeypatch.setattr(agent.os, "unlink", refuse)
+    monkeypatch.setattr(box.os, "unlink", refuse)
     with pytest.raises(OSError, match=r"could not empty .*stays"):
-        agent.clear_dir(str(tmp_path), keep=str(tmp_path / "keep"))
+        box.clear_dir(str(tmp_path), keep=str(tmp_path / "keep"))
 
 
 def test_the_seccomp_filter_refuses_io_uring_and_memfd_secret_only():
     """The classic BPF program, run by a tiny interpreter of its four kinds of instruction."""
     import struct
 
-    code = agent.seccomp_filter()
+    code = processes.seccomp_filter()
     program = [struct.unpack("=HBBI", code[i : i + 8]) for i in range(0, len(code), 8)]
 
     def verdict(nr: int) -> int:
@@ -123,16 +138,16 @@ def test_sysv_ipc_objects_are_listed_with_their_creator():
         ("sem", libc.semget(ipc_private, 1, ipc_creat | 0o600)),
     }
     assert all(ident >= 0 for _, ident in made), made
-    ipc = agent.SysvIpc()
+    ipc = box.SysvIpc()
     listed = {(o.kind, o.ident): o.creator for o in ipc.objects()}
     try:
         assert all(listed.get(key) == os.geteuid() for key in made), listed
     finally:
         for kind, ident in made:
             if kind == "sem":
-                libc.semctl(ident, 0, agent.IPC_RMID)
+                libc.semctl(ident, 0, box.IPC_RMID)
             else:
-                getattr(libc, f"{kind}ctl")(ident, agent.IPC_RMID, None)
+                getattr(libc, f"{kind}ctl")(ident, box.IPC_RMID, None)
     assert not made & {(o.kind, o.ident) for o in ipc.objects()}
 
 
@@ -142,19 +157,19 @@ def test_which_finds_executables_only(tmp_path):
     tool.write_text("#!/bin/sh\n")
     tool.chmod(0o755)
     search = os.pathsep.join([str(tmp_path / "none"), str(tmp_path)])
-    assert agent.which("tool", search) == str(tool)
-    assert agent.which("plain", search) is None
-    assert agent.which("absent", search) is None
+    assert processes.which("tool", search) == str(tool)
+    assert processes.which("plain", search) is None
+    assert processes.which("absent", search) is None
 
 
 def test_in_child_returns_the_bytes_or_raises_the_error():
-    assert agent.in_child(lambda: b"x" * 300_000) == b"x" * 300_000  # more than a pipe holds
+    assert processes.in_child(lambda: b"x" * 300_000) == b"x" * 300_000  # more than a pipe holds
 
     def fail() -> bytes:
         raise ValueError("bad tar")
 
     with pytest.raises(RuntimeError, match="ValueError: bad tar"):
-        agent.in_child(fail)
+        processes.in_child(fail)
 
 
 @pytest.mark.parametrize("limit_mib", [16, 128, 1024, 4096, 65536])
@@ -165,25 +180,25 @@ def test_the_memory_watch_stops_past_a_full_stacks_page_tables_and_well_inside_t
     from judge.grading.limits import AGENT_RESERVE
 
     limit = limit_mib * 1024 * 1024
-    stop = agent.memory_stop(limit)
+    stop = measure.memory_stop(limit)
     if limit_mib <= 4096:
         assert stop >= limit + limit // 512 + 1024 * 1024
     assert stop - limit <= AGENT_RESERVE // 2
 
 
 @pytest.mark.parametrize(
-    "value, text", [(-1, "inf"), (agent.resource.RLIM_INFINITY, "inf"), (0, "0"), (2**40, str(2**40))]
+    "value, text", [(-1, "inf"), (processes.resource.RLIM_INFINITY, "inf"), (0, "0"), (2**40, str(2**40))]
 )
 def test_rlimits_reach_the_launcher_as_numbers_or_inf(value, text):
     """launcher.c reads RES:SOFT:HARD as decimal numbers or "inf" (RLIM_INFINITY)."""
-    assert agent.rlimit_text(value) == text
+    assert processes.rlimit_text(value) == text
 
 
 def test_the_launcher_is_held_above_the_descriptors_a_spawn_replaces():
     """The spawn's file actions replace fds 0-2 and LAUNCHER_ERRFD before the exec: the memfd must not be one."""
-    held = agent.Launcher(b"\x7fELF not really")
+    held = processes.Launcher(b"\x7fELF not really")
     try:
-        assert held.fd > agent.LAUNCHER_ERRFD
+        assert held.fd > processes.LAUNCHER_ERRFD
         assert held.path == f"/proc/self/fd/{held.fd}"
         assert os.get_inheritable(held.fd) is False
         with pytest.raises(PermissionError):  # sealed: nothing writes into it any more
@@ -197,7 +212,7 @@ def test_a_counter_is_read_again_from_its_start_at_every_look(tmp_path):
     path = tmp_path / "memory.events"
     path.write_text("low 0\noom 1\noom_kill 3\n")
     missing = str(tmp_path / "absent")
-    counter = agent.Counter.first([missing, str(path)], agent.keyed(b"oom_kill"))
+    counter = measure.Counter.first([missing, str(path)], measure.keyed(b"oom_kill"))
     assert counter is not None and counter.path == str(path)
     assert counter.value() == 3
     path.write_text("low 0\noom 2\noom_kill 12\n")  # rewritten in place: the same inode, as a cgroup file stays
@@ -210,9 +225,9 @@ def test_a_counter_is_read_again_from_its_start_at_every_look(tmp_path):
 def test_a_counter_takes_the_first_path_that_parses(tmp_path):
     (tmp_path / "garbage").write_text("max\n")
     (tmp_path / "usage").write_text("4096\n")
-    found = agent.Counter.first([str(tmp_path / "garbage"), str(tmp_path / "usage")], agent.first_number)
+    found = measure.Counter.first([str(tmp_path / "garbage"), str(tmp_path / "usage")], measure.first_number)
     assert found is not None and found.path.endswith("usage") and found.value() == 4096
-    assert agent.Counter.first([str(tmp_path / "garbage")], agent.first_number) is None
+    assert measure.Counter.first([str(tmp_path / "garbage")], measure.first_number) is None
     os.close(found.fd)
 
 
@@ -226,8 +241,8 @@ def test_a_counter_takes_the_first_path_that_parses(tmp_path):
     ],
 )
 def test_the_watch_looks_again_when_a_limit_could_first_be_passed(time, wall, elapsed, cpu, interval, expected):
-    command = agent.Command(
+    command = Command(
         cmd=["x"], time=time, wall=wall, uid=1000, env={}, output_limit=1, stderr_limit=0, memory=None,
         rlimits=[], compiling=False,
     )  # fmt: skip
-    assert agent.Agent.wait(command, elapsed, cpu, interval) == pytest.approx(expected)
+    assert main.Agent.wait(command, elapsed, cpu, interval) == pytest.approx(expected)

@@ -1,6 +1,6 @@
 """The host <-> agent contract, without Docker: both sides speak only protocol.py's records, every field one side
-sends is one the other side reads, every field read is one that is sent, and the bootstrap ships protocol.py into
-the interpreter the agent runs in."""
+sends is one the other side reads, every field read is one that is sent, and the bootstrap ships protocol.py and the
+agent package into the interpreter the agent runs in."""
 
 import ast
 import dataclasses
@@ -14,8 +14,11 @@ from judge.sandbox import protocol
 from judge.sandbox.container import BOOTSTRAP, PROTOCOL_SOURCE, process_result
 
 SANDBOX = Path(protocol.__file__).parent
-AGENT = ast.parse((SANDBOX / "agent.py").read_text())
+AGENT_MODULES = sorted((SANDBOX / "agent").glob("*.py"))
+# The agent package's modules as one tree: a class or a record built in any of them is the agent's.
+AGENT = ast.Module(body=[n for path in AGENT_MODULES for n in ast.parse(path.read_text()).body], type_ignores=[])
 HOST_FILES = [SANDBOX / "container.py", SANDBOX.parent / "grading" / "interactive.py"]
+SOURCES = {"agent": AGENT, **{path.name: ast.parse(path.read_text()) for path in HOST_FILES}}
 RECORD_TYPES = {cls.__name__: cls for cls in (*protocol.REQUESTS, *protocol.REPLIES, protocol.Fifos)}
 
 
@@ -137,14 +140,14 @@ def test_parse_is_strict(header, words):
 # -- both sides use the same fields ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [SANDBOX / "agent.py", *HOST_FILES], ids=lambda p: p.name)
-def test_records_are_built_with_their_own_fields(path):
-    built = record_constructions(ast.parse(path.read_text()))
-    assert built, f"{path.name} builds no protocol record"
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_records_are_built_with_their_own_fields(source):
+    built = record_constructions(SOURCES[source])
+    assert built, f"{source} builds no protocol record"
     for name, keywords, line in built:
         cls = RECORD_TYPES[name]
-        assert keywords <= fields(cls), f"{path.name}:{line}: {name} has no field {sorted(keywords - fields(cls))}"
-        assert required(cls) <= keywords, f"{path.name}:{line}: {name} misses {sorted(required(cls) - keywords)}"
+        assert keywords <= fields(cls), f"{source}:{line}: {name} has no field {sorted(keywords - fields(cls))}"
+        assert required(cls) <= keywords, f"{source}:{line}: {name} misses {sorted(required(cls) - keywords)}"
 
 
 def test_the_agent_sends_every_reply_field():
@@ -199,22 +202,27 @@ def test_the_host_reads_only_hello_fields_it_is_sent():
     assert keys == fields(protocol.Hello)
 
 
-# -- the bootstrap ships protocol.py -----------------------------------------------------------------------------
+# -- the bootstrap ships protocol.py and the agent package -------------------------------------------------------
 
 
-def test_the_bootstrap_registers_the_protocol_for_the_agent():
-    """The container's PID 1 command, run here: protocol.py becomes ``judge_protocol`` before the agent runs."""
-    agent = (
-        b"import sys, judge_protocol as p\n"
-        b"record, size = p.parse(sys.stdin.buffer.read())\n"
-        b"sys.stdout.buffer.write(p.header(p.Hello(pid=1, python='x', cgroup=type(record.fifos).__name__,"
-        b" oom_counter=None, container_cpu=False, memory_usage=None)))\n"
+def test_the_bootstrap_registers_the_protocol_and_the_package_for_the_agent():
+    """The container's PID 1 command, run here: protocol.py becomes ``judge_protocol`` and each module of the package
+    is registered before the next runs (a later one imports an earlier one relatively); then main.main() runs."""
+    helper = b"import judge_protocol as p\nKIND = 'Fifos'\n"
+    main = (
+        b"import sys\n"
+        b"from .helper import KIND, p\n"
+        b"def main():\n"
+        b"    record, size = p.parse(sys.stdin.buffer.read())\n"
+        b"    sys.stdout.buffer.write(p.header(p.Hello(pid=1, python='x', cgroup=type(record.fifos).__name__,"
+        b" oom_counter=None, container_cpu=__name__ == 'judge_agent.main' and KIND == 'Fifos', memory_usage=None)))\n"
     )
+    package = (b"judge_agent", b'"""the package"""', b"judge_agent.helper", helper, b"judge_agent.main", main, b"")
     request = protocol.header(sample(protocol.Run))[protocol.HEADER.size :]
-    frames = b"".join(protocol.HEADER.pack(len(s)) + s for s in (PROTOCOL_SOURCE, agent)) + request
+    frames = b"".join(protocol.HEADER.pack(len(s)) + s for s in (PROTOCOL_SOURCE, *package)) + request
     done = subprocess.run([sys.executable, "-I", "-S", "-c", BOOTSTRAP], input=frames, capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
     reply, _ = protocol.parse(done.stdout[protocol.HEADER.size :])
     assert reply == protocol.Hello(
-        pid=1, python="x", cgroup="Fifos", oom_counter=None, container_cpu=False, memory_usage=None
+        pid=1, python="x", cgroup="Fifos", oom_counter=None, container_cpu=True, memory_usage=None
     )
