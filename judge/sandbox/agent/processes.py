@@ -128,8 +128,8 @@ def spawn(program: Program, launcher: Launcher | None = None) -> tuple[int | Non
             os.write(fd, b"1000")  # the OOM killer takes the submission, never the agent
             os.close(fd)
             # Lowest priority within the container: the only other process there is this agent, which must keep
-            # watching the limits even when the program forks a hundred busy children (a fork bomb starved it).
-            # CPU time is measured, not wall shares, so a program alone on its core runs as fast as before.
+            # watching the limits even when the program forks a hundred busy children (else a fork bomb starves it).
+            # CPU time is measured, not wall shares: nice changes nothing for a program alone on its core.
             os.nice(19)
             refuse_syscalls()
             os.setresgid(uid, uid, uid)
