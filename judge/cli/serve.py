@@ -68,6 +68,13 @@ def is_loopback(host: str) -> bool:
     show_default=True,
     help="Requests per client (its token, else its address): N/s, N/min or N/hour, or off; over it: 429.",
 )
+@click.option(
+    "--warm",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Containers started ahead for each language and limits in use (each used once); 0: none.",
+)
 @pass_app
 def serve(
     app: App,
@@ -79,6 +86,7 @@ def serve(
     max_body: int,
     max_source: int,
     rate_text: str,
+    warm: int,
 ) -> None:
     """Serve the Judge0 CE and Piston v2 APIs (code and stdin in, output and a status out, each submission in a
     fresh hardened container) and the native API (/v1: grade against the problems folder, progress as events).
@@ -113,7 +121,8 @@ def serve(
         raise JudgeInputError(f"{store_path}: cannot open the queue store: {exc}") from None
     catalogue = Catalogue(app.settings, languages, versions, app.with_time_limit)
     grading = NativeGrader(catalogue, app.settings, client)
-    workers = Workers(store, languages, engine_executor(client, app.settings), jobs, grading)
+    executor = engine_executor(client, app.settings, warm)
+    workers = Workers(store, languages, executor, jobs, grading)
     service = Service(ServiceConfig(tokens, max_body, max_source, rate), workers, languages, versions, catalogue)
     listening = listen(host, port)
     workers.start()
@@ -123,6 +132,7 @@ def serve(
         uvicorn.Server(config).run(sockets=[listening])
     finally:
         workers.stop()
+        executor.close()  # the warm containers
         listening.close()
 
 
