@@ -51,7 +51,7 @@ class WarmSandboxes:
         self._slots = threading.Semaphore(max(1, ahead))
         self._threads = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="judge-warm")
         self._lock = threading.Lock()
-        self._born: dict[Sandbox, int] = {}  # every container started and not done -> the engine's epoch then
+        self._born: dict[Sandbox, int] = {}  # every container started and not done -> the engine's epoch before
         self._closed = False
 
     def start_ahead(self, make_spec: SpecMaker) -> "Future[Sandbox | None]":
@@ -74,20 +74,20 @@ class WarmSandboxes:
             return None
         if spec is None:
             return None
-        sandbox = Sandbox(self.client, spec)
         with self._lock:
             if self._closed:
                 return None
-            self._born[sandbox] = epoch  # before it starts: close() removes it even while it starts
+        sandbox = Sandbox(self.client, spec)
         try:
             sandbox.start()
         except Exception:  # the grading starts its own and reports what failed
-            self.done(sandbox)
-            return None
+            return None  # (start removed it)
         with self._lock:
             closed = self._closed
-        if closed:
-            self.done(sandbox)
+            if not closed:
+                self._born[sandbox] = epoch
+        if closed:  # close() does not touch one still starting: it is removed here
+            sandbox.close()
             return None
         return sandbox
 
@@ -127,7 +127,8 @@ class WarmSandboxes:
 
     def close(self) -> None:
         """Remove every container the pool started and not ``done`` (running tests in them end at once), and stop
-        its threads; nothing is started after. Safe to call again."""
+        its threads (one still starting is removed by its thread once started); nothing is started after. Safe to
+        call again."""
         with self._lock:
             self._closed = True
         self._slots.release()  # a thread waiting for a place wakes, sees the pool closed and wakes the next
