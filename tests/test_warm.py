@@ -4,6 +4,7 @@ containers, leaves none with the project's label; the per-spec pool of `judge se
 
 import os
 import time
+
 import pytest
 from conftest import FIXTURES
 
