@@ -6,6 +6,7 @@ import os
 import time
 
 import pytest
+import requests
 from conftest import FIXTURES
 
 from judge.grading.limits import sandbox_spec
@@ -108,3 +109,25 @@ def test_the_service_pool_hands_out_a_started_container_once_and_refills(client,
     finally:
         pool.close()
     assert ours(client) == [] and pool.holding() == 0
+
+
+@pytest.mark.docker
+def test_a_stopped_server_leaves_no_warm_container(client, tmp_path):
+    """`judge serve` keeps started containers waiting; once it stops (SIGTERM), none of its containers is left."""
+    from test_service import Server
+
+    server = Server(tmp_path / "queue.db", jobs=1).start()
+    try:
+        for _ in range(2):  # the second takes a warm container; their replacements start
+            body = {"source_code": "print(6 * 7)", "language_id": 71, "expected_output": "42"}
+            answer = requests.post(f"{server.url}/submissions?wait=true", json=body, timeout=120).json()
+            assert answer["status"]["id"] == 3, answer
+        assert server.process is not None
+        mine = {"label": ["judge=1", f"judge.pid={server.process.pid}"]}
+        deadline = time.monotonic() + 60
+        while len(client.api.containers(all=True, filters=mine)) != 2 and time.monotonic() < deadline:
+            time.sleep(0.1)  # the last request's container is removed after its answer; the refill starts
+        assert len(client.api.containers(all=True, filters=mine)) == 2  # the pool's, waiting
+    finally:
+        server.stop()
+    assert client.api.containers(all=True, filters=mine) == []

@@ -2,8 +2,10 @@
 
 import ipaddress
 import os
+import signal
 import socket
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -128,12 +130,19 @@ def serve(
     workers.start()
     click.echo(f"judge serve: http://{host}:{listening.getsockname()[1]} ({jobs} slots, queue {store_path})", err=True)
     config = uvicorn.Config(create_app(service), log_level="warning", access_log=False)
+    # uvicorn stops on SIGTERM, then raises it again: the handler here turns it into an exit that runs the
+    # ``finally`` below (which removes the warm containers), with the same status (128 + SIGTERM).
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         uvicorn.Server(config).run(sockets=[listening])
     finally:
         workers.stop()
         executor.close()  # the warm containers
         listening.close()
+
+
+def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
 
 def listen(host: str, port: int) -> socket.socket:
