@@ -249,6 +249,8 @@ class EngineExecutor:
         self.pool = WarmBySpec(client, self.engine, size=warm)
 
     def __call__(self, language: Language, request: ExecuteRequest) -> tuple[ExecuteResult, Callable[[], None]]:
+        if self.engine.down:  # found gone after a judge error: wait for it (the pool starts none meanwhile)
+            self.engine.ready()
         sandbox = self.pool.take(sandbox_for(language, self.settings, request))
         result, box = execute_then_close(self.client, self.settings, language, request, sandbox)
         if result.verdict == Verdict.JE:
