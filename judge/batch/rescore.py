@@ -11,6 +11,7 @@ are stored (a JE is never reused, so the next run regrades it); the rest wait fo
 ``engine_wait`` seconds, and are graded once it is back, or left ungraded with a JudgeFailure (exit 3).
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -27,6 +28,7 @@ from judge.errors import JudgeFailure, JudgeInputError, PackageError
 from judge.grading.grader import Grader, Graders, GradingOptions
 from judge.grading.timelimit import ensure_time_limit
 from judge.grading.validators import compile_validator
+from judge.grading.warm import WarmSandboxes, engine_lost, warmable
 from judge.inputs.languages import Language, Languages
 from judge.inputs.problem import Problem, load_problem, problem_version
 from judge.inputs.program import program_digest, program_for, program_language
@@ -34,7 +36,7 @@ from judge.inputs.settings import Settings
 from judge.inputs.submissions import Batch, Submission
 from judge.judging.limits import run_limits
 from judge.judging.results import SubmissionResult, Verdict
-from judge.sandbox.container import Sandbox
+from judge.sandbox.container import Sandbox, SandboxSpec
 from judge.sandbox.engine import ENGINE_WAIT, Engine, EngineWatch
 from judge.sandbox.images import image_id
 from judge.sandbox.ownership import ENGINE_ERRORS, reason
@@ -188,12 +190,6 @@ def _unreadable(job: Job, message: str) -> SubmissionResult:
     )
 
 
-def engine_lost(result: SubmissionResult) -> SubmissionResult:
-    """A JE of a grading the engine's going away ended, saying so in its one line."""
-    result.message = f"the Docker engine went away: {result.message}"
-    return result
-
-
 class LocalExecutor:
     """Grades jobs ``jobs`` at a time on the local engine with a warm pool, reporting each result as it
     finishes: an Executor, as judge.batch.dask.DaskExecutor is on Dask workers."""
@@ -211,53 +207,35 @@ class LocalExecutor:
         self.client = client
         self.jobs = max(1, jobs)
         self.stopping = threading.Event()
-        self.live: set[Sandbox] = set()
-        self.lock = threading.Lock()
         self.graders = Graders(settings, client)
         self.engine = EngineWatch(client, engine_wait)
-        self.born: dict[Sandbox, int] = {}  # each warm container's engine epoch
+        # at most ``jobs`` containers started ahead of their turn, on two threads
+        self.warm = WarmSandboxes(client, self.engine, ahead=self.jobs, threads=2)
 
     def _grader(self, job: Job) -> Grader:
         return self.graders.get(job.problem, job.language)
 
-    def _prepare(self, job: Job, ahead: threading.Semaphore) -> Sandbox | None:
-        ahead.acquire()
-        if self.stopping.is_set() or job.problem.interactive:  # an interaction's container mounts its pipes
-            return None
-        epoch = self.engine.epoch
-        if self.engine.down:  # the grader makes its own once the engine is back
+    def _spec(self, job: Job) -> SandboxSpec | None:
+        """The job's container, for the warm pool (none for an interactive problem, or once stopping)."""
+        if self.stopping.is_set() or not warmable(job.problem):
             return None
         spec = self._grader(job).sandbox_spec()
-        spec = replace(spec, labels={**spec.labels, "judge.submission": job.sub.id[:200]})
-        sandbox = Sandbox(self.client, spec)
-        with self.lock:
-            self.live.add(sandbox)
-            self.born[sandbox] = epoch
-        try:
-            return sandbox.start()
-        except JudgeFailure:
-            return None  # the grader makes its own and reports the failure as JE
+        return replace(spec, labels={**spec.labels, "judge.submission": job.sub.id[:200]})
 
-    def _work(
-        self, job: Job, prepared: "Future[Sandbox | None]", ahead: threading.Semaphore
-    ) -> SubmissionResult | None:
+    def _work(self, job: Job, prepared: "Future[Sandbox | None]") -> SubmissionResult | None:
         """The job's result, or None when it was not graded: the engine went away and did not come back in time."""
-        try:
-            warm = prepared.result()
-        finally:
-            ahead.release()
+        warm = None
         try:
             if not self.engine.ready(self.stopping):
+                self.warm.discard(prepared)
                 return None
             if self.stopping.is_set():
+                self.warm.discard(prepared)
                 raise JudgeFailure("interrupted")
-            with self.lock:  # a container started before the engine went away went with it
-                sandbox = warm if warm is not None and self.born.get(warm) == self.engine.epoch else None
-            if sandbox is not None and not sandbox.alive():  # gone in an engine restart between two pings
-                sandbox = None  # (closed below, like any warm container)
+            warm = self.warm.take(prepared)  # None: started before the engine went away, or no longer running
             program = program_for(job.sub.path, job.language, job.sub.entrypoint)
             lazy = self.lazy is not None and self.lazy(job)
-            result = self._grader(job).grade(program, GradingOptions(sandbox=sandbox, lazy=lazy))
+            result = self._grader(job).grade(program, GradingOptions(sandbox=warm, lazy=lazy))
             return engine_lost(result) if result.verdict == Verdict.JE and self.engine.gone() else result
         except PackageError:
             raise  # the package's, not the submission's: the batch stops (exit 2)
@@ -265,14 +243,9 @@ class LocalExecutor:
             return _unreadable(job, str(exc))
         finally:
             if warm is not None:
-                warm.close()
-                with self.lock:
-                    self.live.discard(warm)
-                    self.born.pop(warm, None)
+                self.warm.done(warm)
 
     def run(self, todo: list[Job], on_result: Callable[[Job, SubmissionResult], None]) -> None:
-        ahead = threading.Semaphore(self.jobs)  # containers started ahead of their turn, at most
-        preparers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="judge-warm")
         graders = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="judge-grade")
         # Jobs are handed to the pools a window at a time, and each result is dropped once reported: a batch of
         # any size holds about 4 x jobs results, not all of them.
@@ -282,8 +255,8 @@ class LocalExecutor:
         def submit_next() -> None:
             job = next(queue, None)
             if job is not None:
-                prepared = preparers.submit(self._prepare, job, ahead)
-                pending[graders.submit(self._work, job, prepared, ahead)] = job
+                prepared = self.warm.start_ahead(functools.partial(self._spec, job))
+                pending[graders.submit(self._work, job, prepared)] = job
 
         try:
             for _ in range(4 * self.jobs):
@@ -309,16 +282,9 @@ class LocalExecutor:
                 )
         finally:
             self.stopping.set()
-            for _ in range(len(todo) + self.jobs):
-                ahead.release()  # unblock preparers waiting for a place
-            with self.lock:
-                for sandbox in list(self.live):
-                    sandbox.close()  # running tests end at once; their results are not stored
+            self.warm.close()  # running tests end at once; their results are not stored
             graders.shutdown(wait=True, cancel_futures=True)
-            preparers.shutdown(wait=True, cancel_futures=True)
-            with self.lock:
-                for sandbox in list(self.live):
-                    sandbox.close()
+            self.warm.close()
 
 
 class Executor(Protocol):

@@ -1,8 +1,10 @@
-"""What several commands share: ``--config`` (accepted before or after the subcommand), ``--store``, and output
-files, made ready (their folder created) before any grading starts."""
+"""What several commands share: ``--config`` (accepted before or after the subcommand), ``--store``,
+``--engine-wait``, and output files, made ready (their folder created) before any grading starts."""
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -46,6 +48,25 @@ store_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Results store (default .judge/results.db).",
 )
+
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def engine_wait_option(command: F) -> F:
+    """``--engine-wait SECONDS`` (or JUDGE_ENGINE_WAIT) for a command that grades on the engine."""
+    from judge.sandbox.engine import ENGINE_WAIT  # here: the commands that grade nothing do not load docker-py
+
+    return click.option(
+        "--engine-wait",
+        type=click.FloatRange(min=0),
+        default=ENGINE_WAIT,
+        show_default=True,
+        envvar="JUDGE_ENGINE_WAIT",
+        show_envvar=True,
+        metavar="SECONDS",
+        help="When the Docker engine goes away mid-run, wait this long for it before giving up (exit 3).",
+    )(command)
 
 
 def prepare_output(path: Path, what: str = "output") -> Path:

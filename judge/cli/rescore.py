@@ -17,26 +17,14 @@ from judge.batch.store import Change, Store
 from judge.cli import interrupt
 from judge.cli.app import App, pass_app
 from judge.cli.groups import DefaultCommand, DefaultGroup
-from judge.cli.options import store_option
+from judge.cli.options import engine_wait_option, store_option
 from judge.cli.progress import BatchProgress
 from judge.cli.tables import changes_table
 from judge.errors import JudgeInputError
 from judge.inputs.submissions import from_contest, from_folder
 from judge.report.outcome import CommandOutcome
-from judge.sandbox.engine import ENGINE_WAIT
 
 CORES = os.cpu_count() or 1
-
-engine_wait_option = click.option(
-    "--engine-wait",
-    type=click.FloatRange(min=0),
-    default=ENGINE_WAIT,
-    show_default=True,
-    envvar="JUDGE_ENGINE_WAIT",
-    show_envvar=True,
-    metavar="SECONDS",
-    help="When the Docker engine goes away mid-run, wait this long for it before giving up (exit 3).",
-)
 
 
 @click.group(cls=DefaultGroup, default="grade", subcommand_metavar="[SUBMISSIONS] | apply SET | discard SET")

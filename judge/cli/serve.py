@@ -2,8 +2,10 @@
 
 import ipaddress
 import os
+import signal
 import socket
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -75,6 +77,13 @@ def is_loopback(host: str) -> bool:
     show_default=True,
     help="Requests per client (its token, else its address): N/s, N/min or N/hour, or off; over it: 429.",
 )
+@click.option(
+    "--warm",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Containers started ahead for each language and limits in use (each used once); 0: none.",
+)
 @pass_app
 def serve(
     app: App,
@@ -87,6 +96,7 @@ def serve(
     max_body: int,
     max_source: int,
     rate_text: str,
+    warm: int,
 ) -> None:
     """Serve the Judge0 CE and Piston v2 APIs (code and stdin in, output and a status out, each submission in a
     fresh hardened container) and the native API (/v1: grade against the problems folder, progress as events).
@@ -126,18 +136,27 @@ def serve(
     catalogue = Catalogue(app.settings, languages, versions, app.with_time_limit)
     grading = NativeGrader(catalogue, app.settings, client)
     runnable = {**languages, **judge0.project_languages(languages)}  # Judge0's multi-file programs run too
-    workers = Workers(store, runnable, engine_executor(client, app.settings), jobs, grading)
+    executor = engine_executor(client, app.settings, warm)
+    workers = Workers(store, runnable, executor, jobs, grading)
     config = ServiceConfig(tokens, max_body, max_source, rate, user_tokens)
     service = Service(config, workers, languages, versions, catalogue)
     listening = listen(host, port)
     workers.start()
     click.echo(f"judge serve: http://{host}:{listening.getsockname()[1]} ({jobs} slots, queue {store_path})", err=True)
     server = uvicorn.Config(create_app(service), log_level="warning", access_log=False, http=timely_h11())
+    # uvicorn stops on SIGTERM, then raises it again: the handler here turns it into an exit that runs the
+    # ``finally`` below (which removes the warm containers), with the same status (128 + SIGTERM).
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         uvicorn.Server(server).run(sockets=[listening])
     finally:
         workers.stop()
+        executor.close()  # the warm containers
         listening.close()
+
+
+def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -3,19 +3,18 @@
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from judge.batch.rescore import engine_lost
 from judge.cli.app import App, pass_app
-from judge.cli.options import distinct_outputs, prepare_output
+from judge.cli.options import distinct_outputs, engine_wait_option, prepare_output
 from judge.cli.progress import grading_status
-from judge.cli.rescore import engine_wait_option
-from judge.grading.grader import Grader, Graders, GradingOptions
+from judge.grading.grader import Graders, GradingOptions
+from judge.grading.warm import SpecMaker, WarmSandboxes, engine_lost, warmable
 from judge.inputs.assignments import Assignment, assign
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, load_problem
@@ -59,50 +58,6 @@ def render(fmt: str, results: list[SubmissionResult]) -> str:
     return FORMATS[fmt](results)
 
 
-class WarmPool:
-    """The next submission's container, created and started while the current one is graded (as ``judge rescore``
-    does): still one fresh container per submission; one that is not used is removed, even on Ctrl-C."""
-
-    def __init__(self, app: App, plan: Plan, engine: EngineWatch) -> None:
-        self.app, self.plan, self.engine = app, plan, engine
-        self.graders = Graders(app.settings, app.client)  # shared with the pool's thread
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="judge-warm")
-        self.ahead: Future[tuple[Sandbox, int] | None] | None = None
-
-    def grader(self, problem: Problem, language: Language) -> Grader:
-        return self.graders.get(problem, language)
-
-    def _start(self, index: int) -> tuple[Sandbox, int] | None:
-        _, language, problem = self.plan[index]
-        if problem.interactive or self.engine.down:  # an interaction's container mounts its pipes
-            return None
-        epoch = self.engine.epoch
-        try:
-            return Sandbox(self.app.client, self.grader(problem, language).sandbox_spec()).start(), epoch
-        except Exception:  # the grader starts its own and reports what failed
-            return None
-
-    def take(self, index: int) -> Sandbox | None:
-        """Submission ``index``'s warm container (None: the grader starts its own); starts the next one's.
-        Take it after ``engine.ready()``: a container started before the engine went away went with it."""
-        warm = self.ahead.result() if self.ahead is not None else None
-        self.ahead = self.pool.submit(self._start, index + 1) if index + 1 < len(self.plan) else None
-        if warm is None:
-            return None
-        sandbox, epoch = warm
-        if epoch != self.engine.epoch or not sandbox.alive():  # an engine restart nobody saw: it is not running
-            sandbox.close()
-            return None
-        return sandbox
-
-    def close(self) -> None:
-        if self.ahead is not None and not self.ahead.cancel():
-            warm = self.ahead.result()
-            if warm is not None:
-                warm[0].close()
-        self.pool.shutdown(wait=True)
-
-
 def grade_all(
     app: App,
     plan: Plan,
@@ -117,34 +72,46 @@ def grade_all(
     waits for the engine up to ``engine_wait`` seconds (else JE too)."""
     plan = [(assignment, language, app.with_time_limit(problem)) for assignment, language, problem in plan]
     engine = EngineWatch(app.client, engine_wait)
-    pool = WarmPool(app, plan, engine)
+    graders = Graders(app.settings, app.client)  # shared with the warm pool's thread
+    warm_pool = WarmSandboxes(app.client, engine)  # the next submission's container, one at a time
+    ahead: Future[Sandbox | None] | None = None
     results = []
     try:
         for index, (assignment, language, problem) in enumerate(plan):
             ready = engine.ready()  # first: it moves the engine's epoch if the engine went away meanwhile
-            warm = pool.take(index) if len(plan) > 1 else None
-            if not ready:
+            warm = warm_pool.take(ahead) if ahead is not None else None
+            ahead = warm_pool.start_ahead(_spec_of(graders, plan, index + 1)) if index + 1 < len(plan) else None
+            try:
+                if not ready:
+                    result = SubmissionResult.failed(
+                        str(assignment.file), problem, language, Verdict.JE, engine.gave_up_message("not graded")
+                    )
+                    result.points = assignment.points
+                    results.append(result)
+                    continue
+                where = f"{assignment.file.name} on {problem.id}"
+                where += f" ({index + 1}/{len(plan)})" if len(plan) > 1 else ""
+                folder = transcripts / assignment.file.name if transcripts and len(plan) > 1 else transcripts
+                with grading_status(where, len(problem.tests)) as on_test:
+                    options = GradingOptions(lazy=lazy, transcripts=folder, on_test=on_test, sandbox=warm)
+                    program = program_for(assignment.file, language, entrypoint)
+                    result = graders.get(problem, language).grade(program, options)
+            finally:
                 if warm is not None:
-                    warm.close()
-                result = SubmissionResult.failed(
-                    str(assignment.file), problem, language, Verdict.JE, engine.gave_up_message("not graded")
-                )
-                result.points = assignment.points
-                results.append(result)
-                continue
-            where = f"{assignment.file.name} on {problem.id}" + (f" ({index + 1}/{len(plan)})" if len(plan) > 1 else "")
-            folder = transcripts / assignment.file.name if transcripts and len(plan) > 1 else transcripts
-            with grading_status(where, len(problem.tests)) as on_test:
-                options = GradingOptions(lazy=lazy, transcripts=folder, on_test=on_test, sandbox=warm)
-                program = program_for(assignment.file, language, entrypoint)
-                result = pool.grader(problem, language).grade(program, options)
+                    warm_pool.done(warm)  # used for this submission only
             if result.verdict == Verdict.JE and engine.gone():
                 result = engine_lost(result)
             result.points = assignment.points
             results.append(result)
     finally:
-        pool.close()
+        warm_pool.close()
     return results
+
+
+def _spec_of(graders: Graders, plan: Plan, index: int) -> SpecMaker:
+    """Submission ``index``'s container, for the warm pool (none for an interactive problem)."""
+    _, language, problem = plan[index]
+    return lambda: graders.get(problem, language).sandbox_spec() if warmable(problem) else None
 
 
 def write_reports(

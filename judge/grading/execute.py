@@ -49,11 +49,16 @@ class ExecuteResult:
     limits: dict[str, float] = field(default_factory=dict)
 
 
+STDIN_ROOM = 1024 * 1024  # the container's room for stdin: this, or the next power of two above the stdin's size
+
+
 def sandbox_for(language: Language, settings: Settings, request: ExecuteRequest) -> SandboxSpec:
-    """The container one execution runs in (a warm pool would start these ahead, per language and limits)."""
+    """The container one execution runs in (the warm pool starts these ahead, per language and limits: stdin's
+    room is rounded up so that requests of one language and limits share one)."""
     limits = request.limits
     labels = {"judge.service": "1", "judge.language": language.name}
-    sizes = ProgramSizes(limits.memory + language.memory_extra, len(request.stdin), limits.output)
+    room = max(STDIN_ROOM, 1 << (len(request.stdin) - 1).bit_length())
+    sizes = ProgramSizes(limits.memory + language.memory_extra, room, limits.output)
     return container_spec(language, settings, sizes, labels)
 
 

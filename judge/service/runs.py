@@ -14,12 +14,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult, execute_then_close
+from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult, execute_then_close, sandbox_for
+from judge.grading.warm import WarmBySpec
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
 from judge.judging.results import SubmissionResult, TestResult, Verdict
 from judge.sandbox.container import ProcessResult
-from judge.sandbox.engine import Engine
+from judge.sandbox.engine import Engine, EngineWatch
 from judge.service.native import failed_document
 from judge.service.safety import Metrics
 from judge.service.store import QueueStore, Row
@@ -28,6 +29,7 @@ from judge.service.store import QueueStore, Row
 Executor = Callable[[Language, ExecuteRequest], tuple[ExecuteResult, Callable[[], None]]]
 # Runs one grading (the native API's request JSON), telling each finished test: the grading's result.
 GradingRunner = Callable[[dict[str, Any], Callable[[TestResult], None]], SubmissionResult]
+WARM = 2  # started containers waiting per language and limits (judge serve --warm)
 NATIVE = "native"  # the store's ``api`` of a grading against a problem
 
 
@@ -237,11 +239,28 @@ def _resolve(future: "asyncio.Future[None]") -> None:
         future.set_result(None)
 
 
-def engine_executor(client: Engine, settings: Settings) -> Executor:
-    """The executor that runs each submission in a fresh container of the real engine."""
+class EngineExecutor:
+    """Runs each submission in a fresh container of the real engine, taken from a warm pool (``warm`` started
+    containers per language and limits, judge.grading.warm) when one is ready; ``close`` removes the pool's."""
 
-    def run(language: Language, request: ExecuteRequest) -> tuple[ExecuteResult, Callable[[], None]]:
-        result, box = execute_then_close(client, settings, language, request)
-        return result, box.close
+    def __init__(self, client: Engine, settings: Settings, warm: int = WARM) -> None:
+        self.client, self.settings = client, settings
+        self.engine = EngineWatch(client)
+        self.pool = WarmBySpec(client, self.engine, size=warm)
 
-    return run
+    def __call__(self, language: Language, request: ExecuteRequest) -> tuple[ExecuteResult, Callable[[], None]]:
+        if self.engine.down:  # found gone after a judge error: wait for it (the pool starts none meanwhile)
+            self.engine.ready()
+        sandbox = self.pool.take(sandbox_for(language, self.settings, request))
+        result, box = execute_then_close(self.client, self.settings, language, request, sandbox)
+        if result.verdict == Verdict.JE:
+            self.engine.gone()  # the engine went away: the pool's containers started before are not used
+        return result, lambda: self.pool.done(box)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def engine_executor(client: Engine, settings: Settings, warm: int = WARM) -> EngineExecutor:
+    """The executor that runs each submission in a fresh container of the real engine, started ahead."""
+    return EngineExecutor(client, settings, warm)
