@@ -62,7 +62,9 @@ def _expand_braces(text: str) -> list[str]:
             if depth == 0:
                 parts.append(text[begin:index])
                 head, tail = text[:start], text[index + 1 :]
-                return [head + alt + rest for part in parts for alt in _expand_braces(part) for rest in _expand_braces(tail)]
+                return [
+                    head + alt + rest for part in parts for alt in _expand_braces(part) for rest in _expand_braces(tail)
+                ]
         elif char == "," and depth == 1:
             parts.append(text[begin:index])
             begin = index + 1
@@ -242,7 +244,7 @@ class _Reader:
             elif isinstance(person, str) and person.strip():
                 names.append(person.strip())
             else:
-                raise self.fail(where, f"'authors' must be a person (a name, or a map with 'name') or a list of them")
+                raise self.fail(where, "'authors' must be a person (a name, or a map with 'name') or a list of them")
         return tuple(names)
 
     def entry(self, pattern: Any, value: Any) -> Entry:

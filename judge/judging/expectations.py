@@ -58,7 +58,8 @@ def expectation_for(
     folder = submission.split("/")[0]
     default = defaults.get(folder)
     rules: list[Rule] = []
-    language = entrypoint = None
+    language: str | None = None
+    entrypoint: str | None = None
     authors: tuple[str, ...] = ()
     model, notes = False, []
     for entry in spec.entries:
@@ -70,9 +71,8 @@ def expectation_for(
         elif own.given():
             rules.append(own)
         rules.extend(groups)
-        for name, value, kept in (("language", entry.language, language), ("entrypoint", entry.entrypoint, entrypoint)):
-            if value is not None and kept is not None and value != kept:
-                notes.append(f"{entry.glob.text!r} gives {name} {value!r}, an earlier entry {kept!r}: {value!r} is used")
+        metadata = (("language", entry.language, language), ("entrypoint", entry.entrypoint, entrypoint))
+        notes += _disagreements(entry.glob.text, metadata)
         language = entry.language or language
         entrypoint = entry.entrypoint or entrypoint
         authors = entry.authors or authors
@@ -84,8 +84,17 @@ def expectation_for(
     return Expectation(submission, tuple(rules), language, entrypoint, authors, model, tuple(notes))
 
 
+def _disagreements(glob: str, pairs: tuple[tuple[str, str | None, str | None], ...]) -> list[str]:
+    """A note for each (key, this entry's value, an earlier entry's) that differ: the later entry wins."""
+    return [
+        f"{glob!r} gives {key} {value!r}, an earlier entry {kept!r}: {value!r} is used"
+        for key, value, kept in pairs
+        if value is not None and kept is not None and value != kept
+    ]
+
+
 @dataclass(frozen=True)
-class TestOutcome:
+class GradedTest:
     """One graded test, as the expectation rules see it."""
 
     name: str  # relative to data/, without .in: "secret/group1/03"
@@ -99,7 +108,7 @@ class Graded:
     """What grading told of one submission."""
 
     verdict: str  # the submission's verdict
-    tests: tuple[TestOutcome, ...]  # the tests that ran
+    tests: tuple[GradedTest, ...]  # the tests that ran
     score: float | None = None  # a scoring problem's score
     max_score: float | None = None
     group_scores: tuple[tuple[str, float], ...] = ()  # (group name, its aggregated score)
@@ -117,7 +126,7 @@ def constraints(rule: Rule) -> list[Rule]:
     return found
 
 
-def _scope(rule: Rule, tests: Sequence[TestOutcome]) -> list[TestOutcome]:
+def _scope(rule: Rule, tests: Sequence[GradedTest]) -> list[GradedTest]:
     return [t for t in tests if rule.tests is None or rule.tests.matches(t.name)]
 
 
@@ -125,11 +134,11 @@ def _about(rule: Rule) -> str:
     return f" in {rule.tests.text}" if rule.tests is not None else ""
 
 
-def _tests_of(graded: Graded, names: Sequence[str]) -> tuple[TestOutcome, ...]:
+def _tests_of(graded: Graded, names: Sequence[str]) -> tuple[GradedTest, ...]:
     """The graded tests; a submission with none (CE, JE) counts as its verdict on every test in ``names``."""
     if graded.tests or graded.verdict not in ("CE", "JE"):
         return graded.tests
-    return tuple(TestOutcome(name, graded.verdict) for name in names or [NO_TESTS])
+    return tuple(GradedTest(name, graded.verdict) for name in names or [NO_TESTS])
 
 
 def _score_unmet(rule: Rule, graded: Graded) -> str | None:
@@ -150,7 +159,7 @@ def _score_unmet(rule: Rule, graded: Graded) -> str | None:
     return None
 
 
-def _rule_unmet(rule: Rule, graded: Graded, tests: Sequence[TestOutcome]) -> list[str]:
+def _rule_unmet(rule: Rule, graded: Graded, tests: Sequence[GradedTest]) -> list[str]:
     scope = _scope(rule, tests)
     problems = []
     if rule.permitted is not None:
@@ -192,7 +201,9 @@ def unmet(expectation: Expectation, graded: Graded, test_names: Sequence[str] = 
     """Each requirement of ``expectation`` that ``graded`` misses, one line each (empty: the submission is fine).
     ``test_names``: every test of the package, for a submission that got no test results."""
     tests = _tests_of(graded, test_names)
-    return [line for rule in expectation.rules for part in constraints(rule) for line in _rule_unmet(part, graded, tests)]
+    return [
+        line for rule in expectation.rules for part in constraints(rule) for line in _rule_unmet(part, graded, tests)
+    ]
 
 
 def conflicts(expectation: Expectation, test_names: Sequence[str], *, scoring: bool) -> list[str]:
@@ -217,8 +228,10 @@ def conflicts(expectation: Expectation, test_names: Sequence[str], *, scoring: b
             found.append(f"{rule.tests.text!r} matches no test case ({rule.source})")
             continue
         for part in constraints(rule):
-            if part.required is not None and scope and not any(
-                allows(part.required, v) for n in scope for v in allowed[n]
+            if (
+                part.required is not None
+                and scope
+                and not any(allows(part.required, v) for n in scope for v in allowed[n])
             ):
                 found.append(f"required {', '.join(sorted(part.required))} is never permitted ({part.source})")
         if rule.score is not None and not scoring:
