@@ -438,3 +438,16 @@ def _duplicates(state: _Lint, data: Path) -> None:
             if key in seen and not (path.is_symlink() or seen[key].is_symlink()):
                 state.warning(path, f"same input as {state.rel(seen[key])}")
             seen.setdefault(key, path)
+
+
+def case_names(package: Path) -> list[str]:
+    """The names of the package's test cases (sample and secret, relative to data/, without .in), in order."""
+    data = package / "data"
+    names = []
+    for top in ("sample", "secret"):
+        if (data / top).is_dir():
+            for path in (data / top).rglob("*.in"):
+                rel = path.relative_to(data)
+                if all(_kept(part) and not part.endswith(".files") for part in rel.parts) and path.exists():
+                    names.append(rel.as_posix()[:-3])
+    return sorted(names)

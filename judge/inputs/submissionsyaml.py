@@ -11,7 +11,8 @@ glob ``time_limit_exceeded/*`` would impose an additional requirement"); a key n
 overrides that folder's default keys (spec "Default directories").
 
 Verdict sets hold the spec's four names (AC, WA, TLE, RTE); the judge's finer verdicts count as the spec's (MLE and OLE
-are crashes: RTE), and its own folders (``memory_limit_exceeded``, ...) name its own. Evaluating requirements against
+are crashes: RTE). Its own folders (``memory_limit_exceeded``, ...) and, as an extension, submissions.yaml may name the
+judge's own (MLE, OLE, CE). Evaluating requirements against
 graded tests is judge.judging.expectations. Bad input is one line naming the file (JudgeInputError).
 """
 
@@ -25,6 +26,11 @@ from judge.errors import JudgeInputError
 from judge.inputs.yamlfile import load_mapping
 
 SPEC_VERDICTS = ("AC", "WA", "TLE", "RTE")
+JUDGE_VERDICTS = (
+    "MLE",
+    "OLE",
+    "CE",
+)  # the judge's finer verdicts, accepted too (an extension: other tools refuse them)
 REQUIREMENT_KEYS = ("permitted", "required", "score", "message", "use_for_time_limit")
 SUBMISSION_KEYS = ("language", "entrypoint", "authors", "model_solution", *REQUIREMENT_KEYS)
 TIME_LIMIT_USES = (True, False, "lower", "upper")
@@ -197,9 +203,10 @@ class _Reader:
             raise self.fail(where, f"'{key}' must be a list of verdicts ({', '.join(SPEC_VERDICTS)})")
         if not value:
             raise self.fail(where, f"'{key}' must name at least one verdict")
-        unknown = [v for v in value if v not in SPEC_VERDICTS]
+        unknown = [v for v in value if v not in SPEC_VERDICTS + JUDGE_VERDICTS]
         if unknown:
-            raise self.fail(where, f"unknown verdict {unknown[0]!r} in '{key}' ({', '.join(SPEC_VERDICTS)})")
+            known = ", ".join(SPEC_VERDICTS + JUDGE_VERDICTS)
+            raise self.fail(where, f"unknown verdict {unknown[0]!r} in '{key}' ({known})")
         return frozenset(value)
 
     def score(self, where: str, value: Any) -> tuple[float, float]:
@@ -332,3 +339,15 @@ def expected_results_tag(path: Path) -> frozenset[str] | None:
             found.add(DOMJUDGE_RESULTS[name])
         return frozenset(found)
     return None
+
+
+def package_submission_paths(package: Path) -> list[str]:
+    """Every submission of the package, as its path under submissions/: each file or folder directly in a folder of
+    submissions/ (spec 2025-09 "Example submissions"); hidden names are left out."""
+    root = package / "submissions"
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        found += [f"{folder.name}/{p.name}" for p in sorted(folder.iterdir()) if not p.name.startswith(".")]
+    return found

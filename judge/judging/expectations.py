@@ -17,6 +17,7 @@ A submission that got no test results (CE, or JE before its tests) counts as tha
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from judge.inputs.findings import Finding
 from judge.inputs.submissionsyaml import Rule, SubmissionsYaml, with_defaults
 
 # The judge's finer verdicts as the spec's four: memory and output limits are crashes.
@@ -24,6 +25,7 @@ AS_SPEC = {"MLE": "RTE", "OLE": "RTE"}
 LOWER = frozenset({"AC", "WA", "RTE"})  # use_for_time_limit: lower
 UPPER = frozenset({"TLE"})  # use_for_time_limit: upper
 EPSILON = 1e-6
+PART = "submissions"  # the findings' part (judge.inputs.findings)
 NO_TESTS = "(every test)"  # what a submission without test results is named by when no test names are given
 
 
@@ -303,3 +305,34 @@ def time_bounds(
         if slow_high is not None and (bounds.high is None or slow_high / time_limit_to_tle < bounds.high):
             bounds = replace(bounds, high=slow_high / time_limit_to_tle, high_by=submission)
     return bounds
+
+
+def static_findings(
+    spec: SubmissionsYaml,
+    submissions: Sequence[str],
+    test_names: Sequence[str],
+    defaults: dict[str, Rule],
+    tags: dict[str, frozenset[str]],
+    *,
+    scoring: bool,
+) -> list[Finding]:
+    """What submissions.yaml and the folders ask that can be told without running anything: rules that can never hold
+    together, submissions nothing is asked of, entries that match no submission, disagreeing metadata, and no
+    submission bounding the time limit from below (spec "Timelimit inference": at least one must)."""
+    where = "submissions/submissions.yaml"
+    found: list[Finding] = []
+    lower = False
+    for sub in submissions:
+        expectation = expectation_for(sub, spec, defaults, tags.get(sub))
+        path = f"submissions/{sub}"
+        if not expectation.covered:
+            found.append(Finding.warning(PART, path, "no folder default, submissions.yaml entry or tag: not checked"))
+        found += [Finding.error(PART, path, line) for line in conflicts(expectation, test_names, scoring=scoring)]
+        found += [Finding.warning(PART, path, note) for note in expectation.notes]
+        lower = lower or bool(time_limit_use(expectation, test_names).lower)
+    for entry in spec.entries:
+        if not any(entry.glob.matches(sub) for sub in submissions):
+            found.append(Finding.warning(PART, where, f"{entry.glob.text!r} matches no submission"))
+    if submissions and not lower:
+        found.append(Finding.error(PART, "submissions", "no submission bounds the time limit from below"))
+    return found

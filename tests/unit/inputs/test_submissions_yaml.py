@@ -104,7 +104,7 @@ time_limit_exceeded/solves_easy.py:
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("accepted:\n  permitted: [AC, PE]\n", "unknown verdict 'PE' in 'permitted'"),
+        ("accepted:\n  permitted: [AC, PE]\n", "unknown verdict 'PE' in 'permitted' (AC, WA, TLE, RTE, MLE, OLE, CE)"),
         ("accepted:\n  permited: [AC]\n", "unknown key 'permited' (did you mean 'permitted'?)"),
         ("accepted:\n  secret:\n    requird: [WA]\n", "unknown key 'requird' (did you mean 'required'?)"),
         ("accepted:\n  permitted: AC\n", "'permitted' must be a list of verdicts"),

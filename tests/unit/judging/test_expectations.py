@@ -11,6 +11,7 @@ from judge.judging.expectations import (
     TimeUse,
     conflicts,
     expectation_for,
+    static_findings,
     time_bounds,
     time_limit_use,
     unmet,
@@ -246,3 +247,23 @@ def test_time_bounds_slowest_test_of_each_rule():
     assert bounds.low == pytest.approx(0.8) and bounds.low_by == "accepted/a.py"
     assert bounds.high == pytest.approx(2.0) and bounds.high_by == "time_limit_exceeded/t.py"
     assert time_bounds([ac], 2.0, 1.5).high is None
+
+
+def test_static_findings():
+    """Without running: conflicts, uncovered submissions, entries matching nothing, no lower bound."""
+    data = {"accepted/a.py": {"permitted": ["WA"]}, "accepted/zzz*.py": {"language": "python3"}}
+    subs = ["accepted/a.py", "mixed/b.py", "mixed/c.py"]
+    found = static_findings(spec(data), subs, TESTS, NEW, {"mixed/c.py": frozenset({"WA"})}, scoring=False)
+    assert sorted((f.severity, f.path, f.message) for f in found) == [
+        (
+            "error",
+            "submissions/accepted/a.py",
+            "no verdict is permitted on sample/1: its permitted sets have none in common",
+        ),
+        ("warning", "submissions/mixed/b.py", "no folder default, submissions.yaml entry or tag: not checked"),
+        ("warning", "submissions/submissions.yaml", "'accepted/zzz*.py' matches no submission"),
+    ]
+    only_tle = static_findings(spec(), ["time_limit_exceeded/t.py"], TESTS, NEW, {}, scoring=False)
+    assert [(f.path, f.message) for f in only_tle] == [
+        ("submissions", "no submission bounds the time limit from below")
+    ]
