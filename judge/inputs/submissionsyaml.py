@@ -148,19 +148,27 @@ DEFAULTS = {
         "default for brute_force/", permitted=frozenset({"AC", "RTE", "TLE"}), required=frozenset({"RTE", "TLE"})
     ),
 }
-# Spec legacy.md "Example submissions": wrong answer "not too slow and does not crash"; too slow "may also give wrong
-# answer but not crash"; run time error "crashes for some test case"; partially accepted (scoring problems).
+
+
+# Legacy packages (legacy.md "Example submissions") are read as problemtools, the format's reference tool, checks them:
+# the submission's verdict is its folder's (a first_error grader makes a wrong_then_crash submission WA, which the
+# prose "does not crash for any test case" would refuse); partially accepted: a score between 0 and the maximum.
+def _final(folder: str, *verdicts: str) -> Rule:
+    return Rule(f"default for {folder}/", final=frozenset(verdicts))
+
+
 LEGACY_DEFAULTS = {
-    "accepted": DEFAULTS["accepted"],
-    "rejected": DEFAULTS["rejected"],
-    "wrong_answer": DEFAULTS["wrong_answer"],
-    "time_limit_exceeded": Rule(
-        "default for time_limit_exceeded/", permitted=frozenset({"AC", "WA", "TLE"}), required=frozenset({"TLE"})
-    ),
-    "run_time_error": Rule("default for run_time_error/", required=frozenset({"RTE"})),
+    "accepted": _final("accepted", "AC"),
+    "wrong_answer": _final("wrong_answer", "WA"),
+    "time_limit_exceeded": _final("time_limit_exceeded", "TLE"),
+    "run_time_error": _final("run_time_error", "RTE"),
+    "memory_limit_exceeded": _final("memory_limit_exceeded", "MLE"),
+    "output_limit_exceeded": _final("output_limit_exceeded", "OLE"),
+    "compile_error": _final("compile_error", "CE"),
+    "rejected": _final("rejected", "WA", "TLE", "RTE", "MLE", "OLE", "CE"),  # the judge's: anything but AC
     "partially_accepted": Rule("default for partially_accepted/", partial=True),
 }
-# The judge's own folders (both formats), in its finer verdicts.
+# The judge's own folders in 2025-09 packages, in its finer verdicts, as the spec's are written.
 JUDGE_DEFAULTS = {
     "memory_limit_exceeded": Rule(
         "default for memory_limit_exceeded/", permitted=frozenset({"AC", "MLE"}), required=frozenset({"MLE"})
@@ -175,7 +183,7 @@ JUDGE_DEFAULTS = {
 
 def default_rules(*, legacy: bool) -> dict[str, Rule]:
     """Each submission folder's default requirements (a folder not named has none)."""
-    return {**JUDGE_DEFAULTS, **(LEGACY_DEFAULTS if legacy else DEFAULTS)}
+    return dict(LEGACY_DEFAULTS) if legacy else {**JUDGE_DEFAULTS, **DEFAULTS}
 
 
 def _did_you_mean(key: str, known: tuple[str, ...]) -> str:

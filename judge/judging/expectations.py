@@ -246,12 +246,13 @@ def conflicts(expectation: Expectation, test_names: Sequence[str], *, scoring: b
 
 def _bounds(rule: Rule) -> tuple[bool, bool]:
     """Whether ``rule`` bounds the time limit from below and from above (spec "Timelimit inference"): below when it
-    permits no TLE (or says lower), above when it requires exactly TLE (or says upper); false opts out."""
+    permits no TLE (or says lower), above when it requires exactly TLE (or says upper); false opts out. A rule on
+    the submission's verdict (legacy folders, DOMjudge tags) bounds it when that is AC (below) or TLE (above)."""
     use = rule.use_for_time_limit
     if use is False:
         return False, False
-    lower = use == "lower" or (rule.permitted is not None and "TLE" not in rule.permitted)
-    upper = use == "upper" or rule.required == UPPER
+    lower = use == "lower" or (rule.permitted is not None and "TLE" not in rule.permitted) or rule.final == {"AC"}
+    upper = use == "upper" or rule.required == UPPER or rule.final == UPPER
     return lower, upper
 
 

@@ -139,10 +139,11 @@ def test_default_folders_of_each_format():
     assert new["brute_force"] == DEFAULTS["brute_force"] and "brute_force" not in legacy
     assert new["rejected"].required == {"RTE", "TLE", "WA"} and new["rejected"].permitted is None
     assert new["time_limit_exceeded"].permitted == {"AC", "TLE"}
-    assert legacy["time_limit_exceeded"].permitted == {"AC", "WA", "TLE"}  # "may also give wrong answer"
-    assert legacy["run_time_error"].permitted is None and legacy["run_time_error"].required == {"RTE"}
-    assert legacy["partially_accepted"] == LEGACY_DEFAULTS["partially_accepted"]
-    assert new["memory_limit_exceeded"].required == {"MLE"}  # the judge's own folders, both formats
+    assert legacy["time_limit_exceeded"].final == {"TLE"} and legacy["time_limit_exceeded"].permitted is None
+    assert (
+        legacy["partially_accepted"] == LEGACY_DEFAULTS["partially_accepted"] and legacy["partially_accepted"].partial
+    )
+    assert new["memory_limit_exceeded"].required == {"MLE"} and legacy["memory_limit_exceeded"].final == {"MLE"}
 
 
 @pytest.mark.parametrize(

@@ -68,12 +68,26 @@ def test_default_folders(sub, verdicts, ok):
     assert (not check(sub, graded(*verdicts.split()))) is ok
 
 
-def test_legacy_folders():
-    """legacy.md: too slow "may also give wrong answer but not crash"; run time error: crashes for some test."""
-    assert not check("time_limit_exceeded/a.py", graded("AC", "WA", "TLE", "AC", "AC"), legacy=True)
-    assert check("time_limit_exceeded/a.py", graded("AC", "RTE", "TLE", "AC", "AC"), legacy=True)
-    assert not check("run_time_error/a.py", graded("WA", "RTE", "TLE", "AC", "AC"), legacy=True)
-    assert check("brute_force/a.py", graded("AC", "AC", "AC", "AC", "WA"), legacy=True) == []  # no such folder
+@pytest.mark.parametrize(
+    ("sub", "result", "ok"),
+    [
+        ("accepted/a.py", graded("AC", "AC", "AC", "AC", "AC"), True),
+        ("wrong_answer/a.py", graded("AC", "WA", "RTE", "AC", "AC", final="WA"), True),  # a first_error grader's WA
+        ("wrong_answer/a.py", graded("AC", "WA", "RTE", "AC", "AC", final="RTE"), False),  # worst_error: RTE
+        ("time_limit_exceeded/a.py", graded("AC", "TLE"), True),
+        ("run_time_error/a.py", graded("AC", "MLE"), True),  # a memory limit is a crash
+        ("memory_limit_exceeded/a.py", graded("AC", "RTE"), False),  # the judge's own folder: MLE itself
+        ("rejected/a.py", Graded("CE", ()), True),  # the judge's rejected/: anything but AC
+        ("rejected/a.py", graded("AC", "AC", "AC", "AC", "AC"), False),
+    ],
+)
+def test_legacy_folders_name_the_verdict(sub, result, ok):
+    """Legacy packages as problemtools checks them: the submission's verdict is its folder's."""
+    assert (not check(sub, result, legacy=True)) is ok
+
+
+def test_legacy_brute_force_is_no_folder():
+    assert not expectation_for("brute_force/a.py", spec(), LEGACY).covered
 
 
 def test_compile_error_counts_on_every_test():
@@ -219,6 +233,9 @@ def test_no_conflicts_in_the_defaults():
 @pytest.mark.parametrize(
     ("sub", "data", "lower", "upper"),
     [
+        ("legacy:accepted/a.py", {}, TESTS, ()),
+        ("legacy:time_limit_exceeded/a.py", {}, (), TESTS),
+        ("legacy:wrong_answer/a.py", {}, (), ()),
         ("accepted/a.py", {}, TESTS, ()),
         ("wrong_answer/a.py", {}, TESTS, ()),
         ("run_time_error/a.py", {}, TESTS, ()),
@@ -232,8 +249,11 @@ def test_no_conflicts_in_the_defaults():
     ],
 )
 def test_time_limit_use(sub, data, lower, upper):
-    """Spec "Timelimit inference": lower bound when no TLE is permitted, upper when exactly TLE is required."""
-    assert time_limit_use(expectation_for(sub, spec(data), NEW), TESTS) == TimeUse(tuple(lower), tuple(upper))
+    """Spec "Timelimit inference": lower bound when no TLE is permitted, upper when exactly TLE is required; legacy
+    folders (problemtools): accepted below, time_limit_exceeded above."""
+    defaults = LEGACY if sub.startswith("legacy:") else NEW
+    expectation = expectation_for(sub.removeprefix("legacy:"), spec(data), defaults)
+    assert time_limit_use(expectation, TESTS) == TimeUse(tuple(lower), tuple(upper))
 
 
 def test_time_bounds_slowest_test_of_each_rule():
