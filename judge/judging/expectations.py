@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from judge.inputs.findings import Finding
 from judge.inputs.submissionsyaml import Rule, SubmissionsYaml, with_defaults
+from judge.judging.results import SubmissionResult
 
 # The judge's finer verdicts as the spec's four: memory and output limits are crashes.
 AS_SPEC = {"MLE": "RTE", "OLE": "RTE"}
@@ -337,3 +338,18 @@ def static_findings(
     if submissions and not lower:
         found.append(Finding.error(PART, "submissions", "no submission bounds the time limit from below"))
     return found
+
+
+def graded_from_result(result: SubmissionResult) -> Graded:
+    """A grading as the expectation rules read it (for judge.batch.packagecheck): each test's verdict, CPU time and
+    message (the validator's judgemessage as the result keeps it: its first line), the scores of a scoring problem
+    and its groups, and how many tests were not run."""
+    scoring = result.problem_max is not None
+    return Graded(
+        str(result.verdict),
+        tuple(GradedTest(t.name, str(t.verdict), t.time, t.message) for t in result.tests),
+        score=result.score if scoring else None,
+        max_score=result.max_score if scoring else None,
+        group_scores=tuple((g.name, g.score) for g in result.groups) if scoring else (),
+        not_run=len(result.skipped),
+    )

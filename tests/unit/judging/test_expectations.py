@@ -11,6 +11,7 @@ from judge.judging.expectations import (
     TimeUse,
     conflicts,
     expectation_for,
+    graded_from_result,
     static_findings,
     time_bounds,
     time_limit_use,
@@ -287,3 +288,35 @@ def test_static_findings():
     assert [(f.path, f.message) for f in only_tle] == [
         ("submissions", "no submission bounds the time limit from below")
     ]
+
+
+def test_graded_from_a_submission_result():
+    from judge.judging.results import CompileResult, GroupResult, SubmissionResult, TestResult, Verdict
+
+    result = SubmissionResult(
+        "wrong_answer/a.py",
+        "p",
+        "P",
+        "python3",
+        Verdict.WA,
+        CompileResult(ok=True),
+        tests=[
+            TestResult("sample/1", "sample", Verdict.AC, time=0.2),
+            TestResult("secret/group1/01", "secret/group1", Verdict.WA, time=0.3, message="expected 3, got 4"),
+        ],
+        groups=[GroupResult("secret/group1", Verdict.WA, 0.0, 50.0, 0, 1)],
+        skipped=["secret/group1/02"],
+        problem_score=0.0,
+        problem_max=100.0,
+    )
+    found = graded_from_result(result)
+    assert found == Graded(
+        "WA",
+        (GradedTest("sample/1", "AC", 0.2), GradedTest("secret/group1/01", "WA", 0.3, "expected 3, got 4")),
+        score=0.0,
+        max_score=100.0,
+        group_scores=(("secret/group1", 0.0),),
+        not_run=1,
+    )
+    data = {"wrong_answer/a.py": {"message": "got 4", "secret/group1": {"score": 0}}}
+    assert check("wrong_answer/a.py", found, data) == []
