@@ -1,14 +1,15 @@
 """The parts of the setter's verifier (``judge problem check``, issue #29) that run no program: package lint
-(judge.inputs.packagelint) and what submissions.yaml and the submission folders ask that can be told before grading
-(judge.judging.expectations ``static_findings``). The parts that run programs (input validators, answers through the
-output validator, validation test data, submissions against their expectations) are planned in
-docs/verifier-plan.md.
+(judge.inputs.packagelint), the input validators found (judge.inputs.inputvalidators) and what submissions.yaml and
+the submission folders ask that can be told before grading (judge.judging.expectations ``static_findings``). The
+parts that run programs (input validators, answers through the output validator, validation test data,
+submissions against their expectations) are planned in docs/verifier-plan.md.
 """
 
 from pathlib import Path
 
 from judge.errors import JudgeInputError
 from judge.inputs.findings import Finding
+from judge.inputs.inputvalidators import find_input_validators
 from judge.inputs.packagelint import case_names, lint
 from judge.inputs.submissionsyaml import (
     default_rules,
@@ -49,4 +50,5 @@ def submission_findings(package: Path) -> list[Finding]:
 
 def static_check(package: Path, *, output_limit: int | None = None) -> list[Finding]:
     """Every finding the verifier makes without running a program."""
-    return lint(package, output_limit=output_limit) + submission_findings(package)
+    validators = find_input_validators(package)[1]
+    return lint(package, output_limit=output_limit) + validators + submission_findings(package)

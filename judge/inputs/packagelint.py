@@ -6,8 +6,8 @@ The rules, with their sections in the Kattis problem-package-format spec (2025-0
   a warning); the package folder's name is lowercase letters and digits (warning); symlinks stay inside the package
   and point at something (error); text files are UTF-8 without BOM, with LF line ends and a final newline (YAML files:
   error; test data: warning, it may be binary on purpose).
-- "Problem package structure overview": problem.yaml, data/secret/, submissions/accepted/ and input_validators/ exist
-  (the last a warning: the judge does not run input validators yet); data/sample/ missing is a warning.
+- "Problem package structure overview": problem.yaml, data/secret/ and submissions/accepted/ exist; data/sample/
+  missing is a warning (input validators: judge.inputs.inputvalidators).
 - "Test cases": every ``.in`` of sample/secret has its ``.ans`` and every other file of a test case its ``.in``; no
   test case is named ``test_group``; no folder has the name of a test case next to it.
 - "Test data groups": secret holds test cases or groups, not both; no group holds a group; every group holds a test
@@ -225,8 +225,6 @@ def _layout(state: _Lint) -> None:
             accepted if (package / "submissions").is_dir() else package,
             "no accepted submission (at least one is required)",
         )
-    if not any((package / name).is_dir() for name in ("input_validators", "input_format_validators")):
-        state.warning(package, "no input_validators/ (the spec requires one; the judge does not run them yet)")
 
 
 def _walk(state: _Lint) -> Iterator[Path]:

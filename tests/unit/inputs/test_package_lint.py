@@ -68,7 +68,6 @@ def test_a_clean_legacy_package_has_no_findings(tmp_path):
         ({"data/sample/1.in": None, "data/sample/1.ans": None}, "warning", "data/sample", "no data/sample/"),
         ({"submissions/accepted/sum.py": None, "submissions/wrong_answer/a.py": "print(0)\n"}, "error",
          "submissions/accepted", "no accepted submission"),
-        ({"input_validators/validate.py": None}, "warning", "", "no input_validators/"),
         # "Test data groups"
         ({"data/secret/1.in": None, "data/secret/1.ans": None, "data/secret/g1/test_group.yaml": "max_score: 10\n",
           "data/secret/g2/test_group.yaml": "", "data/secret/g2/1.in": "1\n", "data/secret/g2/1.ans": "1\n"},
