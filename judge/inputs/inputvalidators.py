@@ -82,7 +82,7 @@ def find_input_validators(package: Path) -> tuple[list[InputValidator], list[Fin
 Arguments = tuple[str, ...] | dict[str, tuple[str, ...]]  # for every validator, or by validator name
 
 
-def _sequence(path: Path, key: str, value: Any) -> tuple[str, ...]:
+def string_sequence(path: Path, key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
         raise JudgeInputError(f"{path}: '{key}' must be a sequence of strings")
     return tuple(str(v) for v in value)
@@ -91,8 +91,8 @@ def _sequence(path: Path, key: str, value: Any) -> tuple[str, ...]:
 def parse_arguments(path: Path, value: Any) -> Arguments:
     """2025-09 ``input_validator_args``: a sequence, or a map from a validator's name to a sequence."""
     if isinstance(value, dict):
-        return {str(name): _sequence(path, f"input_validator_args.{name}", args) for name, args in value.items()}
-    return _sequence(path, "input_validator_args", value)
+        return {str(name): string_sequence(path, f"input_validator_args.{name}", args) for name, args in value.items()}
+    return string_sequence(path, "input_validator_args", value)
 
 
 def parse_legacy_flags(path: Path, value: Any) -> Arguments:
@@ -112,7 +112,7 @@ def for_validator(arguments: Arguments, name: str) -> tuple[str, ...]:
     return arguments.get(name, ()) if isinstance(arguments, dict) else arguments
 
 
-def _inherited(folder: Path, data: Path, key: str) -> tuple[Path, Any] | None:
+def inherited_value(folder: Path, data: Path, key: str) -> tuple[Path, Any] | None:
     """(the file, its value) of the nearest group file from ``folder`` up to data/ that gives ``key``."""
     parts = folder.relative_to(data).parts
     for here in [data / Path(*parts[:depth]) for depth in range(len(parts), -1, -1)]:
@@ -128,16 +128,16 @@ def case_arguments(input_file: Path, data: Path, *, legacy: bool) -> tuple[Argum
     """(the input validator arguments, the test's own ``args``) for the test whose input is ``input_file`` under
     ``data``: its ``.yaml``'s (2025-09), else its nearest group's that gives them."""
     if legacy:
-        found = _inherited(input_file.parent, data, "input_validator_flags")
+        found = inherited_value(input_file.parent, data, "input_validator_flags")
         return (parse_legacy_flags(*found) if found else ()), ()
     values = load_mapping(input_file.with_suffix(".yaml"), missing_ok=True)
     config = input_file.with_suffix(".yaml")
     given = (config, values["input_validator_args"]) if values.get("input_validator_args") is not None else None
-    found = given or _inherited(input_file.parent, data, "input_validator_args")
+    found = given or inherited_value(input_file.parent, data, "input_validator_args")
     arguments = parse_arguments(*found) if found else ()
     given = (config, values["args"]) if values.get("args") is not None else None
-    found = given or _inherited(input_file.parent, data, "args")
-    return arguments, (_sequence(found[0], "args", found[1]) if found else ())
+    found = given or inherited_value(input_file.parent, data, "args")
+    return arguments, (string_sequence(found[0], "args", found[1]) if found else ())
 
 
 def command_arguments(validator: InputValidator, input_file: Path, data: Path, *, legacy: bool) -> tuple[str, ...]:

@@ -1,5 +1,5 @@
 """Input validators found and their arguments per test (spec 2025-09 "Input validators", "Test case
-configuration"; legacy input_validator_flags), and what their runs mean (judge.judging.inputvalidation); no Docker."""
+configuration"; legacy input_validator_flags), and what their runs mean (judge.judging.datachecks); no Docker."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import pytest
 
 from judge.errors import JudgeInputError
 from judge.inputs.inputvalidators import InputValidator, command_arguments, find_input_validators
-from judge.judging.inputvalidation import InputVerdict, ValidatorRun, input_findings, input_verdict
+from judge.judging.datachecks import InputVerdict, ValidatorRun, input_findings, input_verdict
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

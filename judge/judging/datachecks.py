@@ -1,4 +1,5 @@
-"""What an input validator's run means, and what the runs of a test's input mean for the package (pure rules).
+"""What the validators' runs on the package's own data mean (pure rules): an input validator's exit, the runs of one
+input, and the output validator's judgement of a file given as output (judge.inputs.outputchecks).
 
 Spec 2025-09 "Input validators", "Exit codes": 42 is a valid input; any other exit means the input could not be
 confirmed valid. As BAPCtools does, 43 is a rejection and anything else (another code, a signal, a timeout) is a
@@ -13,9 +14,11 @@ never counts as a rejection.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from judge.excerpts import error_excerpt
 from judge.inputs.findings import Finding
+from judge.inputs.outputchecks import OutputCheck
 
 VALID_EXIT, INVALID_EXIT = 42, 43
 
@@ -77,3 +80,16 @@ def input_findings(runs: Sequence[ValidatorRun], *, must_be_invalid: bool) -> li
         if run.verdict == InputVerdict.INVALID
     ]
     return found
+
+
+def check_findings(check: OutputCheck, package: Path, *, accepted: bool | None, message: str = "") -> list[Finding]:
+    """What the validator's judgement of ``check`` means: ``accepted`` None is a validator failure (part
+    validators), a judgement against the rule an error (part data) naming the output file."""
+    path = check.output.relative_to(package).as_posix()
+    said = f": {message}" if message else ""
+    if accepted is None:
+        return [Finding.error("validators", path, f"the output validator failed{said}")]
+    if accepted != check.must_pass:
+        judged = "accepted" if accepted else "rejected"
+        return [Finding.error("data", path, f"{judged} by the output validator ({check.why}){said}")]
+    return []
