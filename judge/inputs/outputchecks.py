@@ -40,7 +40,13 @@ def _args(input_file: Path, data: Path, problem_args: tuple[str, ...]) -> tuple[
 
 
 def _inputs(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.in") if not any(part.startswith(".") for part in p.parts[-3:]))
+    """The test inputs under ``folder``: not hidden, not in a test case's ``.files`` folder."""
+    return sorted(
+        p
+        for p in folder.rglob("*.in")
+        if not any(part.startswith(".") or part.endswith(".files") for part in p.relative_to(folder).parts[:-1])
+        and not p.name.startswith(".")
+    )
 
 
 def output_checks(

@@ -81,3 +81,9 @@ def test_what_a_judgement_means(tmp_path):
     assert accepted.message == "accepted by the output validator (invalid_output/ must be rejected)"
     (failed,) = check_findings(wrong, tmp_path, accepted=None, message="exit 1")
     assert (failed.part, failed.message) == ("validators", "the output validator failed: exit 1")
+
+
+def test_files_of_a_test_case_are_no_test(tmp_path):
+    root = write(tmp_path, {"data/sample/1.in": "", "data/sample/1.ans": "", "data/sample/1.files/x.in": ""})
+    checks, _ = output_checks(root, interactive=False, multipass=False)
+    assert [c.input.name for c in checks] == ["1.in"]
