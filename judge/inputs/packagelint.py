@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from judge.errors import JudgeInputError
 from judge.inputs.findings import Finding
 from judge.inputs.problem import LIMIT_KEYS, PROBLEM_KEYS
 from judge.inputs.testdata import GROUP_KEYS, TEST_KEYS
+from judge.inputs.yamlfile import load_mapping
 from judge.units import MIB
 
 PART = "lint"
@@ -116,35 +116,20 @@ def lint(package: Path, *, output_limit: int | None = None) -> list[Finding]:
     return state.findings
 
 
-class _BadYaml:
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-
-def _yaml(path: Path) -> Any:
-    """The YAML document in ``path``: None when missing, ``_BadYaml`` when unreadable."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+def _yaml(path: Path) -> dict[str, Any] | str | None:
+    """The YAML mapping in ``path``: None when missing, else what is wrong with it (one line, without the path)."""
+    if not path.is_file():
         return None
-    except OSError as exc:
-        return _BadYaml(f"cannot read it: {exc.strerror or exc}")
     try:
-        return yaml.safe_load(raw.decode("utf-8")) or {}
-    except UnicodeDecodeError:
-        return _BadYaml("not UTF-8")
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        return _BadYaml(f"invalid YAML{where}: {getattr(exc, 'problem', None) or 'cannot parse it'}")
+        return load_mapping(path)
+    except JudgeInputError as exc:
+        return str(exc).removeprefix(f"{path}: ")
 
 
-def _mapping(state: _Lint, path: Path, data: Any) -> dict[str, Any] | None:
-    if isinstance(data, _BadYaml):
-        state.error(path, data.reason)
-        return None
-    if data is not None and not isinstance(data, dict):
-        state.error(path, f"expected a mapping of keys to values, got {type(data).__name__}")
+def _mapping(state: _Lint, path: Path, data: dict[str, Any] | str | None) -> dict[str, Any] | None:
+    """``data`` (from ``_yaml``) when it is a mapping; what is wrong with it is an error finding."""
+    if isinstance(data, str):
+        state.error(path, data)
         return None
     return data
 
@@ -163,7 +148,7 @@ def _keys(state: _Lint, path: Path, where: str, data: dict[str, Any], spec: tupl
         state.error(path, f"{where}unknown key '{key}'{hint}")
 
 
-def _problem_yaml(state: _Lint, meta: Any) -> None:
+def _problem_yaml(state: _Lint, meta: dict[str, Any] | str | None) -> None:
     path = state.package / "problem.yaml"
     if meta is None:
         state.error(path, "missing: every package has a problem.yaml")
