@@ -13,7 +13,12 @@ The rules, with their sections in the Kattis problem-package-format spec (2025-0
 - "Test data groups": secret holds test cases or groups, not both; no group holds a group; every group holds a test
   case; sample holds no group.
 - "Problem metadata", "Test data configuration", "Test case configuration": unknown keys are errors (with the closest
-  known key); a key the judge reads but the package's format does not define is a warning.
+  known key); a key the judge reads but the package's format does not define is a warning. A known
+  ``problem_format_version``; 2025-09's required ``name`` and ``uuid``; "Type": known values, no repetition, no
+  incompatible pair.
+- "Problem statements": ``statement/problem.<language>.{tex,md,pdf}`` (legacy ``problem_statement/``, tex or pdf):
+  a warning, the judge does not read statements. "Samples for interactive and multi-pass problems": every line of a
+  ``.interaction`` starts with ``<`` or ``>`` (multi-pass: ``---`` separates passes).
 - "Problem timing": ``time_limit`` a multiple of ``time_resolution``; ``time_multipliers`` at least 1.
 - "Limits": an answer (or ``.out``) larger than the output limit can never be printed by an accepted submission.
 - Duplicate inputs (same ``.in`` and ``args``) are a warning, as both tools give it.
@@ -57,6 +62,10 @@ LIMIT_KEYS_LEGACY = (
     "validation_time", "validation_memory", "validation_output",
 )  # fmt: skip
 MULTIPLIER_KEYS = ("ac_to_time_limit", "time_limit_to_tle")
+FORMAT_VERSIONS = ("2025-09", "2023-07-draft", "draft", "legacy", "legacy-icpc")  # spec "Problem format version"
+TYPES = ("pass-fail", "scoring", "multi-pass", "interactive", "submit-answer")  # spec 2025-09 "Type"
+INCOMPATIBLE_TYPES = (("pass-fail", "scoring"), ("multi-pass", "submit-answer"), ("interactive", "submit-answer"))
+STATEMENT_TYPES = {False: (".tex", ".md", ".pdf"), True: (".tex", ".pdf")}  # by legacy
 # Spec 2025-09 "Test data configuration" (test_group.yaml) and legacy.md "Test data groups" (testdata.yaml).
 GROUP_KEYS_2025 = (
     "max_score", "score_aggregation", "static_validation_score", "require_pass", "args", "input_validator_args",
@@ -87,6 +96,7 @@ class _Lint:
     package: Path
     legacy: bool
     version: str  # problem_format_version ("legacy" when not given)
+    multipass: bool
     output_limit: int
     findings: list[Finding] = field(default_factory=list)
 
@@ -105,11 +115,15 @@ def lint(package: Path, *, output_limit: int | None = None) -> list[Finding]:
     none (default: the spec's typical 8 MiB)."""
     meta = _yaml(package / "problem.yaml")
     version = str(meta.get("problem_format_version", "legacy")) if isinstance(meta, dict) else "legacy"
-    state = _Lint(package, version.startswith("legacy"), version, output_limit or DEFAULT_OUTPUT_LIMIT)
+    kind = meta.get("type", "") if isinstance(meta, dict) else ""
+    multipass = "multi-pass" in (kind if isinstance(kind, list) else str(kind).split())
+    state = _Lint(package, version.startswith("legacy"), version, multipass, output_limit or DEFAULT_OUTPUT_LIMIT)
     if not PACKAGE_NAME.match(package.name):
         state.warning(package, f"package folder name {package.name!r} is not lowercase letters a-z and digits 0-9")
     _problem_yaml(state, meta)
     _layout(state)
+    if isinstance(meta, dict):  # the format is known
+        _statement(state)
     for path in _walk(state):
         _file(state, path)
     _test_data(state)
@@ -157,6 +171,7 @@ def _problem_yaml(state: _Lint, meta: dict[str, Any] | str | None) -> None:
     if data is None:
         return
     _keys(state, path, "", data, PROBLEM_KEYS_LEGACY if state.legacy else PROBLEM_KEYS_2025, PROBLEM_KEYS)
+    _metadata_values(state, path, data)
     limits = data.get("limits")
     if not isinstance(limits, dict):
         if limits is not None:
@@ -176,6 +191,27 @@ def _problem_yaml(state: _Lint, meta: dict[str, Any] | str | None) -> None:
     output = _number(limits.get("output"))
     if output is not None and output > 0:
         state.output_limit = int(output * MIB)
+
+
+def _metadata_values(state: _Lint, path: Path, data: dict[str, Any]) -> None:
+    """Spec 2025-09 "Problem metadata": the version is a known one; name and uuid are required; "Type": known values,
+    no repetition, no incompatible pair."""
+    if state.version not in FORMAT_VERSIONS:
+        state.error(path, f"unknown problem_format_version {state.version!r} ({', '.join(FORMAT_VERSIONS)})")
+    if state.version == "2025-09":
+        for key in ("name", "uuid"):
+            if data.get(key) in (None, ""):
+                state.error(path, f"'{key}' is required (spec 2025-09 'Problem metadata')")
+    kind = data.get("type", "pass-fail")
+    words = [str(w) for w in kind] if isinstance(kind, list) else str(kind).split()
+    for word in words:
+        if word not in TYPES:
+            state.error(path, f"unknown type {word!r} ({', '.join(TYPES)})")
+    if len(set(words)) != len(words):
+        state.error(path, f"type {kind!r} repeats a value")
+    for first, second in INCOMPATIBLE_TYPES:
+        if first in words and second in words:
+            state.error(path, f"type {first} and {second} do not go together (spec 2025-09 'Type')")
 
 
 def _number(value: Any) -> float | None:
@@ -210,6 +246,34 @@ def _layout(state: _Lint) -> None:
             accepted if (package / "submissions").is_dir() else package,
             "no accepted submission (at least one is required)",
         )
+
+
+def _statement(state: _Lint) -> None:
+    """Spec "Problem statements": ``statement/`` (legacy ``problem_statement/``) holds ``problem.<language>.<type>``
+    for some language (legacy: the language may be left out). A warning: the judge does not read statements."""
+    name = "problem_statement" if state.legacy else "statement"
+    folder = state.package / name
+    types = STATEMENT_TYPES[state.legacy]
+    found = folder.is_dir() and any(
+        p.name.startswith("problem.") and p.suffix in types and (state.legacy or p.name.count(".") == 2)
+        for p in folder.iterdir()
+    )
+    if not found:
+        wanted = f"{name}/problem.<language>{'|'.join(types)}"
+        state.warning(folder if folder.is_dir() else state.package, f"no {wanted}: the spec requires a statement")
+
+
+def _interaction(state: _Lint, path: Path, *, multipass: bool) -> None:
+    """Spec 2025-09 "Samples for interactive and multi-pass problems" (legacy "Interactive problems"): every line
+    starts with ``<`` or ``>``; a multi-pass problem separates passes by a line ``---``."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return  # the text checks report it
+    for number, line in enumerate(lines, start=1):
+        if line[:1] not in ("<", ">") and not (multipass and line == "---"):
+            state.error(path, f"line {number} starts with neither '<' nor '>'{' nor is ---' if multipass else ''}")
+            return
 
 
 def _walk(state: _Lint) -> Iterator[Path]:
@@ -258,6 +322,8 @@ def _file(state: _Lint, path: Path) -> None:
         _text(state, path, error=True)
     elif rel.startswith("data/") and path.suffix in TEXT_DATA and ".files/" not in rel:
         _text(state, path, error=False)
+        if path.suffix == ".interaction":
+            _interaction(state, path, multipass=state.multipass)
     if rel.startswith("data/") and path.suffix in (".ans", ".out"):
         size = path.stat().st_size
         if size > state.output_limit:

@@ -18,6 +18,7 @@ FILES = {
     "data/secret/1.ans": "11\n",
     "input_validators/v.py": "raise SystemExit(42)\n",
     "submissions/accepted/a.py": "print(3)\n",
+    "statement/problem.en.md": "# Sum\n",
 }
 
 

@@ -17,6 +17,7 @@ CLEAN = {
     "data/secret/1.ans": "11\n",
     "input_validators/validate.py": "import sys\nsys.exit(42)\n",
     "submissions/accepted/sum.py": "print(sum(map(int, input().split())))\n",
+    "statement/problem.en.md": "# Sum\n",
 }
 LEGACY_YAML = "name: Sum\n"
 
@@ -47,7 +48,15 @@ def test_a_clean_package_has_no_findings(tmp_path):
 
 
 def test_a_clean_legacy_package_has_no_findings(tmp_path):
-    root = package(tmp_path, {"problem.yaml": LEGACY_YAML, "data/secret/testdata.yaml": "on_reject: continue\n"})
+    root = package(
+        tmp_path,
+        {
+            "problem.yaml": LEGACY_YAML,
+            "data/secret/testdata.yaml": "on_reject: continue\n",
+            "statement/problem.en.md": None,
+            "problem_statement/problem.tex": "\\problemname{Sum}\n",
+        },
+    )
     assert lint(root) == []
 
 
@@ -100,6 +109,20 @@ def test_a_clean_legacy_package_has_no_findings(tmp_path):
         ({"data/secret/test_group.yaml": "a: [\n"}, "error", "data/secret/test_group.yaml", "invalid YAML"),
         ({"problem.yaml": "- a list\n"}, "error", "problem.yaml", "expected a mapping"),
         ({"problem.yaml": None}, "error", "problem.yaml", "missing: every package has a problem.yaml"),
+        # "Problem metadata" values, "Type"
+        ({"problem.yaml": CLEAN["problem.yaml"].replace("uuid: 3f1e2a9c\n", "")}, "error", "problem.yaml",
+         "'uuid' is required"),
+        ({"problem.yaml": CLEAN["problem.yaml"].replace("2025-09", "2024-01")}, "error", "problem.yaml",
+         "unknown problem_format_version '2024-01'"),
+        ({"problem.yaml": CLEAN["problem.yaml"] + "type: [scoring, pass-fail]\n"}, "error", "problem.yaml",
+         "type pass-fail and scoring do not go together"),
+        ({"problem.yaml": CLEAN["problem.yaml"] + "type: interactve\n"}, "error", "problem.yaml",
+         "unknown type 'interactve'"),
+        # "Problem statements", sample interactions
+        ({"statement/problem.en.md": None, "statement/notes.md": "x\n"}, "warning", "statement",
+         "no statement/problem.<language>.tex|.md|.pdf"),
+        ({"problem.yaml": CLEAN["problem.yaml"] + "type: interactive\n", "data/sample/1.interaction": "> 1 2\n3\n"},
+         "error", "data/sample/1.interaction", "line 2 starts with neither '<' nor '>'"),
         # "Problem timing"
         ({"problem.yaml": CLEAN["problem.yaml"] + "  time_resolution: 0.5\n  time_limit: 1.25\n"}, "error",
          "problem.yaml", "time_limit 1.25 is not a multiple of time_resolution 0.5"),
@@ -172,6 +195,7 @@ def test_legacy_rules(tmp_path):
         tmp_path,
         {
             "problem.yaml": LEGACY_YAML + "validation: custom\nlimits:\n  time_multiplier: 3\n",
+            "problem_statement/problem.en.tex": "\\problemname{Sum}\n",
             "data/secret/g1/testdata.yaml": "on_rejct: break\n",
             "data/sample/extra.interaction": "< 1\n> 2\n",
             "data/secret/g2/test_group.yaml": "",
@@ -184,6 +208,12 @@ def test_legacy_rules(tmp_path):
         (Severity.ERROR, "data/secret/g2", "empty test data group: no test case in it"),
         (Severity.WARNING, "data/secret/g2/test_group.yaml", "the legacy format names this file testdata.yaml"),
     ]
+
+
+def test_a_multi_pass_interaction_separates_passes(tmp_path):
+    yaml = CLEAN["problem.yaml"] + "type: multi-pass\n"
+    root = package(tmp_path, {"problem.yaml": yaml, "data/sample/1.interaction": "< 1\n> 2\n---\n< 3\n> 4\n"})
+    assert lint(root) == []
 
 
 def test_a_bad_package_folder_name_is_a_warning(tmp_path):
