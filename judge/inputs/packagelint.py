@@ -250,17 +250,23 @@ def _layout(state: _Lint) -> None:
 
 def _statement(state: _Lint) -> None:
     """Spec "Problem statements": ``statement/`` (legacy ``problem_statement/``) holds ``problem.<language>.<type>``
-    for some language (legacy: the language may be left out). A warning: the judge does not read statements."""
+    for some language (legacy: the language may be left out; .tex or .pdf, Markdown is 2025-09's). Warnings: the
+    judge does not read statements."""
     name = "problem_statement" if state.legacy else "statement"
     folder = state.package / name
     types = STATEMENT_TYPES[state.legacy]
-    found = folder.is_dir() and any(
-        p.name.startswith("problem.") and p.suffix in types and (state.legacy or p.name.count(".") == 2)
-        for p in folder.iterdir()
-    )
+    found = [
+        p
+        for p in (folder.iterdir() if folder.is_dir() else ())
+        if p.name.startswith("problem.")
+        and p.suffix in STATEMENT_TYPES[False]
+        and (state.legacy or p.name.count(".") == 2)
+    ]
     if not found:
         wanted = f"{name}/problem.<language>{'|'.join(types)}"
         state.warning(folder if folder.is_dir() else state.package, f"no {wanted}: the spec requires a statement")
+    elif not any(p.suffix in types for p in found):
+        state.warning(found[0], f"a {'legacy' if state.legacy else '2025-09'} statement is {' or '.join(types)}")
 
 
 def _interaction(state: _Lint, path: Path, *, multipass: bool) -> None:

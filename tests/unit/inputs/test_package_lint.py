@@ -210,6 +210,14 @@ def test_legacy_rules(tmp_path):
     ]
 
 
+def test_a_legacy_markdown_statement(tmp_path):
+    root = package(tmp_path, {"problem.yaml": LEGACY_YAML, "statement/problem.en.md": None,
+                              "problem_statement/problem.en.md": "# Sum\n"})  # fmt: skip
+    assert [(f.path, f.message) for f in lint(root)] == [
+        ("problem_statement/problem.en.md", "a legacy statement is .tex or .pdf")
+    ]
+
+
 def test_a_multi_pass_interaction_separates_passes(tmp_path):
     yaml = CLEAN["problem.yaml"] + "type: multi-pass\n"
     root = package(tmp_path, {"problem.yaml": yaml, "data/sample/1.interaction": "< 1\n> 2\n---\n< 3\n> 4\n"})
