@@ -276,6 +276,7 @@ class _Reader:
             key = str(key)
             if key in SUBMISSION_KEYS:
                 continue
+            inner = {} if inner is None else inner  # a test-group key with nothing under it
             if not isinstance(inner, dict):
                 raise self.fail(where, f"unknown key '{key}'{_did_you_mean(key, SUBMISSION_KEYS)}")
             inner_where = f"{where}' '{key}"

@@ -129,6 +129,11 @@ def test_bad_input_is_one_line_naming_the_file(tmp_path, text, says):
     assert message.startswith(str(folder / "submissions" / "submissions.yaml")) and "\n" not in message
 
 
+def test_an_empty_test_group_key_asks_nothing(tmp_path):
+    (entry,) = read_submissions_yaml(package(tmp_path, "accepted/a.py:\n  secret/group1:\n")).entries
+    assert entry.rules[1].tests is not None and entry.rules[1].given() == {}
+
+
 def test_no_file_means_no_entries(tmp_path):
     assert read_submissions_yaml(tmp_path).entries == ()
 
