@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from judge.inputs.findings import Finding
 from judge.inputs.submissionsyaml import Rule, SubmissionsYaml, with_defaults
+from judge.judging.margins import limit_from
 from judge.judging.results import SubmissionResult
 
 # The judge's finer verdicts as the spec's four: memory and output limits are crashes.
@@ -283,29 +284,32 @@ def time_limit_use(expectation: Expectation, test_names: Sequence[str]) -> TimeU
 
 @dataclass(frozen=True)
 class TimeBounds:
-    """The time limit the package's submissions allow: at least ``low`` (``low_by``'s slowest test x
-    ac_to_time_limit), at most ``high`` (``high_by``'s slowest test / time_limit_to_tle; None: no upper bound)."""
+    """The slowest run times that bound the time limit (spec "Timelimit inference"): ``t_low`` x ac_to_time_limit <=
+    limit (``low_by`` ran it), limit x time_limit_to_tle <= ``t_high`` (``high_by``; None: no upper bound)."""
 
-    low: float = 0.0
+    t_low: float | None = None
     low_by: str = ""
-    high: float | None = None
+    t_high: float | None = None
     high_by: str = ""
 
+    def limit(self, ac_to_time_limit: float, time_limit_to_tle: float, resolution: float) -> float | None:
+        """The smallest multiple of ``resolution`` both bounds allow (None: none does), as judge.judging.margins
+        computes it from the folders."""
+        return limit_from(self.t_low, self.t_high, ac_to_time_limit, time_limit_to_tle, resolution)
 
-def time_bounds(
-    used: Sequence[tuple[str, TimeUse, Graded]], ac_to_time_limit: float, time_limit_to_tle: float
-) -> TimeBounds:
-    """The bounds from each submission's ``TimeUse`` and graded tests (spec "Timelimit inference": T is the slowest
-    run time over the tests a rule applies to)."""
+
+def time_bounds(used: Sequence[tuple[str, TimeUse, Graded]]) -> TimeBounds:
+    """The bounds from each submission's ``TimeUse`` and graded tests: T is the slowest run time over the tests a
+    rule applies to; the largest such T bounds from below, the smallest from above."""
     bounds = TimeBounds()
     for submission, use, graded in used:
         times = {t.name: t.time for t in graded.tests}
         slow_low = max((times[n] for n in use.lower if n in times), default=None)
-        if slow_low is not None and slow_low * ac_to_time_limit > bounds.low:
-            bounds = replace(bounds, low=slow_low * ac_to_time_limit, low_by=submission)
+        if slow_low is not None and (bounds.t_low is None or slow_low > bounds.t_low):
+            bounds = replace(bounds, t_low=slow_low, low_by=submission)
         slow_high = max((times[n] for n in use.upper if n in times), default=None)
-        if slow_high is not None and (bounds.high is None or slow_high / time_limit_to_tle < bounds.high):
-            bounds = replace(bounds, high=slow_high / time_limit_to_tle, high_by=submission)
+        if slow_high is not None and (bounds.t_high is None or slow_high < bounds.t_high):
+            bounds = replace(bounds, t_high=slow_high, high_by=submission)
     return bounds
 
 

@@ -258,16 +258,15 @@ def test_time_limit_use(sub, data, lower, upper):
 
 
 def test_time_bounds_slowest_test_of_each_rule():
-    ac = ("accepted/a.py", TimeUse(TESTS, ()), graded("AC", "AC", "AC", "AC", "AC", times=(0.1, 0.4, 0.2, 0.1, 0.1)))
-    tle = (
-        "time_limit_exceeded/t.py",
-        TimeUse((), TESTS),
-        graded("AC", "AC", "AC", "AC", "TLE", times=(0.1,) * 4 + (3.0,)),
-    )
-    bounds = time_bounds([ac, tle], 2.0, 1.5)
-    assert bounds.low == pytest.approx(0.8) and bounds.low_by == "accepted/a.py"
-    assert bounds.high == pytest.approx(2.0) and bounds.high_by == "time_limit_exceeded/t.py"
-    assert time_bounds([ac], 2.0, 1.5).high is None
+    ac_times, tle_times = (0.1, 0.4, 0.2, 0.1, 0.1), (0.1, 0.1, 0.1, 0.1, 3.0)
+    ac = ("accepted/a.py", TimeUse(TESTS, ()), graded("AC", "AC", "AC", "AC", "AC", times=ac_times))
+    tle = ("time_limit_exceeded/t.py", TimeUse((), TESTS), graded("AC", "AC", "AC", "AC", "TLE", times=tle_times))
+    bounds = time_bounds([ac, tle])
+    assert (bounds.t_low, bounds.low_by, bounds.t_high, bounds.high_by) == (0.4, "accepted/a.py", 3.0, tle[0])
+    assert bounds.limit(2.0, 1.5, 1.0) == 1.0  # 0.4 x 2 <= 1 and 1 x 1.5 <= 3
+    assert bounds.limit(2.0, 1.5, 0.25) == 1.0
+    assert bounds.limit(8.0, 1.5, 1.0) is None  # 0.4 x 8 = 3.2 needs 4, and 4 x 1.5 > 3
+    assert time_bounds([ac]).t_high is None and time_bounds([ac]).limit(2.0, 1.5, 0.5) == 1.0
 
 
 def test_static_findings():
