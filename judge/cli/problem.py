@@ -1,4 +1,5 @@
-"""``judge problem check``: grade a package's own submissions and compare with the verdicts of their folders."""
+"""``judge problem check``: grade a package's own submissions and compare with the verdicts of their folders;
+``--only lint`` runs the setter's verifier's checks that run no program (judge.batch.verifier) instead."""
 
 import json
 import os
@@ -9,12 +10,14 @@ from rich.text import Text
 
 from judge.batch.packagecheck import CheckOptions, CheckRow, check_package, package_margins, row_summary
 from judge.batch.packagecheck import write_limit as write_limit_to  # the --write-limit flag takes its name
+from judge.batch.verifier import static_check
 from judge.cli.app import App, pass_app
 from judge.cli.progress import BatchProgress, stderr_console
 from judge.cli.tables import check_row_line, package_header
-from judge.inputs.problem import load_problem
+from judge.inputs.problem import load_problem, resolve
 from judge.judging.margins import Margins, Timed
 from judge.judging.results import Verdict
+from judge.report.findings import finding_lines, findings_doc, findings_outcome
 from judge.report.outcome import CommandOutcome
 from judge.report.visible import visible
 
@@ -43,15 +46,26 @@ def problem() -> None:
     is_flag=True,
     help="Run every test of every submission (by default one expected to be rejected stops at its first failure).",
 )
+@click.option(
+    "--only",
+    type=click.Choice(["lint"]),
+    help="Only the package lint and the submissions.yaml checks, which run no program (no Docker).",
+)
+@click.option("-e", "--warnings-are-errors", "strict", is_flag=True, help="With --only lint: warnings fail too.")
 @pass_app
-def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_test: bool) -> None:
+def check(
+    app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_test: bool, only: str | None, strict: bool
+) -> None:
     """Grade every submission in PATH's submissions/<verdict>/ folders; exit 1 if any gets another verdict.
 
     PATH is a package folder or an id under problems/. A package without a time limit gets it derived
     from its accepted submissions first (shown with how). A submission expected to be rejected (of a pass-fail
     problem, without a submissions.yaml rule) stops at its first failing test, which decides its verdict; --all
-    runs every test.
+    runs every test. --only lint checks the package's files and submissions.yaml as the spec asks, one line per
+    finding naming the file; exit 1 on an error (-e: on a warning too).
     """
+    if only == "lint":
+        lint_only(app, path, fmt, strict)
     package = app.with_time_limit(load_problem(path, app.settings))
     err = stderr_console()
     graded = 0
@@ -111,6 +125,18 @@ def check(app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_tes
     if write_limit and margins.computed is None:
         click.echo("judge problem check: no time limit meets both margins: nothing written", err=True)
     sys.exit(outcome.return_code)
+
+
+def lint_only(app: App, path: str, fmt: str, strict: bool) -> None:
+    """``--only lint``: the findings of judge.batch.verifier ``static_check``, as lines or JSON; exits."""
+    folder = resolve(path, app.settings)
+    findings = static_check(folder, output_limit=app.settings.output)
+    if fmt == "json":
+        click.echo(json.dumps({"problem": folder.name, **findings_doc(findings, warnings_are_errors=strict)}, indent=2))
+    else:
+        for line in finding_lines(findings, warnings_are_errors=strict):
+            click.echo(line)
+    sys.exit(findings_outcome(findings, warnings_are_errors=strict).return_code)
 
 
 def _timed(timed: Timed | None, limit: float) -> str:

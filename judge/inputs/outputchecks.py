@@ -1,0 +1,103 @@
+"""The files the setter's verifier gives the output validator as if they were a submission's output (run nothing here).
+
+Spec 2025-09 "Validation of shared test case files": for non-interactive, non-multi-pass problems every ``.out`` must
+pass the output validator against its ``.ans``, and every ``.ans`` shown in the statement (a sample's, unless a
+``.out`` or ``.ans.statement`` overrides it) must pass as if it were output. "Validation test data": each
+``data/valid_output/tc.out`` must pass against ``tc.ans`` and each ``data/invalid_output/tc.out`` must fail; both
+are for non-interactive problems only. The validator arguments are the problem's, then the nearest group file's
+``output_validator_args``, a test's ``.yaml`` replacing them (as judge.inputs.testdata reads them for judging).
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from judge.inputs.findings import Finding
+from judge.inputs.inputvalidators import inherited_value, string_sequence
+from judge.inputs.yamlfile import load_mapping
+
+VALIDATION_FOLDERS = ("valid_output", "invalid_output")
+
+
+@dataclass(frozen=True)
+class OutputCheck:
+    """One file to give the output validator as output."""
+
+    input: Path
+    answer: Path
+    output: Path  # a .out, or the .ans itself
+    must_pass: bool  # False: invalid_output/, the validator must reject it
+    args: tuple[str, ...] = ()  # output validator arguments
+    why: str = ""  # the rule, for messages
+
+
+def _args(input_file: Path, data: Path, problem_args: tuple[str, ...]) -> tuple[str, ...]:
+    config = input_file.with_suffix(".yaml")
+    values = load_mapping(config, missing_ok=True)
+    if values.get("output_validator_args") is not None:
+        return problem_args + string_sequence(config, "output_validator_args", values["output_validator_args"])
+    found = inherited_value(input_file.parent, data, "output_validator_args")
+    return problem_args + (string_sequence(found[0], "output_validator_args", found[1]) if found else ())
+
+
+def _inputs(folder: Path) -> list[Path]:
+    """The test inputs under ``folder``: not hidden, not in a test case's ``.files`` folder."""
+    return sorted(
+        p
+        for p in folder.rglob("*.in")
+        if not any(part.startswith(".") or part.endswith(".files") for part in p.relative_to(folder).parts[:-1])
+        and not p.name.startswith(".")
+    )
+
+
+def output_checks(
+    package: Path, *, interactive: bool, multipass: bool, problem_args: tuple[str, ...] = ()
+) -> tuple[list[OutputCheck], list[Finding]]:
+    """Every output check of the package, and findings where the spec rules them out (validation test data of an
+    interactive or multi-pass problem)."""
+    data = package / "data"
+    checks: list[OutputCheck] = []
+    findings: list[Finding] = []
+    if interactive or multipass:
+        kind = "interactive" if interactive else "multi-pass"
+        for name in VALIDATION_FOLDERS:
+            if (data / name).is_dir():
+                findings.append(
+                    Finding.error(
+                        "data",
+                        f"data/{name}",
+                        f"{name}/ is for non-interactive, non-multi-pass problems, not {kind} ones",
+                    )
+                )
+        return checks, findings
+    for top in ("sample", "secret"):
+        if not (data / top).is_dir():
+            continue
+        for input_file in _inputs(data / top):
+            answer, out = input_file.with_suffix(".ans"), input_file.with_suffix(".out")
+            if not answer.is_file():
+                continue  # lint reports it
+            args = _args(input_file, data, problem_args)
+            if out.is_file():
+                checks.append(
+                    OutputCheck(input_file, answer, out, True, args, ".out files must pass the output validator")
+                )
+            elif top == "sample" and not input_file.with_suffix(".ans.statement").is_file():
+                checks.append(
+                    OutputCheck(
+                        input_file, answer, answer, True, args, "a sample answer must pass the output validator"
+                    )
+                )
+    for name in VALIDATION_FOLDERS:
+        if not (data / name).is_dir():
+            continue
+        for input_file in _inputs(data / name):
+            answer, out = input_file.with_suffix(".ans"), input_file.with_suffix(".out")
+            if answer.is_file() and out.is_file():  # lint reports a missing one
+                valid = name == "valid_output"
+                why = (
+                    "valid_output/ must pass the output validator"
+                    if valid
+                    else "invalid_output/ must be rejected by the output validator"
+                )
+                checks.append(OutputCheck(input_file, answer, out, valid, _args(input_file, data, problem_args), why))
+    return checks, findings
