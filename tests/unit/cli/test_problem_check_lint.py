@@ -9,17 +9,7 @@ from click.testing import CliRunner
 
 from judge.cli import cli
 from judge.cli.app import App
-
-FILES = {
-    "problem.yaml": "problem_format_version: 2025-09\nname: Sum\nuuid: 1\n",
-    "data/sample/1.in": "1 2\n",
-    "data/sample/1.ans": "3\n",
-    "data/secret/1.in": "5 6\n",
-    "data/secret/1.ans": "11\n",
-    "input_validators/v.py": "raise SystemExit(42)\n",
-    "submissions/accepted/a.py": "print(3)\n",
-    "statement/problem.en.md": "# Sum\n",
-}
+from tests.unit.batch.test_verifier_static import FILES  # the same one-rule package
 
 
 @pytest.fixture(autouse=True)
