@@ -7,7 +7,9 @@ an expected output is the caller's rule.
 """
 
 import contextlib
+import dataclasses
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from judge.errors import JudgeFailure
@@ -52,36 +54,55 @@ class ExecuteResult:
 STDIN_ROOM = 1024 * 1024  # the container's room for stdin: this, or the next power of two above the stdin's size
 
 
-def sandbox_for(language: Language, settings: Settings, request: ExecuteRequest) -> SandboxSpec:
+def compiles(language: Language) -> bool:
+    """Whether an execution compiles first: not when the language's compile step only checks the syntax (Judge0
+    and Piston have no compile stage for it: the interpreter reports a syntax error on the run's stderr)."""
+    return language.compile is not None and not language.compile_checks_only
+
+
+def sandbox_for(
+    language: Language, settings: Settings, request: ExecuteRequest, cpuset: str | None = None
+) -> SandboxSpec:
     """The container one execution runs in (the warm pool starts these ahead, per language and limits: stdin's
-    room is rounded up so that requests of one language and limits share one)."""
+    room is rounded up so that requests of one language and limits share one). With nothing to compile it is
+    created with the run's memory limit on the run's core (``cpuset``), so the run needs no change of limits."""
     limits = request.limits
     labels = {"judge.service": "1", "judge.language": language.name}
     room = max(STDIN_ROOM, 1 << (len(request.stdin) - 1).bit_length())
     sizes = ProgramSizes(limits.memory + language.memory_extra, room, limits.output)
-    return container_spec(language, settings, sizes, labels)
+    spec = container_spec(language, settings, sizes, labels)
+    if compiles(language):
+        return spec
+    return dataclasses.replace(spec, compile_memory=spec.memory, cpuset=cpuset)
+
+
+Warm = Callable[[SandboxSpec], Sandbox | None]  # a container started ahead for a spec, or None
+
+
+def _none(spec: SandboxSpec) -> Sandbox | None:
+    return None
 
 
 def execute_then_close(
-    client: Engine,
-    settings: Settings,
-    language: Language,
-    request: ExecuteRequest,
-    sandbox: Sandbox | None = None,
-    *,
-    pin: bool = True,
+    client: Engine, settings: Settings, language: Language, request: ExecuteRequest, warm: Warm = _none
 ) -> tuple[ExecuteResult, Sandbox]:
-    """Compile (if the language does) and run ``request`` once in a fresh container (``sandbox``, started from
-    ``sandbox_for``, when one was started ahead). A judge failure is a JE result. The container's removal is left to
-    the caller (``close`` it once the answer is out: removal takes the engine a while); the run's core is released
+    """Compile (if the language does: ``compiles``) and run ``request`` once in a fresh container (``warm``'s, when
+    one was started ahead for its spec). The run holds a core of its own (claimed before the container when
+    nothing compiles, else after compiling). A judge failure is a JE result. The container's removal is left to
+    the caller (``close`` it once the answer is out: removal takes the engine a while); the core is released
     here."""
-    spec = sandbox_for(language, settings, request)
     result = ExecuteResult(Verdict.JE, "")
-    box = sandbox or Sandbox(client, spec)
     with contextlib.ExitStack() as stack:
+        cpuset = None if compiles(language) else stack.enter_context(claimed_core(settings))
+        spec = sandbox_for(language, settings, request, cpuset)
+        box = warm(spec) or Sandbox(client, spec)
         try:
             box.start()
-            _run(box, spec, language, settings, request, result, stack, pin=pin)
+            if compiles(language) and not _compiled(box, language, settings, request, result):
+                return result, box
+            if cpuset is None:
+                cpuset = stack.enter_context(claimed_core(settings))
+            _run(box, spec, cpuset, language, request, result)
         except JudgeFailure as exc:
             result.verdict, result.message = Verdict.JE, str(exc)
         except BaseException:
@@ -90,37 +111,42 @@ def execute_then_close(
     return result, box
 
 
-def _run(
-    box: Sandbox,
-    spec: SandboxSpec,
-    language: Language,
-    settings: Settings,
-    request: ExecuteRequest,
-    result: ExecuteResult,
-    stack: contextlib.ExitStack,
-    *,
-    pin: bool,
-) -> None:
+def _sources(language: Language, request: ExecuteRequest) -> tuple[str, ...]:
     names = list(request.files)
-    main = names[0]
-    sources = tuple(n for n in names if any(fnmatch.fnmatch(n, p) for p in language.source_patterns)) or (main,)
+    return tuple(n for n in names if any(fnmatch.fnmatch(n, p) for p in language.source_patterns)) or (names[0],)
+
+
+def _compiled(
+    box: Sandbox, language: Language, settings: Settings, request: ExecuteRequest, result: ExecuteResult
+) -> bool:
+    """Put the files in the box and compile them; False (``result`` a CE) when compiling failed."""
     for name, data in request.files.items():
         box.put_file(name, data)
     limits = request.limits
-    memory = limits.memory + language.memory_extra
-    if language.compile:
-        cmd = language.command(language.compile, main, limits.memory, sources)
-        compiled = box.compile(cmd, wall=limits.compile_wall, output_limit=settings.compile_output, env=language.env)
-        result.compile = compiled
-        failure = compile_failure(compiled, limits.compile_wall)
-        if failure:
-            result.verdict, result.message = Verdict.CE, failure
-            return
-    cpuset = stack.enter_context(claimed_core(settings)) if pin else None
-    if spec.compile_memory != spec.memory or cpuset:
+    assert language.compile is not None
+    cmd = language.command(language.compile, next(iter(request.files)), limits.memory, _sources(language, request))
+    compiled = box.compile(cmd, wall=limits.compile_wall, output_limit=settings.compile_output, env=language.env)
+    result.compile = compiled
+    failure = compile_failure(compiled, limits.compile_wall)
+    if failure:
+        result.verdict, result.message = Verdict.CE, failure
+    return not failure
+
+
+def _run(
+    box: Sandbox, spec: SandboxSpec, cpuset: str, language: Language, request: ExecuteRequest, result: ExecuteResult
+) -> None:
+    """Run the program on ``cpuset`` under the run's limits (the box's files are put first unless compiled)."""
+    if not compiles(language):
+        for name, data in request.files.items():
+            box.put_file(name, data)
+    if box.spec.compile_memory != spec.memory or box.spec.cpuset != cpuset:
         box.set_limits(spec.memory, cpuset)
+    limits = request.limits
+    memory = limits.memory + language.memory_extra
     run_limits = RunLimits(time=limits.time, wall=limits.wall, memory=memory, output=limits.output)
-    cmd = [*language.command(language.run, main, limits.memory, sources), *request.args]
+    main = next(iter(request.files))
+    cmd = [*language.command(language.run, main, limits.memory, _sources(language, request)), *request.args]
     run = RunSpec(limits.time, limits.wall, memory, limits.output, language.env, stderr_limit=limits.output)
     box.send_run(cmd, run, request.stdin)
     result.run = box.result("running the program")

@@ -15,7 +15,9 @@ there is no entry file: everything compiles together and the compiler or compile
 (``--lang``, contest files, assignments); ``priority``: which language a file extension claimed by several means
 (the highest; a tie is an error at use, as problemtools breaks ties by priority). ``shared_files``: file names of
 the runners folder's ``_shared/`` that join the image's build context beside the Dockerfile (one copy of a file
-several runners need, such as the JVM runners' compile-jvm.py).
+several runners need, such as the JVM runners' compile-jvm.py). ``compile_checks_only``: the compile step only
+checks the syntax and makes nothing the run needs (an online executor, which has no compile stage for the
+language, skips it: judge.grading.execute).
 """
 
 import hashlib
@@ -56,6 +58,7 @@ class Language:
     aliases: tuple[str, ...] = ()
     priority: int = 0
     shared_files: tuple[str, ...] = ()  # names in the runners folder's _shared/, copied into the build context
+    compile_checks_only: bool = False  # the compile step only checks the syntax (it makes nothing the run needs)
 
     @property
     def source_patterns(self) -> tuple[str, ...]:
@@ -165,7 +168,15 @@ def load_language(folder: Path) -> Language:
         aliases=_aliases(path, data),
         priority=int(number(path, "priority", data.get("priority", 0), positive=False)),
         shared_files=_shared_files(path, data),
+        compile_checks_only=_flag(path, data, "compile_checks_only"),
     )
+
+
+def _flag(path: Path, data: dict[str, Any], key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise JudgeInputError(f"{path}: '{key}' must be true or false")
+    return value
 
 
 def _shared_files(path: Path, data: dict[str, Any]) -> tuple[str, ...]:

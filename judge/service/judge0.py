@@ -24,7 +24,7 @@ from typing import Any
 from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult
 from judge.inputs.languages import Language
 from judge.judging.results import Verdict
-from judge.service.piston import CHECK_ONLY, semver
+from judge.service.piston import semver
 from judge.units import KIB
 
 VERSION = "1.13.1"
@@ -618,12 +618,9 @@ def _signal_message(number: int) -> str:
     return f"Caught fatal signal {number}"
 
 
-def outcome(result: ExecuteResult, expected: str | None, check_only: bool = False) -> tuple[int, str | None]:
-    """Judge0's status id and message for a finished execution (``check_only``: the language's compile step only
-    checks the syntax, and Judge0 has none: a failed check is the run's NZEC)."""
+def outcome(result: ExecuteResult, expected: str | None) -> tuple[int, str | None]:
+    """Judge0's status id and message for a finished execution."""
     verdict, run = result.verdict, result.run
-    if verdict == Verdict.CE and check_only and result.compile is not None:
-        return 11, f"Exited with error status {result.compile.exit_code or 1}"
     if verdict == Verdict.CE:
         return 6, None
     if verdict == Verdict.JE or run is None:
@@ -701,12 +698,9 @@ def _values(view: View, encoded: bool) -> dict[str, Any]:
     status_id, message = (1 if view.state == "queued" else 2), None
     result = view.result
     if view.state == "done" and result is not None:
-        check_only = view.language is not None and view.language.runner.name in CHECK_ONLY
-        status_id, message = outcome(result, fields.get("expected_output"), check_only)
+        status_id, message = outcome(result, fields.get("expected_output"))
         run, compiled = result.run, result.compile
         stdout, stderr = (run.stdout, run.stderr) if run else (b"", b"")
-        if check_only and compiled is not None and run is None:
-            stderr, compiled = compiled.stdout, None  # the syntax check's complaint, as the interpreter's stderr
         if fields.get("redirect_stderr_to_stdout"):
             stdout, stderr = stdout + stderr, b""
         values["stdout"] = _output(stdout, encoded)
@@ -717,8 +711,6 @@ def _values(view: View, encoded: bool) -> dict[str, Any]:
         values["memory"] = run.memory // KIB if run else None
         values["exit_code"] = run.exit_code if run and run.signal is None else None
         values["exit_signal"] = run.signal if run else None
-        if check_only and run is None and result.compile is not None:
-            values["exit_code"] = result.compile.exit_code
     values["message"] = _output(message.encode("utf-8"), encoded) if message else None
     values["status_id"] = status_id
     values["status"] = {"id": status_id, "description": STATUSES[status_id]}

@@ -13,7 +13,7 @@ import signal
 from dataclasses import dataclass
 from typing import Any
 
-from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult
+from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult, compiles
 from judge.inputs.languages import Language
 from judge.inputs.program import SAFE_NAME
 from judge.judging.results import Verdict
@@ -33,9 +33,6 @@ EXTRA_ALIASES = {
 }
 # Configured limits (Piston's defaults): ms for times, bytes for memory; a request may lower them, never raise them.
 DEFAULTS = {"compile_timeout": 10000, "run_timeout": 3000, "compile_cpu_time": 10000, "run_cpu_time": 3000}
-# Runners whose compile step only checks the syntax: Piston and Judge0 have no compile stage for them, so a
-# failed check is the run's failure (its output the run's stderr).
-CHECK_ONLY = frozenset({"bash", "elixir", "javascript", "lua", "perl", "php", "pypy3", "python3", "ruby"})
 MEMORY_DEFAULT, MEMORY_MAX = 512 * MIB, 1024 * MIB
 OUTPUT_LIMIT = 1 * MIB  # bytes of stdout (Piston's 1024-character cap killed useful programs: piston#301)
 
@@ -245,13 +242,7 @@ def execute_response(runtime: Runtime, result: ExecuteResult) -> dict[str, Any]:
     """Piston's answer: compile (compiled languages only; its output is the compiler's stdout and stderr, which
     judge captures together) and run (a copy of compile when compiling failed)."""
     response: dict[str, Any] = {"language": runtime.language, "version": runtime.version}
-    checked = result.compile
-    if runtime.runner.name in CHECK_ONLY and result.verdict == Verdict.CE and checked is not None:
-        check_status = "SG" if checked.signal is not None else "RE"
-        response["run"] = _stage(checked, check_status, None, "", _text(checked.stdout))
-        return response
-    compiled = runtime.runner.compile is not None and runtime.runner.name not in CHECK_ONLY
-    if compiled:
+    if compiles(runtime.runner):
         c = result.compile
         if c is None:
             response["compile"] = _empty_stage("XX", result.message)

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult, execute_then_close, sandbox_for
+from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult, execute_then_close
 from judge.grading.warm import WarmBySpec
 from judge.inputs.languages import Language
 from judge.inputs.settings import Settings
@@ -251,8 +251,7 @@ class EngineExecutor:
     def __call__(self, language: Language, request: ExecuteRequest) -> tuple[ExecuteResult, Callable[[], None]]:
         if self.engine.down:  # found gone after a judge error: wait for it (the pool starts none meanwhile)
             self.engine.ready()
-        sandbox = self.pool.take(sandbox_for(language, self.settings, request))
-        result, box = execute_then_close(self.client, self.settings, language, request, sandbox)
+        result, box = execute_then_close(self.client, self.settings, language, request, self.pool.take)
         if result.verdict == Verdict.JE:
             self.engine.gone()  # the engine went away: the pool's containers started before are not used
         return result, lambda: self.pool.done(box)

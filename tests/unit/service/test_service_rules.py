@@ -3,6 +3,7 @@ checks, the queue's claim-once rule (repeated 20x under threads), and the app ov
 (no client input gives a 500)."""
 
 import base64
+import dataclasses
 import io
 import json
 import re
@@ -18,19 +19,24 @@ with warnings.catch_warnings():  # starlette 1.x prefers httpx2 for its test cli
     warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient
 
-from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult
-from judge.inputs.languages import Language
+from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult, compiles, sandbox_for
+from judge.inputs.languages import Language, load_languages
+from judge.inputs.settings import load_settings
 from judge.judging.results import Verdict
 from judge.sandbox.container import ProcessResult
 from judge.service import judge0, piston
 from judge.service.app import Service, ServiceConfig, create_app
 from judge.service.runs import Workers, request_from_json, request_json, result_from_json, result_json
 from judge.service.store import QueueStore
+from judge.units import MIB
 
-PYTHON = Language("python3", Path("runners/python3"), ("py",), "main.py", ("python3", "{source}"), compile=("true",))
+PYTHON = Language(
+    "python3", Path("runners/python3"), ("py",), "main.py", ("python3", "{source}"), ("true",), compile_checks_only=True
+)
 C = Language("c", Path("runners/c"), ("c",), "main.c", ("./main",), compile=("gcc", "{source}"))
 BASH = Language("bash", Path("runners/bash"), ("sh",), "main.sh", ("bash", "./{source}"), image="judge-bash:1")
 LANGUAGES = {"python3": PYTHON, "c": C}
+ROOT = Path(__file__).resolve().parents[3]
 VERSIONS = {"python3": "Python 3.13.5", "c": "14.2.0"}
 
 
@@ -125,9 +131,18 @@ def test_judge0_statuses_and_signal_mapping(result: ExecuteResult, status: int) 
     assert judge0.outcome(result, None)[0] == status
 
 
-def test_judge0_python_syntax_error_is_nzec_not_compilation_error() -> None:
-    failed = ExecuteResult(Verdict.CE, "", compile=process(b"SyntaxError", exit_code=1))
-    assert judge0.outcome(failed, None, check_only=True) == (11, "Exited with error status 1")
+def test_executions_skip_a_compile_step_that_only_checks_the_syntax() -> None:
+    """Judge0 and Piston have no compile stage for interpreted languages: the interpreter reports a syntax error
+    (the run's NZEC), and the container is created with the run's limits (no change of limits before the run)."""
+    settings = load_settings(ROOT / "judge.yaml")
+    runners = load_languages(settings)
+    python3, bash, c, java = (runners[name] for name in ("python3", "bash", "c", "java"))
+    assert not compiles(python3) and not compiles(bash) and compiles(c) and compiles(java)
+    request = ExecuteRequest("python3", {"a.py": b""}, b"", (), ExecuteLimits(1, 2, 64 * MIB, MIB, 10))
+    spec = sandbox_for(python3, settings, request, "1")
+    assert (spec.compile_memory, spec.cpuset) == (spec.memory, "1")
+    compiled = sandbox_for(c, settings, dataclasses.replace(request, language="c"))
+    assert compiled.compile_memory > compiled.memory and compiled.cpuset is None
 
 
 # -- Piston -------------------------------------------------------------------------------------------------------
