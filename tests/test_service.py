@@ -127,6 +127,15 @@ def test_piston_compile_error_is_also_run(server: Server) -> None:
     assert "x" in answer["compile"]["stderr"] and answer["run"] == answer["compile"]
 
 
+def test_a_syntax_error_is_the_interpreters_own_failure_as_in_judge0_and_piston(server: Server) -> None:
+    """Neither has a compile stage for Python: the stock `python3 main.py` reports it and the run fails."""
+    source = "print('before')\nif True print(1)\n"
+    judged = judge0(server, {"source_code": source, "language_id": 71}, "wait=true&fields=*").json()
+    assert judged["status"]["id"] == 11 and judged["exit_code"] == 1 and judged["compile_output"] is None
+    assert "SyntaxError" in judged["stderr"] and judged["stdout"] is None
+    answer = piston(server, {"language": "python", "version": "*", "files": [{"content": source}]}).json()
+    assert "compile" not in answer and answer["run"]["code"] == 1 and "SyntaxError" in answer["run"]["stderr"]
+
 def test_piston_timeout_is_to_with_a_signal_and_no_code(server: Server) -> None:
     body = {"language": "python", "version": "*", "files": [{"content": "while True: pass"}], "run_cpu_time": 500}
     run = piston(server, body).json()["run"]

@@ -200,6 +200,7 @@ def project_languages(languages: dict[str, Language]) -> dict[str, Language]:
     plain = dataclasses.replace(
         shell, name=PROJECT, display="Multi-file program", compile=None, run=("bash", "run"), entrypoint=(),
         sources=("compile",), source_name_pattern=None, aliases=(), program_build=None, program_run=None,
+        compile_checks_only=False,
     )  # fmt: skip
     compiled = dataclasses.replace(plain, name=PROJECT_COMPILED, compile=("bash", "compile"))
     return {PROJECT: plain, PROJECT_COMPILED: compiled}
