@@ -136,6 +136,7 @@ def test_a_syntax_error_is_the_interpreters_own_failure_as_in_judge0_and_piston(
     answer = piston(server, {"language": "python", "version": "*", "files": [{"content": source}]}).json()
     assert "compile" not in answer and answer["run"]["code"] == 1 and "SyntaxError" in answer["run"]["stderr"]
 
+
 def test_piston_timeout_is_to_with_a_signal_and_no_code(server: Server) -> None:
     body = {"language": "python", "version": "*", "files": [{"content": "while True: pass"}], "run_cpu_time": 500}
     run = piston(server, body).json()["run"]
