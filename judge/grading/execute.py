@@ -106,26 +106,66 @@ def _run(
     sources = tuple(n for n in names if any(fnmatch.fnmatch(n, p) for p in language.source_patterns)) or (main,)
     for name, data in request.files.items():
         box.put_file(name, data)
-    limits = request.limits
+    entry = Entry(main, sources)
+    prepared = prepare_run(box, spec, language, settings, entry, request.limits, request.args, result, stack, pin=pin)
+    if prepared is None:
+        return
+    box.send_run(prepared.cmd, prepared.run, request.stdin)
+    result.run = box.result("running the program")
+    judged = measured_verdict(result.run, prepared.limits, spec.memory, language.memory_error_pattern)
+    result.verdict, result.message = judged.verdict, judged.message
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a language's commands name: the entry file ({source}), the files compiled ({sources}), the entry point."""
+
+    main: str
+    sources: tuple[str, ...]
+    entrypoint: str = ""
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    """A program compiled in its sandbox, ready to run once: its command line and limits (the sandbox's and the
+    verdict's)."""
+
+    cmd: list[str]
+    run: RunSpec
+    limits: RunLimits
+
+
+def prepare_run(
+    box: Sandbox,
+    spec: SandboxSpec,
+    language: Language,
+    settings: Settings,
+    entry: Entry,
+    limits: ExecuteLimits,
+    args: tuple[str, ...],
+    result: ExecuteResult,
+    stack: contextlib.ExitStack,
+    *,
+    pin: bool,
+) -> PreparedRun | None:
+    """Compile the program already in ``box`` (if the language does), claim the run's core (released by ``stack``)
+    and set the run's limits. None after a failed compile (``result`` holds the CE and the compiler's output)."""
     memory = limits.memory + language.memory_extra
     if language.compile:
-        cmd = language.command(language.compile, main, limits.memory, sources)
+        cmd = language.command(language.compile, entry.main, limits.memory, entry.sources, entry.entrypoint)
         compiled = box.compile(cmd, wall=limits.compile_wall, output_limit=settings.compile_output, env=language.env)
         result.compile = compiled
         failure = compile_failure(compiled, limits.compile_wall)
         if failure:
             result.verdict, result.message = Verdict.CE, failure
-            return
+            return None
     cpuset = stack.enter_context(claimed_core(settings)) if pin else None
     if spec.compile_memory != spec.memory or cpuset:
         box.set_limits(spec.memory, cpuset)
     run_limits = RunLimits(time=limits.time, wall=limits.wall, memory=memory, output=limits.output)
-    cmd = [*language.command(language.run, main, limits.memory, sources), *request.args]
+    run_cmd = language.command(language.run, entry.main, limits.memory, entry.sources, entry.entrypoint)
     run = RunSpec(limits.time, limits.wall, memory, limits.output, language.env, stderr_limit=limits.output)
-    box.send_run(cmd, run, request.stdin)
-    result.run = box.result("running the program")
-    judged = measured_verdict(result.run, run_limits, spec.memory, language.memory_error_pattern)
-    result.verdict, result.message = judged.verdict, judged.message
+    return PreparedRun([*run_cmd, *args], run, run_limits)
 
 
 def compile_failure(r: ProcessResult, wall: float) -> str:
