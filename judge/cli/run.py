@@ -6,6 +6,7 @@ the container is still removed; a second Ctrl-C stops judge at once). When our s
 is stopped. Then one summary line on stderr, and the program's exit code (124 at a time limit, 128 + N for a signal).
 """
 
+import contextlib
 import errno
 import os
 import signal
@@ -114,13 +115,13 @@ class Session:
 
     def show(self) -> int:
         """Each event as it comes; the summary; the exit code."""
-        for event in self.execution.events():
-            if isinstance(event, LiveOutput):
-                self.write(event)
-            elif isinstance(event, ExecuteResult):
-                return self.finish(event)
-            else:  # the run starts: from now Ctrl-C stops the program
-                if event.name == "run":
+        with contextlib.closing(self.execution.events()) as events:  # closed: the container is removed
+            for event in events:
+                if isinstance(event, LiveOutput):
+                    self.write(event)
+                elif isinstance(event, ExecuteResult):
+                    return self.finish(event)
+                elif event.name == "run":  # from now on Ctrl-C stops the program
                     self.on_interrupt(lambda: self.stop("Ctrl-C"))
         raise AssertionError("a live run ends with its result")
 
@@ -163,7 +164,7 @@ class Session:
 
     def finish(self, result: ExecuteResult) -> int:
         """The compiler's message (CE), the summary line on stderr, and the exit code."""
-        if self.line_open and sys.stderr.isatty():
+        if (self.line_open or self.stopped_because == "Ctrl-C") and sys.stderr.isatty():  # after the ^C echoed
             sys.stderr.write("\n")
         if result.verdict == Verdict.CE:
             output = result.compile.stdout if result.compile is not None else b""
