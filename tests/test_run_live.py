@@ -38,9 +38,16 @@ time.sleep(0.6)
 print("bye", flush=True)
 """
 SLEEPER = 'import time\nprint("started", flush=True)\ntime.sleep(60)\n'
-SPINNER = 'import sys\nprint("to stdout", flush=True)\nprint("to stderr", file=sys.stderr, flush=True)\nwhile True: pass\n'
+SPINNER = """\
+import sys
+print("to stdout", flush=True)
+print("to stderr", file=sys.stderr, flush=True)
+while True:
+    pass
+"""
 UPPER = "import sys\nfor line in sys.stdin:\n    sys.stdout.write(line.upper())\n    sys.stdout.flush()\n"
 COPY = "import os\nwhile chunk := os.read(0, 65536):\n    os.write(1, chunk)\n"
+READ_ALL = "import sys\nsys.stdout.write(sys.stdin.read().upper())\n"
 FLOOD = "import sys\nwhile True:\n    sys.stdout.write('x' * 999 + '\\n')\n"
 
 
@@ -126,7 +133,7 @@ def box(client, settings):
     limits = ExecuteLimits(time=2, wall=4, memory=64 * MIB, output=8 * MIB, compile_wall=10)
     spec = sandbox_for(language, settings, ExecuteRequest("python3", {}, b"", (), limits))
     with Sandbox(client, spec) as sandbox:
-        for name, text in (("copy.py", COPY), ("sleeper.py", SLEEPER), ("flood.py", FLOOD)):
+        for name, text in (("copy.py", COPY), ("sleeper.py", SLEEPER), ("flood.py", FLOOD), ("read_all.py", READ_ALL)):
             sandbox.put_file(name, text.encode())
         yield sandbox
 
@@ -163,6 +170,15 @@ def test_stdin_beyond_the_window_streams_through_whole_20_times(box):
         out, result = drain(run)
         feeder.join(10)
         assert (out == data, result.exit_code, result.killed_by) == (True, 0, None)
+
+
+def test_stdin_sent_with_its_eof_at_once_reaches_a_program_reading_to_the_end_20_times(box):
+    """Nothing the program writes wakes the relay here: the EOF must follow the data on its own."""
+    for _ in range(20):
+        run = live(box, "read_all.py")
+        assert run.send_stdin(b"abc\n") and run.close_stdin()
+        out, result = drain(run)
+        assert (out, result.exit_code, result.killed_by) == (b"ABC\n", 0, None)
 
 
 def test_a_signal_mid_run_stops_the_program_20_times(box):

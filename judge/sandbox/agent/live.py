@@ -140,10 +140,10 @@ class LiveSession:
                     del outputs[fd]
             if self.done.is_set():
                 self._drop_pending()
-            if self.stdin_write >= 0 and not self.pending and (self.eof_asked or self.done.is_set()):
-                self._close_stdin()  # EOF once everything sent before it is delivered
             if self.pending and self.stdin_write >= 0:
                 self._deliver()  # often the pipe has room: no wait for the poll
+            if self.stdin_write >= 0 and not self.pending and (self.eof_asked or self.done.is_set()):
+                self._close_stdin()  # EOF once everything sent before it is delivered
             self._want_room(bool(self.pending) and self.stdin_write >= 0)
 
     def _want_room(self, want: bool) -> None:
