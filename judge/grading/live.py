@@ -10,7 +10,7 @@ the measurements' verdict) and the sandbox's live command (``Sandbox.start_live`
 import contextlib
 import signal as signals
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
 
 from judge.errors import JudgeFailure
@@ -28,7 +28,7 @@ from judge.inputs.program import Program
 from judge.inputs.settings import Settings
 from judge.judging.results import Verdict
 from judge.judging.verdicts import measured_verdict
-from judge.sandbox.container import LiveOutput, LiveRun, ProcessResult, Sandbox
+from judge.sandbox.container import LiveOutput, LiveRun, ProcessResult, Sandbox, SandboxSpec
 from judge.sandbox.engine import Engine
 
 STDERR_KEPT = 64 * 1024  # bytes of stderr kept for the verdict (a runtime's out-of-memory message), besides relayed
@@ -57,9 +57,11 @@ class LiveExecution:
         args: tuple[str, ...] = (),
         *,
         pin: bool = True,
+        sandbox: Sandbox | None = None,
     ) -> None:
         self.client, self.settings, self.language = client, settings, language
         self.program, self.limits, self.args, self.pin = program, limits, args, pin
+        self.sandbox = sandbox  # a container started ahead from ``spec()`` (a warm one), used for this run only
         self._lock = threading.Lock()
         self._live: LiveRun | None = None
         self._ready = threading.Event()  # the program runs, or never will
@@ -95,15 +97,14 @@ class LiveExecution:
         return self._live
 
     # -- the run ---------------------------------------------------------------------------------------------------
-    def events(self) -> Iterator[LiveEvent]:
+    def events(self) -> Generator[LiveEvent, None, None]:
         """The stages, the program's output as it comes (LiveOutput), then the ExecuteResult (CE with the
         compiler's output; JE when the judge failed). The container is removed after the result."""
-        request = ExecuteRequest(self.language.name, self.program.files, b"", self.args, self.limits)
-        spec = sandbox_for(self.language, self.settings, request)
+        spec = self.spec()
         result = ExecuteResult(Verdict.JE, "")
         with contextlib.ExitStack() as stack:
             stack.callback(self._ready.set)  # whatever happens, nobody waits for a run that is not coming
-            box = Sandbox(self.client, spec)
+            box = self.sandbox or Sandbox(self.client, spec)
             stack.callback(box.close)
             try:
                 if self.language.compile:
@@ -120,6 +121,11 @@ class LiveExecution:
             except JudgeFailure as exc:
                 result.verdict, result.message = Verdict.JE, str(exc)
             yield result
+
+    def spec(self) -> SandboxSpec:
+        """The container this run needs (``execute.sandbox_for``: what a warm pool starts ahead)."""
+        request = ExecuteRequest(self.language.name, self.program.files, b"", self.args, self.limits)
+        return sandbox_for(self.language, self.settings, request)
 
     def _run(
         self, box: Sandbox, prepared: PreparedRun, result: ExecuteResult, container_memory: int
