@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pexpect
@@ -34,7 +33,7 @@ import sys, time
 print("name?", flush=True)
 name = sys.stdin.readline().strip()
 print("hello " + name, flush=True)
-time.sleep(0.6)
+time.sleep(1)
 print("bye", flush=True)
 """
 SLEEPER = 'import time\nprint("started", flush=True)\ntime.sleep(60)\n'
@@ -68,10 +67,8 @@ def test_output_appears_as_written_and_input_as_typed(tmp_path, client):
         assert b"hello" not in child.before
         child.sendline("Ann")
         child.expect("hello Ann", timeout=10)
-        seen_hello = time.monotonic()
-        assert b"bye" not in child.before + child.after
+        assert b"bye" not in child.buffer, "the answer came only with the line written a second later"
         child.expect("bye", timeout=10)
-        assert time.monotonic() - seen_hello >= 0.4, "the answer came only with the line written 0.6 s later"
         child.expect(pexpect.EOF, timeout=30)
     finally:
         child.close()
@@ -104,7 +101,7 @@ def test_time_limit_exits_124_with_the_summary_on_stderr(tmp_path, client):
     assert done.stdout == b"to stdout\n"  # stderr never reaches stdout
     lines = done.stderr.decode().splitlines()
     assert lines[0] == "to stderr"
-    assert lines[-1].startswith("judge: killed by SIGKILL | TLE: CPU time"), lines
+    assert lines[-1].startswith("judge: killed by SIGKILL | TLE: "), lines
 
 
 def test_a_closed_stdout_stops_the_program_in_a_pipe(tmp_path, client):
