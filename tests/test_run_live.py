@@ -39,7 +39,7 @@ print("bye", flush=True)
 SLEEPER = 'import time\nprint("started", flush=True)\ntime.sleep(60)\n'
 SPINNER = """\
 import sys
-print("to stdout", flush=True)
+print("to stdout", sys.argv[1:], sys.stdin.read(), flush=True)
 print("to stderr", file=sys.stderr, flush=True)
 while True:
     pass
@@ -91,14 +91,15 @@ def test_ctrl_c_stops_the_program_not_judge_and_leaves_no_container(tmp_path, cl
 
 
 def test_time_limit_exits_124_with_the_summary_on_stderr(tmp_path, client):
+    (tmp_path / "in.txt").write_text("from the file")
+    spinner = program(tmp_path, "spin.py", SPINNER)
     done = subprocess.run(
-        [*JUDGE, "--time", "0.3", program(tmp_path, "spin.py", SPINNER)],
-        stdin=subprocess.DEVNULL,
+        [*JUDGE, "--time", "0.3", "--stdin", str(tmp_path / "in.txt"), spinner, "--", "-a", "b"],
         capture_output=True,
         timeout=START,
     )
     assert done.returncode == 124, done.stderr
-    assert done.stdout == b"to stdout\n"  # stderr never reaches stdout
+    assert done.stdout == b"to stdout ['-a', 'b'] from the file\n"  # stderr never reaches stdout
     lines = done.stderr.decode().splitlines()
     assert lines[0] == "to stderr"
     assert lines[-1].startswith("judge: killed by SIGKILL | TLE: "), lines
