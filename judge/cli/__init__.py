@@ -1,6 +1,6 @@
-"""Command line: ``judge submit``, ``rescore``, ``results``, ``runners``, ``problems``, ``problem``, ``doctor``,
-``worker``, ``calibrate``, ``serve``; one module per command, each given the shared App (settings, languages,
-Docker client).
+"""Command line: ``judge submit``, ``run``, ``rescore``, ``results``, ``runners``, ``problems``, ``problem``,
+``doctor``, ``worker``, ``calibrate``, ``serve``; one module per command, each given the shared App (settings,
+languages, Docker client).
 
 Exit codes (judge.report.outcome): 0 accepted, 1 graded but not accepted, 2 bad input or usage, 3 judge failure.
 Data goes to stdout, human messages to stderr; bad input is one line naming the file, never a traceback.
@@ -23,6 +23,7 @@ __all__ = ["cli", "main"]
 # import Docker's client, the graders or Dask.
 COMMANDS = {
     "submit": ("judge.cli.submit", "submit"),
+    "run": ("judge.cli.run", "run"),
     "rescore": ("judge.cli.rescore", "rescore"),
     "worker": ("judge.cli.worker", "worker"),
     "results": ("judge.cli.results", "results"),

@@ -98,11 +98,16 @@ def execute_then_close(
         box = warm(spec) or Sandbox(client, spec)
         try:
             box.start()
-            if compiles(language) and not _compiled(box, language, settings, request, result):
-                return result, box
-            if cpuset is None:
-                cpuset = stack.enter_context(claimed_core(settings))
-            _run(box, spec, cpuset, language, request, result)
+            for name, data in request.files.items():
+                box.put_file(name, data)
+            entry = Entry(next(iter(request.files)), _sources(language, request))
+            how = How(compile=compiles(language), cpuset=cpuset)
+            prepared = prepare_run(box, spec, language, settings, entry, request.limits, request.args, result, stack, how)
+            if prepared is not None:
+                box.send_run(prepared.cmd, prepared.run, request.stdin)
+                result.run = box.result("running the program")
+                judged = measured_verdict(result.run, prepared.limits, spec.memory, language.memory_error_pattern)
+                result.verdict, result.message = judged.verdict, judged.message
         except JudgeFailure as exc:
             result.verdict, result.message = Verdict.JE, str(exc)
         except BaseException:
@@ -116,42 +121,68 @@ def _sources(language: Language, request: ExecuteRequest) -> tuple[str, ...]:
     return tuple(n for n in names if any(fnmatch.fnmatch(n, p) for p in language.source_patterns)) or (names[0],)
 
 
-def _compiled(
-    box: Sandbox, language: Language, settings: Settings, request: ExecuteRequest, result: ExecuteResult
-) -> bool:
-    """Put the files in the box and compile them; False (``result`` a CE) when compiling failed."""
-    for name, data in request.files.items():
-        box.put_file(name, data)
-    limits = request.limits
-    assert language.compile is not None
-    cmd = language.command(language.compile, next(iter(request.files)), limits.memory, _sources(language, request))
-    compiled = box.compile(cmd, wall=limits.compile_wall, output_limit=settings.compile_output, env=language.env)
-    result.compile = compiled
-    failure = compile_failure(compiled, limits.compile_wall)
-    if failure:
-        result.verdict, result.message = Verdict.CE, failure
-    return not failure
+@dataclass(frozen=True)
+class Entry:
+    """What a language's commands name: the entry file ({source}), the files compiled ({sources}), the entry point."""
+
+    main: str
+    sources: tuple[str, ...]
+    entrypoint: str = ""
 
 
-def _run(
-    box: Sandbox, spec: SandboxSpec, cpuset: str, language: Language, request: ExecuteRequest, result: ExecuteResult
-) -> None:
-    """Run the program on ``cpuset`` under the run's limits (the box's files are put first unless compiled)."""
-    if not compiles(language):
-        for name, data in request.files.items():
-            box.put_file(name, data)
-    if box.spec.compile_memory != spec.memory or box.spec.cpuset != cpuset:
-        box.set_limits(spec.memory, cpuset)
-    limits = request.limits
+@dataclass(frozen=True)
+class How:
+    """How a run is prepared: ``compile``: run the language's compile step (an online executor skips one that only
+    checks the syntax: ``compiles``); ``pin``: claim a core for the run, unless ``cpuset`` already holds one."""
+
+    compile: bool = True
+    pin: bool = True
+    cpuset: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    """A program compiled in its sandbox, ready to run once: its command line and limits (the sandbox's and the
+    verdict's)."""
+
+    cmd: list[str]
+    run: RunSpec
+    limits: RunLimits
+
+
+def prepare_run(
+    box: Sandbox,
+    spec: SandboxSpec,
+    language: Language,
+    settings: Settings,
+    entry: Entry,
+    limits: ExecuteLimits,
+    args: tuple[str, ...],
+    result: ExecuteResult,
+    stack: contextlib.ExitStack,
+    how: How = How(),
+) -> PreparedRun | None:
+    """Compile the program already in ``box`` (if the language does and ``how`` says so), claim the run's core
+    (released by ``stack``) and set the run's limits where the container was created with others. None after a
+    failed compile (``result`` holds the CE and the compiler's output)."""
     memory = limits.memory + language.memory_extra
+    if language.compile and how.compile:
+        cmd = language.command(language.compile, entry.main, limits.memory, entry.sources, entry.entrypoint)
+        compiled = box.compile(cmd, wall=limits.compile_wall, output_limit=settings.compile_output, env=language.env)
+        result.compile = compiled
+        failure = compile_failure(compiled, limits.compile_wall)
+        if failure:
+            result.verdict, result.message = Verdict.CE, failure
+            return None
+    cpuset = how.cpuset
+    if cpuset is None and how.pin:
+        cpuset = stack.enter_context(claimed_core(settings))
+    if box.spec.compile_memory != spec.memory or (cpuset and box.spec.cpuset != cpuset):
+        box.set_limits(spec.memory, cpuset)
     run_limits = RunLimits(time=limits.time, wall=limits.wall, memory=memory, output=limits.output)
-    main = next(iter(request.files))
-    cmd = [*language.command(language.run, main, limits.memory, _sources(language, request)), *request.args]
+    run_cmd = language.command(language.run, entry.main, limits.memory, entry.sources, entry.entrypoint)
     run = RunSpec(limits.time, limits.wall, memory, limits.output, language.env, stderr_limit=limits.output)
-    box.send_run(cmd, run, request.stdin)
-    result.run = box.result("running the program")
-    judged = measured_verdict(result.run, run_limits, spec.memory, language.memory_error_pattern)
-    result.verdict, result.message = judged.verdict, judged.message
+    return PreparedRun([*run_cmd, *args], run, run_limits)
 
 
 def compile_failure(r: ProcessResult, wall: float) -> str:

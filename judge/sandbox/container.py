@@ -527,6 +527,106 @@ class Sandbox:
     def result(self, doing: str = "running a command") -> ProcessResult:
         return self._result(doing)
 
+    def start_live(self, cmd: list[str], run: RunSpec) -> "LiveRun":
+        """Start one command live: its output comes back as it is written, its stdin is sent while it runs."""
+        assert self.channel is not None
+        self.channel.settimeout(run.wall + PROTOCOL_SLACK)
+        live = protocol.Live(
+            cmd=cmd,
+            time=run.time,
+            wall=run.wall,
+            uid=self.spec.uid,
+            output_limit=run.output_limit,
+            stderr_limit=run.stderr_limit,
+            memory=run.memory,
+            stack=run.memory,
+            env=run.env,
+        )
+        self._send(live)
+        return LiveRun(self)
+
+
+@dataclass(frozen=True)
+class LiveOutput:
+    """Bytes a live command's program wrote to ``stream`` ("stdout" or "stderr"), as they came."""
+
+    stream: str
+    data: bytes
+
+
+class LiveRun:
+    """A live command under way in a sandbox (``Sandbox.start_live``). ``events`` yields each LiveOutput as the
+    program writes it and last its ProcessResult (output already streamed: ``stdout`` and ``stderr`` are empty).
+    ``send_stdin``, ``close_stdin`` and ``signal`` may be called from other threads meanwhile (one sender of stdin at
+    a time); once the result is in they do nothing and say so (False). No terminal here: a CLI or a WebSocket drives
+    it the same way."""
+
+    def __init__(self, box: Sandbox) -> None:
+        self._box = box
+        self._send_lock = threading.Lock()
+        self._credit = threading.Condition()
+        self._in_flight = 0  # stdin bytes sent that the program has not taken yet (at most protocol.LIVE_WINDOW)
+        self._over = False
+
+    def send_stdin(self, data: bytes) -> bool:
+        """Send ``data`` to the program's stdin, waiting while the program has not taken LIVE_WINDOW bytes yet."""
+        view = memoryview(data)
+        while view:
+            with self._credit:
+                while not self._over and self._in_flight >= protocol.LIVE_WINDOW:
+                    self._credit.wait()
+                if self._over:
+                    return False
+                size = min(len(view), protocol.LIVE_WINDOW - self._in_flight)
+                self._in_flight += size
+            if not self._send(protocol.Stdin(), bytes(view[:size])):
+                return False
+            view = view[size:]
+        return True
+
+    def close_stdin(self) -> bool:
+        """The program's stdin ends (EOF) after what was sent."""
+        return self._send(protocol.CloseStdin())
+
+    def signal(self, number: int) -> bool:
+        """Send signal ``number`` to the program (SIGKILL stops it; the sandbox then kills whatever it started)."""
+        return self._send(protocol.Signal(signal=number))
+
+    def _send(self, record: protocol.LiveInput, payload: bytes = b"") -> bool:
+        with self._send_lock:
+            if self._over:
+                return False
+            try:
+                self._box._send(record, payload)
+            except JudgeFailure:
+                return False  # the reader of ``events`` meets the same failure
+            return True
+
+    def events(self) -> Iterator[LiveOutput | ProcessResult]:
+        """The program's output as it comes, then its measurements (JudgeFailure if the container is lost)."""
+        doing = "running the program live"
+        try:
+            while True:
+                reply, payload = self._box._receive(doing)
+                if isinstance(reply, protocol.Output):
+                    yield LiveOutput(reply.stream, payload)
+                elif isinstance(reply, protocol.Taken):
+                    with self._credit:
+                        self._in_flight = max(0, self._in_flight - reply.taken)
+                        self._credit.notify_all()
+                elif isinstance(reply, protocol.Result):
+                    break
+                else:
+                    raise JudgeFailure(f"the runner agent said {reply.op!r} while {doing}")
+            with self._send_lock:  # nothing of this command is sent after EndLive: the agent serves requests again
+                self._over = True
+                self._box._send(protocol.EndLive())
+        finally:
+            self._over = True  # senders waiting for the program to take their stdin give up
+            with self._credit:
+                self._credit.notify_all()
+        yield process_result(reply, payload)
+
 
 @contextlib.contextmanager
 def pipes_volume(client: docker.DockerClient) -> Iterator[str]:

@@ -108,6 +108,56 @@ class Run:
             self.fifos = Fifos(**self.fifos)
 
 
+@dataclass
+class Live:
+    """Run the program once, live: its stdout and stderr come back as Output frames as it writes them, its stdin is
+    what the host sends meanwhile (the live inputs below), and the last frame is the usual Result (no payload: the
+    output was streamed). After the Result the agent reads live inputs until EndLive (stray ones are dropped)."""
+
+    op: ClassVar[str] = "live"
+    cmd: list[str]
+    time: float  # CPU seconds
+    wall: float  # seconds
+    uid: int
+    output_limit: int  # bytes of stdout relayed: one more stops the program (OLE)
+    stderr_limit: int  # bytes of stderr relayed (the rest is read and discarded: it stops nothing)
+    memory: int | None  # bytes the program may use (cgroup usage over its baseline); None: the cgroup's limit
+    stack: int | None  # RLIMIT_STACK, bytes
+    env: dict[str, str] = field(default_factory=dict)
+
+
+# -- live inputs: host -> agent while a Live command runs (read by its input pump, never by the request loop) -----
+
+
+@dataclass
+class Stdin:
+    """The payload goes to the program's stdin, in order. The host keeps at most LIVE_WINDOW bytes not yet Taken."""
+
+    op: ClassVar[str] = "stdin"
+
+
+@dataclass
+class CloseStdin:
+    """The program's stdin ends (EOF) once what came before is delivered."""
+
+    op: ClassVar[str] = "eof"
+
+
+@dataclass
+class Signal:
+    """Send ``signal`` to the program's process group (SIGKILL: stop it; the agent then kills the rest)."""
+
+    op: ClassVar[str] = "signal"
+    signal: int
+
+
+@dataclass
+class EndLive:
+    """The host has read the Result: the live command is over and the agent serves requests again."""
+
+    op: ClassVar[str] = "end"
+
+
 # -- replies: agent -> host ----------------------------------------------------------------------------------------
 
 
@@ -167,14 +217,37 @@ class Result:
     box_used: int = 0  # a Compile: bytes the box holds after it (the program and whatever else the compile wrote)
 
 
-Request = PutFile | Pack | Unpack | MakeFifos | Compile | Run
+@dataclass
+class Output:
+    """A live command's program wrote the payload to ``stream`` ("stdout" or "stderr"), as it came."""
+
+    op: ClassVar[str] = "output"
+    stream: str
+
+
+@dataclass
+class Taken:
+    """A live command's program was given ``taken`` more bytes of the host's stdin: the host may send that many more."""
+
+    op: ClassVar[str] = "taken"
+    taken: int
+
+
+LIVE_WINDOW = 256 * 1024  # bytes of stdin the host sends ahead of the program's reading (so a signal always passes)
+
+Request = PutFile | Pack | Unpack | MakeFifos | Compile | Run | Live
+LiveInput = Stdin | CloseStdin | Signal | EndLive
+LiveReply = Output | Taken
 Reply = Hello | Ok | Error | Result
-Record = Request | Reply
-REQUESTS: tuple[type[Request], ...] = (PutFile, Pack, Unpack, MakeFifos, Compile, Run)
+Record = Request | LiveInput | Reply | LiveReply
+REQUESTS: tuple[type[Request], ...] = (PutFile, Pack, Unpack, MakeFifos, Compile, Run, Live)
+LIVE_INPUTS: tuple[type[LiveInput], ...] = (Stdin, CloseStdin, Signal, EndLive)
+LIVE_REPLIES: tuple[type[LiveReply], ...] = (Output, Taken)
 REPLIES: tuple[type[Reply], ...] = (Hello, Ok, Error, Result)
-RECORDS: dict[str, type[Record]] = {cls.op: cls for cls in REQUESTS + REPLIES}
+ALL: tuple[type[Record], ...] = REQUESTS + LIVE_INPUTS + REPLIES + LIVE_REPLIES
+RECORDS: dict[str, type[Record]] = {cls.op: cls for cls in ALL}
 FIELDS: dict[type[Record], tuple[str, ...]] = {
-    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in REQUESTS + REPLIES
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in ALL
 }  # looked up once: a record is framed twice for every test
 
 

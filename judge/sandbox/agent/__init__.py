@@ -35,5 +35,6 @@ MODULES = (
     "interaction",  # the FIFOs of an interactive problem, held by the reference judges' rules; relay, transcript
     "streams",  # a program's stdin, stdout and stderr (a drained pipe kept as an excerpt)
     "command",  # one command: its request's limits, the run under way, the Result built once it is reaped
+    "live",  # a live command's pipes: output relayed as it is written, the host's stdin, EOF and signals taken in
     "main",  # the Agent: requests served, each command run in named steps; main()
 )

@@ -14,6 +14,7 @@ import time
 from .box import BOX, MQUEUE, TMP, SysvIpc, clear_scratch, pack_box, remove_tree, seal_box, unpack_box
 from .command import Command, Finished, Outcome, Running, report
 from .interaction import Interaction
+from .live import LiveSession
 from .measure import (
     MemoryCgroup,
     TestMemory,
@@ -148,6 +149,39 @@ class Agent:
             output = read_head(outcome.stdout_path, request.output_limit)
         outcome.result.stdout_sent = len(output)
         send(outcome.result, output, outcome.stderr, outcome.nextpass)
+
+    def live(self, request: protocol.Live, size: int) -> None:
+        """Run once with the program's streams relayed as they flow (``LiveSession``); the Result comes last."""
+        fsize = request.output_limit + 1  # any file it writes is capped as a test's stdout is
+        rlimits = [(resource.RLIMIT_FSIZE, (fsize, fsize)), *self.no_queues]
+        if request.stack:
+            rlimits.append((resource.RLIMIT_STACK, (request.stack, request.stack)))
+        command = Command(
+            cmd=request.cmd,
+            time=request.time,
+            wall=request.wall,
+            uid=request.uid,
+            env=request.env,
+            output_limit=request.output_limit,
+            stderr_limit=request.stderr_limit,
+            memory=request.memory,
+            rlimits=rlimits,
+            compiling=False,
+        )
+        session = LiveSession(request.output_limit, request.stderr_limit)
+        streams = lend_streams(session.streams(), command.uid)
+        running = self.spawn(command, streams)
+        session.start(running.pid)
+        self.watch(running)
+        if session.output_exceeded and running.killed_by is None:
+            running.killed_by = "output"
+        outcome = self.collect(running)  # every process is gone: the relay reaches the end of both pipes
+        session.program_done()
+        result = outcome.result
+        result.stdout_written, result.stderr_written = session.stdout_written, session.stderr_written
+        result.output_exceeded = session.output_exceeded
+        send(result)
+        session.finish()
 
     # -- running one command, in named steps ----------------------------------------------------------------------
     def execute(self, command: Command, stdin_path: str) -> Outcome:
@@ -394,6 +428,8 @@ class Agent:
             self.compile(request, size)
         elif isinstance(request, protocol.Run):
             self.run(request, size)
+        elif isinstance(request, protocol.Live):
+            self.live(request, size)
         else:
             raise ValueError(f"not a request: {request.op!r}")
 
