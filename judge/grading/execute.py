@@ -102,7 +102,9 @@ def execute_then_close(
                 box.put_file(name, data)
             entry = Entry(next(iter(request.files)), _sources(language, request))
             how = How(compile=compiles(language), cpuset=cpuset)
-            prepared = prepare_run(box, spec, language, settings, entry, request.limits, request.args, result, stack, how)
+            prepared = prepare_run(
+                box, spec, language, settings, entry, request.limits, request.args, result, stack, how
+            )
             if prepared is not None:
                 box.send_run(prepared.cmd, prepared.run, request.stdin)
                 result.run = box.result("running the program")

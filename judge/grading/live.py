@@ -114,7 +114,16 @@ class LiveExecution:
                 _put_program(box, self.program)
                 entry = Entry(self.program.main, self.program.sources, self.program.entrypoint)
                 prepared = prepare_run(
-                    box, spec, self.language, self.settings, entry, self.limits, self.args, result, stack, How(pin=self.pin)
+                    box,
+                    spec,
+                    self.language,
+                    self.settings,
+                    entry,
+                    self.limits,
+                    self.args,
+                    result,
+                    stack,
+                    How(pin=self.pin),
                 )
                 if prepared is not None:
                     yield Stage("run")
