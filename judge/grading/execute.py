@@ -93,7 +93,9 @@ def execute_then_close(
     here."""
     result = ExecuteResult(Verdict.JE, "")
     with contextlib.ExitStack() as stack:
-        cpuset = None if compiles(language) else stack.enter_context(claimed_core(settings))
+        # with nothing to compile the container is created on the run's core: the first free one, so that a warm
+        # pool (which keeps containers per spec, hence per core) uses as few cores as runs go at once
+        cpuset = None if compiles(language) else stack.enter_context(claimed_core(settings, spread=False))
         spec = sandbox_for(language, settings, request, cpuset)
         box = warm(spec) or Sandbox(client, spec)
         try:

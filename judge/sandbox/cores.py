@@ -49,17 +49,22 @@ def _try(folder: Path, cpu: int) -> int | None:
 
 
 @contextlib.contextmanager
-def claimed_core(settings: Settings, on_wait: Callable[[], None] | None = None) -> Iterator[str]:
+def claimed_core(
+    settings: Settings, on_wait: Callable[[], None] | None = None, *, spread: bool = True
+) -> Iterator[str]:
     """A core of ``pinnable_cores`` held for the block, as a cpuset string ("3"); waits while all are held
-    (``on_wait`` is called once when it has to)."""
+    (``on_wait`` is called once when it has to). ``spread``: successive claims start looking at successive cores;
+    else at the first (the fewest cores in use: a warm pool keeps containers per core)."""
     global _turn
     cores = pinnable_cores(settings)
     folder = locks_folder()
     folder.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(OSError):  # shared by every user's judge on the machine
         folder.chmod(0o1777)
-    with _turn_lock:
-        start, _turn = _turn, _turn + 1
+    start = 0
+    if spread:
+        with _turn_lock:
+            start, _turn = _turn, _turn + 1
     waited = False
     while True:
         for i in range(len(cores)):

@@ -59,3 +59,14 @@ def test_another_process_holding_a_core_is_respected(monkeypatch, tmp_path):
     time.sleep(0.05)
     with claimed_core(settings) as a, claimed_core(settings) as b:  # its claim went with it
         assert {a, b} == {"0", "1"}
+
+
+def test_claims_that_do_not_spread_take_the_first_free_core(monkeypatch, tmp_path):
+    """judge serve's executions without a compile step: one core in use while runs go one at a time (its warm
+    containers are made for that core), the next one only while the first is held."""
+    settings = two_cores(monkeypatch, tmp_path)
+    for _ in range(3):
+        with claimed_core(settings, spread=False) as cpu:
+            assert cpu == "0"
+    with claimed_core(settings, spread=False) as first, claimed_core(settings, spread=False) as second:
+        assert (first, second) == ("0", "1")
