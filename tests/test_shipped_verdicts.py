@@ -17,11 +17,12 @@ FOLDER_VERDICT = {
     "compile_error": Verdict.CE,
 }
 SUBMISSIONS = sorted(p for p in ROOT.glob("problems/*/submissions/*/*") if p.is_file())
-# The cgroup2 lane grades these submissions of problem 1: every verdict in C (C++ for TLE) and in Python.
+# The cgroup2 lane grades these submissions of problem 1: every verdict in C (C++ for TLE) and in Python; for TLE,
+# CPU time (busy.cpp: the cgroup's CPU counter, as for a busy Python) and wall time (sleeper.py) once each.
 LANE = {
     "accepted": ("sum.c", "sum.cpp", "sum.py"),
     "wrong_answer": ("overflow.c", "minus.py"),
-    "time_limit_exceeded": ("busy.cpp", "busy.py", "sleeper.py"),
+    "time_limit_exceeded": ("busy.cpp", "sleeper.py"),
     "memory_limit_exceeded": ("hog.c", "hog.py"),
     "run_time_error": ("segfault.c", "divide.py"),
     "output_limit_exceeded": ("flood.c", "flood.py"),
