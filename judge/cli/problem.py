@@ -1,5 +1,6 @@
 """``judge problem check``: grade a package's own submissions and compare with the verdicts of their folders;
-``--only lint`` runs the setter's verifier's checks that run no program (judge.batch.verifier) instead."""
+``--only lint|data|validators`` runs one part of the setter's verifier (judge.batch.verifier) instead: lint runs no
+program, data runs the validators on the package's data, validators only builds them."""
 
 import json
 import os
@@ -10,7 +11,7 @@ from rich.text import Text
 
 from judge.batch.packagecheck import CheckOptions, CheckRow, check_package, package_margins, row_summary
 from judge.batch.packagecheck import write_limit as write_limit_to  # the --write-limit flag takes its name
-from judge.batch.verifier import static_check
+from judge.batch.verifier import data_check, static_check, validators_check
 from judge.cli.app import App, pass_app
 from judge.cli.progress import BatchProgress, stderr_console
 from judge.cli.tables import check_row_line, package_header
@@ -48,10 +49,11 @@ def problem() -> None:
 )
 @click.option(
     "--only",
-    type=click.Choice(["lint"]),
-    help="Only the package lint and the submissions.yaml checks, which run no program (no Docker).",
+    type=click.Choice(["lint", "data", "validators"]),
+    help="One part of the verifier: lint (the files and submissions.yaml; no Docker), data (the input validators on "
+    "every input, the output validator on answers and validation data), validators (build them only).",
 )
-@click.option("-e", "--warnings-are-errors", "strict", is_flag=True, help="With --only lint: warnings fail too.")
+@click.option("-e", "--warnings-are-errors", "strict", is_flag=True, help="With --only: warnings fail too.")
 @pass_app
 def check(
     app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_test: bool, only: str | None, strict: bool
@@ -61,11 +63,13 @@ def check(
     PATH is a package folder or an id under problems/. A package without a time limit gets it derived
     from its accepted submissions first (shown with how). A submission expected to be rejected (of a pass-fail
     problem, without a submissions.yaml rule) stops at its first failing test, which decides its verdict; --all
-    runs every test. --only lint checks the package's files and submissions.yaml as the spec asks, one line per
-    finding naming the file; exit 1 on an error (-e: on a warning too).
+    runs every test. --only lint checks the package's files and submissions.yaml as the spec asks; --only data runs
+    the input validators on every input and the output validator on the answers and validation test data; --only
+    validators builds every validator. One line per finding naming the file; exit 1 on an error (-e: on a warning
+    too).
     """
-    if only == "lint":
-        lint_only(app, path, fmt, strict)
+    if only is not None:
+        findings_only(app, path, fmt, strict, only, jobs)
     package = app.with_time_limit(load_problem(path, app.settings))
     err = stderr_console()
     graded = 0
@@ -127,10 +131,15 @@ def check(
     sys.exit(outcome.return_code)
 
 
-def lint_only(app: App, path: str, fmt: str, strict: bool) -> None:
-    """``--only lint``: the findings of judge.batch.verifier ``static_check``, as lines or JSON; exits."""
+def findings_only(app: App, path: str, fmt: str, strict: bool, only: str, jobs: int) -> None:
+    """``--only PART``: the findings of that part of judge.batch.verifier, as lines or JSON; exits."""
     folder = resolve(path, app.settings)
-    findings = static_check(folder, output_limit=app.settings.output)
+    if only == "lint":
+        findings = static_check(folder, output_limit=app.settings.output)
+    elif only == "data":
+        findings = data_check(folder, app.settings, app.client, jobs=jobs)
+    else:
+        findings = validators_check(folder, app.settings, app.client)
     if fmt == "json":
         click.echo(json.dumps({"problem": folder.name, **findings_doc(findings, warnings_are_errors=strict)}, indent=2))
     else:

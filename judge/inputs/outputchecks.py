@@ -39,7 +39,7 @@ def _args(input_file: Path, data: Path, problem_args: tuple[str, ...]) -> tuple[
     return problem_args + (string_sequence(found[0], "output_validator_args", found[1]) if found else ())
 
 
-def _inputs(folder: Path) -> list[Path]:
+def test_inputs(folder: Path) -> list[Path]:
     """The test inputs under ``folder``: not hidden, not in a test case's ``.files`` folder."""
     return sorted(
         p
@@ -72,7 +72,7 @@ def output_checks(
     for top in ("sample", "secret"):
         if not (data / top).is_dir():
             continue
-        for input_file in _inputs(data / top):
+        for input_file in test_inputs(data / top):
             answer, out = input_file.with_suffix(".ans"), input_file.with_suffix(".out")
             if not answer.is_file():
                 continue  # lint reports it
@@ -90,7 +90,7 @@ def output_checks(
     for name in VALIDATION_FOLDERS:
         if not (data / name).is_dir():
             continue
-        for input_file in _inputs(data / name):
+        for input_file in test_inputs(data / name):
             answer, out = input_file.with_suffix(".ans"), input_file.with_suffix(".out")
             if answer.is_file() and out.is_file():  # lint reports a missing one
                 valid = name == "valid_output"
