@@ -18,7 +18,7 @@ from judge.inputs.findings import Finding
 from judge.inputs.inputvalidators import InputValidator, command_arguments, find_input_validators
 from judge.inputs.outputchecks import output_checks, test_inputs
 from judge.inputs.packagelint import case_names, lint
-from judge.inputs.problem import Problem, load_problem, problem_validator_args, validator_program
+from judge.inputs.problem import OutputValidator, Problem, load_problem, problem_validator_args, validator_program
 from judge.inputs.settings import Settings
 from judge.inputs.submissionsyaml import (
     default_rules,
@@ -97,7 +97,11 @@ def build_input_validators(
     for validator in (v for v in validators if v.supported):
         what = f"input validator {validator.name}"
         try:
-            program = validator_program(package / "problem.yaml", validator.path, INPUT)
+            program = (  # a file alone: its folder holds the other validators (OutputValidator.files)
+                OutputValidator(validator.path, validator.path, INPUT)
+                if validator.path.is_file()
+                else validator_program(package / "problem.yaml", validator.path, INPUT)
+            )
         except JudgeInputError as exc:  # a folder without a source
             findings.append(_build_failure(what, validator.path, package, exc))
             continue

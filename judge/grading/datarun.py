@@ -62,7 +62,8 @@ def validator_run(validator: str, case: InputCase, r: ProcessResult) -> Validato
     stopped = r.signal is not None or r.killed_by is not None or bool(r.spawn_error)
     code = None if stopped else r.exit_code
     timed_out = r.killed_by in ("cpu", "wall")
-    said = r.spawn_error or (r.stdout + b"\n" + r.stderr).decode("utf-8", "replace").strip()
+    printed = (stream.decode("utf-8", "replace").strip() for stream in (r.stdout, r.stderr))
+    said = r.spawn_error or "\n".join(text for text in printed if text)
     return ValidatorRun(validator, case.name, input_verdict(code, timed_out=timed_out), code, timed_out, said)
 
 

@@ -3,7 +3,8 @@ from the input alone, so a wrong answer file is rejected as output like any wron
 
 import sys
 
-wanted = 2 * int(open(sys.argv[1]).read())
+with open(sys.argv[1]) as given:
+    wanted = 2 * int(given.read())
 with open(sys.argv[3] + "/judgemessage.txt", "w") as message:
     try:
         got = int(sys.stdin.read())
