@@ -8,7 +8,9 @@ docs/verifier-plan.md).
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from judge.errors import JudgeInputError
@@ -21,6 +23,8 @@ from judge.inputs.packagelint import case_names, lint
 from judge.inputs.problem import OutputValidator, Problem, load_problem, problem_validator_args, validator_program
 from judge.inputs.settings import Settings
 from judge.inputs.submissionsyaml import (
+    Rule,
+    SubmissionsYaml,
     default_rules,
     expected_results_tag,
     package_submission_paths,
@@ -28,7 +32,7 @@ from judge.inputs.submissionsyaml import (
 )
 from judge.inputs.yamlfile import load_mapping
 from judge.judging.datachecks import ValidatorRun, check_findings, input_findings
-from judge.judging.expectations import static_findings
+from judge.judging.expectations import Expectation, expectation_for, static_findings
 from judge.sandbox.engine import Engine
 
 # data/ folders whose inputs the input validators judge: every one must be valid but invalid_input/'s
@@ -50,19 +54,41 @@ def _kind(package: Path) -> tuple[bool, bool]:
     return legacy, "scoring" in words or "score" in str(meta.get("validation") or "").split()
 
 
-def submission_findings(package: Path) -> list[Finding]:
-    """The static submissions check; a submissions.yaml or tag that cannot be read is a JudgeInputError."""
-    legacy, scoring = _kind(package)
-    defaults = default_rules(legacy=legacy)
-    submissions = package_submission_paths(package)
+@dataclass(frozen=True)
+class SubmissionRules:
+    """What the package asks of its submissions, as judge.judging.expectations reads it."""
+
+    spec: SubmissionsYaml
+    defaults: dict[str, Rule]  # each folder's default (legacy or 2025-09)
+    tags: dict[str, frozenset[str]]  # DOMjudge @EXPECTED_RESULTS@ of submissions outside the default folders
+
+    def expectation(self, submission: str) -> Expectation:
+        return expectation_for(submission, self.spec, self.defaults, self.tags.get(submission))
+
+    def ruled(self, submission: str) -> bool:
+        """Whether a submissions.yaml entry matches ``submission``."""
+        return any(entry.glob.matches(submission) for entry in self.spec.entries)
+
+
+def submission_rules(package: Path, submissions: Sequence[str]) -> SubmissionRules:
+    """submissions.yaml, the folder defaults and the tags of ``submissions`` (paths under submissions/); a
+    submissions.yaml or tag that cannot be read is a JudgeInputError."""
+    defaults = default_rules(legacy=_kind(package)[0])
     tags = {}
     for sub in submissions:
         if sub.split("/")[0] not in defaults:  # DOMjudge reads the tag outside its official folders only
             tag = expected_results_tag(package / "submissions" / sub)
             if tag is not None:
                 tags[sub] = tag
-    spec = read_submissions_yaml(package)
-    return static_findings(spec, submissions, case_names(package), defaults, tags, scoring=scoring)
+    return SubmissionRules(read_submissions_yaml(package), defaults, tags)
+
+
+def submission_findings(package: Path) -> list[Finding]:
+    """The static submissions check; a submissions.yaml or tag that cannot be read is a JudgeInputError."""
+    submissions = package_submission_paths(package)
+    rules = submission_rules(package, submissions)
+    scoring = _kind(package)[1]
+    return static_findings(rules.spec, submissions, case_names(package), rules.defaults, rules.tags, scoring=scoring)
 
 
 def static_check(package: Path, *, output_limit: int | None = None) -> list[Finding]:
