@@ -6,6 +6,7 @@ exact verdict and score of a submission."""
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -153,3 +154,20 @@ def test_interactive_rule_gives_one_outcome(grade_file, monkeypatch, package, pa
     expected = REPEATED[package][path]
     assert outcomes == {(expected, (expected,)): ROUNDS}, dict(outcomes)
     assert max(seconds) < results[0].limits["wall"] + VALIDATOR_GRACE / 2, sorted(seconds)[-3:]
+
+
+def test_submissions_yaml_rules_are_checked(tmp_path):
+    """The package submissionsglobs with two rules it breaks (spec 2025-09 "Example submissions": ``message``, a
+    test-group key's ``required``): the check names both and exits 1."""
+    package = tmp_path / "submissionsglobs"
+    shutil.copytree(HERE / "submissionsglobs", package)
+    rules = package / "submissions/submissions.yaml"
+    text = rules.read_text().replace("message: token 1 differs", "message: nope")
+    rules.write_text(text.replace("secret/big: {required: [WA]}", "secret/big: {required: [TLE]}"))
+    command = [sys.executable, "-m", "judge", "--config", str(ROOT / "judge.yaml"), "problem", "check",
+               str(package), "-j", "2", "--format", "json"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    rows = {row["submission"]: row for row in json.loads(done.stdout)["submissions"]}
+    assert done.returncode == 1 and [s for s, row in rows.items() if not row["ok"]] == ["wrong_answer/small_only.py"]
+    why = rows["wrong_answer/small_only.py"]["why"]
+    assert "no judgemessage contains 'nope'" in why and "no test in secret/big got TLE" in why, why
