@@ -58,15 +58,16 @@ def problem() -> None:
 def check(
     app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_test: bool, only: str | None, strict: bool
 ) -> None:
-    """Grade every submission in PATH's submissions/<verdict>/ folders; exit 1 if any gets another verdict.
+    """Grade every submission in PATH's submissions/ folders; exit 1 if any misses what its folder's default,
+    submissions.yaml or its @EXPECTED_RESULTS@ tag asks.
 
     PATH is a package folder or an id under problems/. A package without a time limit gets it derived
     from its accepted submissions first (shown with how). A submission expected to be rejected (of a pass-fail
-    problem, without a submissions.yaml rule) stops at its first failing test, which decides its verdict; --all
-    runs every test. --only lint checks the package's files and submissions.yaml as the spec asks; --only data runs
-    the input validators on every input and the output validator on the answers and validation test data; --only
-    validators builds every validator. One line per finding naming the file; exit 1 on an error (-e: on a warning
-    too).
+    problem, no submissions.yaml entry matching it) stops at its first failing test; --all runs every test.
+
+    --only lint checks the package's files and submissions.yaml as the spec asks; --only data runs the input
+    validators on every input and the output validator on the answers and validation test data; --only validators
+    builds every validator. One line per finding naming the file; exit 1 on an error (-e: on a warning too).
     """
     if only is not None:
         findings_only(app, path, fmt, strict, only, jobs)
