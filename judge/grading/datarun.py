@@ -10,7 +10,7 @@ validator the default one compares in-process. What the runs mean is in judge.ju
 """
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from judge.grading.grader import files_tar
@@ -80,8 +80,11 @@ def run_input_validator(
         output_limit=limits.output,
         env=compiled.language.env,
     )
+    spec = validator_spec(problem, compiled.language, settings)
+    largest = max((case.input.stat().st_size for case in cases), default=0)  # validation data: not among the tests
+    spec = replace(spec, private_size=spec.private_size + largest, memory=spec.memory + largest)
     runs: list[ValidatorRun] = []
-    with Sandbox(client, validator_spec(problem, compiled.language, settings)) as box:
+    with Sandbox(client, spec) as box:
         box.unpack(compiled.packed_box)
         for batch in _batches(cases):
             command = [*compiled.command, *batch[0].args]
