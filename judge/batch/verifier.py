@@ -188,8 +188,9 @@ def data_check(package: Path, settings: Settings, client: Engine, *, jobs: int =
     inputs = data_inputs(package)
     meta = load_mapping(package / "problem.yaml", missing_ok=True)
     args = problem_validator_args(package / "problem.yaml", meta)
+    legacy = _kind(package)[0]
     checks, notes = output_checks(
-        package, interactive=problem.interactive, multipass=problem.multipass, problem_args=args
+        package, interactive=problem.interactive, multipass=problem.multipass, problem_args=args, legacy=legacy
     )
     findings += notes
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
