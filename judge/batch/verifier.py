@@ -7,11 +7,14 @@ as output. Grading the submissions against their expectations is judge.batch.pac
 docs/verifier-plan.md).
 """
 
+import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from judge.errors import JudgeInputError
 from judge.grading.datarun import InputCase, judge_outputs, run_input_validator
@@ -40,6 +43,7 @@ from judge.sandbox.engine import Engine
 INPUT_FOLDERS = ("sample", "secret", "invalid_input", "invalid_output", "valid_output")
 INVALID_INPUT = "invalid_input"
 Built = list[tuple[InputValidator, CompiledValidator]]
+T = TypeVar("T")
 
 
 def _kind(package: Path) -> tuple[bool, bool]:
@@ -180,9 +184,21 @@ def _input_cases(package: Path, validator: InputValidator, inputs: list[tuple[Pa
     ]
 
 
-def data_check(package: Path, settings: Settings, client: Engine, *, jobs: int = 1) -> list[Finding]:
+def _timed(say: Callable[[str], None] | None, what: str, count: int, work: Callable[[], T]) -> T:
+    """``work()``, and one line to ``say`` of how long it took (setters ask where a check spends its time)."""
+    start = time.monotonic()
+    result = work()
+    if say is not None:
+        say(f"{what} judged {count} file{'' if count == 1 else 's'} in {time.monotonic() - start:.1f} s")
+    return result
+
+
+def data_check(
+    package: Path, settings: Settings, client: Engine, *, jobs: int = 1, say: Callable[[str], None] | None = None
+) -> list[Finding]:
     """``--only data``: every input validator on every input, and the output validator on every output check
-    (judge.inputs.outputchecks), validators in parallel up to ``jobs``; findings of parts data and validators."""
+    (judge.inputs.outputchecks), validators in parallel up to ``jobs``; findings of parts data and validators.
+    ``say`` is told how long each validator took."""
     problem = load_problem(str(package), settings)
     built, findings = build_input_validators(package, problem, settings, client)
     inputs = data_inputs(package)
@@ -194,12 +210,13 @@ def data_check(package: Path, settings: Settings, client: Engine, *, jobs: int =
     )
     findings += notes
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        outputs = pool.submit(judge_outputs, checks, package, problem, settings, client)
-        cases = [(compiled, validator.name, _input_cases(package, validator, inputs)) for validator, compiled in built]
-        runs: list[Future[list[ValidatorRun]]] = [
-            pool.submit(run_input_validator, compiled, name, problem, settings, client, mine)
-            for compiled, name, mine in cases
-        ]
+        judge_all = partial(judge_outputs, checks, package, problem, settings, client)
+        outputs = pool.submit(_timed, say if checks else None, "the output validator", len(checks), judge_all)
+        runs: list[Future[list[ValidatorRun]]] = []
+        for validator, compiled in built:
+            mine = _input_cases(package, validator, inputs)
+            run_all = partial(run_input_validator, compiled, validator.name, problem, settings, client, mine)
+            runs.append(pool.submit(_timed, say, f"input validator {validator.name}", len(mine), run_all))
         by_input: defaultdict[str, list[ValidatorRun]] = defaultdict(list)
         for future in runs:
             for run in future.result():

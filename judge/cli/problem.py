@@ -138,7 +138,7 @@ def findings_only(app: App, path: str, fmt: str, strict: bool, only: str, jobs: 
     if only == "lint":
         findings = static_check(folder, output_limit=app.settings.output)
     elif only == "data":
-        findings = data_check(folder, app.settings, app.client, jobs=jobs)
+        findings = data_check(folder, app.settings, app.client, jobs=jobs, say=lambda line: click.echo(line, err=True))
     else:
         findings = validators_check(folder, app.settings, app.client)
     if fmt == "json":
