@@ -11,14 +11,14 @@ from rich.text import Text
 
 from judge.batch.packagecheck import CheckOptions, CheckRow, check_package, package_margins, row_summary
 from judge.batch.packagecheck import write_limit as write_limit_to  # the --write-limit flag takes its name
-from judge.batch.verifier import data_check, static_check, validators_check
+from judge.batch.verifier import data_check, static_check, submission_findings, validators_check
 from judge.cli.app import App, pass_app
 from judge.cli.progress import BatchProgress, stderr_console
 from judge.cli.tables import check_row_line, package_header
 from judge.inputs.problem import load_problem, resolve
 from judge.judging.margins import Margins, Timed
 from judge.judging.results import Verdict
-from judge.report.findings import finding_lines, findings_doc, findings_outcome
+from judge.report.findings import counted_errors, finding_lines, findings_doc, findings_outcome
 from judge.report.outcome import CommandOutcome
 from judge.report.visible import visible
 
@@ -53,7 +53,7 @@ def problem() -> None:
     help="One part of the verifier: lint (the files and submissions.yaml; no Docker), data (the input validators on "
     "every input, the output validator on answers and validation data), validators (build them only).",
 )
-@click.option("-e", "--warnings-are-errors", "strict", is_flag=True, help="With --only: warnings fail too.")
+@click.option("-e", "--warnings-are-errors", "strict", is_flag=True, help="Findings that are warnings fail too.")
 @pass_app
 def check(
     app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_test: bool, only: str | None, strict: bool
@@ -72,6 +72,7 @@ def check(
     if only is not None:
         findings_only(app, path, fmt, strict, only, jobs)
     package = app.with_time_limit(load_problem(path, app.settings))
+    static = submission_findings(package.path)  # what submissions.yaml asks that can never hold, before grading
     err = stderr_console()
     graded = 0
     progress: BatchProgress | None = None  # piped: a plain line every few seconds
@@ -100,7 +101,9 @@ def check(
     if write_limit and margins.computed is not None:
         written = write_limit_to(package, margins.computed)
     outcome = CommandOutcome(
-        rejected=sum(not row.ok for row in rows) + len(margins.problems),
+        rejected=sum(not row.ok for row in rows)
+        + len(margins.problems)
+        + counted_errors(static, warnings_are_errors=strict),
         judge_errors=sum(row.result.verdict == Verdict.JE for row in rows),
     )
     if fmt == "json":
@@ -112,6 +115,7 @@ def check(
             "submissions": [row_summary(row) for row in rows],
             "margins": margins_doc(margins, written),
             "skipped": skipped,
+            "findings": findings_doc(static, warnings_are_errors=strict)["findings"],
             "ok": not outcome.rejected,
         }
         click.echo(json.dumps(doc, indent=2))
@@ -123,6 +127,9 @@ def check(
             click.echo(f"skipped: {line}", err=True)
         got = sum(row.ok for row in rows)
         click.echo(f"{got}/{len(rows)} submissions got the verdict of their folder")
+        if static:
+            for line in finding_lines(static, warnings_are_errors=strict):
+                click.echo(line)
         for line in margin_lines(margins):
             click.echo(line)
         if written:
