@@ -1,41 +1,34 @@
 """Checking a problem package with its own submissions (the problemtools ``verifyproblem`` idea).
 
-Grades every ``submissions/<verdict>/`` file (in parallel, like a rescore) and reports which got a verdict
-other than its folder's; ``submissions.yaml`` may permit or require verdicts and scores instead. Then the time
+Grades every submission (each file or folder in a folder of ``submissions/``; in parallel, like a rescore) and
+reports which misses what the package asks of it: its folder's default, every matching ``submissions.yaml`` entry,
+a DOMjudge tag (judge.batch.verifier ``submission_rules``, judge.judging.expectations ``unmet``). Then the time
 margins (judge.judging.margins): the slowest accepted and fastest TLE submission against the limit and the
 multipliers the spec asks for, the limit the spec's rule computes from both, and ``write_limit`` to keep it
 (problem.yaml ``limits.time_limit`` for 2023-07 and later packages; ``.timelimit``, as DOMjudge keeps it, for legacy
 ones, whose problem.yaml has no such key).
 """
 
-import fnmatch
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
 
 from judge.batch.rescore import LocalExecutor, plan
+from judge.batch.verifier import submission_rules
 from judge.errors import JudgeInputError
 from judge.grading.timelimit import package_submissions
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem
 from judge.inputs.settings import Settings
-from judge.inputs.submissions import VERDICT_FOLDERS, Batch, Submission
-from judge.inputs.yamlfile import load_mapping
+from judge.inputs.submissions import Batch, Submission
+from judge.inputs.submissionsyaml import Rule
+from judge.judging.expectations import Expectation, graded_from_result, unmet
 from judge.judging.margins import Margins, margins
 from judge.judging.results import SubmissionResult
 from judge.sandbox.engine import Engine
-
-
-@dataclass
-class Expectation:
-    permitted: set[str] | None = None  # verdicts allowed (None: only the folder's)
-    required: set[str] | None = None  # at least one test must have one of these
-    score: tuple[float, float] | None = None
-    language: str | None = None  # the submission's language, overriding its files' extensions
-    entrypoint: str | None = None  # its entry point (spec 2025-09 "Example Submissions")
 
 
 @dataclass
@@ -47,87 +40,49 @@ class CheckRow:
     why: str = ""
 
 
-def _expectations(problem: Problem) -> dict[str, Expectation]:
-    path = problem.path / "submissions" / "submissions.yaml"
-    data = load_mapping(path, missing_ok=True)
-    found: dict[str, Expectation] = {}
-    for pattern, spec in data.items():
-        if not isinstance(spec, dict):
-            raise JudgeInputError(f"{path}: '{pattern}' must map to permitted/required/score")
-        unknown = set(spec) - {"permitted", "required", "score", "message", "language", "entrypoint", "author"}
-        if unknown:
-            raise JudgeInputError(f"{path}: unknown key {sorted(unknown)[0]!r} under '{pattern}'")
-        score = spec.get("score")
-        bounds = None
-        if score is not None:
-            bounds = tuple(float(x) for x in (score if isinstance(score, list) else [score, score]))
-        found[str(pattern)] = Expectation(
-            permitted=set(spec["permitted"]) if spec.get("permitted") else None,
-            required=set(spec["required"]) if spec.get("required") else None,
-            score=bounds,  # type: ignore[arg-type]
-            language=str(spec["language"]) if spec.get("language") else None,
-            entrypoint=str(spec["entrypoint"]) if spec.get("entrypoint") else None,
-        )
-    return found
-
-
-def _matches(submission: str, pattern: str) -> bool:
-    """Spec 2025-09 "Glob patterns": a submission matches if it or a parent folder does."""
-    parts = submission.split("/")
-    return any(fnmatch.fnmatchcase("/".join(parts[:n]), pattern) for n in range(1, len(parts) + 1))
-
-
-def _with_metadata(sub: Submission, rules: dict[str, Expectation]) -> Submission:
-    """``sub`` with the language and entry point submissions.yaml gives it (the last matching pattern wins)."""
-    for pattern, rule in rules.items():
-        if _matches(sub.id, pattern):
-            if rule.language:
-                sub = replace(sub, language=rule.language)
-            if rule.entrypoint:
-                sub = replace(sub, entrypoint=rule.entrypoint)
+def with_metadata(sub: Submission, expectation: Expectation) -> Submission:
+    """``sub`` with the language and entry point submissions.yaml gives it (the last matching entry wins)."""
+    if expectation.language:
+        sub = replace(sub, language=expectation.language)
+    if expectation.entrypoint:
+        sub = replace(sub, entrypoint=expectation.entrypoint)
     return sub
 
 
-def _judge_row(sub: Submission, result: SubmissionResult, rules: dict[str, Expectation]) -> CheckRow:
-    folder = sub.id.split("/")[0]
-    expected = VERDICT_FOLDERS[folder]
-    got = str(result.verdict)
-    verdicts = {str(t.verdict) for t in result.tests} | {got}
-    problems: list[str] = []
-    if expected == "PA":
-        if result.problem_max is not None:
-            if not 0 < result.score < result.max_score:
-                problems.append(f"score {result.score:g}/{result.max_score:g} is not partial")
-        elif got == "AC":
-            problems.append("accepted, expected a rejection")
-    elif expected == "REJ":
-        if got == "AC":
-            problems.append("accepted, expected a rejection")
-    elif got != expected:
-        problems.append(f"got {got}, expected {expected}")
-    for pattern, rule in rules.items():
-        if not fnmatch.fnmatch(sub.id, pattern):
-            continue
-        problems = []  # submissions.yaml overrides the folder
-        if rule.permitted and not verdicts <= rule.permitted:
-            problems.append(f"verdicts {sorted(verdicts)} not all in permitted {sorted(rule.permitted)}")
-        if rule.required and not verdicts & rule.required:
-            problems.append(f"none of the required verdicts {sorted(rule.required)}")
-        if rule.score and not rule.score[0] <= result.score <= rule.score[1]:
-            problems.append(f"score {result.score:g} outside {rule.score[0]:g}..{rule.score[1]:g}")
-    return CheckRow(sub.id, expected, result, not problems, "; ".join(problems))
+def _expected(sub: Submission, expectation: Expectation) -> str:
+    """What the row says is expected: the folder's verdict, else the first rule's verdicts (``RTE|TLE``)."""
+    if sub.expected:
+        return sub.expected
+    first = expectation.rules[0]
+    wanted = first.final or first.required or first.permitted or frozenset()
+    return "|".join(sorted(wanted)) or "?"
 
 
-def stops_at_first_failure(sub: Submission, problem: Problem, rules: dict[str, Expectation]) -> bool:
-    """Whether the submission's first failing test decides its check, so that the tests after it need not run (as
-    BAPCtools stops a submission at its first failure unless asked for all): a submission expected to be rejected
-    (a verdict folder other than accepted and partially_accepted) of a pass-fail problem, whose verdict is its first
-    failing test's, with no submissions.yaml rule (permitted and required verdicts look at every test). Accepted
-    submissions run every test (their slowest test sets the time margin), and so does every submission of a scoring
-    problem (its score and verdict come from every test)."""
-    if problem.scoring or VERDICT_FOLDERS[sub.id.split("/")[0]] in ("AC", "PA"):
+def judge_row(sub: Submission, result: SubmissionResult, expectation: Expectation, tests: Sequence[str]) -> CheckRow:
+    """The submission's row: every requirement of its expectation it misses (judge.judging.expectations ``unmet``)."""
+    problems = unmet(expectation, graded_from_result(result), tests)
+    return CheckRow(sub.id, _expected(sub, expectation), result, not problems, "; ".join(problems))
+
+
+def _decided_by_a_failure(rule: Rule) -> bool:
+    """Whether the rule holds or fails with the submission's first failing test: it asks for a rejection (a required
+    or final verdict set without AC) and nothing of scores, messages or particular tests."""
+    if rule.tests is not None or rule.score is not None or rule.message is not None or rule.partial:
         return False
-    return not any(_matches(sub.id, pattern) or fnmatch.fnmatch(sub.id, pattern) for pattern in rules)
+    wanted = rule.final if rule.final is not None else rule.required
+    return wanted is not None and "AC" not in wanted
+
+
+def stops_at_first_failure(problem: Problem, expectation: Expectation, *, ruled: bool) -> bool:
+    """Whether the submission's first failing test decides its check, so that the tests after it need not run (as
+    BAPCtools stops a submission at its first failure unless asked for all): on a pass-fail problem, every rule is
+    its folder's (or its tag's; ``ruled``: a submissions.yaml entry matches it) and asks for a rejection. The
+    ``permitted`` verdicts of the tests after the failure are then not checked (judge.judging.expectations checks
+    the tests that ran). Accepted submissions run every test (their slowest test sets the time margin), and so does
+    every submission of a scoring problem (its score and verdict come from every test)."""
+    if problem.scoring or ruled or not expectation.rules:
+        return False
+    return all(_decided_by_a_failure(rule) for rule in expectation.rules)
 
 
 @dataclass(frozen=True)
@@ -154,15 +109,22 @@ def check_package(
     subs, skipped = package_submissions(problem, languages)
     if not subs:
         raise JudgeInputError(f"{problem.path / 'submissions'}: no submissions in verdict folders to check")
-    rules = _expectations(problem)
-    subs = [_with_metadata(sub, rules) for sub in subs]
+    rules = submission_rules(problem.path, [sub.id for sub in subs])
+    expectations = {sub.id: rules.expectation(sub.id) for sub in subs}
+    for sub in subs:
+        if not expectations[sub.id].covered:
+            skipped.append(f"{sub.id}: nothing is asked of it (no folder default, submissions.yaml entry or tag)")
+    subs = [with_metadata(sub, expectations[sub.id]) for sub in subs if expectations[sub.id].covered]
+    if not subs:
+        raise JudgeInputError(f"{problem.path / 'submissions'}: no submission has anything asked of it")
+    tests = [test.name for test in problem.tests]
     work, left_out = plan(Batch(subs, {subs[0].problem: str(problem.path)}, []), settings, languages, client)
     rows: list[CheckRow] = []
     if on_total:
         on_total(len(work))
 
     def done(job: Any, result: SubmissionResult) -> None:
-        row = _judge_row(job.sub, result, rules)
+        row = judge_row(job.sub, result, expectations[job.sub.id], tests)
         rows.append(row)
         if on_row:
             on_row(row)
@@ -171,8 +133,11 @@ def check_package(
     timing = settings.timing
     overshoot = max(timing.overshoot_factor, problem.limits.time_limit_to_tle - 1 + 0.1)
     measuring = replace(settings, timing=replace(timing, overshoot_factor=overshoot))
-    lazy = None if options.every_test else lambda job: stops_at_first_failure(job.sub, problem, rules)
-    LocalExecutor(measuring, client, options.jobs, lazy=lazy).run(work, done)
+
+    def lazy(job: Any) -> bool:
+        return stops_at_first_failure(problem, expectations[job.sub.id], ruled=rules.ruled(job.sub.id))
+
+    LocalExecutor(measuring, client, options.jobs, lazy=None if options.every_test else lazy).run(work, done)
     return sorted(rows, key=lambda row: row.submission), skipped + left_out
 
 

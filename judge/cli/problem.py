@@ -1,5 +1,6 @@
 """``judge problem check``: grade a package's own submissions and compare with the verdicts of their folders;
-``--only lint`` runs the setter's verifier's checks that run no program (judge.batch.verifier) instead."""
+``--only lint|data|validators`` runs one part of the setter's verifier (judge.batch.verifier) instead: lint runs no
+program, data runs the validators on the package's data, validators only builds them."""
 
 import json
 import os
@@ -10,14 +11,14 @@ from rich.text import Text
 
 from judge.batch.packagecheck import CheckOptions, CheckRow, check_package, package_margins, row_summary
 from judge.batch.packagecheck import write_limit as write_limit_to  # the --write-limit flag takes its name
-from judge.batch.verifier import static_check
+from judge.batch.verifier import data_check, static_check, submission_findings, validators_check
 from judge.cli.app import App, pass_app
 from judge.cli.progress import BatchProgress, stderr_console
 from judge.cli.tables import check_row_line, package_header
 from judge.inputs.problem import load_problem, resolve
 from judge.judging.margins import Margins, Timed
 from judge.judging.results import Verdict
-from judge.report.findings import finding_lines, findings_doc, findings_outcome
+from judge.report.findings import counted_errors, finding_lines, findings_doc, findings_outcome
 from judge.report.outcome import CommandOutcome
 from judge.report.visible import visible
 
@@ -48,25 +49,30 @@ def problem() -> None:
 )
 @click.option(
     "--only",
-    type=click.Choice(["lint"]),
-    help="Only the package lint and the submissions.yaml checks, which run no program (no Docker).",
+    type=click.Choice(["lint", "data", "validators"]),
+    help="One part of the verifier: lint (the files and submissions.yaml; no Docker), data (the input validators on "
+    "every input, the output validator on answers and validation data), validators (build them only).",
 )
-@click.option("-e", "--warnings-are-errors", "strict", is_flag=True, help="With --only lint: warnings fail too.")
+@click.option("-e", "--warnings-are-errors", "strict", is_flag=True, help="Findings that are warnings fail too.")
 @pass_app
 def check(
     app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_test: bool, only: str | None, strict: bool
 ) -> None:
-    """Grade every submission in PATH's submissions/<verdict>/ folders; exit 1 if any gets another verdict.
+    """Grade every submission in PATH's submissions/ folders; exit 1 if any misses what its folder's default,
+    submissions.yaml or its @EXPECTED_RESULTS@ tag asks.
 
     PATH is a package folder or an id under problems/. A package without a time limit gets it derived
     from its accepted submissions first (shown with how). A submission expected to be rejected (of a pass-fail
-    problem, without a submissions.yaml rule) stops at its first failing test, which decides its verdict; --all
-    runs every test. --only lint checks the package's files and submissions.yaml as the spec asks, one line per
-    finding naming the file; exit 1 on an error (-e: on a warning too).
+    problem, no submissions.yaml entry matching it) stops at its first failing test; --all runs every test.
+
+    --only lint checks the package's files and submissions.yaml as the spec asks; --only data runs the input
+    validators on every input and the output validator on the answers and validation test data; --only validators
+    builds every validator. One line per finding naming the file; exit 1 on an error (-e: on a warning too).
     """
-    if only == "lint":
-        lint_only(app, path, fmt, strict)
+    if only is not None:
+        findings_only(app, path, fmt, strict, only, jobs)
     package = app.with_time_limit(load_problem(path, app.settings))
+    static = submission_findings(package.path)  # what submissions.yaml asks that can never hold, before grading
     err = stderr_console()
     graded = 0
     progress: BatchProgress | None = None  # piped: a plain line every few seconds
@@ -95,7 +101,9 @@ def check(
     if write_limit and margins.computed is not None:
         written = write_limit_to(package, margins.computed)
     outcome = CommandOutcome(
-        rejected=sum(not row.ok for row in rows) + len(margins.problems),
+        rejected=sum(not row.ok for row in rows)
+        + len(margins.problems)
+        + counted_errors(static, warnings_are_errors=strict),
         judge_errors=sum(row.result.verdict == Verdict.JE for row in rows),
     )
     if fmt == "json":
@@ -107,6 +115,7 @@ def check(
             "submissions": [row_summary(row) for row in rows],
             "margins": margins_doc(margins, written),
             "skipped": skipped,
+            "findings": findings_doc(static, warnings_are_errors=strict)["findings"],
             "ok": not outcome.rejected,
         }
         click.echo(json.dumps(doc, indent=2))
@@ -118,6 +127,9 @@ def check(
             click.echo(f"skipped: {line}", err=True)
         got = sum(row.ok for row in rows)
         click.echo(f"{got}/{len(rows)} submissions got the verdict of their folder")
+        if static:
+            for line in finding_lines(static, warnings_are_errors=strict):
+                click.echo(line)
         for line in margin_lines(margins):
             click.echo(line)
         if written:
@@ -127,10 +139,15 @@ def check(
     sys.exit(outcome.return_code)
 
 
-def lint_only(app: App, path: str, fmt: str, strict: bool) -> None:
-    """``--only lint``: the findings of judge.batch.verifier ``static_check``, as lines or JSON; exits."""
+def findings_only(app: App, path: str, fmt: str, strict: bool, only: str, jobs: int) -> None:
+    """``--only PART``: the findings of that part of judge.batch.verifier, as lines or JSON; exits."""
     folder = resolve(path, app.settings)
-    findings = static_check(folder, output_limit=app.settings.output)
+    if only == "lint":
+        findings = static_check(folder, output_limit=app.settings.output)
+    elif only == "data":
+        findings = data_check(folder, app.settings, app.client, jobs=jobs, say=lambda line: click.echo(line, err=True))
+    else:
+        findings = validators_check(folder, app.settings, app.client)
     if fmt == "json":
         click.echo(json.dumps({"problem": folder.name, **findings_doc(findings, warnings_are_errors=strict)}, indent=2))
     else:

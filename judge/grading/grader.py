@@ -350,7 +350,7 @@ class _Grading:
             if test.files is not None:
                 if self._packed_box is None:
                     self._packed_box = box.pack()
-                box.unpack(_files_tar(test.files))
+                box.unpack(files_tar(test.files))
             try:
                 if self.problem.multipass:
                     self._record(self._run_passes(box, spec, cmd, test), test)
@@ -497,7 +497,7 @@ def _validated(check: ValidationResult) -> Judged:
     return Judged(Verdict.AC if check.accepted else Verdict.WA, check.message)
 
 
-def _files_tar(folder: Path) -> bytes:
+def files_tar(folder: Path) -> bytes:
     """A test's ``.files`` folder as a tar for the box: plain files 0644 and folders 0755 (symlinks followed
     within the package; nothing in it becomes executable)."""
     buffer = io.BytesIO()

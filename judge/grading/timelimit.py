@@ -20,17 +20,20 @@ from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, derived_time_limit, problem_version
 from judge.inputs.program import program_digest, program_for, program_language
 from judge.inputs.settings import Settings
-from judge.inputs.submissions import VERDICT_FOLDERS, Submission, from_folder
+from judge.inputs.submissions import Submission, from_folder
 from judge.judging.results import Verdict
 from judge.sandbox.engine import Engine
 
 
 def package_submissions(problem: Problem, languages: dict[str, Language]) -> tuple[list[Submission], list[str]]:
+    """The package's submissions (spec 2025-09 "Example submissions": each file directly in a folder of
+    submissions/, every folder too, brute_force/ and the package's own; a program folder in a verdict folder),
+    and one line for each file no runner takes."""
     folder = problem.path / "submissions"
     if not folder.is_dir():
         return [], []
     batch = from_folder(folder, str(problem.path), languages)
-    return [s for s in batch.submissions if s.id.split("/")[0] in VERDICT_FOLDERS], batch.skipped
+    return [s for s in batch.submissions if len(s.id.split("/")) == 2], batch.skipped
 
 
 LIMIT_FILE = "limit.json"

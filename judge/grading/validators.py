@@ -29,6 +29,7 @@ from judge.sandbox.specs import language_spec
 from judge.units import MIB
 
 VALIDATOR_RESERVE = 64 * MIB
+INPUT = "input"  # the interface of an input validator built as a program (judge.grading.datarun)
 _memo: dict[str, "CompiledValidator"] = {}
 _memo_lock = threading.Lock()
 
@@ -75,8 +76,15 @@ def validator_spec(problem: Problem, language: Language, settings: Settings, mou
 
 def compile_validator(problem: Problem, settings: Settings, client: Engine) -> CompiledValidator:
     """The problem's validator, compiled: from memory, from the cache folder, or compiled now."""
-    validator = problem.validator
-    assert validator is not None
+    assert problem.validator is not None
+    return compile_program(problem.validator, problem, settings, client)
+
+
+def compile_program(
+    validator: OutputValidator, problem: Problem, settings: Settings, client: Engine
+) -> CompiledValidator:
+    """One of the package's programs (its output validator, an input validator) compiled once, as the validator is:
+    from memory, from the cache folder, or compiled now (PackageError if it does not compile)."""
     language = _language(validator, load_languages(settings))
     key = _key(validator, language, image_id(client, language))
     run = language.program_run if validator.build_run else language.run
@@ -119,9 +127,8 @@ def _compile(
                 why = first_line(errors or output, 200) or r.spawn_error or "?"
                 if r.killed_by:
                     why = f"compilation took longer than {settings.compile_time:g} s"
-                raise PackageError(
-                    f"{validator.main}: the problem's {validator.interface} validator does not compile: {why}"
-                )
+                what = "input validator" if validator.interface == INPUT else f"{validator.interface} validator"
+                raise PackageError(f"{validator.main}: the problem's {what} does not compile: {why}")
         return box.pack()
 
 

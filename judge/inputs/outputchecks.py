@@ -4,15 +4,14 @@ Spec 2025-09 "Validation of shared test case files": for non-interactive, non-mu
 pass the output validator against its ``.ans``, and every ``.ans`` shown in the statement (a sample's, unless a
 ``.out`` or ``.ans.statement`` overrides it) must pass as if it were output. "Validation test data": each
 ``data/valid_output/tc.out`` must pass against ``tc.ans`` and each ``data/invalid_output/tc.out`` must fail; both
-are for non-interactive problems only. The validator arguments are the problem's, then the nearest group file's
-``output_validator_args``, a test's ``.yaml`` replacing them (as judge.inputs.testdata reads them for judging).
+are for non-interactive problems only. The validator arguments are those grading gives the test (``_args``).
 """
 
 from dataclasses import dataclass
 from pathlib import Path
 
 from judge.inputs.findings import Finding
-from judge.inputs.inputvalidators import inherited_value, string_sequence
+from judge.inputs.testdata import GROUP_FILES, words
 from judge.inputs.yamlfile import load_mapping
 
 VALIDATION_FOLDERS = ("valid_output", "invalid_output")
@@ -30,16 +29,26 @@ class OutputCheck:
     why: str = ""  # the rule, for messages
 
 
-def _args(input_file: Path, data: Path, problem_args: tuple[str, ...]) -> tuple[str, ...]:
+def _args(input_file: Path, data: Path, problem_args: tuple[str, ...], *, legacy: bool) -> tuple[str, ...]:
+    """The output validator arguments grading gives the test of ``input_file`` (judge.inputs.testdata
+    ``read_tests``): the problem's, then every group file's from data/ down (``output_validator_args`` and
+    ``output_validator_flags``, a list or a string), a test's own ``.yaml`` replacing the groups' (not legacy)."""
     config = input_file.with_suffix(".yaml")
-    values = load_mapping(config, missing_ok=True)
+    values = {} if legacy else load_mapping(config, missing_ok=True)
     if values.get("output_validator_args") is not None:
-        return problem_args + string_sequence(config, "output_validator_args", values["output_validator_args"])
-    found = inherited_value(input_file.parent, data, "output_validator_args")
-    return problem_args + (string_sequence(found[0], "output_validator_args", found[1]) if found else ())
+        return problem_args + words(config, "output_validator_args", values["output_validator_args"])
+    args = problem_args
+    parts = input_file.parent.relative_to(data).parts
+    for here in [data / Path(*parts[:depth]) for depth in range(len(parts) + 1)]:
+        path = next((here / name for name in GROUP_FILES if (here / name).is_file()), None)
+        if path is not None:
+            group = load_mapping(path)
+            for key in ("output_validator_args", "output_validator_flags"):
+                args += words(path, key, group.get(key))
+    return args
 
 
-def _inputs(folder: Path) -> list[Path]:
+def test_inputs(folder: Path) -> list[Path]:
     """The test inputs under ``folder``: not hidden, not in a test case's ``.files`` folder."""
     return sorted(
         p
@@ -50,7 +59,7 @@ def _inputs(folder: Path) -> list[Path]:
 
 
 def output_checks(
-    package: Path, *, interactive: bool, multipass: bool, problem_args: tuple[str, ...] = ()
+    package: Path, *, interactive: bool, multipass: bool, problem_args: tuple[str, ...] = (), legacy: bool = False
 ) -> tuple[list[OutputCheck], list[Finding]]:
     """Every output check of the package, and findings where the spec rules them out (validation test data of an
     interactive or multi-pass problem)."""
@@ -72,11 +81,11 @@ def output_checks(
     for top in ("sample", "secret"):
         if not (data / top).is_dir():
             continue
-        for input_file in _inputs(data / top):
+        for input_file in test_inputs(data / top):
             answer, out = input_file.with_suffix(".ans"), input_file.with_suffix(".out")
             if not answer.is_file():
                 continue  # lint reports it
-            args = _args(input_file, data, problem_args)
+            args = _args(input_file, data, problem_args, legacy=legacy)
             if out.is_file():
                 checks.append(
                     OutputCheck(input_file, answer, out, True, args, ".out files must pass the output validator")
@@ -90,7 +99,7 @@ def output_checks(
     for name in VALIDATION_FOLDERS:
         if not (data / name).is_dir():
             continue
-        for input_file in _inputs(data / name):
+        for input_file in test_inputs(data / name):
             answer, out = input_file.with_suffix(".ans"), input_file.with_suffix(".out")
             if answer.is_file() and out.is_file():  # lint reports a missing one
                 valid = name == "valid_output"
@@ -99,5 +108,9 @@ def output_checks(
                     if valid
                     else "invalid_output/ must be rejected by the output validator"
                 )
-                checks.append(OutputCheck(input_file, answer, out, valid, _args(input_file, data, problem_args), why))
+                checks.append(
+                    OutputCheck(
+                        input_file, answer, out, valid, _args(input_file, data, problem_args, legacy=legacy), why
+                    )
+                )
     return checks, findings

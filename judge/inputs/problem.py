@@ -186,7 +186,8 @@ def derived_time_limit(slowest: float, limits: ProblemLimits) -> float:
     return max(1, steps) * limits.time_resolution
 
 
-def _problem_args(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
+def problem_validator_args(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
+    """The output validator arguments problem.yaml gives every test (legacy ``validator_flags`` too)."""
     words: tuple[str, ...] = ()
     for key in ("validator_flags", "output_validator_args", "output_validator_flags"):
         words += words_of(path, key, meta.get(key))
@@ -233,7 +234,7 @@ def _find_validator(path: Path, folder: Path, meta: dict[str, Any], *, custom: b
         where = (folder / named["path"]).resolve()
         if not where.exists():
             raise JudgeInputError(f"{path}: checker {named['path']!r} not found in the package")
-        return _validator_in(path, where, interface)
+        return validator_program(path, where, interface)
     if not custom:
         return None
     for name in ("output_validator", "output_validators"):
@@ -242,7 +243,7 @@ def _find_validator(path: Path, folder: Path, meta: dict[str, Any], *, custom: b
             subdirs = sorted(p for p in where.iterdir() if p.is_dir())
             if not any(p.is_file() for p in where.iterdir()) and len(subdirs) == 1:
                 where = subdirs[0]  # legacy: output_validators/<name>/
-            return _validator_in(path, where, "kattis")
+            return validator_program(path, where, "kattis")
     raise JudgeInputError(f"{path}: validation is custom but the package has no output_validator(s)/ folder")
 
 
@@ -250,7 +251,9 @@ MAIN_NAMES = ("validate", "validator", "checker", "check", "main", "output_valid
 SOURCE_SUFFIXES = (".cpp", ".cc", ".cxx", ".c++", ".c", ".py", ".py3", ".java", ".kt", ".go", ".rs", ".js", ".sh")
 
 
-def _validator_in(path: Path, where: Path, interface: str) -> OutputValidator:
+def validator_program(path: Path, where: Path, interface: str) -> OutputValidator:
+    """The program in ``where``: a file, or a folder's build/run scripts, else its main source (``path`` names the
+    file a JudgeInputError blames)."""
     if where.is_file():
         return OutputValidator(folder=where.parent, main=where, interface=interface)
     scripts = [where / name for name in ("run", "build") if (where / name).is_file()]
@@ -273,7 +276,7 @@ def load_problem(ref: str, settings: Settings) -> Problem:
     name = meta.get("name") or folder.name
     if isinstance(name, dict):  # localised names: {en: ..., sv: ...}
         name = name.get("en") or next(iter(name.values()), folder.name)
-    problem_args = _problem_args(yaml_file, meta)
+    problem_args = problem_validator_args(yaml_file, meta)
     tests, groups = read_tests(folder, problem_args, scoring=scoring, legacy="problem_format_version" not in meta)
     # 2023-07 / 2025-09 "Output validator": a package with output_validator/ uses it (there is no 'validation' key)
     custom = custom or ("problem_format_version" in meta and (folder / "output_validator").is_dir())

@@ -6,6 +6,7 @@ exact verdict and score of a submission."""
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -153,3 +154,27 @@ def test_interactive_rule_gives_one_outcome(grade_file, monkeypatch, package, pa
     expected = REPEATED[package][path]
     assert outcomes == {(expected, (expected,)): ROUNDS}, dict(outcomes)
     assert max(seconds) < results[0].limits["wall"] + VALIDATOR_GRACE / 2, sorted(seconds)[-3:]
+
+
+def test_submissions_yaml_rules_are_checked(tmp_path):
+    """The package submissionsglobs with two rules it breaks (spec 2025-09 "Example submissions": ``message``, a
+    test-group key's ``required``): the check names both and exits 1; what can be told before grading is a finding
+    too (a required verdict the folder never permits: an error; an entry matching no submission: a warning)."""
+    package = tmp_path / "submissionsglobs"
+    shutil.copytree(HERE / "submissionsglobs", package)
+    rules = package / "submissions/submissions.yaml"
+    text = rules.read_text().replace("message: token 1 differs", "message: nope")
+    text = text.replace("secret/big: {required: [WA]}", "secret/big: {required: [TLE]}")
+    rules.write_text(text + "nothing/*.py: {permitted: [AC]}\n")  # matches no submission: a warning
+    command = [sys.executable, "-m", "judge", "--config", str(ROOT / "judge.yaml"), "problem", "check",
+               str(package), "-j", "2", "--format", "json"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    rows = {row["submission"]: row for row in json.loads(done.stdout)["submissions"]}
+    assert done.returncode == 1 and [s for s, row in rows.items() if not row["ok"]] == ["wrong_answer/small_only.py"]
+    why = rows["wrong_answer/small_only.py"]["why"]
+    assert "no judgemessage contains 'nope'" in why and "no test in secret/big got TLE" in why, why
+    findings = [(f["severity"], f["message"].split(" (")[0]) for f in json.loads(done.stdout)["findings"]]
+    assert findings == [
+        ("error", "required TLE is never permitted"),  # wrong_answer/'s default permits AC and WA only
+        ("warning", "'nothing/*.py' matches no submission"),
+    ]

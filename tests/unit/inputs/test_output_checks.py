@@ -87,3 +87,23 @@ def test_files_of_a_test_case_are_no_test(tmp_path):
     root = write(tmp_path, {"data/sample/1.in": "", "data/sample/1.ans": "", "data/sample/1.files/x.in": ""})
     checks, _ = output_checks(root, interactive=False, multipass=False)
     assert [c.input.name for c in checks] == ["1.in"]
+
+
+def test_arguments_are_those_grading_gives(tmp_path):
+    """Every group file from data/ down adds its output_validator_args (a string or a list) and legacy
+    output_validator_flags, as judge.inputs.testdata reads them for grading; a legacy test's .yaml is no config."""
+    root = write(
+        tmp_path,
+        {
+            "data/testdata.yaml": "output_validator_flags: case_sensitive\n",
+            "data/secret/testdata.yaml": "output_validator_args: float_tolerance 1e-6\n",
+            "data/secret/1.in": "1\n",
+            "data/secret/1.ans": "1\n",
+            "data/secret/1.out": "1\n",
+            "data/secret/1.yaml": "output_validator_args: [space_change_sensitive]\n",
+        },
+    )
+    legacy, _ = output_checks(root, interactive=False, multipass=False, legacy=True)
+    assert [c.args for c in legacy] == [("case_sensitive", "float_tolerance", "1e-6")]
+    new, _ = output_checks(root, interactive=False, multipass=False, problem_args=("x",))
+    assert [c.args for c in new] == [("x", "space_change_sensitive")]

@@ -196,13 +196,21 @@ def test_a_folder_in_a_verdict_folder_is_one_submission(tmp_path, languages):
 
 
 def test_submissions_yaml_names_language_and_entry_point(tmp_path):
-    from judge.batch.packagecheck import Expectation, _with_metadata
+    from judge.batch.packagecheck import with_metadata
     from judge.inputs.submissions import Submission
+    from judge.inputs.submissionsyaml import default_rules, parse_submissions_yaml
+    from judge.judging.expectations import expectation_for
 
-    rules = {"accepted": Expectation(language="python3"), "accepted/multi": Expectation(entrypoint="b.py")}
-    sub = _with_metadata(Submission("accepted/multi", tmp_path, "p"), rules)
-    assert (sub.language, sub.entrypoint) == ("python3", "b.py")
-    assert _with_metadata(Submission("wrong_answer/x.py", tmp_path, "p"), rules).entrypoint is None
+    spec = parse_submissions_yaml(
+        tmp_path, {"accepted": {"language": "python3"}, "accepted/multi": {"entrypoint": "b.py"}}
+    )
+    defaults = default_rules(legacy=False)
+
+    def sub(ident: str) -> Submission:
+        return with_metadata(Submission(ident, tmp_path, "p"), expectation_for(ident, spec, defaults))
+
+    assert (sub("accepted/multi").language, sub("accepted/multi").entrypoint) == ("python3", "b.py")
+    assert sub("wrong_answer/x.py").entrypoint is None and sub("wrong_answer/x.py").language is None
 
 
 def test_every_runner_command_fills_in(languages):
