@@ -222,6 +222,31 @@ def test_metrics_parse_and_count_gradings(server: Server) -> None:
     assert samples['judge_serve_submission_seconds_count{api="native",language="python3"}'] >= 1
 
 
+def waiting_containers(client: Any, server: Server, count: int) -> set[str]:
+    """The ids of the server's started containers for problem 1 in Python, once ``count`` of them run (the pool's,
+    waiting: a grading's own container is removed before its answer)."""
+    assert server.process is not None
+    labels = ["judge=1", f"judge.pid={server.process.pid}", "judge.problem=1", "judge.language=python3"]
+    deadline = time.monotonic() + 60
+    while True:
+        found = {c["Id"] for c in client.api.containers(filters={"label": labels})}
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+def test_native_gradings_each_take_a_container_started_ahead_and_used_once(server: Server, client: Any) -> None:
+    """After a first grading of problem 1 in Python, the pool keeps --warm (2) containers of that spec started;
+    each next grading takes one of those (it is gone once answered: removed, never handed to another grading)."""
+    assert grade(server, body_for(AC_FILE)).json()["verdict"] == "AC"
+    for _ in range(3):
+        ahead = waiting_containers(client, server, 2)
+        assert len(ahead) == 2
+        assert grade(server, body_for(AC_FILE)).json()["verdict"] == "AC"
+        after = waiting_containers(client, server, 0)
+        assert len(ahead - after) == 1  # the grading's: started before its request, removed after its answer
+
+
 def test_concurrent_native_gradings_each_get_their_verdict_20x(server: Server) -> None:
     paths = [AC_FILE if n % 2 == 0 else WA_FILE for n in range(20)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:

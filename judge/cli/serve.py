@@ -134,9 +134,9 @@ def serve(
     except Exception as exc:
         raise JudgeInputError(f"{store_path}: cannot open the queue store: {exc}") from None
     catalogue = Catalogue(app.settings, languages, versions, app.with_time_limit)
-    grading = NativeGrader(catalogue, app.settings, client)
     runnable = {**languages, **judge0.project_languages(languages)}  # Judge0's multi-file programs run too
     executor = engine_executor(client, app.settings, warm)
+    grading = NativeGrader(catalogue, app.settings, client, executor.pool, executor.engine)  # one warm pool
     workers = Workers(store, runnable, executor, jobs, grading)
     config = ServiceConfig(tokens, max_body, max_source, rate, user_tokens)
     service = Service(config, workers, languages, versions, catalogue)
