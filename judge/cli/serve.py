@@ -139,7 +139,7 @@ def serve(
     grading = NativeGrader(catalogue, app.settings, client, executor.pool, executor.engine)  # one warm pool
     workers = Workers(store, runnable, executor, jobs, grading)
     config = ServiceConfig(tokens, max_body, max_source, rate, user_tokens)
-    service = Service(config, workers, languages, versions, catalogue)
+    service = Service(config, workers, languages, versions, catalogue, executor.pool)
     listening = listen(host, port)
     workers.start()
     click.echo(f"judge serve: http://{host}:{listening.getsockname()[1]} ({jobs} slots, queue {store_path})", err=True)
