@@ -31,6 +31,9 @@ from judge.batch.rescore import Job, _unreadable
 from judge.cache import Cache
 from judge.errors import JudgeFailure, JudgeInputError
 from judge.excerpts import first_line
+from judge.grading.execute import ExecuteRequest, ExecuteResult
+from judge.inputs.languages import Language
+from judge.inputs.problem import Problem
 from judge.inputs.program import Program, program_for
 from judge.inputs.settings import Settings
 from judge.judging.results import CompileResult, GroupResult, SubmissionResult, TestResult, Verdict
@@ -38,6 +41,7 @@ from judge.judging.results import CompileResult, GroupResult, SubmissionResult, 
 RESOURCE = "SANDBOX"
 SPEED_ENV = "JUDGE_WORKER_SPEED"  # the worker's calibration ratio, set by `judge worker`
 SPEED_SPREAD = 1.10  # the workers' fastest and slowest ratio may differ by this factor without a warning
+RUNNERS = "runners"  # the runner definitions' key among what was scattered
 CONNECT_TIMEOUT = 15.0  # seconds to reach the scheduler (judge rescore --cluster-timeout)
 _engine_lock = threading.Lock()  # one engine client per worker process
 _engine: dict[str, Any] = {}
@@ -88,6 +92,29 @@ def _unpacked(kind: str, digest: str, blob: bytes) -> Path:
     return Cache(worker_cache_root() / kind).entry(digest, unpack, on_damage=say)
 
 
+def _worker_engine() -> Any:
+    """This worker process's engine client (connected on first use)."""
+    from judge.sandbox import engine
+
+    with _engine_lock:
+        if "client" not in _engine:
+            _engine["client"] = engine.connect()
+    return _engine["client"]
+
+
+def _worker_language(client: Any, runners: tuple[str, bytes], language_folder: str, settings: Settings) -> Language:
+    """The coordinator's runner definition, its image ready on this worker's engine."""
+    from judge.inputs.languages import load_language
+    from judge.sandbox import images
+
+    language = load_language(_unpacked("runners", *runners) / language_folder)
+    # an image built from another definition than the coordinator's is rebuilt first (images locks the build)
+    if images.image_status(client, language) != "ready":
+        images.ensure_base(client, settings, lambda *_a, **_k: None)
+        images.build_image(client, language, settings, lambda *_a, **_k: None)
+    return language
+
+
 def grade_task(
     problem: tuple[str, bytes],
     runners: tuple[str, bytes],
@@ -95,31 +122,46 @@ def grade_task(
     program: Program,
     settings: Settings,
     time_limit: tuple[float, str] | None = None,
+    lazy: bool = False,
 ) -> dict[str, Any]:
     """Runs on a worker: grade one submission with the worker's own engine; returns the result document."""
-    from judge.grading.grader import Grader
-    from judge.inputs.languages import load_language
+    from judge.grading.grader import Grader, GradingOptions
     from judge.inputs.problem import load_problem
-    from judge.sandbox import engine, images
 
     problem_dir = _unpacked("problems", *problem)
-    runners_dir = _unpacked("runners", *runners)
-    with _engine_lock:
-        if "client" not in _engine:
-            _engine["client"] = engine.connect()
-    client = _engine["client"]
-    language = load_language(runners_dir / language_folder)
-    # an image built from another definition than the coordinator's is rebuilt first (images locks the build)
-    if images.image_status(client, language) != "ready":
-        images.ensure_base(client, settings, lambda *_a, **_k: None)
-        images.build_image(client, language, settings, lambda *_a, **_k: None)
+    client = _worker_engine()
+    language = _worker_language(client, runners, language_folder, settings)
     loaded = load_problem(str(problem_dir), settings)
     if time_limit is not None:  # the coordinator's (a legacy package's derived limit, say)
         loaded = loaded.with_time_limit(*time_limit)
-    result = Grader(loaded, language, settings, client).grade(program)  # its files, never re-read from a path
+    grader = Grader(loaded, language, settings, client)
+    result = grader.grade(program, GradingOptions(lazy=lazy))  # its files, never re-read from a path
     doc = result.to_dict()
     doc["worker"] = os.uname().nodename
     return doc
+
+
+def execute_task(
+    runners: tuple[str, bytes], language: Language, request: ExecuteRequest, settings: Settings
+) -> ExecuteResult:
+    """Runs on a worker: one execution (``judge serve``'s Judge0 and Piston requests) in a fresh container of the
+    worker's engine, removed before the result is returned. ``language`` may be derived from a runner (Judge0's
+    multi-file programs run in the bash runner's image): its runner's image is made ready first."""
+    from judge.grading.execute import execute_then_close
+
+    client = _worker_engine()
+    runner = _worker_language(client, runners, language.folder.name, settings)
+    result, box = execute_then_close(client, settings, dataclasses.replace(language, image=runner.image), request)
+    box.close()
+    return result
+
+
+def image_versions(tags: dict[str, str]) -> dict[str, str]:
+    """Runs on a worker: each runner's version (its image's ``judge.version`` label; "" when not built there)."""
+    from judge.sandbox import images
+
+    client = _worker_engine()
+    return {name: (images.image_labels(client, tag) or {}).get("judge.version", "") for name, tag in tags.items()}
 
 
 def worker_speed() -> float | None:
@@ -174,7 +216,9 @@ def from_document(doc: dict[str, Any]) -> SubmissionResult:
 
 
 class DaskExecutor:
-    """Grades jobs on a Dask cluster: an Executor (judge.batch.rescore), as LocalExecutor is."""
+    """Grades jobs on a Dask cluster: an Executor (judge.batch.rescore), as LocalExecutor is; ``grade_one`` and
+    ``execute_one`` send one grading or execution and wait for it (``judge serve --cluster``, from its worker
+    threads)."""
 
     def __init__(
         self,
@@ -195,6 +239,9 @@ class DaskExecutor:
         workers = self.client.scheduler_info().get("workers", {})
         if not any(w.get("resources", {}).get(RESOURCE) for w in workers.values()):
             raise JudgeFailure(f"no judge worker at {address} (start them with `judge worker --scheduler {address}`)")
+        self.slots = sum(int(w.get("resources", {}).get(RESOURCE, 0)) for w in workers.values())
+        self._scattered: dict[Any, Any] = {}  # what was shipped to the workers (a problem's path, RUNNERS): its future
+        self._scatter_lock = threading.Lock()
         self.speeds: dict[str, float | None] = self.client.run(worker_speed)
         warning = speed_warning(self.speeds)
         if warning:
@@ -203,11 +250,7 @@ class DaskExecutor:
     def run(self, todo: list[Job], on_result: Callable[[Job, SubmissionResult], None]) -> None:
         if not todo:
             return
-        blobs: dict[Path, Any] = {}
-        for job in todo:
-            if job.problem.path not in blobs:  # shipped once per worker, not per submission
-                blobs[job.problem.path] = self.client.scatter(pack(job.problem.path), broadcast=True, hash=True)
-        runners = self.client.scatter(self.runners_blob, broadcast=True, hash=True)
+        runners = self._runners()
         futures = {}
         for job in todo:
             try:  # a file or a folder with its entry point: the worker grades exactly these files
@@ -217,7 +260,7 @@ class DaskExecutor:
                 continue
             future = self.client.submit(
                 grade_task,
-                blobs[job.problem.path],
+                self._problem(job.problem.path),
                 runners,
                 job.language.folder.name,
                 program,
@@ -243,6 +286,57 @@ class DaskExecutor:
             for future in futures:
                 future.cancel()
             self.client.close()
+
+    def _shipped(self, key: Any, blob: Callable[[], tuple[str, bytes]]) -> Any:
+        """``blob()`` scattered to every worker once (a worker that joins later fetches it from another)."""
+        with self._scatter_lock:
+            if key not in self._scattered:
+                self._scattered[key] = self.client.scatter(blob(), broadcast=True, hash=True)
+            return self._scattered[key]
+
+    def _problem(self, path: Path) -> Any:
+        return self._shipped(path, lambda: pack(path))
+
+    def _runners(self) -> Any:
+        return self._shipped(RUNNERS, lambda: self.runners_blob)
+
+    def grade_one(self, problem: Problem, language: Language, program: Program, lazy: bool = False) -> SubmissionResult:
+        """Grade one program on a worker and wait for it. A task whose worker is lost is run again by another (the
+        scheduler's rule); a task that failed there raises here."""
+        future = self.client.submit(
+            grade_task,
+            self._problem(problem.path),
+            self._runners(),
+            language.folder.name,
+            program,
+            self.settings,
+            (problem.limits.time, problem.limits.time_source),
+            lazy,
+            resources={RESOURCE: 1},
+            retries=2,
+            pure=False,
+        )
+        result = from_document(future.result())
+        result.problem = problem.id  # not the name of the worker's unpacked copy
+        return result
+
+    def execute_one(self, language: Language, request: ExecuteRequest) -> ExecuteResult:
+        """Run one execution on a worker and wait for it (a lost worker's task runs again on another)."""
+        future = self.client.submit(
+            execute_task, self._runners(), language, request, self.settings,
+            resources={RESOURCE: 1}, retries=2, pure=False,
+        )  # fmt: skip
+        result: ExecuteResult = future.result()
+        return result
+
+    def versions(self, languages: dict[str, Language]) -> dict[str, str]:
+        """Each language's version as a worker's image names it (the workers build the same definitions)."""
+        tags = {name: language.image for name, language in languages.items()}
+        found: dict[str, dict[str, str]] = self.client.run(image_versions, tags)
+        return max(found.values(), key=lambda names: sum(map(bool, names.values())), default={})
+
+    def close(self) -> None:
+        self.client.close()
 
 
 def wait_for_scheduler(address: str, timeout: float) -> None:

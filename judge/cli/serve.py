@@ -4,13 +4,18 @@ import ipaddress
 import os
 import signal
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from judge.cli.app import App, pass_app
 from judge.errors import JudgeInputError
+
+if TYPE_CHECKING:
+    from judge.inputs.problem import Problem
 
 DEFAULT_QUEUE = Path(".judge/serve.db")
 
@@ -31,9 +36,9 @@ def is_loopback(host: str) -> bool:
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    default=len(os.sched_getaffinity(0)),
-    show_default="the CPUs",
-    help="Submissions run at once (worker slots).",
+    default=None,
+    show_default="the CPUs; with --cluster, the workers' slots",
+    help="Submissions run at once (worker slots; with --cluster: sent to the cluster at once).",
 )
 @click.option(
     "--token",
@@ -80,23 +85,29 @@ def is_loopback(host: str) -> bool:
 @click.option(
     "--warm",
     type=click.IntRange(min=0),
-    default=2,
-    show_default=True,
+    default=None,
+    show_default="2; none with --cluster",
     help="Containers started ahead for each language and limits in use (each used once); 0: none.",
+)
+@click.option(
+    "--cluster",
+    metavar="tcp://HOST:PORT",
+    help="Run submissions on the judge workers of this Dask scheduler (as judge rescore --cluster).",
 )
 @pass_app
 def serve(
     app: App,
     host: str,
     port: int,
-    jobs: int,
+    jobs: int | None,
     tokens: tuple[str, ...],
     user_tokens: tuple[str, ...],
     store_path: Path,
     max_body: int,
     max_source: int,
     rate_text: str,
-    warm: int,
+    warm: int | None,
+    cluster: str | None,
 ) -> None:
     """Serve the Judge0 CE and Piston v2 APIs (code and stdin in, output and a status out, each submission in a
     fresh hardened container) and the native API (/v1: grade against the problems folder, progress as events).
@@ -113,6 +124,8 @@ def serve(
         raise JudgeInputError("--token: a token cannot be empty")
     if any(not t.strip() for t in user_tokens):
         raise JudgeInputError("--user-token: a token cannot be empty")
+    if cluster and warm:
+        raise JudgeInputError("--warm: with --cluster the workers start each submission's container (no warm pool)")
     import uvicorn
 
     from judge.sandbox import images
@@ -120,29 +133,49 @@ def serve(
     from judge.service.app import Service, ServiceConfig, create_app
     from judge.service.http import timely_h11
     from judge.service.native import Catalogue, NativeGrader
-    from judge.service.runs import Workers, engine_executor
+    from judge.service.runs import Executor, GradingRunner, Workers, engine_executor
     from judge.service.store import QueueStore
 
-    client = app.client
     languages = app.languages
-    versions = {
-        name: (images.image_labels(client, language.image) or {}).get("judge.version", "")
-        for name, language in languages.items()
-    }
     try:
         store = QueueStore(store_path)
     except Exception as exc:
         raise JudgeInputError(f"{store_path}: cannot open the queue store: {exc}") from None
-    catalogue = Catalogue(app.settings, languages, versions, app.with_time_limit)
     runnable = {**languages, **judge0.project_languages(languages)}  # Judge0's multi-file programs run too
-    executor = engine_executor(client, app.settings, warm)
-    grading = NativeGrader(catalogue, app.settings, client, executor.pool, executor.engine)  # one warm pool
+    executor: Executor
+    grading: GradingRunner
+    if cluster:
+        from judge.batch.dask import DaskExecutor, require_dask
+        from judge.service.cluster import ClusterRuns
+
+        require_dask()
+        dask = DaskExecutor(cluster, app.settings, app.settings.runners_dir)
+        versions = dask.versions(languages)
+        # this host's engine only derives the time limit of a package that names none
+        catalogue = Catalogue(app.settings, languages, versions, _limited(app))
+        runs = ClusterRuns(dask, catalogue)
+        executor, grading, pool, close = runs.execute, runs.grade, None, runs.close
+        jobs = jobs or max(1, dask.slots)
+    else:
+        client = app.client
+        versions = {
+            name: (images.image_labels(client, language.image) or {}).get("judge.version", "")
+            for name, language in languages.items()
+        }
+        catalogue = Catalogue(app.settings, languages, versions, app.with_time_limit)
+        local = engine_executor(client, app.settings, 2 if warm is None else warm)
+        grading = NativeGrader(catalogue, app.settings, client, local.pool, local.engine)  # one warm pool
+        executor, pool, close = local, local.pool, local.close
+        jobs = jobs or len(os.sched_getaffinity(0))
     workers = Workers(store, runnable, executor, jobs, grading)
     config = ServiceConfig(tokens, max_body, max_source, rate, user_tokens)
-    service = Service(config, workers, languages, versions, catalogue, executor.pool)
+    service = Service(config, workers, languages, versions, catalogue, pool)
     listening = listen(host, port)
     workers.start()
-    click.echo(f"judge serve: http://{host}:{listening.getsockname()[1]} ({jobs} slots, queue {store_path})", err=True)
+    where = f", cluster {cluster}" if cluster else ""
+    click.echo(
+        f"judge serve: http://{host}:{listening.getsockname()[1]} ({jobs} slots{where}, queue {store_path})", err=True
+    )
     server = uvicorn.Config(create_app(service), log_level="warning", access_log=False, http=timely_h11())
     # uvicorn stops on SIGTERM, then raises it again: the handler here turns it into an exit that runs the
     # ``finally`` below (which removes the warm containers), with the same status (128 + SIGTERM).
@@ -151,8 +184,17 @@ def serve(
         uvicorn.Server(server).run(sockets=[listening])
     finally:
         workers.stop()
-        executor.close()  # the warm containers
+        close()  # the warm containers, or the cluster's connection
         listening.close()
+
+
+def _limited(app: App) -> Callable[["Problem"], "Problem"]:
+    """A problem with its time limit: derived (on this host's engine) only for a package that names none."""
+
+    def prepare(problem: "Problem") -> "Problem":
+        return problem if problem.limits.derive_multiplier is None else app.with_time_limit(problem)
+
+    return prepare
 
 
 def _exit_on_signal(signum: int, frame: FrameType | None) -> None:

@@ -220,6 +220,13 @@ def _program(
         raise NativeError(422, str(exc).replace(str(folder) + "/", "")) from None
 
 
+def program_of(request: GradingRequest, languages: dict[str, Language]) -> Program:
+    """A queued grading's program, read as ``judge submit`` reads it (its files held in memory)."""
+    with tempfile.TemporaryDirectory(prefix="judge-serve-") as folder:
+        return _program(Path(folder), request.files, request.submission, languages, request.language,
+                        request.entrypoint)  # fmt: skip
+
+
 class NativeGrader:
     """Runs a queued grading: the Grader ``judge submit`` uses, each test's result told to ``on_test``, in a
     container of the warm pool (``warm``, shared with the Judge0 and Piston executions: judge.grading.warm's
@@ -247,13 +254,8 @@ class NativeGrader:
             self.engine.ready()
         sandbox = self.warm.take(grader.sandbox_spec()) if self.warm is not None and warmable(problem) else None
         try:
-            with tempfile.TemporaryDirectory(prefix="judge-serve-") as folder:
-                program = _program(
-                    Path(folder), request.files, request.submission, self.catalogue.languages, language.name,
-                    request.entrypoint,
-                )  # fmt: skip
-                options = GradingOptions(lazy=request.lazy, on_test=on_test, sandbox=sandbox)
-                result = grader.grade(program, options)
+            program = program_of(request, self.catalogue.languages)
+            result = grader.grade(program, GradingOptions(lazy=request.lazy, on_test=on_test, sandbox=sandbox))
         finally:
             if sandbox is not None and self.warm is not None:
                 self.warm.done(sandbox)  # used for this grading only
