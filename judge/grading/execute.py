@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from judge.errors import JudgeFailure
 from judge.grading.limits import ProgramSizes, container_spec
 from judge.inputs.languages import Language
+from judge.inputs.program import files_tar
 from judge.inputs.settings import Settings
 from judge.judging.limits import RunLimits
 from judge.judging.results import Verdict
@@ -104,8 +105,11 @@ def _run(
     names = list(request.files)
     main = names[0]
     sources = tuple(n for n in names if any(fnmatch.fnmatch(n, p) for p in language.source_patterns)) or (main,)
-    for name, data in request.files.items():
-        box.put_file(name, data)
+    if any("/" in name for name in names):  # files in folders go in as a tar (the box makes the folders)
+        box.unpack(files_tar(request.files))
+    else:
+        for name, data in request.files.items():
+            box.put_file(name, data)
     limits = request.limits
     memory = limits.memory + language.memory_extra
     if language.compile:
