@@ -12,6 +12,7 @@ and keeps it in $JUDGE_WORKER_SPEED; the coordinator asks every worker for it an
 10 %, since a verdict near the limit would then depend on the worker that graded it.
 """
 
+import concurrent.futures
 import dataclasses
 import hashlib
 import io
@@ -42,6 +43,7 @@ RESOURCE = "SANDBOX"
 SPEED_ENV = "JUDGE_WORKER_SPEED"  # the worker's calibration ratio, set by `judge worker`
 SPEED_SPREAD = 1.10  # the workers' fastest and slowest ratio may differ by this factor without a warning
 RUNNERS = "runners"  # the runner definitions' key among what was scattered
+LOST_TRIES = 3  # a serve task cancelled because a lost worker took its scattered data is sent this many times
 CONNECT_TIMEOUT = 15.0  # seconds to reach the scheduler (judge rescore --cluster-timeout)
 _engine_lock = threading.Lock()  # one engine client per worker process
 _engine: dict[str, Any] = {}
@@ -242,6 +244,7 @@ class DaskExecutor:
         self.slots = sum(int(w.get("resources", {}).get(RESOURCE, 0)) for w in workers.values())
         self._scattered: dict[Any, Any] = {}  # what was shipped to the workers (a problem's path, RUNNERS): its future
         self._scatter_lock = threading.Lock()
+        self._lost = False  # a worker took the only copy of something scattered: scatter under new keys
         self.speeds: dict[str, float | None] = self.client.run(worker_speed)
         warning = speed_warning(self.speeds)
         if warning:
@@ -290,8 +293,9 @@ class DaskExecutor:
     def _shipped(self, key: Any, blob: Callable[[], tuple[str, bytes]]) -> Any:
         """``blob()`` scattered to every worker once (a worker that joins later fetches it from another)."""
         with self._scatter_lock:
-            if key not in self._scattered:
-                self._scattered[key] = self.client.scatter(blob(), broadcast=True, hash=True)
+            if key not in self._scattered:  # keys from the content, unless a copy was lost (the same key stays lost)
+                fresh = not self._lost
+                self._scattered[key] = self.client.scatter(blob(), broadcast=True, hash=fresh)
             return self._scattered[key]
 
     def _problem(self, path: Path) -> Any:
@@ -301,33 +305,55 @@ class DaskExecutor:
         return self._shipped(RUNNERS, lambda: self.runners_blob)
 
     def grade_one(self, problem: Problem, language: Language, program: Program, lazy: bool = False) -> SubmissionResult:
-        """Grade one program on a worker and wait for it. A task whose worker is lost is run again by another (the
-        scheduler's rule); a task that failed there raises here."""
-        future = self.client.submit(
-            grade_task,
-            self._problem(problem.path),
-            self._runners(),
-            language.folder.name,
-            program,
-            self.settings,
-            (problem.limits.time, problem.limits.time_source),
-            lazy,
-            resources={RESOURCE: 1},
-            retries=2,
-            pure=False,
+        """Grade one program on a worker and wait for it (see ``_result`` for a lost worker); a task that failed
+        there raises here."""
+        document = self._result(
+            lambda: self.client.submit(
+                grade_task,
+                self._problem(problem.path),
+                self._runners(),
+                language.folder.name,
+                program,
+                self.settings,
+                (problem.limits.time, problem.limits.time_source),
+                lazy,
+                resources={RESOURCE: 1},
+                retries=2,
+                pure=False,
+            )
         )
-        result = from_document(future.result())
+        result = from_document(document)
         result.problem = problem.id  # not the name of the worker's unpacked copy
         return result
 
     def execute_one(self, language: Language, request: ExecuteRequest) -> ExecuteResult:
-        """Run one execution on a worker and wait for it (a lost worker's task runs again on another)."""
-        future = self.client.submit(
-            execute_task, self._runners(), language, request, self.settings,
-            resources={RESOURCE: 1}, retries=2, pure=False,
-        )  # fmt: skip
-        result: ExecuteResult = future.result()
+        """Run one execution on a worker and wait for it (see ``_result`` for a lost worker)."""
+        result: ExecuteResult = self._result(
+            lambda: self.client.submit(
+                execute_task,
+                self._runners(),
+                language,
+                request,
+                self.settings,
+                resources={RESOURCE: 1},
+                retries=2,
+                pure=False,
+            )
+        )
         return result
+
+    def _result(self, submit: Callable[[], Any]) -> Any:
+        """The result of the task ``submit()`` sends. A task whose worker is lost runs again on another (the
+        scheduler's rule); when the lost worker took the only copy of what was scattered (the scheduler then
+        cancels the task), it is scattered again and the task sent again, up to LOST_TRIES times in all."""
+        for _ in range(LOST_TRIES - 1):
+            try:
+                return submit().result()
+            except concurrent.futures.CancelledError:
+                with self._scatter_lock:
+                    self._scattered.clear()
+                    self._lost = True
+        return submit().result()
 
     def versions(self, languages: dict[str, Language]) -> dict[str, str]:
         """Each language's version as a worker's image names it (the workers build the same definitions)."""
