@@ -283,9 +283,10 @@ def finished_tasks(address: str) -> dict[str, int]:
 @pytest.mark.docker
 def test_serve_cluster_answers_judge0_and_native_on_the_workers(cluster, tmp_path):
     """`judge serve --cluster`: a Judge0 wait=true execution and a native grading are each one Dask task, run by a
-    judge worker, answered as without a cluster."""
+    judge worker, answered as without a cluster; the grading's tests arrive as events while it runs."""
     import requests
     from test_service import Server
+    from test_service_native import read_events
 
     before = finished_tasks(cluster["address"])
     server = Server(tmp_path / "queue.db", jobs=2, extra=("--cluster", cluster["address"])).start()
@@ -293,9 +294,16 @@ def test_serve_cluster_answers_judge0_and_native_on_the_workers(cluster, tmp_pat
         body = {"source_code": "print(input()[::-1])", "language_id": 71, "stdin": "hello", "expected_output": "olleh"}
         answer = requests.post(f"{server.url}/submissions?wait=true", json=body, timeout=120).json()
         assert (answer["status"]["id"], answer["stdout"]) == (3, "olleh\n"), answer
-        files = [{"name": "sum.py", "content": (SUBS / "accepted/sum.py").read_text()}]
-        graded = requests.post(f"{server.url}/v1/submissions", json={"problem": "1", "files": files}, timeout=120)
-        document = graded.json()
+        slow = "import time\ntime.sleep(0.4)\na, b = map(int, input().split())\nprint(a + b)\n"
+        files = [{"name": "slow.py", "content": slow}]
+        queued = requests.post(f"{server.url}/v1/submissions?wait=false", json={"problem": "1", "files": files})
+        arrivals: list[float] = []
+        events = read_events(server, queued.json()["id"], arrivals)
+        assert [(kind, data.get("index")) for kind, data in events] == [("test", i) for i in range(4)] + [
+            ("done", None)
+        ]
+        assert arrivals[-2] - arrivals[0] > 0.8  # told as the worker finished them, not all at the end
+        document = events[-1][1]
         assert (document["verdict"], document["passed"], document["problem"]) == ("AC", 4, "1"), document
         metrics = requests.get(f"{server.url}/metrics", timeout=10).text
         assert "judge_serve_slots 2" in metrics and "judge_serve_pool" not in metrics  # no warm pool here

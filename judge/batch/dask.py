@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -125,8 +126,10 @@ def grade_task(
     settings: Settings,
     time_limit: tuple[float, str] | None = None,
     lazy: bool = False,
+    progress: str | None = None,
 ) -> dict[str, Any]:
-    """Runs on a worker: grade one submission with the worker's own engine; returns the result document."""
+    """Runs on a worker: grade one submission with the worker's own engine; returns the result document. With a
+    ``progress`` topic, each finished test is logged there as it is known: (its index, its document)."""
     from judge.grading.grader import Grader, GradingOptions
     from judge.inputs.problem import load_problem
 
@@ -137,10 +140,26 @@ def grade_task(
     if time_limit is not None:  # the coordinator's (a legacy package's derived limit, say)
         loaded = loaded.with_time_limit(*time_limit)
     grader = Grader(loaded, language, settings, client)
-    result = grader.grade(program, GradingOptions(lazy=lazy))  # its files, never re-read from a path
+    on_test = _progress_logger(progress) if progress else None
+    result = grader.grade(program, GradingOptions(lazy=lazy, on_test=on_test))  # its files, never re-read from a path
     doc = result.to_dict()
     doc["worker"] = os.uname().nodename
     return doc
+
+
+def _progress_logger(topic: str) -> Callable[[TestResult], None]:
+    """Logs each finished test to the scheduler's ``topic`` (a client subscribed to it is told)."""
+    from distributed import get_worker
+
+    worker, told = get_worker(), [0]
+
+    def log(test: TestResult) -> None:
+        data = dataclasses.asdict(test)
+        data["verdict"] = test.verdict.value
+        worker.log_event(topic, (told[0], data))
+        told[0] += 1
+
+    return log
 
 
 def execute_task(
@@ -189,12 +208,13 @@ def speed_warning(speeds: dict[str, float | None]) -> str | None:
     )
 
 
-def from_document(doc: dict[str, Any]) -> SubmissionResult:
+def test_from_document(test: dict[str, Any]) -> TestResult:
     known = {f.name for f in dataclasses.fields(TestResult)}  # a test's document also holds derived keys (share)
-    tests = [
-        TestResult(**{**{k: v for k, v in t.items() if k in known}, "verdict": Verdict(t["verdict"])})
-        for t in doc.get("tests", [])
-    ]
+    return TestResult(**{**{k: v for k, v in test.items() if k in known}, "verdict": Verdict(test["verdict"])})
+
+
+def from_document(doc: dict[str, Any]) -> SubmissionResult:
+    tests = [test_from_document(t) for t in doc.get("tests", [])]
     groups = [
         GroupResult(**{**g, "verdict": Verdict(g["verdict"]) if g["verdict"] else None}) for g in doc.get("groups", [])
     ]
@@ -304,24 +324,48 @@ class DaskExecutor:
     def _runners(self) -> Any:
         return self._shipped(RUNNERS, lambda: self.runners_blob)
 
-    def grade_one(self, problem: Problem, language: Language, program: Program, lazy: bool = False) -> SubmissionResult:
-        """Grade one program on a worker and wait for it (see ``_result`` for a lost worker); a task that failed
-        there raises here."""
-        document = self._result(
-            lambda: self.client.submit(
-                grade_task,
-                self._problem(problem.path),
-                self._runners(),
-                language.folder.name,
-                program,
-                self.settings,
-                (problem.limits.time, problem.limits.time_source),
-                lazy,
-                resources={RESOURCE: 1},
-                retries=2,
-                pure=False,
+    def grade_one(
+        self,
+        problem: Problem,
+        language: Language,
+        program: Program,
+        lazy: bool = False,
+        on_test: Callable[[TestResult], None] | None = None,
+    ) -> SubmissionResult:
+        """Grade one program on a worker and wait for it (see ``_result`` for a lost worker), telling ``on_test``
+        each finished test as the worker logs it (a run again after a lost worker tells only the tests beyond
+        those told); a task that failed there raises here."""
+        topic = f"judge-progress-{uuid.uuid4()}" if on_test is not None else None
+        told: list[int] = [0]
+
+        def tell(event: tuple[float, tuple[int, dict[str, Any]]]) -> None:
+            index, data = event[1]
+            if on_test is not None and index == told[0]:
+                told[0] += 1
+                on_test(test_from_document(data))
+
+        if topic is not None:
+            self.client.subscribe_topic(topic, tell)
+        try:
+            document = self._result(
+                lambda: self.client.submit(
+                    grade_task,
+                    self._problem(problem.path),
+                    self._runners(),
+                    language.folder.name,
+                    program,
+                    self.settings,
+                    (problem.limits.time, problem.limits.time_source),
+                    lazy,
+                    topic,
+                    resources={RESOURCE: 1},
+                    retries=2,
+                    pure=False,
+                )
             )
-        )
+        finally:
+            if topic is not None:
+                self.client.unsubscribe_topic(topic)
         result = from_document(document)
         result.problem = problem.id  # not the name of the worker's unpacked copy
         return result

@@ -4,7 +4,7 @@ uses (judge.batch.dask), instead of this host's engine.
 The queue stays in the server's store: a worker thread claims a row as without a cluster, sends it as one Dask task
 and waits for its result. A task whose worker is lost runs again on another (the scheduler's rule); a server that
 dies leaves the row ``running``, and a restart queues it again. Workers keep no warm pool: each task starts its own
-container there (see docs/service.md).
+container there (see docs/service.md). A grading's tests are told as its worker finishes them (a Dask topic).
 """
 
 from collections.abc import Callable
@@ -22,7 +22,12 @@ class Cluster(Protocol):
     """What the service needs of judge.batch.dask.DaskExecutor (the command line hands one in)."""
 
     def grade_one(
-        self, problem: Problem, language: Language, program: Program, lazy: bool = False
+        self,
+        problem: Problem,
+        language: Language,
+        program: Program,
+        lazy: bool = False,
+        on_test: Callable[[TestResult], None] | None = None,
     ) -> SubmissionResult: ...
 
     def execute_one(self, language: Language, request: ExecuteRequest) -> ExecuteResult: ...
@@ -40,14 +45,13 @@ class ClusterRuns:
         return self.dask.execute_one(language, request), _nothing  # the worker removed its container
 
     def grade(self, data: dict[str, Any], on_test: Callable[[TestResult], None]) -> SubmissionResult:
-        """A queued grading on a worker: its tests are told once it is done (no progress while it runs)."""
+        """A queued grading on a worker, each finished test told as the worker logs it."""
         request = GradingRequest.from_json(data)
         problem = self.catalogue.problem(request.problem)
         language = self.catalogue.languages[request.language]
-        result = self.dask.grade_one(problem, language, program_of(request, self.catalogue.languages), request.lazy)
+        program = program_of(request, self.catalogue.languages)
+        result = self.dask.grade_one(problem, language, program, request.lazy, on_test)
         result.submission = request.submission
-        for test in result.tests:
-            on_test(test)
         return result
 
     def close(self) -> None:
