@@ -394,6 +394,8 @@ class DaskExecutor:
             try:
                 return submit().result()
             except concurrent.futures.CancelledError:
+                if self.client.status != "running":  # closing: nothing is sent again
+                    raise
                 with self._scatter_lock:
                     self._scattered.clear()
                     self._lost = True
