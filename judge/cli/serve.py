@@ -5,6 +5,7 @@ import os
 import signal
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -15,7 +16,10 @@ from judge.cli.app import App, pass_app
 from judge.errors import JudgeInputError
 
 if TYPE_CHECKING:
+    from judge.grading.warm import WarmBySpec
     from judge.inputs.problem import Problem
+    from judge.service.native import Catalogue
+    from judge.service.runs import Executor, GradingRunner
 
 DEFAULT_QUEUE = Path(".judge/serve.db")
 
@@ -128,48 +132,22 @@ def serve(
         raise JudgeInputError("--warm: with --cluster the workers start each submission's container (no warm pool)")
     import uvicorn
 
-    from judge.sandbox import images
     from judge.service import judge0
     from judge.service.app import Service, ServiceConfig, create_app
     from judge.service.http import timely_h11
-    from judge.service.native import Catalogue, NativeGrader
-    from judge.service.runs import Executor, GradingRunner, Workers, engine_executor
+    from judge.service.runs import Workers
     from judge.service.store import QueueStore
 
-    languages = app.languages
     try:
         store = QueueStore(store_path)
     except Exception as exc:
         raise JudgeInputError(f"{store_path}: cannot open the queue store: {exc}") from None
-    runnable = {**languages, **judge0.project_languages(languages)}  # Judge0's multi-file programs run too
-    executor: Executor
-    grading: GradingRunner
-    if cluster:
-        from judge.batch.dask import DaskExecutor, require_dask
-        from judge.service.cluster import ClusterRuns
-
-        require_dask()
-        dask = DaskExecutor(cluster, app.settings, app.settings.runners_dir)
-        versions = dask.versions(languages)
-        # this host's engine only derives the time limit of a package that names none
-        catalogue = Catalogue(app.settings, languages, versions, _limited(app))
-        runs = ClusterRuns(dask, catalogue)
-        executor, grading, pool, close = runs.execute, runs.grade, None, runs.close
-        jobs = jobs or max(1, dask.slots)
-    else:
-        client = app.client
-        versions = {
-            name: (images.image_labels(client, language.image) or {}).get("judge.version", "")
-            for name, language in languages.items()
-        }
-        catalogue = Catalogue(app.settings, languages, versions, app.with_time_limit)
-        local = engine_executor(client, app.settings, 2 if warm is None else warm)
-        grading = NativeGrader(catalogue, app.settings, client, local.pool, local.engine)  # one warm pool
-        executor, pool, close = local, local.pool, local.close
-        jobs = jobs or len(os.sched_getaffinity(0))
-    workers = Workers(store, runnable, executor, jobs, grading)
+    runs = _cluster_runs(app, cluster) if cluster else _local_runs(app, warm)
+    runnable = {**app.languages, **judge0.project_languages(app.languages)}  # Judge0's multi-file programs run too
+    jobs = jobs or runs.slots
+    workers = Workers(store, runnable, runs.executor, jobs, runs.grading)
     config = ServiceConfig(tokens, max_body, max_source, rate, user_tokens)
-    service = Service(config, workers, languages, versions, catalogue, pool)
+    service = Service(config, workers, app.languages, runs.versions, runs.catalogue, runs.pool)
     listening = listen(host, port)
     workers.start()
     where = f", cluster {cluster}" if cluster else ""
@@ -184,12 +162,57 @@ def serve(
         uvicorn.Server(server).run(sockets=[listening])
     finally:
         workers.stop()
-        close()  # the warm containers, or the cluster's connection
+        runs.close()  # the warm containers, or the cluster's connection
         listening.close()
 
 
+@dataclass
+class Runs:
+    """Where the queue's submissions run: this host's engine (with its warm pool) or a Dask cluster."""
+
+    executor: "Executor"
+    grading: "GradingRunner"
+    pool: "WarmBySpec | None"  # the warm containers (/metrics), None on a cluster
+    catalogue: "Catalogue"
+    versions: dict[str, str]  # runner -> its image's version
+    slots: int  # -j by default
+    close: Callable[[], None]
+
+
+def _local_runs(app: App, warm: int | None) -> Runs:
+    """Each submission in a fresh container of this host's engine, taken from one warm pool when ready."""
+    from judge.sandbox import images
+    from judge.service.native import Catalogue, NativeGrader
+    from judge.service.runs import WARM, engine_executor
+
+    client = app.client
+    versions = {
+        name: (images.image_labels(client, language.image) or {}).get("judge.version", "")
+        for name, language in app.languages.items()
+    }
+    catalogue = Catalogue(app.settings, app.languages, versions, app.with_time_limit)
+    local = engine_executor(client, app.settings, WARM if warm is None else warm)
+    grading = NativeGrader(catalogue, app.settings, client, local.pool, local.engine)  # the same warm pool
+    return Runs(local, grading, local.pool, catalogue, versions, len(os.sched_getaffinity(0)), local.close)
+
+
+def _cluster_runs(app: App, address: str) -> Runs:
+    """Each submission as one Dask task on the judge workers of ``address`` (no warm pool there)."""
+    from judge.batch.dask import DaskExecutor, require_dask
+    from judge.service.cluster import ClusterRuns
+    from judge.service.native import Catalogue
+
+    require_dask()
+    dask = DaskExecutor(address, app.settings, app.settings.runners_dir)
+    versions = dask.versions(app.languages)
+    catalogue = Catalogue(app.settings, app.languages, versions, _limited(app))
+    runs = ClusterRuns(dask, catalogue)
+    return Runs(runs.execute, runs.grade, None, catalogue, versions, max(1, dask.slots), runs.close)
+
+
 def _limited(app: App) -> Callable[["Problem"], "Problem"]:
-    """A problem with its time limit: derived (on this host's engine) only for a package that names none."""
+    """A problem with its time limit: derived (on this host's engine) only for a package that names none (a
+    server in front of a cluster needs no engine of its own otherwise)."""
 
     def prepare(problem: "Problem") -> "Problem":
         return problem if problem.limits.derive_multiplier is None else app.with_time_limit(problem)
