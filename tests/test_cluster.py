@@ -266,3 +266,54 @@ def test_worker_without_a_scheduler_is_one_line_and_exit_3_at_once(timeout):
 def test_worker_with_a_malformed_scheduler_address_is_bad_input(address):
     result = CliRunner().invoke(cli, [*CONFIG, "worker", "--scheduler", address])
     assert result.exit_code == 2 and "expected tcp://HOST:PORT" in result.output, result.output
+
+
+def finished_tasks(address: str) -> dict[str, int]:
+    """How many tasks of each function the scheduler saw finish."""
+    import distributed
+
+    def count(dask_scheduler: "distributed.Scheduler") -> dict[str, int]:
+        return {name: prefix.state_counts["memory"] for name, prefix in dask_scheduler.task_prefixes.items()}
+
+    with distributed.Client(address, timeout="30s") as probe:
+        found: dict[str, int] = probe.run_on_scheduler(count)
+    return found
+
+
+@pytest.mark.docker
+def test_serve_cluster_answers_judge0_and_native_on_the_workers(cluster, tmp_path):
+    """`judge serve --cluster`: a Judge0 wait=true execution and a native grading are each one Dask task, run by a
+    judge worker, answered as without a cluster; the grading's tests arrive as events while it runs."""
+    import requests
+    from test_service import Server
+    from test_service_native import read_events
+
+    before = finished_tasks(cluster["address"])
+    server = Server(tmp_path / "queue.db", jobs=2, extra=("--cluster", cluster["address"])).start()
+    try:
+        body = {"source_code": "print(input()[::-1])", "language_id": 71, "stdin": "hello", "expected_output": "olleh"}
+        answer = requests.post(f"{server.url}/submissions?wait=true", json=body, timeout=120).json()
+        assert (answer["status"]["id"], answer["stdout"]) == (3, "olleh\n"), answer
+        slow = "import time\ntime.sleep(0.4)\na, b = map(int, input().split())\nprint(a + b)\n"
+        files = [{"name": "slow.py", "content": slow}]
+        queued = requests.post(f"{server.url}/v1/submissions?wait=false", json={"problem": "1", "files": files})
+        arrivals: list[float] = []
+        events = read_events(server, queued.json()["id"], arrivals)
+        assert [(kind, data.get("index")) for kind, data in events] == [("test", i) for i in range(4)] + [
+            ("done", None)
+        ]
+        assert arrivals[-2] - arrivals[0] > 0.8  # told as the worker finished them, not all at the end
+        document = events[-1][1]
+        assert (document["verdict"], document["passed"], document["problem"]) == ("AC", 4, "1"), document
+        metrics = requests.get(f"{server.url}/metrics", timeout=10).text
+        assert "judge_serve_slots 2" in metrics and "judge_serve_pool" not in metrics  # no warm pool here
+    finally:
+        server.stop()
+    after = finished_tasks(cluster["address"])
+    for task in ("execute_task", "grade_task"):
+        assert after.get(task, 0) - before.get(task, 0) == 1, (task, before, after)
+
+
+def test_serve_cluster_refuses_a_warm_pool():
+    result = CliRunner().invoke(cli, [*CONFIG, "serve", "--cluster", "tcp://127.0.0.1:1", "--warm", "2"])
+    assert result.exit_code == 2 and "--warm: with --cluster" in result.output, result.output

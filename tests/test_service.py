@@ -444,6 +444,18 @@ def test_judge0_multi_file_program_compiles_then_runs_its_scripts(server: Server
     assert broken.json()["status"]["id"] == 6 and broken.json()["compile_output"] == "nope\n"
     no_run = judge0(server, {**body, "additional_files": zipped({"other": "x"})}).json()
     assert no_run["status"]["id"] == 11  # bash cannot open run: Judge0's box gives the same NZEC
+    nested = {"run": "cat lib/deep/part.txt; ls -ld lib | cut -c1-10", "lib/deep/part.txt": "from a folder\n"}
+    in_folders = judge0(server, {**body, "additional_files": zipped(nested)}).json()
+    assert (in_folders["status"]["id"], in_folders["stdout"]) == (3, "from a folder\ndrwxr-xr-x\n"), in_folders
+
+
+def test_judge0_additional_files_in_folders_beside_a_c_source(server: Server) -> None:
+    """A zip's folders are made in the box: a C source includes a header from one and reads a file from another."""
+    extra = zipped({"inc/add.h": "static int add(int a, int b) { return a + b; }\n", "data/n.txt": "40 2\n"})
+    source = '#include <stdio.h>\n#include "inc/add.h"\nint main(void){int a,b;FILE*f=fopen("data/n.txt","r");'
+    source += 'if(!f||fscanf(f,"%d %d",&a,&b)!=2)return 1;printf("%d\\n",add(a,b));return 0;}\n'
+    data = judge0(server, {"source_code": source, "language_id": 50, "additional_files": extra}).json()
+    assert (data["status"]["id"], data["stdout"]) == (3, "42\n"), data
 
 
 @pytest.mark.parametrize(
@@ -454,15 +466,15 @@ def test_judge0_multi_file_program_compiles_then_runs_its_scripts(server: Server
          {"source_code": ["must be blank"], "additional_files": ["can't be blank"]}),
         ({"language_id": 71, "source_code": "x", "additional_files": "bm90IGEgemlw"},
          {"additional_files": ["is not a valid zip archive"]}),
-        ({"language_id": 89, "additional_files": "FOLDER"},
-         {"additional_files": ["holds a file in a folder (lib/a.sh): only files at the top are supported"]}),
+        ({"language_id": 89, "additional_files": "ESCAPE"},
+         {"additional_files": ["holds a name outside the box (lib/../../a.sh)"]}),
         ({"language_id": 71, "source_code": "x", "callback_url": "gopher://x"},
          {"callback_url": ["must be an http or https URL"]}),
     ],
 )  # fmt: skip
 def test_judge0_bad_additional_files_and_callbacks_are_422(server: Server, body: dict, errors: dict) -> None:
-    if body.get("additional_files") == "FOLDER":
-        body = {**body, "additional_files": zipped({"run": "true", "lib/a.sh": "true"})}
+    if body.get("additional_files") == "ESCAPE":
+        body = {**body, "additional_files": zipped({"run": "true", "lib/../../a.sh": "true"})}
     answer = requests.post(f"{server.url}/submissions", json=body, timeout=30)
     assert (answer.status_code, answer.json()) == (422, errors)
 

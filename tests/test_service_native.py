@@ -206,8 +206,8 @@ def test_problems_and_languages(server: Server) -> None:
 METRIC_LINE = re.compile(r'^([a-z_]+)(\{([a-z_]+="[^"\\]*",?)*\})? (\d+(\.\d+)?)$')
 
 
-def test_metrics_parse_and_count_gradings(server: Server) -> None:
-    grade(server, body_for(AC_FILE))
+def metric_samples(server: Server) -> dict[str, float]:
+    """/metrics as {name{labels}: value}, each line checked against the text format."""
     text = requests.get(f"{server.url}/metrics", timeout=10).text
     samples = {}
     for line in text.splitlines():
@@ -217,9 +217,51 @@ def test_metrics_parse_and_count_gradings(server: Server) -> None:
         found = METRIC_LINE.match(line)
         assert found, line
         samples[line.rsplit(" ", 1)[0]] = float(found.group(4))
+    return samples
+
+
+def test_metrics_parse_and_count_gradings(server: Server) -> None:
+    grade(server, body_for(AC_FILE))
+    samples = metric_samples(server)
     assert samples["judge_serve_slots"] == 4 and "judge_serve_queue_length" in samples
     assert samples['judge_serve_submissions_total{api="native",language="python3",verdict="AC"}'] >= 1
     assert samples['judge_serve_submission_seconds_count{api="native",language="python3"}'] >= 1
+    assert samples["judge_serve_pool_started_total"] >= 2 and 'judge_serve_pool_warm{language="python3"}' in samples
+
+
+def waiting_containers(client: Any, server: Server, count: int) -> set[str]:
+    """The ids of the server's started containers for problem 1 in Python, once ``count`` of them run (the pool's,
+    waiting: a grading's own container is removed before its answer)."""
+    assert server.process is not None
+    labels = ["judge=1", f"judge.pid={server.process.pid}", "judge.problem=1", "judge.language=python3"]
+    deadline = time.monotonic() + 60
+    while True:
+        found = {c["Id"] for c in client.api.containers(filters={"label": labels})}
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+def test_native_gradings_each_take_a_container_started_ahead_and_used_once(server: Server, client: Any) -> None:
+    """After a first grading of problem 1 in Python, the pool keeps --warm (2) containers of that spec started;
+    each next grading takes one of those (it is gone once answered: removed, never handed to another grading), and
+    /metrics counts it as used, not missed."""
+    assert grade(server, body_for(AC_FILE)).json()["verdict"] == "AC"
+    warm = 'judge_serve_pool_warm{language="python3"}'
+    for _ in range(3):
+        deadline = time.monotonic() + 60
+        while (before := metric_samples(server))[warm] < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # their agents are ready
+        assert before[warm] == 2
+        ahead = waiting_containers(client, server, 2)
+        assert len(ahead) == 2
+        assert grade(server, body_for(AC_FILE)).json()["verdict"] == "AC"
+        after = waiting_containers(client, server, 0)
+        assert len(ahead - after) == 1  # the grading's: started before its request, removed after its answer
+        counted = metric_samples(server)
+        for name, more in (("used", 1), ("missed", 0), ("discarded", 0)):
+            key = f"judge_serve_pool_{name}_total"
+            assert counted[key] - before[key] == more, name
 
 
 def test_concurrent_native_gradings_each_get_their_verdict_20x(server: Server) -> None:

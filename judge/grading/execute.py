@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from judge.errors import JudgeFailure
 from judge.grading.limits import ProgramSizes, container_spec
 from judge.inputs.languages import Language
+from judge.inputs.program import files_tar
 from judge.inputs.settings import Settings
 from judge.judging.limits import RunLimits
 from judge.judging.results import Verdict
@@ -100,8 +101,7 @@ def execute_then_close(
         box = warm(spec) or Sandbox(client, spec)
         try:
             box.start()
-            for name, data in request.files.items():
-                box.put_file(name, data)
+            _put_files(box, request.files)
             entry = Entry(next(iter(request.files)), _sources(language, request))
             how = How(compile=compiles(language), cpuset=cpuset)
             prepared = prepare_run(
@@ -118,6 +118,14 @@ def execute_then_close(
             box.close()
             raise
     return result, box
+
+
+def _put_files(box: Sandbox, files: dict[str, bytes]) -> None:
+    if any("/" in name for name in files):  # files in folders go in as a tar (the box makes the folders)
+        box.unpack(files_tar(files))
+    else:
+        for name, data in files.items():
+            box.put_file(name, data)
 
 
 def _sources(language: Language, request: ExecuteRequest) -> tuple[str, ...]:

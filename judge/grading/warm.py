@@ -19,6 +19,7 @@ import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 from judge.inputs.problem import Problem
 from judge.judging.results import SubmissionResult
@@ -53,6 +54,7 @@ class WarmSandboxes:
         self._lock = threading.Lock()
         self._born: dict[Sandbox, int] = {}  # every container started and not done -> the engine's epoch before
         self._closed = False
+        self.started = self.used = self.discarded = 0  # containers started; handed out; removed unused
 
     def start_ahead(self, make_spec: SpecMaker) -> "Future[Sandbox | None]":
         """Start a container for ``make_spec()`` on the pool's threads once fewer than ``ahead`` wait; hand the
@@ -86,6 +88,7 @@ class WarmSandboxes:
             closed = self._closed
             if not closed:
                 self._born[sandbox] = epoch
+                self.started += 1
         if closed:  # close() does not touch one still starting: it is removed here
             sandbox.close()
             return None
@@ -104,8 +107,10 @@ class WarmSandboxes:
         with self._lock:
             usable = not self._closed and self._born.get(sandbox) == self.engine.epoch
         if usable and sandbox.alive():  # alive: gone in an engine restart between two pings
+            with self._lock:
+                self.used += 1
             return sandbox
-        self.done(sandbox)
+        self._discarded(sandbox)
         return None
 
     def discard(self, started: "Future[Sandbox | None]") -> None:
@@ -115,9 +120,14 @@ class WarmSandboxes:
             self._slots.release()
             sandbox = None if future.cancelled() or future.exception() is not None else future.result()
             if sandbox is not None:
-                self.done(sandbox)
+                self._discarded(sandbox)
 
         started.add_done_callback(drop)
+
+    def _discarded(self, sandbox: Sandbox) -> None:
+        with self._lock:
+            self.discarded += 1
+        self.done(sandbox)
 
     def done(self, sandbox: Sandbox) -> None:
         """Remove a container of the pool (its submission is over, or it may not be used)."""
@@ -148,6 +158,17 @@ class WarmSandboxes:
             return len(self._born)
 
 
+@dataclass(frozen=True)
+class WarmStats:
+    """What a WarmBySpec holds and has done (``/metrics``): counts since it was made."""
+
+    waiting: dict[str, int]  # language (the spec's judge.language label) -> started containers not yet taken
+    started: int  # containers started ahead
+    used: int  # submissions that ran in one started ahead
+    missed: int  # submissions that found none ready (or one that may not be used) and started their own
+    discarded: int  # started ahead and removed unused (the engine went away, it stopped, its spec fell out of use)
+
+
 def spec_key(spec: SandboxSpec) -> Hashable:
     """What makes two specs the same container (the fields compared, labels as sorted pairs)."""
     values = []
@@ -168,6 +189,8 @@ class WarmBySpec:
         self.pool = WarmSandboxes(client, engine, ahead=max(1, self.size * self.specs), threads=2)
         self._lock = threading.Lock()
         self._ready: OrderedDict[Hashable, deque[Future[Sandbox | None]]] = OrderedDict()
+        self._languages: dict[Hashable, str] = {}  # a spec in use -> its language (for ``stats``)
+        self.missed = 0
 
     def take(self, spec: SandboxSpec) -> Sandbox | None:
         """A started container for ``spec`` (the caller runs one submission in it, then calls ``done``), or None:
@@ -180,15 +203,22 @@ class WarmBySpec:
             waiting = self._ready.get(key)
             if waiting is None:
                 waiting = self._ready[key] = deque()
+                self._languages[key] = spec.labels.get("judge.language", "")
                 while len(self._ready) > self.specs:
-                    dropped.extend(self._ready.popitem(last=False)[1])
+                    old_key, old = self._ready.popitem(last=False)
+                    dropped.extend(old)
+                    self._languages.pop(old_key, None)
             self._ready.move_to_end(key)
             started = waiting.popleft() if waiting else None
             while len(waiting) < self.size:
                 waiting.append(self.pool.start_ahead(lambda: spec))
         for future in dropped:
             self.pool.discard(future)
-        return self.pool.take(started) if started is not None else None
+        taken = self.pool.take(started) if started is not None else None
+        if taken is None:
+            with self._lock:
+                self.missed += 1
+        return taken
 
     def done(self, sandbox: Sandbox) -> None:
         self.pool.done(sandbox)
@@ -196,7 +226,20 @@ class WarmBySpec:
     def holding(self) -> int:
         return self.pool.holding()
 
+    def stats(self) -> WarmStats:
+        waiting: dict[str, int] = {}
+        with self._lock:
+            for key, futures in self._ready.items():
+                ready = sum(f.done() and not f.cancelled() and f.exception() is None and f.result() is not None
+                            for f in futures)  # fmt: skip
+                language = self._languages.get(key, "")
+                waiting[language] = waiting.get(language, 0) + ready
+            missed = self.missed
+        pool = self.pool
+        return WarmStats(waiting, pool.started, pool.used, missed, pool.discarded)
+
     def close(self) -> None:
         with self._lock:
             self._ready.clear()
+            self._languages.clear()
         self.pool.close()

@@ -44,20 +44,7 @@ class Program:
 
     def tar(self) -> bytes:
         """The files as a tar: plain files, mode 0644, folders 0755."""
-        buffer = io.BytesIO()
-        with tarfile.open(fileobj=buffer, mode="w") as tar:
-            folders: set[str] = set()
-            for name in sorted(self.files):
-                for parent in reversed(PurePosixPath(name).parents[:-1]):
-                    if str(parent) not in folders:
-                        folders.add(str(parent))
-                        info = tarfile.TarInfo(str(parent))
-                        info.type, info.mode = tarfile.DIRTYPE, 0o755
-                        tar.addfile(info)
-                info = tarfile.TarInfo(name)
-                info.size, info.mode = len(self.files[name]), 0o644
-                tar.addfile(info, io.BytesIO(self.files[name]))
-        return buffer.getvalue()
+        return files_tar(self.files)
 
 
 def _is_source(name: str, language: Language) -> bool:
@@ -232,3 +219,21 @@ def with_included(program: Program, included: dict[str, bytes], language: Langua
     if not language.entrypoint:
         main = sources[0] if sources else main
     return replace(program, files=files, sources=sources, main=main)
+
+
+def files_tar(files: dict[str, bytes]) -> bytes:
+    """Files (relative POSIX names) as a tar for the box: plain files, mode 0644, their folders 0755."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        folders: set[str] = set()
+        for name in sorted(files):
+            for parent in reversed(PurePosixPath(name).parents[:-1]):
+                if str(parent) not in folders:
+                    folders.add(str(parent))
+                    info = tarfile.TarInfo(str(parent))
+                    info.type, info.mode = tarfile.DIRTYPE, 0o755
+                    tar.addfile(info)
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(files[name]), 0o644
+            tar.addfile(info, io.BytesIO(files[name]))
+    return buffer.getvalue()

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 from judge.grading.execute import ExecuteRequest
+from judge.grading.warm import WarmBySpec
 from judge.inputs.languages import Language
 from judge.service import judge0, native, piston
 from judge.service.callbacks import Callbacks
@@ -59,8 +60,10 @@ class Service:
         languages: dict[str, Language],
         versions: dict[str, str],
         catalogue: native.Catalogue | None = None,
+        pool: WarmBySpec | None = None,
     ) -> None:
         self.config, self.workers, self.catalogue = config, workers, catalogue
+        self.pool = pool  # the warm containers (/metrics tells their numbers)
         self.judge0_languages = judge0.judge0_languages(languages, versions)
         self.runtimes = piston.runtimes(languages, versions)
         self.limiter = RateLimiter(config.rate)
@@ -371,7 +374,8 @@ class Service:
     async def metrics(self, request: Request) -> Response:
         busy, slots = self.workers.busy, self.workers.slots
         queued = max(self.workers.store.waiting() - busy, 0)
-        text = self.workers.metrics.render(queued, busy, slots, self.rate_limited)
+        pool = self.pool.stats() if self.pool is not None else None
+        text = self.workers.metrics.render(queued, busy, slots, self.rate_limited, pool)
         return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
 
     async def health(self, request: Request) -> Response:

@@ -11,14 +11,13 @@ import datetime as dt
 import io
 import os
 import platform
-import posixpath
 import shlex
 import signal
 import subprocess
 import urllib.parse
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from judge.grading.execute import ExecuteLimits, ExecuteRequest, ExecuteResult
@@ -556,8 +555,9 @@ class AdditionalFilesError(ValueError):
 
 
 def unzip_files(data: bytes, limit: int) -> dict[str, bytes]:
-    """The files of a zip, checked: plain names in the top folder (the sandbox takes flat file names), no links,
-    at most ``limit`` bytes unpacked (read with a bound, whatever the headers claim), MAX_EXTRACT_FILES files."""
+    """The files of a zip, checked: relative names inside the box (files in folders too; a folder entry adds
+    nothing: its files make it), no links, no name both a file and a folder, at most ``limit`` bytes unpacked (read
+    with a bound, whatever the headers claim), MAX_EXTRACT_FILES files."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -566,13 +566,12 @@ def unzip_files(data: bytes, limit: int) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     total = 0
     for entry in entries:
-        if entry.is_dir():
-            raise AdditionalFilesError(f"holds a folder ({entry.filename}): only files at the top are supported")
         name = entry.filename
-        if name != posixpath.basename(name) or name in (".", "..") or "\\" in name or "\x00" in name:
-            raise AdditionalFilesError(f"holds a file in a folder ({name}): only files at the top are supported")
+        _check_zip_name(name.rstrip("/") if entry.is_dir() else name)
         if (entry.external_attr >> 16) & 0o170000 == 0o120000:
             raise AdditionalFilesError(f"holds a symbolic link ({name})")
+        if entry.is_dir():
+            continue
         if len(files) >= MAX_EXTRACT_FILES:
             raise AdditionalFilesError(f"holds more than {MAX_EXTRACT_FILES} files")
         try:
@@ -584,7 +583,23 @@ def unzip_files(data: bytes, limit: int) -> dict[str, bytes]:
         if total > limit:
             raise AdditionalFilesError(f"is larger than {limit // KIB} KB unpacked")
         files[name] = content
+    folders = {str(parent) for name in files for parent in PurePosixPath(name).parents[:-1]}
+    both = sorted(folders & set(files))
+    if both:
+        raise AdditionalFilesError(f"holds {both[0]} as a file and as a folder")
     return files
+
+
+MAX_NAME_PART = 255  # bytes of one file or folder name (the box's file system refuses longer)
+
+
+def _check_zip_name(name: str) -> None:
+    """A zip entry's name must stay inside the box: relative, no ``..``, ``.`` or empty parts."""
+    parts = name.split("/")
+    if name.startswith("/") or "\\" in name or "\x00" in name or any(p in ("", ".", "..") for p in parts):
+        raise AdditionalFilesError(f"holds a name outside the box ({name})")
+    if any(len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_PART for part in parts):
+        raise AdditionalFilesError(f"holds a name longer than {MAX_NAME_PART} bytes ({name[:60]}...)")
 
 
 def _runner_name(language: Judge0Language, extra: dict[str, bytes]) -> str:
@@ -600,7 +615,9 @@ def _program_files(language: Judge0Language, source_code: str, extra: dict[str, 
         return dict(sorted(extra.items(), key=lambda item: item[0] != "run"))
     source = source_code.encode("utf-8")
     main = language.runner.source_name(source)
-    return {main: source, **{name: data for name, data in extra.items() if name != main}}
+    # Judge0 unzips with -n beside the source: the source is kept, and nothing goes under its name as a folder
+    kept = {name: data for name, data in extra.items() if name != main and not name.startswith(main + "/")}
+    return {main: source, **kept}
 
 
 # -- responses ------------------------------------------------------------------------------------------------

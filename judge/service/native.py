@@ -18,12 +18,13 @@ from typing import Any
 
 from judge.errors import JudgeInputError
 from judge.grading.grader import Graders, GradingOptions
+from judge.grading.warm import WarmBySpec, engine_lost, warmable
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem, list_problems, load_problem
 from judge.inputs.program import SAFE_NAME, Program, read_program
 from judge.inputs.settings import Settings
 from judge.judging.results import CompileResult, SubmissionResult, TestResult, Verdict
-from judge.sandbox.engine import Engine
+from judge.sandbox.engine import Engine, EngineWatch
 
 PROBLEM_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 MAX_FILES = 100
@@ -219,25 +220,47 @@ def _program(
         raise NativeError(422, str(exc).replace(str(folder) + "/", "")) from None
 
 
-class NativeGrader:
-    """Runs a queued grading: the Grader ``judge submit`` uses, each test's result told to ``on_test``."""
+def program_of(request: GradingRequest, languages: dict[str, Language]) -> Program:
+    """A queued grading's program, read as ``judge submit`` reads it (its files held in memory)."""
+    with tempfile.TemporaryDirectory(prefix="judge-serve-") as folder:
+        return _program(Path(folder), request.files, request.submission, languages, request.language,
+                        request.entrypoint)  # fmt: skip
 
-    def __init__(self, catalogue: Catalogue, settings: Settings, client: Engine) -> None:
+
+class NativeGrader:
+    """Runs a queued grading: the Grader ``judge submit`` uses, each test's result told to ``on_test``, in a
+    container of the warm pool (``warm``, shared with the Judge0 and Piston executions: judge.grading.warm's
+    policy, interactive problems excluded) when one is ready."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        settings: Settings,
+        client: Engine,
+        warm: WarmBySpec | None = None,
+        engine: EngineWatch | None = None,
+    ) -> None:
         self.catalogue = catalogue
         self.graders = Graders(settings, client)
+        self.warm = warm
+        self.engine = engine or (warm.pool.engine if warm is not None else EngineWatch(client))
 
     def __call__(self, data: dict[str, Any], on_test: Callable[[TestResult], None]) -> SubmissionResult:
         request = GradingRequest.from_json(data)
         problem = self.catalogue.problem(request.problem)
         language = self.catalogue.languages[request.language]
-        with tempfile.TemporaryDirectory(prefix="judge-serve-") as folder:
-            program = _program(
-                Path(folder), request.files, request.submission, self.catalogue.languages, language.name,
-                request.entrypoint,
-            )  # fmt: skip
-            result = self.graders.get(problem, language).grade(
-                program, GradingOptions(lazy=request.lazy, on_test=on_test)
-            )
+        grader = self.graders.get(problem, language)
+        if self.engine.down:  # found gone after a judge error: wait for it (the pool starts none meanwhile)
+            self.engine.ready()
+        sandbox = self.warm.take(grader.sandbox_spec()) if self.warm is not None and warmable(problem) else None
+        try:
+            program = program_of(request, self.catalogue.languages)
+            result = grader.grade(program, GradingOptions(lazy=request.lazy, on_test=on_test, sandbox=sandbox))
+        finally:
+            if sandbox is not None and self.warm is not None:
+                self.warm.done(sandbox)  # used for this grading only
+        if result.verdict == Verdict.JE and self.engine.gone():
+            result = engine_lost(result)  # the pool's containers started before are not used
         result.submission = request.submission
         return result
 

@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from judge.grading.warm import WarmStats
+
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(s|sec|second|m|min|minute|h|hour)\s*$")
 PERIODS = {"s": 1.0, "sec": 1.0, "second": 1.0, "m": 60.0, "min": 60.0, "minute": 60.0, "h": 3600.0, "hour": 3600.0}
 
@@ -76,7 +78,7 @@ class Metrics:
             total, count = self.seconds.get((api, language), (0.0, 0))
             self.seconds[(api, language)] = (total + seconds, count + 1)
 
-    def render(self, queued: int, busy: int, slots: int, rate_limited: int) -> str:
+    def render(self, queued: int, busy: int, slots: int, rate_limited: int, pool: WarmStats | None = None) -> str:
         lines = [
             "# HELP judge_serve_queue_length Submissions waiting for a slot.",
             "# TYPE judge_serve_queue_length gauge",
@@ -106,7 +108,34 @@ class Metrics:
                 labels = _labels(api=api, language=language)
                 lines.append(f"judge_serve_submission_seconds_sum{labels} {total:.6f}")
                 lines.append(f"judge_serve_submission_seconds_count{labels} {count}")
+        if pool is not None:
+            lines += pool_lines(pool)
         return "\n".join(lines) + "\n"
+
+
+POOL_COUNTERS = (
+    ("started", "Containers the warm pool started ahead."),
+    ("used", "Submissions that ran in a container started ahead."),
+    ("missed", "Submissions that found no started container ready and started their own."),
+    ("discarded", "Containers started ahead and removed unused (engine gone, stopped, or their spec out of use)."),
+)
+
+
+def pool_lines(pool: WarmStats) -> list[str]:
+    """The warm pool's gauge (containers waiting, by language) and counters."""
+    lines = [
+        "# HELP judge_serve_pool_warm Started containers waiting for a submission, by language.",
+        "# TYPE judge_serve_pool_warm gauge",
+    ]
+    for language, count in sorted(pool.waiting.items()):
+        lines.append(f"judge_serve_pool_warm{_labels(language=language)} {count}")
+    for name, text in POOL_COUNTERS:
+        lines += [
+            f"# HELP judge_serve_pool_{name}_total {text}",
+            f"# TYPE judge_serve_pool_{name}_total counter",
+            f"judge_serve_pool_{name}_total {getattr(pool, name)}",
+        ]
+    return lines
 
 
 def _labels(**values: str) -> str:

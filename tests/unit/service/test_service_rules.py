@@ -306,10 +306,17 @@ def _link(name: str) -> zipfile.ZipInfo:
 @pytest.mark.parametrize(
     ("entries", "message"),
     [
-        ([("../escape", b"x")], "holds a file in a folder (../escape): only files at the top are supported"),
-        ([("/etc/passwd", b"x")], "holds a file in a folder (/etc/passwd): only files at the top are supported"),
-        ([("dir/", b"")], "holds a folder (dir/): only files at the top are supported"),
+        ([("../escape", b"x")], "holds a name outside the box (../escape)"),
+        ([("/etc/passwd", b"x")], "holds a name outside the box (/etc/passwd)"),
+        ([("lib/../../escape", b"x")], "holds a name outside the box (lib/../../escape)"),
+        ([("lib//a", b"x")], "holds a name outside the box (lib//a)"),
+        ([("./a", b"x")], "holds a name outside the box (./a)"),
+        ([("lib\\a", b"x")], "holds a name outside the box (lib\\a)"),
+        ([("../", b"")], "holds a name outside the box (..)"),
         ([(_link("run"), b"/etc/shadow")], "holds a symbolic link (run)"),
+        ([("lib/a", b"x"), (_link("lib/b"), b"/etc")], "holds a symbolic link (lib/b)"),
+        ([("lib", b"x"), ("lib/a", b"y")], "holds lib as a file and as a folder"),
+        ([("a/" + "x" * 256, b"")], "holds a name longer than 255 bytes"),
         ([("bomb", b"\0" * (11 << 20))], "is larger than 10240 KB unpacked"),  # 11 MiB of zeros, a few KB zipped
         ([(f"f{i}", b"") for i in range(1001)], "holds more than 1000 files"),
     ],
@@ -317,6 +324,16 @@ def _link(name: str) -> zipfile.ZipInfo:
 def test_additional_files_that_cannot_be_unpacked_safely_are_refused(entries: list, message: str) -> None:
     with pytest.raises(judge0.AdditionalFilesError, match=re.escape(message)):
         judge0.unzip_files(_zip(entries), judge0.MAX_EXTRACT_SIZE * 1024)
+
+
+def test_additional_files_may_sit_in_folders() -> None:
+    entries = [("lib/", b""), ("lib/util/a.py", b"A"), ("b.txt", b"B")]
+    assert judge0.unzip_files(_zip(entries), 1024) == {"lib/util/a.py": b"A", "b.txt": b"B"}
+    known = judge0.judge0_languages(LANGUAGES, VERSIONS)
+    extra = base64.b64encode(_zip([("main.py/x", b"hidden"), ("pkg/m.py", b"M")])).decode()
+    body = {"source_code": "S", "language_id": 71, "additional_files": extra}
+    _, request = judge0.parse_submission(body, False, known)
+    assert request.files == {"main.py": b"S", "pkg/m.py": b"M"}  # nothing under the source's name (unzip -n)
 
 
 def test_additional_files_beside_a_source_and_as_a_multi_file_program() -> None:

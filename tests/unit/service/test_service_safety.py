@@ -2,6 +2,7 @@
 
 import pytest
 
+from judge.grading.warm import WarmStats
 from judge.service.safety import Metrics, Rate, RateLimiter, retry_after
 
 
@@ -44,3 +45,19 @@ def test_metrics_count_by_api_language_and_verdict() -> None:
     assert 'judge_serve_submission_seconds_sum{api="native",language="python3"} 2.000000' in text
     assert 'language="c\\"x"' in text
     assert "judge_serve_queue_length 2\n" in text and "judge_serve_rate_limited_total 3\n" in text
+
+
+def test_pool_sizes_are_a_gauge_by_language_and_four_counters() -> None:
+    pool = WarmStats({"python3": 2, "c": 0}, started=7, used=4, missed=1, discarded=1)
+    text = Metrics().render(0, 0, 1, 0, pool)
+    samples = [line for line in text.splitlines() if line.startswith("judge_serve_pool")]
+    assert samples == [
+        'judge_serve_pool_warm{language="c"} 0',
+        'judge_serve_pool_warm{language="python3"} 2',
+        "judge_serve_pool_started_total 7",
+        "judge_serve_pool_used_total 4",
+        "judge_serve_pool_missed_total 1",
+        "judge_serve_pool_discarded_total 1",
+    ]
+    assert "# TYPE judge_serve_pool_warm gauge" in text and "# TYPE judge_serve_pool_used_total counter" in text
+    assert "judge_serve_pool" not in Metrics().render(0, 0, 1, 0)  # no pool (--warm 0): no pool lines
