@@ -230,14 +230,14 @@ def test_metrics_parse_and_count_gradings(server: Server) -> None:
 
 
 def waiting_containers(client: Any, server: Server, count: int) -> set[str]:
-    """The ids of the server's started containers for problem 1 in Python, once ``count`` of them run (the pool's,
-    waiting: a grading's own container is removed before its answer)."""
+    """The ids of the server's started containers for problem 1 in Python, once exactly ``count`` of them run (the
+    pool's, waiting: a grading's own container is removed once it is answered, in the background)."""
     assert server.process is not None
     labels = ["judge=1", f"judge.pid={server.process.pid}", "judge.problem=1", "judge.language=python3"]
     deadline = time.monotonic() + 60
     while True:
         found = {c["Id"] for c in client.api.containers(filters={"label": labels})}
-        if len(found) >= count or time.monotonic() > deadline:
+        if len(found) == count or time.monotonic() > deadline:
             return found
         time.sleep(0.05)
 
@@ -256,7 +256,9 @@ def test_native_gradings_each_take_a_container_started_ahead_and_used_once(serve
         ahead = waiting_containers(client, server, 2)
         assert len(ahead) == 2
         assert grade(server, body_for(AC_FILE)).json()["verdict"] == "AC"
-        after = waiting_containers(client, server, 0)
+        deadline = time.monotonic() + 30
+        while len(ahead - (after := waiting_containers(client, server, 0))) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert len(ahead - after) == 1  # the grading's: started before its request, removed after its answer
         counted = metric_samples(server)
         for name, more in (("used", 1), ("missed", 0), ("discarded", 0)):

@@ -56,6 +56,9 @@ class GradingOptions:
     cpuset: str | None = None  # pin the tests to these CPUs (None: a core claimed from judge.sandbox.cores)
     pin: bool = True  # claim a core of its own for the tests when no cpuset is given
     sandbox: Sandbox | None = None  # a warm container (from Grader.sandbox_spec): used for this submission, closed
+    # removes the submission's container once graded (None: closed before ``grade`` returns; judge serve hands it to
+    # a thread, so its answer does not wait for the engine's removal)
+    remove: Callable[[Sandbox], None] | None = None
     on_test: Callable[[TestResult], None] | None = None  # told each test's result as it is known
 
 
@@ -93,7 +96,7 @@ class Grader:
         started = time.monotonic()
         with contextlib.ExitStack() as stack:
             if options.sandbox is not None:
-                stack.callback(options.sandbox.close)
+                stack.callback(options.remove or Sandbox.close, options.sandbox)
             program = source if isinstance(source, Program) else program_for(source, self.language)
             source = program.path
             if program.code_size > self.problem.limits.code:  # every file counts (spec: the code limit)
@@ -242,7 +245,9 @@ class _Grading:
             self.stack.callback(self.validator.close)
             self.validator.start_soon()
         box = warm or Sandbox(self.grader.client, spec)
-        self.stack.callback(box.close)
+        if warm is None:  # a warm one is removed as ``grade`` arranged; one with pipes before their volume
+            remove = Sandbox.close if mounts else (self.options.remove or Sandbox.close)
+            self.stack.callback(remove, box)
         box.start()
         self.result.image = f"{self.language.image}@{box.image_id}"  # the exact image, for the record
         return box, spec

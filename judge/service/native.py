@@ -12,6 +12,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,6 +25,7 @@ from judge.inputs.problem import Problem, list_problems, load_problem
 from judge.inputs.program import SAFE_NAME, Program, read_program
 from judge.inputs.settings import Settings
 from judge.judging.results import CompileResult, SubmissionResult, TestResult, Verdict
+from judge.sandbox.container import Sandbox
 from judge.sandbox.engine import Engine, EngineWatch
 
 PROBLEM_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
@@ -244,6 +246,12 @@ class NativeGrader:
         self.graders = Graders(settings, client)
         self.warm = warm
         self.engine = engine or (warm.pool.engine if warm is not None else EngineWatch(client))
+        self._removals = ThreadPoolExecutor(max_workers=2, thread_name_prefix="judge-remove")
+
+    def _remove(self, sandbox: Sandbox) -> None:
+        """Remove a grading's container (used for that grading only) in the background: the answer does not wait
+        for the engine. A container of the warm pool leaves it (``done``); the pool's ``close`` removes any left."""
+        self._removals.submit(self.warm.done if self.warm is not None else Sandbox.close, sandbox)
 
     def __call__(self, data: dict[str, Any], on_test: Callable[[TestResult], None]) -> SubmissionResult:
         request = GradingRequest.from_json(data)
@@ -255,10 +263,12 @@ class NativeGrader:
         sandbox = self.warm.take(grader.sandbox_spec()) if self.warm is not None and warmable(problem) else None
         try:
             program = program_of(request, self.catalogue.languages)
-            result = grader.grade(program, GradingOptions(lazy=request.lazy, on_test=on_test, sandbox=sandbox))
-        finally:
-            if sandbox is not None and self.warm is not None:
-                self.warm.done(sandbox)  # used for this grading only
+        except BaseException:
+            if sandbox is not None:
+                self._remove(sandbox)
+            raise
+        options = GradingOptions(lazy=request.lazy, on_test=on_test, sandbox=sandbox, remove=self._remove)
+        result = grader.grade(program, options)
         if result.verdict == Verdict.JE and self.engine.gone():
             result = engine_lost(result)  # the pool's containers started before are not used
         result.submission = request.submission
