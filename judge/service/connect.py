@@ -53,6 +53,7 @@ INIT_TIMEOUT = 1.0  # seconds from connecting to the init message (Piston's)
 MAX_TIME = 15.0  # CPU seconds a native live run may ask for
 MAX_WALL = 600.0  # wall-clock seconds a native live run may ask for (typing at a prompt takes a while)
 LIMITS = {Verdict.TLE, Verdict.MLE, Verdict.OLE}
+STDIN_BACKLOG = 8 * MIB  # bytes of stdin a session keeps that the program has not taken (more: error, 4002)
 
 # Piston's close codes and reasons (api/v2.js).
 ALREADY_INITIALIZED = (4000, "Already Initialized")
@@ -206,11 +207,18 @@ class Session:
         self.execution: LiveExecution | None = None
         self._lock = threading.Lock()
         self._stdin: queue.Queue[Any] = queue.Queue()
-        if request.stdin:
-            self._stdin.put(request.stdin)
+        self._backlog = 0  # bytes queued for the program's stdin and not yet taken
+        self.send(request.stdin)
 
-    def send(self, data: bytes) -> None:
-        self._stdin.put(data)
+    def send(self, data: bytes) -> bool:
+        """Queue ``data`` for the program's stdin; False when more than STDIN_BACKLOG would wait."""
+        with self._lock:
+            if self._backlog + len(data) > STDIN_BACKLOG:
+                return False
+            self._backlog += len(data)
+        if data:
+            self._stdin.put(data)
+        return True
 
     def eof(self) -> None:
         self._stdin.put(None)
@@ -281,7 +289,10 @@ class Session:
             if item is None:
                 execution.close_stdin()
                 return
-            if not execution.send_stdin(item):
+            sent = execution.send_stdin(item)
+            with self._lock:
+                self._backlog -= len(item)
+            if not sent:
                 return
 
 
@@ -415,8 +426,8 @@ class Connection:
                 await self.close(STDIN_ONLY)
             elif not isinstance(message.get("data"), str):
                 await self.fail("data must be a string")
-            else:
-                session.send(message["data"].encode("utf-8", "surrogatepass"))
+            elif not session.send(message["data"].encode("utf-8", "surrogatepass")):
+                await self.fail(f"more than {STDIN_BACKLOG} bytes of stdin wait for the program")
         elif kind == "signal":
             number = signal_number(message.get("signal"))
             if number is None:

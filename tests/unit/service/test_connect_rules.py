@@ -105,3 +105,10 @@ def test_a_session_holds_a_slot_and_waits_when_all_are_busy(tmp_path: Path) -> N
     workers.release_slot()
     assert workers.hold_slot(never) and workers.live == 1
     workers.release_slot()
+
+
+def test_stdin_waiting_for_the_program_is_bounded() -> None:
+    request = connect.piston_request({"language": "py", "files": [{"content": "input()"}]}, RUNTIMES, 1024)
+    session = connect.Session(None, None, request, lambda item: None)  # type: ignore[arg-type]
+    assert session.send(b"x" * connect.STDIN_BACKLOG)
+    assert not session.send(b"y")  # the client gets an error and 4002
