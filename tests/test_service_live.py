@@ -146,6 +146,20 @@ def test_a_session_without_the_token_is_refused(server: Server) -> None:
     assert refused.value.response.status_code == 401
 
 
+def test_sessions_hold_the_slots_and_another_waits_for_one(server: Server) -> None:
+    with session(server) as first, session(server) as second:  # the server has -j 2
+        for ws in (first, second):
+            ws.send(piston_init(ECHO))
+            while receive(ws)["type"] != "data":
+                pass
+        with session(server) as third:
+            third.send(piston_init(ECHO))
+            with pytest.raises(TimeoutError):
+                third.recv(timeout=1.0)  # both slots are held: it waits, as Piston's connect waits for a job slot
+            send(first, type="data", stream="stdin", data="x\n")  # the first ends and frees its slot
+            assert receive(third)["type"] == "runtime"
+
+
 def test_an_abandoned_session_leaves_no_container_within_a_second_20x(server: Server) -> None:
     assert server.process is not None
     engine = docker.from_env()
