@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from judge.service.app import Service
 
 INIT_TIMEOUT = 1.0  # seconds from connecting to the init message (Piston's)
+CLOSE_GRACE = 5.0  # seconds a client has to answer the server's close before the connection is dropped
 MAX_TIME = 15.0  # CPU seconds a native live run may ask for
 MAX_WALL = 600.0  # wall-clock seconds a native live run may ask for (typing at a prompt takes a while)
 LIMITS = {Verdict.TLE, Verdict.MLE, Verdict.OLE}
@@ -373,13 +374,16 @@ class Connection:
         self.closed = False
         self._events: asyncio.Queue[Any] = asyncio.Queue()
         self._closing: asyncio.Future[None] | None = None
+        self._reader: asyncio.Future[None] | None = None
 
     async def serve(self) -> None:
         loop = asyncio.get_running_loop()
         timer = loop.call_later(INIT_TIMEOUT, self._init_late)
+        self._reader = asyncio.ensure_future(self._read())
         try:
-            await self._read()
+            await asyncio.wait({self._reader})  # the client closed, or left us waiting after our close
         finally:
+            self._reader.cancel()
             timer.cancel()
             if self.session is not None:
                 self.session.abandon()  # nothing when the run is over
@@ -480,6 +484,8 @@ class Connection:
         self.closed = True
         with contextlib.suppress(Exception):
             await self.ws.close(code=how[0], reason=how[1])
+        if self._reader is not None:  # a client that never answers our close is not waited for
+            asyncio.get_running_loop().call_later(CLOSE_GRACE, self._reader.cancel)
 
 
 def routes(service: "Service") -> list[WebSocketRoute]:
