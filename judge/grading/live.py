@@ -21,6 +21,7 @@ from judge.grading.execute import (
     ExecuteResult,
     How,
     PreparedRun,
+    compiles,
     prepare_run,
     sandbox_for,
 )
@@ -59,10 +60,17 @@ class LiveExecution:
         *,
         pin: bool = True,
         sandbox: Sandbox | None = None,
+        check_syntax: bool = True,
+        cpuset: str | None = None,
     ) -> None:
         self.client, self.settings, self.language = client, settings, language
         self.program, self.limits, self.args, self.pin = program, limits, args, pin
         self.sandbox = sandbox  # a container started ahead from ``spec()`` (a warm one), used for this run only
+        # The compile step runs unless it only checks the syntax and ``check_syntax`` is off (Piston's connect,
+        # like its execute, has no compile stage for an interpreted language).
+        self.compiles = language.compile is not None and (check_syntax or compiles(language))
+        self.cpuset = cpuset  # a core claimed by the caller for the run (then ``spec()`` is created on it)
+        self.result = ExecuteResult(Verdict.JE, "")  # filled in by ``events``: ``compile`` is set before Stage("run")
         self._lock = threading.Lock()
         self._live: LiveRun | None = None
         self._ready = threading.Event()  # the program runs, or never will
@@ -102,13 +110,13 @@ class LiveExecution:
         """The stages, the program's output as it comes (LiveOutput), then the ExecuteResult (CE with the
         compiler's output; JE when the judge failed). The container is removed after the result."""
         spec = self.spec()
-        result = ExecuteResult(Verdict.JE, "")
+        result = self.result
         with contextlib.ExitStack() as stack:
             stack.callback(self._ready.set)  # whatever happens, nobody waits for a run that is not coming
             box = self.sandbox or Sandbox(self.client, spec)
             stack.callback(box.close)
             try:
-                if self.language.compile:
+                if self.compiles:
                     yield Stage("compile")
                 box.start()
                 _put_program(box, self.program)
@@ -123,7 +131,7 @@ class LiveExecution:
                     self.args,
                     result,
                     stack,
-                    How(pin=self.pin),
+                    How(compile=self.compiles, pin=self.pin, cpuset=self.cpuset),
                 )
                 if prepared is not None:
                     yield Stage("run")
@@ -135,7 +143,7 @@ class LiveExecution:
     def spec(self) -> SandboxSpec:
         """The container this run needs (``execute.sandbox_for``: what a warm pool starts ahead)."""
         request = ExecuteRequest(self.language.name, self.program.files, b"", self.args, self.limits)
-        return sandbox_for(self.language, self.settings, request)
+        return sandbox_for(self.language, self.settings, request, self.cpuset)
 
     def _run(
         self, box: Sandbox, prepared: PreparedRun, result: ExecuteResult, container_memory: int

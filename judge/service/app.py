@@ -22,7 +22,7 @@ from starlette.routing import Route
 from judge.grading.execute import ExecuteRequest
 from judge.grading.warm import WarmBySpec
 from judge.inputs.languages import Language
-from judge.service import judge0, native, piston
+from judge.service import connect, judge0, native, piston
 from judge.service.callbacks import Callbacks
 from judge.service.http import (
     BODY_TIMEOUT,
@@ -464,6 +464,7 @@ def create_app(service: Service) -> Starlette:
         *piston_routes("runtimes", service.piston_runtimes, ["GET"]),
         *piston_routes("execute", service.piston_execute, ["POST"]),
         Route("/health", guarded(service.health, judge0.error), methods=["GET"]),
+        *connect.routes(service),  # WebSocket: Piston's /connect, the native /v1/run
     ]
 
     async def http_error(request: Request, exc: Exception) -> Response:

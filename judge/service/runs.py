@@ -120,6 +120,7 @@ class Workers:
         self._stop = False
         self._threads: list[threading.Thread] = []
         self.busy = 0
+        self.live = 0  # slots held by live sessions (judge.service.connect): the workers leave them free
 
     def start(self) -> None:
         self.store.requeue_unfinished()
@@ -140,6 +141,22 @@ class Workers:
         with self._wake:
             self._wake.notify()
         return token
+
+    def hold_slot(self, give_up: threading.Event) -> bool:
+        """Take one of the ``slots`` for a live session, waiting while all are busy (False: ``give_up`` was set
+        meanwhile). ``release_slot`` gives it back."""
+        with self._wake:
+            while self.busy + self.live >= self.slots:
+                if give_up.is_set() or self._stop:
+                    return False
+                self._wake.wait(timeout=0.05)
+            self.live += 1
+            return True
+
+    def release_slot(self) -> None:
+        with self._wake:
+            self.live -= 1
+            self._wake.notify_all()
 
     async def wait(self, token: str, timeout: float) -> Row | None:
         """The row once it is done (None: it was not done within ``timeout`` seconds)."""
@@ -169,7 +186,7 @@ class Workers:
             with self._wake:
                 if self._stop:
                     return
-                row = self.store.claim()
+                row = self.store.claim() if self.busy + self.live < self.slots else None
                 if row is None:
                     self._wake.wait(timeout=1.0)
                     continue
