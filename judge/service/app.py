@@ -269,6 +269,12 @@ class Service:
     async def version(self, request: Request) -> Response:
         return Response(judge0.VERSION, media_type="text/plain")
 
+    async def isolate(self, request: Request) -> Response:
+        return Response(judge0.ISOLATE, media_type="text/plain")
+
+    async def license(self, request: Request) -> Response:
+        return Response(judge0.LICENSE, media_type="text/plain")
+
     async def config_info(self, request: Request) -> Response:
         return JSONResponse(judge0.config_info(delete_enabled=bool(self.config.user_tokens)))
 
@@ -455,6 +461,8 @@ def create_app(service: Service) -> Starlette:
         judge0_route("/statuses", service.statuses, ["GET"]),
         judge0_route("/about", service.about, ["GET"]),
         judge0_route("/version", service.version, ["GET"]),
+        judge0_route("/isolate", service.isolate, ["GET"]),
+        judge0_route("/license", service.license, ["GET"]),
         judge0_route("/config_info", service.config_info, ["GET"]),
         judge0_route("/workers", service.judge0_workers, ["GET"]),
         judge0_route("/system_info", service.system_info, ["GET"]),

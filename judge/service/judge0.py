@@ -364,6 +364,33 @@ def _pretty_size(size: int) -> str:
     return f"{value} TB"
 
 
+# GET /isolate: Judge0 answers `isolate --version` as text; there is no isolate here, so the answer says what runs
+# each submission instead.
+ISOLATE = (
+    "judge serve has no isolate: each submission runs in a fresh hardened Docker container (network none, read-only"
+    " root, capabilities dropped, no-new-privileges, pids, memory = memory+swap and CPU limits, a core of its own),"
+    " where judge's agent runs it and measures its CPU time, wall time and peak memory.\n"
+)
+# GET /license: Judge0 answers its LICENSE file as text; judge's is MIT (pyproject.toml).
+LICENSE = """MIT License
+
+Copyright (c) 2026 the judge authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated
+documentation files (the "Software"), to deal in the Software without restriction, including without limitation the
+rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to
+permit persons to whom the Software is furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or substantial portions of the
+Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE
+WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR
+COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR
+OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+"""
+
+
 def about() -> dict[str, str]:
     return {
         "version": VERSION,

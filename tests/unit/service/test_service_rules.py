@@ -286,6 +286,14 @@ def test_app_judge0_wait_and_piston_over_asgi(app_client: TestClient) -> None:
     assert (queue["available"], queue["idle"], queue["size"]) == (2, 2, 0)
 
 
+def test_judge0_text_routes_version_isolate_and_license(app_client: TestClient) -> None:
+    """Judge0 answers /version, /isolate (`isolate --version`) and /license (its LICENSE) as plain text."""
+    for path, words in (("/version", "1.13.1"), ("/isolate", "no isolate"), ("/license", "MIT License")):
+        answer = app_client.get(path)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
+        assert words in answer.text
+
+
 # -- Judge0 additional_files, multi-file programs, DELETE ----------------------------------------------------------
 
 
