@@ -70,7 +70,7 @@ def naive_submission(client, images: dict[str, str], source: Path, inputs: list[
     """One fresh container per test (compiling in each for C), as a judge without a warm agent does."""
     ext = source.suffix.lstrip(".")
     command = (
-        "python3 -S /w/main.py < /w/in" if ext == "py" else "cd /tmp && gcc -O2 -o main /w/main.c && ./main < /w/in"
+        "python3 /w/main.py < /w/in" if ext == "py" else "cd /tmp && gcc -O2 -o main /w/main.c && ./main < /w/in"
     )
     for path in inputs:
         files = {f"w/main.{ext}": source.read_bytes(), "w/in": path.read_bytes()}

@@ -55,7 +55,7 @@ def bare(inputs: list[Path], solution: Path) -> float:
     started = time.perf_counter()
     for path in inputs:
         with path.open("rb") as stdin:
-            subprocess.run([sys.executable, "-S", str(solution)], stdin=stdin, capture_output=True, check=True)
+            subprocess.run([sys.executable, str(solution)], stdin=stdin, capture_output=True, check=True)
     return time.perf_counter() - started
 
 
@@ -64,7 +64,7 @@ def bare_in_image(inputs: list[Path], solution: Path, client, image: str) -> flo
     solution is compiled first, outside the timing)."""
     files = {f"w/{solution.name}": solution.read_bytes()}
     files.update({f"w/in/{path.name}": path.read_bytes() for path in inputs})
-    program = "python3 -S sol.py"
+    program = "python3 sol.py"  # the runner's stock command (site loaded), as judge runs it
     if solution.suffix == ".c":
         program = "/tmp/sol"
     loop = (
@@ -79,7 +79,7 @@ def bare_in_image(inputs: list[Path], solution: Path, client, image: str) -> flo
 
 def shell_loop(inputs: list[Path], solution: Path) -> float:
     """Seconds for a shell loop of bare host processes (what the whole submission is compared with)."""
-    loop = f'for f in "$@"; do {sys.executable} -S {solution} < "$f" > /dev/null; done'
+    loop = f'for f in "$@"; do {sys.executable} {solution} < "$f" > /dev/null; done'
     started = time.perf_counter()
     subprocess.run(["sh", "-c", loop, "sh", *map(str, inputs)], check=True)
     return time.perf_counter() - started
@@ -116,7 +116,7 @@ def naive(inputs: list[Path], solution: Path, client, image: str) -> float:
     started = time.perf_counter()
     for path in inputs:
         files = {"w/sol.py": solution.read_bytes(), "w/in": path.read_bytes()}
-        run_in_fresh_container(client, image, "python3 -S /w/sol.py < /w/in", files, wall=30)
+        run_in_fresh_container(client, image, "python3 /w/sol.py < /w/in", files, wall=30)
     return time.perf_counter() - started
 
 
