@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from judge.grading.execute import ExecuteRequest
 from judge.inputs.languages import Language
-from judge.service import judge0, native, piston
+from judge.service import judge0, native, page, piston, statement
 from judge.service.callbacks import Callbacks
 from judge.service.http import (
     BODY_TIMEOUT,
@@ -365,6 +365,10 @@ class Service:
         problem = await asyncio.to_thread(self._catalogue().problem, request.path_params["id"])
         return JSONResponse(native.describe_problem(problem))
 
+    async def native_statement(self, request: Request) -> Response:
+        problem = await asyncio.to_thread(self._catalogue().problem, request.path_params["id"])
+        return JSONResponse((await asyncio.to_thread(statement.read_statement, problem.path)).to_json())
+
     async def native_languages(self, request: Request) -> Response:
         return JSONResponse(self._catalogue().language_list())
 
@@ -437,6 +441,7 @@ def create_app(service: Service) -> Starlette:
         native_route("/v1/submissions/{id}/events", service.native_events, ["GET"]),
         native_route("/v1/problems", service.native_problems, ["GET"]),
         native_route("/v1/problems/{id}", service.native_problem, ["GET"]),
+        native_route("/v1/problems/{id}/statement", service.native_statement, ["GET"]),
         native_route("/v1/languages", service.native_languages, ["GET"]),
         Route("/metrics", guarded(_authorized(service, service.metrics, judge0.error), judge0.error), methods=["GET"]),
         judge0_route("/submissions", service.create_submission, ["POST"]),
@@ -460,6 +465,7 @@ def create_app(service: Service) -> Starlette:
         *piston_routes("runtimes", service.piston_runtimes, ["GET"]),
         *piston_routes("execute", service.piston_execute, ["POST"]),
         Route("/health", guarded(service.health, judge0.error), methods=["GET"]),
+        *page.routes(),
     ]
 
     async def http_error(request: Request, exc: Exception) -> Response:
