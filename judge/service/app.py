@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from judge.grading.execute import ExecuteRequest
 from judge.inputs.languages import Language
-from judge.service import judge0, native, page, piston, statement
+from judge.service import judge0, native, piston
 from judge.service.callbacks import Callbacks
 from judge.service.http import (
     BODY_TIMEOUT,
@@ -32,8 +32,10 @@ from judge.service.http import (
     presented_user,
     read_json_object,
 )
+from judge.service.page import routes as page_routes
 from judge.service.runs import NATIVE, Workers, new_token, request_json, result_from_json
 from judge.service.safety import NO_LIMIT, Rate, RateLimiter, retry_after
+from judge.service.statement import read_statement
 from judge.service.store import Row
 
 WAIT_LIMIT = 600.0  # seconds a waiting request (wait=true, Piston's execute) is held at most
@@ -367,7 +369,7 @@ class Service:
 
     async def native_statement(self, request: Request) -> Response:
         problem = await asyncio.to_thread(self._catalogue().problem, request.path_params["id"])
-        return JSONResponse((await asyncio.to_thread(statement.read_statement, problem.path)).to_json())
+        return JSONResponse((await asyncio.to_thread(read_statement, problem.path)).to_json())
 
     async def native_languages(self, request: Request) -> Response:
         return JSONResponse(self._catalogue().language_list())
@@ -436,6 +438,7 @@ def create_app(service: Service) -> Starlette:
         )
 
     routes = [
+        *page_routes(),  # the web page: / and /static/{name}, no token
         native_route("/v1/submissions", service.native_submit, ["POST"]),
         native_route("/v1/submissions/{id}", service.native_submission, ["GET"]),
         native_route("/v1/submissions/{id}/events", service.native_events, ["GET"]),
@@ -465,7 +468,6 @@ def create_app(service: Service) -> Starlette:
         *piston_routes("runtimes", service.piston_runtimes, ["GET"]),
         *piston_routes("execute", service.piston_execute, ["POST"]),
         Route("/health", guarded(service.health, judge0.error), methods=["GET"]),
-        *page.routes(),
     ]
 
     async def http_error(request: Request, exc: Exception) -> Response:

@@ -15,7 +15,8 @@ from pathlib import Path
 FORMATS = ("md", "html", "tex", "pdf")  # the order one is preferred in
 MAX_STATEMENT = 512 * 1024  # bytes read of a statement
 KEPT_TAGS = frozenset(
-    "p br h1 h2 h3 h4 h5 h6 ul ol li pre code em strong b i sub sup table thead tbody tr th td blockquote hr".split()
+    {"p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "code", "em", "strong", "b", "i"}
+    | {"sub", "sup", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "hr"}
 )
 DROPPED_WITH_TEXT = frozenset({"script", "style", "head", "title", "template", "iframe", "object", "svg", "math"})
 VOID_TAGS = frozenset({"br", "hr"})

@@ -17,6 +17,7 @@ const STARTERS = {
   javascript: 'console.log("hello");\n',
 };
 
+const LIVE_WALL = 60; // seconds a live run may last: time for a person to type at a prompt
 let languages = [];
 
 // -- the server ------------------------------------------------------------------------------------------------------
@@ -133,6 +134,7 @@ function setupTry() {
     $("stop").disabled = !on;
     $("send-line").disabled = !on;
     $("send").disabled = !on;
+    $("eof").disabled = !on;
   };
   const write = (stream, text) => {
     const span = document.createElement("span");
@@ -152,6 +154,7 @@ function setupTry() {
       name: fileName(select.value, "main"),
       source: editor.getText(),
       stdin: $("try-stdin").value,
+      wall: LIVE_WALL,
     };
     running(true);
     run = startRun(program, token(), {
@@ -172,6 +175,20 @@ function setupTry() {
     });
   });
   $("stop").addEventListener("click", () => run && run.stop());
+  const endInput = () => {
+    if (!run) return;
+    run.eof();
+    $("send-line").disabled = true;
+    $("send").disabled = true;
+    $("eof").disabled = true;
+  };
+  $("eof").addEventListener("click", endInput);
+  $("send-line").addEventListener("keydown", (event) => {
+    if (event.key === "d" && event.ctrlKey) {
+      event.preventDefault();
+      endInput();
+    }
+  });
   $("send-form").addEventListener("submit", (event) => {
     event.preventDefault();
     if (!run) return;
