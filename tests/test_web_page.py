@@ -110,6 +110,26 @@ def test_the_token_is_kept_in_this_tab_only_and_the_page_is_served_strictly(tab:
     assert tab.errors == []
 
 
+FOCUSED = """() => {
+  let element = document.activeElement;
+  while (element && element.shadowRoot && element.shadowRoot.activeElement) element = element.shadowRoot.activeElement;
+  return element.id || element.getAttribute("aria-label") || element.tagName;
+}"""
+
+
+def test_the_keyboard_reaches_each_control_and_leaves_the_editor(tab: Tab) -> None:
+    page = tab.page
+    go(tab, "Try it")
+    page.locator("#nav-try").focus()
+    seen = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(FOCUSED))
+        if seen[-1] == "Program to run":
+            page.keyboard.press("Escape")  # then Tab leaves the editor instead of indenting
+    assert seen == ["nav-submit", "SUMMARY", "try-language", "try-file", "Program to run", "try-stdin", "run", "output"]
+
+
 def test_a_compile_error_shows_the_compiler_message(tab: Tab) -> None:
     page = tab.page
     go(tab, "Submit to a problem")
