@@ -33,8 +33,10 @@ from judge.service.http import (
     presented_user,
     read_json_object,
 )
+from judge.service.page import routes as page_routes
 from judge.service.runs import NATIVE, Workers, new_token, request_json, result_from_json
 from judge.service.safety import NO_LIMIT, Rate, RateLimiter, retry_after
+from judge.service.statement import read_statement
 from judge.service.store import Row
 
 WAIT_LIMIT = 600.0  # seconds a waiting request (wait=true, Piston's execute) is held at most
@@ -374,6 +376,10 @@ class Service:
         problem = await asyncio.to_thread(self._catalogue().problem, request.path_params["id"])
         return JSONResponse(native.describe_problem(problem))
 
+    async def native_statement(self, request: Request) -> Response:
+        problem = await asyncio.to_thread(self._catalogue().problem, request.path_params["id"])
+        return JSONResponse((await asyncio.to_thread(read_statement, problem.path)).to_json())
+
     async def native_languages(self, request: Request) -> Response:
         return JSONResponse(self._catalogue().language_list())
 
@@ -442,11 +448,13 @@ def create_app(service: Service) -> Starlette:
         )
 
     routes = [
+        *page_routes(),  # the web page: / and /static/{name}, no token
         native_route("/v1/submissions", service.native_submit, ["POST"]),
         native_route("/v1/submissions/{id}", service.native_submission, ["GET"]),
         native_route("/v1/submissions/{id}/events", service.native_events, ["GET"]),
         native_route("/v1/problems", service.native_problems, ["GET"]),
         native_route("/v1/problems/{id}", service.native_problem, ["GET"]),
+        native_route("/v1/problems/{id}/statement", service.native_statement, ["GET"]),
         native_route("/v1/languages", service.native_languages, ["GET"]),
         Route("/metrics", guarded(_authorized(service, service.metrics, judge0.error), judge0.error), methods=["GET"]),
         judge0_route("/submissions", service.create_submission, ["POST"]),

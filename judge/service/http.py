@@ -126,6 +126,11 @@ def timely_h11(head_timeout: float = HEAD_TIMEOUT) -> type[H11Protocol]:
                 self._head_timer.cancel()
             super().connection_lost(exc)
 
+        def handle_websocket_upgrade(self, event: Any) -> None:
+            if self._head_timer is not None:  # the WebSocket's protocol owns the connection from now on
+                self._head_timer.cancel()
+            super().handle_websocket_upgrade(event)
+
         def _await_head(self) -> None:
             if self._head_timer is not None:
                 self._head_timer.cancel()
