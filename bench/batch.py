@@ -69,9 +69,7 @@ def make_submissions(folder: Path, count: int) -> list[Path]:
 def naive_submission(client, images: dict[str, str], source: Path, inputs: list[Path]) -> None:
     """One fresh container per test (compiling in each for C), as a judge without a warm agent does."""
     ext = source.suffix.lstrip(".")
-    command = (
-        "python3 /w/main.py < /w/in" if ext == "py" else "cd /tmp && gcc -O2 -o main /w/main.c && ./main < /w/in"
-    )
+    command = "python3 /w/main.py < /w/in" if ext == "py" else "cd /tmp && gcc -O2 -o main /w/main.c && ./main < /w/in"
     for path in inputs:
         files = {f"w/main.{ext}": source.read_bytes(), "w/in": path.read_bytes()}
         run_in_fresh_container(client, images[ext], command, files, wall=3)
