@@ -147,13 +147,17 @@ def test_a_session_without_the_token_is_refused(server: Server) -> None:
 
 
 def test_sessions_hold_the_slots_and_another_waits_for_one(server: Server) -> None:
-    with session(server) as first, session(server) as second:  # the server has -j 2
+    """Native sessions with a long wall limit (Piston's run timeout, 3 s at most, could end the first two under
+    load before the third is looked at)."""
+    init = json.dumps({"type": "init", "files": [{"name": "echo.py", "content": ECHO}], "wall": 60})
+    with session(server, "/v1/run") as first, session(server, "/v1/run") as second:  # the server has -j 2
+        for ws in (first, second):  # each within the 1 s a connection has for its init
+            ws.send(init)
         for ws in (first, second):
-            ws.send(piston_init(ECHO))
             while receive(ws)["type"] != "data":
                 pass
-        with session(server) as third:
-            third.send(piston_init(ECHO))
+        with session(server, "/v1/run") as third:
+            third.send(init)
             with pytest.raises(TimeoutError):
                 third.recv(timeout=1.0)  # both slots are held: it waits, as Piston's connect waits for a job slot
             send(first, type="data", stream="stdin", data="x\n")  # the first ends and frees its slot
