@@ -39,7 +39,14 @@ def _grading(store: Store, key: str, submission: str, graded: tuple[str, list[tu
         "score": 1.0 if verdict == "AC" else 0.0,
         "time": 0.5,
         "tests": [
-            {"name": n, "verdict": v, "time": 0.9 if b else 0.1, "memory": 1, "borderline": b} for n, v, b in tests
+            {
+                "name": n,
+                "verdict": v,
+                "time": (1.02 if v == "TLE" else 0.97) if b else 0.1,
+                "memory": 1,
+                "borderline": b,
+            }
+            for n, v, b in tests
         ],
     }
     store.save_grading(key, {**dict.fromkeys(PARTS, "x"), "submission": submission}, result)
@@ -111,7 +118,7 @@ def test_the_board_sets_and_a_pending_sets_diff(serve: Callable[..., TestClient]
     assert (alice["submission"], alice["old"], alice["new"], alice["cause"]) == ("alice/A.py", "TLE", "AC", "timing")
     assert (alice["old_score"], alice["new_score"]) == (0.0, 1.0)
     assert alice["tests"] == [
-        {"name": "2", "old": "TLE", "new": "AC", "old_time": 0.9, "new_time": 0.9, "timing": True}
+        {"name": "2", "old": "TLE", "new": "AC", "old_time": 1.02, "new_time": 0.97, "timing": True}
     ]
     assert (carol["old"], carol["new"], carol["cause"]) == ("WA", "AC", "behaviour")
     assert [(t["name"], t["timing"]) for t in carol["tests"]] == [("2", False)]
