@@ -161,6 +161,8 @@ def test_an_interrupted_set_is_applied_only_when_partial(serve: Callable[..., Te
     client = serve(tmp_path / "results.db")
     refused = client.post(f"/v1/results/sets/{third}/apply", headers=AUTH)
     assert refused.status_code == 409 and "is incomplete (1/9 submissions graded" in refused.json()["error"]
+    states = {s["id"]: s["state"] for s in client.get("/v1/results/sets", headers=AUTH).json()["sets"]}
+    assert states[third] == "interrupted (1 of 9 graded)"  # the server (alive) does not hold the store after a write
     assert client.post(f"/v1/results/sets/{third}/apply", headers=AUTH, json={"partial": "yes"}).status_code == 422
     partial = client.post(f"/v1/results/sets/{third}/apply", headers=AUTH, json={"partial": True})
     assert partial.status_code == 200 and partial.json()["published"] == 1
