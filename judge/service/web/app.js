@@ -421,7 +421,7 @@ function showSets(sets) {
   const body = $("sets").tBodies[0];
   body.replaceChildren();
   for (const set of sets) {
-    const row = cellsRow(body, [`#${set.id}`, set.state, set.submissions, set.created.replace("T", " "), ""]);
+    const row = cellsRow(body, [`#${set.id}`, set.state, set.submissions, set.created.replace("T", " ").replace("+00:00", " UTC"), ""]);
     if (set.pending) {
       const button = document.createElement("button");
       button.type = "button";
