@@ -2,7 +2,9 @@
 server (with a token, which the page asks for) on the real engine. Submit to a problem: an A+B is AC and the
 verdict table fills in; a compile error shows the compiler's message. Try it (a live run over the WebSocket): output
 shows as it is written, input typed while the program runs reaches it, the summary names the limit that fired.
-A phone-sized viewport has no horizontal scroll. The tests take the screenshots in docs/screenshots/.
+Results (a results store made with the store's API): a pending set's diff is reviewed and applied, and the
+scoreboard changes. A phone-sized viewport has no horizontal scroll. The tests take the screenshots in
+docs/screenshots/.
 
 Without chromium or Playwright the module is skipped, and so are the live tests without the live-run route; in CI
 (CI=true) either is a failure."""
@@ -16,9 +18,10 @@ from pathlib import Path
 import pytest
 import requests
 from test_service import ROOT, Server
+from unit.service.test_results_routes import contest_store
 
 try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 except ImportError:  # the dev extras are not installed
     sync_playwright = None  # type: ignore[assignment]
 
@@ -50,9 +53,23 @@ class Tab:
     errors: list[str] = field(default_factory=list)  # the console's errors (a CSP violation is one)
 
 
+@dataclass(frozen=True)
+class ResultsStore:
+    path: Path
+    published: int  # the set published at once
+    pending: int  # the set to review: alice TLE -> AC (timing), carol WA -> AC
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = Server(tmp_path_factory.mktemp("web") / "queue.db", jobs=2, tokens=(TOKEN,), extra=("--rate", "off"))
+def results(tmp_path_factory: pytest.TempPathFactory) -> ResultsStore:
+    path = tmp_path_factory.mktemp("results") / "results.db"
+    return ResultsStore(path, *contest_store(path))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, results: ResultsStore) -> Iterator[Server]:
+    extra = ("--rate", "off", "--results", str(results.path))
+    running = Server(tmp_path_factory.mktemp("web") / "queue.db", jobs=2, tokens=(TOKEN,), extra=extra)
     running.start()
     try:
         yield running
@@ -122,12 +139,13 @@ def test_the_keyboard_reaches_each_control_and_leaves_the_editor(tab: Tab) -> No
     go(tab, "Try it")
     page.locator("#nav-try").focus()
     seen = []
-    for _ in range(8):
+    for _ in range(9):
         page.keyboard.press("Tab")
         seen.append(page.evaluate(FOCUSED))
         if seen[-1] == "Program to run":
             page.keyboard.press("Escape")  # then Tab leaves the editor instead of indenting
-    assert seen == ["nav-submit", "SUMMARY", "try-language", "try-file", "Program to run", "try-stdin", "run", "output"]
+    controls = ["try-language", "try-file", "Program to run", "try-stdin", "run", "output"]
+    assert seen == ["nav-submit", "nav-results", "SUMMARY", *controls]
 
 
 def test_a_compile_error_shows_the_compiler_message(tab: Tab) -> None:
@@ -201,11 +219,50 @@ def test_an_endless_loop_is_stopped_and_the_summary_names_the_limit(tab: Tab) ->
     assert tab.errors == []
 
 
+def cells(row: Locator) -> list[str]:
+    return [text.strip() for text in row.locator("td").all_inner_texts()]
+
+
+def test_apply_a_result_set_and_see_the_scoreboard_change(tab: Tab, results: ResultsStore) -> None:
+    page = tab.page
+    go(tab, "Results")
+    board = page.locator("#board tbody tr")
+    expect(board).to_have_count(3, timeout=WAIT)
+    assert [cells(board.nth(i)) for i in range(3)] == [
+        ["1", "bob", "2", "70", "+ @ 20", "+ @ 50"],
+        ["2", "alice", "0", "0", "-1", ""],
+        ["2", "carol", "0", "0", "-1", ""],
+    ]
+    sets = page.locator("#sets tbody tr")
+    expect(sets.nth(0)).to_contain_text("live")
+    page.get_by_role("button", name=f"Review set {results.pending}").click()
+    summary = "4 submissions, 2 verdict change(s) against the published results."
+    expect(page.locator("#diff-summary")).to_have_text(summary)
+    changes = page.locator("#changes tbody tr:not(.tests-row)")
+    assert cells(changes.nth(0)) == ["alice/A.py", "A", "TLE → AC", "0 → 1", "timing only"]
+    assert cells(changes.nth(1)) == ["carol/A.py", "A", "WA → AC", "0 → 1", "behaviour"]
+    page.get_by_text("1 test changed in alice/A.py").click()  # the per-test changes open
+    expect(page.locator("#changes")).to_contain_text("2: TLE → AC (CPU 1.020 s → 0.970 s) · timing only")
+    page.screenshot(path=SCREENSHOTS / "results.png", full_page=True)
+    page.get_by_role("button", name="Apply", exact=True).click()
+    done = f"Result set {results.pending} applied: 4 submissions published, 2 verdict(s) changed."
+    expect(page.locator("#results-status")).to_have_text(done, timeout=WAIT)
+    expect(board.nth(1)).to_contain_text("alice")
+    assert [cells(board.nth(i))[:5] for i in range(3)] == [
+        ["1", "bob", "2", "70", "+ @ 20"],
+        ["2", "alice", "1", "30", "+ @ 30"],
+        ["3", "carol", "1", "40", "+ @ 40"],
+    ]
+    assert [cells(sets.nth(i))[1] for i in range(2)] == ["replaced", "live"]
+    expect(page.locator("#diff")).to_be_hidden()
+    assert tab.errors == []
+
+
 def test_a_phone_sized_viewport_has_no_horizontal_scroll(tab: Tab) -> None:
     page = tab.page
     page.set_viewport_size({"width": 390, "height": 844})
     try:
-        for name in ("Try it", "Submit to a problem"):
+        for name in ("Try it", "Results", "Submit to a problem"):
             go(tab, name)
             widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
             assert widths[0] <= widths[1] == 390, name

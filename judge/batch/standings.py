@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from json.encoder import INFINITY, encode_basestring_ascii
 from typing import TextIO
 
-from judge.batch.store import Item
+from judge.batch.store import Item, Store
 
 PENALTY = 20  # minutes per rejected submission before the first accepted one
 NOT_COUNTED = {"CE", "JE"}
@@ -31,6 +31,14 @@ class Standing:
 
 def scoreboard(items: Iterable[Item]) -> list[Standing]:
     return scoreboard_of((i.submission, i.team, i.problem, i.time, i.verdict) for i in items)
+
+
+BOARD_COLUMNS = "x.submission, x.team, x.problem, x.time, g.verdict"  # Store.rows: what the scoreboard reads
+
+
+def board_of(store: Store, set_id: int | None = None) -> list[Standing]:
+    """The scoreboard of the published results (of set ``set_id`` with it), streamed from the store."""
+    return scoreboard_of(store.rows(set_id, BOARD_COLUMNS))
 
 
 def scoreboard_of(rows: Iterable[tuple[str, str, str, float | None, str]]) -> list[Standing]:

@@ -11,18 +11,13 @@ from typing import TextIO
 import click
 
 from judge.batch import standings
-from judge.batch.standings import Standing, scoreboard_of
+from judge.batch.standings import BOARD_COLUMNS, Standing, board_of, scoreboard_of
 from judge.batch.store import Store
 from judge.cli.app import App, pass_app
 from judge.cli.options import prepare_output, store_option
 from judge.report.visible import visible
 
 EXPORT_COLUMNS = "x.submission, x.team, x.problem, x.time, g.verdict, g.score, g.time, g.memory"
-BOARD_COLUMNS = "x.submission, x.team, x.problem, x.time, g.verdict"
-
-
-def board_of(store: Store, set_id: int | None = None) -> list[Standing]:
-    return scoreboard_of(store.rows(set_id, BOARD_COLUMNS))
 
 
 def export_csv(store: Store, out: TextIO) -> None:

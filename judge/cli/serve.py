@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from judge.cli.app import App, pass_app
+from judge.cli.app import DEFAULT_STORE, App, pass_app
 from judge.errors import JudgeInputError
 
 if TYPE_CHECKING:
@@ -66,6 +66,15 @@ def is_loopback(host: str) -> bool:
     help="The queue's SQLite database (submissions and results; resumed on start).",
 )
 @click.option(
+    "--results",
+    "results_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_STORE,
+    show_default=True,
+    help="The results store `judge rescore` writes: the page's Results tab and /v1/results (apply and discard "
+    "need --token).",
+)
+@click.option(
     "--max-body",
     type=click.IntRange(min=1024),
     default=4 * 1024 * 1024,
@@ -107,6 +116,7 @@ def serve(
     tokens: tuple[str, ...],
     user_tokens: tuple[str, ...],
     store_path: Path,
+    results_path: Path,
     max_body: int,
     max_source: int,
     rate_text: str,
@@ -146,7 +156,7 @@ def serve(
     runnable = {**app.languages, **judge0.project_languages(app.languages)}  # Judge0's multi-file programs run too
     jobs = jobs or runs.slots
     workers = Workers(store, runnable, runs.executor, jobs, runs.grading)
-    config = ServiceConfig(tokens, max_body, max_source, rate, user_tokens)
+    config = ServiceConfig(tokens, max_body, max_source, rate, user_tokens, results=results_path)
     service = Service(config, workers, app.languages, runs.versions, runs.catalogue, runs.pool)
     listening = listen(host, port)
     workers.start()

@@ -11,6 +11,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -34,6 +35,7 @@ from judge.service.http import (
     read_json_object,
 )
 from judge.service.page import routes as page_routes
+from judge.service.results import Results
 from judge.service.runs import NATIVE, Workers, new_token, request_json, result_from_json
 from judge.service.safety import NO_LIMIT, Rate, RateLimiter, retry_after
 from judge.service.statement import read_statement
@@ -50,6 +52,7 @@ class ServiceConfig:
     rate: Rate = NO_LIMIT  # requests per client (token, else address)
     user_tokens: tuple[str, ...] = ()  # Judge0's authorization tokens (X-Auth-User): DELETE and the list want one
     body_timeout: float = BODY_TIMEOUT  # seconds a client may take to send a body (then 408)
+    results: Path | None = None  # the results store `judge rescore` writes (/v1/results); None: none
 
 
 class Service:
@@ -71,6 +74,7 @@ class Service:
         self.limiter = RateLimiter(config.rate)
         self.rate_limited = 0
         self.callbacks = Callbacks(workers, self._callback_body)
+        self.results = Results(config.results)
         self._system_info: dict[str, str] | None = None
         self._statistics: tuple[float, dict[str, Any]] | None = None  # (kept until, the counts)
 
@@ -383,6 +387,33 @@ class Service:
     async def native_languages(self, request: Request) -> Response:
         return JSONResponse(self._catalogue().language_list())
 
+    async def results_board(self, request: Request) -> Response:
+        return JSONResponse(await asyncio.to_thread(self.results.board))
+
+    async def results_sets(self, request: Request) -> Response:
+        return JSONResponse(await asyncio.to_thread(self.results.sets))
+
+    async def results_diff(self, request: Request) -> Response:
+        return JSONResponse(await asyncio.to_thread(self.results.diff, request.path_params["id"]))
+
+    def _writer(self) -> None:
+        """A write to the results store is never open: a server without --token refuses it (403)."""
+        if not self.config.tokens:
+            raise ApiError(403, native.error("this server has no --token: apply and discard with `judge rescore`"))
+
+    async def results_apply(self, request: Request) -> Response:
+        """Publish a result set; ``{"partial": true}`` publishes an interrupted one (``apply --partial``)."""
+        self._writer()
+        body = await read_json_object(request, self.config.max_body, native.error, self.config.body_timeout)
+        partial = body.get("partial", False)
+        if not isinstance(partial, bool):
+            raise ApiError(422, native.error("partial: must be true or false"))
+        return JSONResponse(await asyncio.to_thread(self.results.apply, request.path_params["id"], partial))
+
+    async def results_discard(self, request: Request) -> Response:
+        self._writer()
+        return JSONResponse(await asyncio.to_thread(self.results.discard, request.path_params["id"]))
+
     async def metrics(self, request: Request) -> Response:
         busy, slots = self.workers.busy, self.workers.slots
         queued = max(self.workers.store.waiting() - busy, 0)
@@ -456,6 +487,11 @@ def create_app(service: Service) -> Starlette:
         native_route("/v1/problems/{id}", service.native_problem, ["GET"]),
         native_route("/v1/problems/{id}/statement", service.native_statement, ["GET"]),
         native_route("/v1/languages", service.native_languages, ["GET"]),
+        native_route("/v1/results", service.results_board, ["GET"]),
+        native_route("/v1/results/sets", service.results_sets, ["GET"]),
+        native_route("/v1/results/sets/{id}/diff", service.results_diff, ["GET"]),
+        native_route("/v1/results/sets/{id}/apply", service.results_apply, ["POST"]),
+        native_route("/v1/results/sets/{id}/discard", service.results_discard, ["POST"]),
         Route("/metrics", guarded(_authorized(service, service.metrics, judge0.error), judge0.error), methods=["GET"]),
         judge0_route("/submissions", service.create_submission, ["POST"]),
         judge0_route("/submissions", service.list_submissions, ["GET"]),

@@ -23,7 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "report": {"base", "inputs", "judging"},
     "grading": {"base", "inputs", "judging", "sandbox"},
     "batch": {"base", "inputs", "judging", "sandbox", "grading", "report"},
-    "service": {"base", "inputs", "judging", "sandbox", "grading"},
+    "service": {"base", "inputs", "judging", "sandbox", "grading", "batch"},
     "cli": {"base", "inputs", "judging", "sandbox", "grading", "report", "batch", "service"},
 }
 # They run inside the container, where only the standard library and each other exist (the protocol travels in as

@@ -1,5 +1,6 @@
-// The page `judge serve` serves: "Try it" (a live run) and "Submit to a problem" (a grading whose verdict table
-// fills in from the server-sent events). Every call sends the token, kept in sessionStorage only (this tab).
+// The page `judge serve` serves: "Try it" (a live run), "Submit to a problem" (a grading whose verdict table
+// fills in from the server-sent events) and "Results" (the results store's scoreboard, and a result set's diff to
+// apply or discard). Every call sends the token, kept in sessionStorage only (this tab).
 import { createEditor } from "./editor.js";
 import { startRun } from "./live.js";
 
@@ -370,13 +371,174 @@ function showDocument(document_, rows) {
   }
 }
 
+// -- Results ------------------------------------------------------------------------------------------------------
+function cellsRow(body, cells, className = "") {
+  const row = body.insertRow();
+  row.className = className;
+  for (const text of cells) row.insertCell().textContent = text;
+  return row;
+}
+
+function headerRow(row, names) {
+  row.replaceChildren(
+    ...names.map((name) => {
+      const cell = document.createElement("th");
+      cell.scope = "col";
+      cell.textContent = name;
+      return cell;
+    }),
+  );
+}
+
+function showBoard(results) {
+  const board = $("board");
+  headerRow(board.tHead.rows[0], ["rank", "team", "solved", "penalty", ...results.problems]);
+  const body = board.tBodies[0];
+  body.replaceChildren();
+  for (const standing of results.scoreboard) {
+    const row = cellsRow(body, [
+      standing.rank, standing.team, standing.solved, standing.penalty,
+      ...results.problems.map((problem) => standing.problems[problem] || ""),
+    ]);
+    results.problems.forEach((problem, i) => {
+      const cell = standing.problems[problem] || "";
+      if (cell) row.cells[4 + i].className = cell.startsWith("+") ? "ok" : "bad";
+    });
+  }
+  board.hidden = results.scoreboard.length === 0;
+  const published = $("published").tBodies[0];
+  published.replaceChildren();
+  for (const item of results.submissions) {
+    const row = cellsRow(published, [item.submission, item.team, item.problem, item.verdict, item.score]);
+    row.cells[3].className = item.verdict === "AC" ? "ok" : "bad";
+  }
+  $("published-box").hidden = results.published === 0;
+  $("published-title").textContent = `Published verdicts (${results.published})`;
+  $("published-box").open = results.published > 0 && results.scoreboard.length === 0;
+}
+
+function showSets(sets) {
+  const body = $("sets").tBodies[0];
+  body.replaceChildren();
+  for (const set of sets) {
+    const row = cellsRow(body, [`#${set.id}`, set.state, set.submissions, set.created.replace("T", " ").replace("+00:00", " UTC"), ""]);
+    if (set.pending) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = `Review set ${set.id}`;
+      button.addEventListener("click", () => reviewSet(set.id));
+      row.cells[4].append(button);
+    }
+  }
+  $("sets").hidden = sets.length === 0;
+}
+
+async function loadResults() {
+  try {
+    const [results, sets] = await Promise.all([api("/v1/results"), api("/v1/results/sets")]);
+    showBoard(results);
+    showSets(sets.sets);
+    const empty = results.published === 0 ? "Nothing is published yet." : "";
+    const teamless = results.published && !results.scoreboard.length ? "These results have no teams: their verdicts are below." : "";
+    $("results-status").textContent = results.exists ? empty || teamless : results.message;
+  } catch (error) {
+    $("results-status").textContent = error.message;
+  }
+}
+
+function arrow(old, now) {
+  return `${old === null || old === undefined ? "(new)" : old} → ${now === null || now === undefined ? "(not run)" : now}`;
+}
+
+// One row per changed submission, then a row with its tests whose verdict changed (expandable).
+function showChange(body, change) {
+  const score = change.old_score === change.new_score ? String(change.new_score) : arrow(change.old_score, change.new_score);
+  const cause = change.cause === "timing" ? "timing only" : change.cause || "new";
+  const row = cellsRow(body, [change.submission, change.problem, arrow(change.old, change.new), score, cause]);
+  row.cells[2].className = change.new === "AC" ? "ok" : "bad";
+  if (change.cause === "timing") {
+    row.cells[4].className = "timing";
+    row.cells[4].title = "Only borderline tests flipped between AC and TLE: the program's timing, not its behaviour";
+  }
+  if (!change.tests.length) return;
+  const tests = body.insertRow();
+  tests.className = "tests-row";
+  const cell = tests.insertCell();
+  cell.colSpan = 5;
+  const details = document.createElement("details");
+  const summary = document.createElement("summary");
+  summary.textContent = `${change.tests.length} test${change.tests.length === 1 ? "" : "s"} changed in ${change.submission}`;
+  const list = document.createElement("ul");
+  for (const test of change.tests) {
+    const item = document.createElement("li");
+    const times = `${seconds(test.old_time) || "-"} s → ${seconds(test.new_time) || "-"} s`;
+    item.textContent = `${test.name}: ${arrow(test.old, test.new)} (CPU ${times})${test.timing ? " · timing only" : ""}`;
+    list.append(item);
+  }
+  details.append(summary, list);
+  cell.append(details);
+}
+
+let reviewed = null;
+
+async function reviewSet(id) {
+  $("diff-status").textContent = "";
+  try {
+    const diff = await api(`/v1/results/sets/${encodeURIComponent(id)}/diff`);
+    reviewed = id;
+    $("diff").hidden = false;
+    $("diff-title").textContent = `Result set ${diff.set} (${diff.state})`;
+    const listed = diff.changes.length < diff.changed ? ` (the first ${diff.changes.length} shown)` : "";
+    $("diff-summary").textContent = `${diff.submissions} submissions, ${diff.changed} verdict change(s) against the published results${listed}.`;
+    const body = $("changes").tBodies[0];
+    body.replaceChildren();
+    for (const change of diff.changes) showChange(body, change);
+    $("changes").hidden = diff.changes.length === 0;
+    $("diff-title").focus();
+  } catch (error) {
+    $("results-status").textContent = error.message;
+  }
+}
+
+async function decide(action) {
+  if (reviewed === null) return;
+  const id = reviewed;
+  $("apply").disabled = true;
+  $("discard").disabled = true;
+  $("diff-status").textContent = action === "apply" ? "Applying…" : "Discarding…";
+  try {
+    const done = await api(`/v1/results/sets/${encodeURIComponent(id)}/${action}`, { method: "POST" });
+    $("diff").hidden = true;
+    reviewed = null;
+    await loadResults();
+    $("results-status").textContent = action === "apply"
+      ? `Result set ${id} applied: ${done.published} submissions published, ${done.changed} verdict(s) changed.`
+      : `Result set ${id} discarded.`;
+  } catch (error) {
+    $("diff-status").textContent = error.message;
+  } finally {
+    $("apply").disabled = false;
+    $("discard").disabled = false;
+  }
+}
+
+function setupResults() {
+  $("diff-title").tabIndex = -1;
+  $("apply").addEventListener("click", () => decide("apply"));
+  $("discard").addEventListener("click", () => decide("discard"));
+}
+
 // -- the page ---------------------------------------------------------------------------------------------------
+const PAGES = ["try", "submit", "results"];
+
 function showPage() {
-  const page = window.location.hash === "#submit" ? "submit" : "try";
-  $("try").hidden = page !== "try";
-  $("submit").hidden = page !== "submit";
-  $("nav-try").setAttribute("aria-current", page === "try" ? "page" : "false");
-  $("nav-submit").setAttribute("aria-current", page === "submit" ? "page" : "false");
+  const asked = window.location.hash.slice(1);
+  const page = PAGES.includes(asked) ? asked : "try";
+  for (const name of PAGES) {
+    $(name).hidden = page !== name;
+    $(`nav-${name}`).setAttribute("aria-current", page === name ? "page" : "false");
+  }
+  if (page === "results") loadResults();
 }
 
 async function start() {
@@ -386,6 +548,7 @@ async function start() {
     sessionStorage.setItem(TOKEN_KEY, $("token").value.trim());
     window.location.reload();
   });
+  setupResults();
   window.addEventListener("hashchange", showPage);
   showPage();
   try {
