@@ -173,7 +173,10 @@ class Store:
                 ) from None
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode(), 0)
-            yield
+            try:
+                yield
+            finally:  # the file names the holder while it holds the store only (a server lives on after a write)
+                os.ftruncate(fd, 0)
         finally:
             os.close(fd)
 

@@ -10,8 +10,7 @@ discarded in its state (live already, discarded, interrupted without ``partial``
 
 import re
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +119,7 @@ class Results:
                 state = _state_of(store, set_id)
                 if state == "live":
                     raise NativeError(409, f"result set {set_id} is live already")
-                with _holding(store):
+                with store.locked():
                     changes = store.diff(set_id)
                     count = store.apply(set_id, partial=partial)
             except JudgeInputError as exc:
@@ -136,7 +135,7 @@ class Results:
             try:
                 if store.set_status(set_id) == "discarded":
                     raise NativeError(409, f"result set {set_id} was discarded already")
-                with _holding(store):
+                with store.locked():
                     store.discard(set_id)
             except JudgeInputError as exc:
                 raise NativeError(409, str(exc)) from None
@@ -158,17 +157,6 @@ class Results:
             store.close()
             raise NativeError(404, f"no result set {set_id}") from None
         return store, set_id
-
-
-@contextmanager
-def _holding(store: Store) -> Iterator[None]:
-    """The store's batch lock (``Store.locked``), its holder's pid cleared before it is let go: the lock file names
-    a live process as the store's user (``Store.in_use``), and this server stays alive after its write."""
-    with store.locked():
-        try:
-            yield
-        finally:
-            store.path.with_name(store.path.name + ".lock").write_text("")
 
 
 def _state_of(store: Store, set_id: int) -> str:
