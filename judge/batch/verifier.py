@@ -7,6 +7,7 @@ as output. Grading the submissions against their expectations is judge.batch.pac
 docs/verifier-plan.md).
 """
 
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -159,14 +160,27 @@ def validators_check(package: Path, settings: Settings, client: Engine) -> list[
     return findings
 
 
-def data_inputs(package: Path) -> list[tuple[Path, bool]]:
-    """(input, must be invalid) for every input the input validators judge."""
+def data_name(path: Path, package: Path) -> str:
+    """A data file's name as ``-d`` matches it (verifyproblem's ``--data_filter``): relative to data/, without its
+    extension (``secret/group1/03``)."""
+    return path.relative_to(package / "data").with_suffix("").as_posix()
+
+
+def wanted(name: str, pattern: re.Pattern[str] | None) -> bool:
+    """Whether ``name`` passes a ``-s``/``-d`` filter: the regex matches somewhere in it (``re.search``, as
+    verifyproblem's "whose name contains this regex"); no filter passes everything."""
+    return pattern is None or pattern.search(name) is not None
+
+
+def data_inputs(package: Path, data_filter: re.Pattern[str] | None = None) -> list[tuple[Path, bool]]:
+    """(input, must be invalid) for every input the input validators judge (those ``data_filter`` passes)."""
     data = package / "data"
     return [
         (path, folder == INVALID_INPUT)
         for folder in INPUT_FOLDERS
         if (data / folder).is_dir()
         for path in test_inputs(data / folder)
+        if wanted(data_name(path, package), data_filter)
     ]
 
 
@@ -194,14 +208,20 @@ def _timed(say: Callable[[str], None] | None, what: str, count: int, work: Calla
 
 
 def data_check(
-    package: Path, settings: Settings, client: Engine, *, jobs: int = 1, say: Callable[[str], None] | None = None
+    package: Path,
+    settings: Settings,
+    client: Engine,
+    *,
+    jobs: int = 1,
+    say: Callable[[str], None] | None = None,
+    data_filter: re.Pattern[str] | None = None,
 ) -> list[Finding]:
     """``--only data``: every input validator on every input, and the output validator on every output check
     (judge.inputs.outputchecks), validators in parallel up to ``jobs``; findings of parts data and validators.
-    ``say`` is told how long each validator took."""
+    ``say`` is told how long each validator took; ``data_filter`` (``-d``) keeps the files whose name it matches."""
     problem = load_problem(str(package), settings)
     built, findings = build_input_validators(package, problem, settings, client)
-    inputs = data_inputs(package)
+    inputs = data_inputs(package, data_filter)
     meta = load_mapping(package / "problem.yaml", missing_ok=True)
     args = problem_validator_args(package / "problem.yaml", meta)
     legacy = _kind(package)[0]
@@ -209,6 +229,7 @@ def data_check(
         package, interactive=problem.interactive, multipass=problem.multipass, problem_args=args, legacy=legacy
     )
     findings += notes
+    checks = [check for check in checks if wanted(data_name(check.output, package), data_filter)]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         judge_all = partial(judge_outputs, checks, package, problem, settings, client)
         outputs = pool.submit(_timed, say if checks else None, "the output validator", len(checks), judge_all)
