@@ -104,10 +104,12 @@ def test_warnings_are_errors():
 
 
 def test_full_check_reports_every_part_next_to_the_rows():
-    """No --only: the rows of the submissions, the findings of every part (here data's), each part's time; exit 1."""
+    """No --only: the rows of the submissions, the findings of every part (here data's), each part's time; exit 1.
+    brute_force/multi/ (two files) is one submission (2025-09 "Example submissions")."""
     code, doc, stderr = check("answervalidation")
     assert code == 1 and not doc["ok"], stderr.strip()[-2000:]
-    assert [(row["submission"], row["ok"]) for row in doc["submissions"]] == [("accepted/sum.py", True)]
+    rows = [(row["submission"], row["verdict"], row["ok"]) for row in doc["submissions"]]
+    assert rows == [("accepted/sum.py", "AC", True), ("brute_force/multi", "RTE", True)]  # a folder: one program
     assert {(f["part"], f["path"]) for f in doc["findings"]} == {
         ("data", "data/secret/2.ans"),
         ("data", "data/invalid_answer/2.ans"),
