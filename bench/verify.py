@@ -10,12 +10,14 @@ run_time_error, in Python, C and C++). Measured in one run:
      each submission compiled, then run on every input; the output validator on the sample answers and on every
      output of a run that did not crash (judge judges no crashed run's output either). Container start-up is not
      counted: the floor.
-Prints both times, the ratio (goal <= 1.3x) and judge's own time per part. Run: python3 bench/verify.py [--tests 200]
+Rounds alternate bare and judge (this machine drifts from minute to minute); each prints both times, the ratio and
+judge's own time per part; then the medians (goal <= 1.3x). Run: python3 bench/verify.py [--tests 200] [--rounds 3]
 """
 
 import argparse
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -162,31 +164,45 @@ def judged(package: Path) -> tuple[float, dict]:
     return elapsed, doc
 
 
+def one_round(client, images: dict[str, str], tests: int) -> tuple[dict[str, float], float, dict]:
+    """(bare seconds by part, judge's seconds, judge's JSON) on a fresh package (every build cold)."""
+    work = Path(tempfile.mkdtemp(prefix="verify-bench-"))
+    try:
+        package = work / "sum"
+        package.mkdir()
+        make_package(package, tests)
+        bare_times = bare(package, client, images)
+        judge_seconds, doc = judged(package)
+        return bare_times, judge_seconds, doc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tests", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, each bare then judge (medians are printed)")
     args = parser.parse_args()
     settings = load_settings(ROOT / "judge.yaml")
     client = engine.connect()
     languages = load_languages(settings)
     images = {name: languages[name].image for name in ("python3", "c", "cpp")}
-    work = Path(tempfile.mkdtemp(prefix="verify-bench-"))
-    try:
-        package = work / "sum"
-        package.mkdir()
-        make_package(package, args.tests)
-        bare_times = bare(package, client, images)
-        judge_seconds, doc = judged(package)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    bare_total = sum(bare_times.values())
     print(f"package: {args.tests} tests, 2 input validators (Python, C++), a Python output validator, 10 submissions")
-    for part, seconds in bare_times.items():
-        print(f"  bare {part:<18} {seconds:7.2f} s")
-    print(f"bare total (timed inside the containers) {bare_total:7.2f} s")
-    parts = ", ".join(f"{part} {seconds:.2f} s" for part, seconds in doc["times"].items())
-    print(f"judge problem check --all -j 1      {judge_seconds:7.2f} s  ({parts})")
-    print(f"ratio judge / bare: {judge_seconds / bare_total:.2f}x (goal <= 1.3x)")
+    bares, judges, ratios = [], [], []
+    for round_number in range(1, args.rounds + 1):
+        bare_times, judge_seconds, doc = one_round(client, images, args.tests)
+        bare_total = sum(bare_times.values())
+        bares.append(bare_total)
+        judges.append(judge_seconds)
+        ratios.append(judge_seconds / bare_total)
+        parts = ", ".join(f"{part} {seconds:.2f} s" for part, seconds in bare_times.items())
+        judged_parts = ", ".join(f"{part} {seconds:.2f} s" for part, seconds in doc["times"].items())
+        print(f"round {round_number}: bare {bare_total:.2f} s ({parts})")
+        print(f"         judge problem check --all -j 1 {judge_seconds:.2f} s ({judged_parts}): {ratios[-1]:.2f}x")
+    print(
+        f"medians: bare {statistics.median(bares):.2f} s, judge {statistics.median(judges):.2f} s, "
+        f"ratio {statistics.median(ratios):.2f}x (goal <= 1.3x)"
+    )
 
 
 if __name__ == "__main__":
