@@ -17,16 +17,17 @@ from typing import Any
 import yaml
 
 from judge.batch.rescore import LocalExecutor, plan
-from judge.batch.verifier import submission_rules
+from judge.batch.verifier import submission_rules, wanted
 from judge.errors import JudgeInputError
 from judge.grading.timelimit import package_submissions
+from judge.inputs.findings import Finding
 from judge.inputs.languages import Language
 from judge.inputs.problem import Problem
 from judge.inputs.settings import Settings
 from judge.inputs.submissions import Batch, Submission
 from judge.inputs.submissionsyaml import Rule
-from judge.judging.expectations import Expectation, graded_from_result, unmet
-from judge.judging.margins import Margins, margins
+from judge.judging.expectations import Expectation, graded_from_result, time_bounds, time_limit_use, unmet
+from judge.judging.margins import Margins, Timed, margins
 from judge.judging.results import SubmissionResult
 from judge.sandbox.engine import Engine
 
@@ -38,6 +39,7 @@ class CheckRow:
     result: SubmissionResult
     ok: bool
     why: str = ""
+    expectation: Expectation | None = None  # what was asked of it (its rules bound the time limit or not)
 
 
 def with_metadata(sub: Submission, expectation: Expectation) -> Submission:
@@ -61,7 +63,7 @@ def _expected(sub: Submission, expectation: Expectation) -> str:
 def judge_row(sub: Submission, result: SubmissionResult, expectation: Expectation, tests: Sequence[str]) -> CheckRow:
     """The submission's row: every requirement of its expectation it misses (judge.judging.expectations ``unmet``)."""
     problems = unmet(expectation, graded_from_result(result), tests)
-    return CheckRow(sub.id, _expected(sub, expectation), result, not problems, "; ".join(problems))
+    return CheckRow(sub.id, _expected(sub, expectation), result, not problems, "; ".join(problems), expectation)
 
 
 def _decided_by_a_failure(rule: Rule) -> bool:
@@ -93,6 +95,19 @@ class CheckOptions:
     every_test: bool = False  # a submission expected to be rejected runs every test, not up to its first failure
     on_total: Callable[[int], None] | None = None  # told how many submissions will be graded
     on_row: Callable[[CheckRow], None] | None = None  # told each row as it is judged
+    submission_filter: re.Pattern[str] | None = None  # -s: the submissions whose path under submissions/ it matches
+    test_filter: re.Pattern[str] | None = None  # -d: the tests whose name (relative to data/) it matches
+    select: Callable[[Expectation], bool] | None = None  # only the submissions this keeps (--only timing)
+
+
+def filtered_tests(problem: Problem, test_filter: re.Pattern[str] | None) -> Problem:
+    """``problem`` with the tests ``-d`` keeps (a JudgeInputError when it keeps none)."""
+    if test_filter is None:
+        return problem
+    tests = tuple(test for test in problem.tests if wanted(test.name, test_filter))
+    if not tests:
+        raise JudgeInputError(f"-d {test_filter.pattern!r}: no test of {problem.path / 'data'} matches")
+    return replace(problem, tests=tests)
 
 
 def check_package(
@@ -117,8 +132,16 @@ def check_package(
     subs = [with_metadata(sub, expectations[sub.id]) for sub in subs if expectations[sub.id].covered]
     if not subs:
         raise JudgeInputError(f"{problem.path / 'submissions'}: no submission has anything asked of it")
+    subs = [sub for sub in subs if wanted(sub.id, options.submission_filter)]
+    if options.select is not None:
+        subs = [sub for sub in subs if options.select(expectations[sub.id])]
+    if not subs:
+        raise JudgeInputError(f"{problem.path / 'submissions'}: no submission to grade passes the filters")
+    problem = filtered_tests(problem, options.test_filter)
     tests = [test.name for test in problem.tests]
     work, left_out = plan(Batch(subs, {subs[0].problem: str(problem.path)}, []), settings, languages, client)
+    if options.test_filter is not None:  # plan loads the package again: its jobs grade the tests -d keeps
+        work = [replace(job, problem=replace(job.problem, tests=problem.tests)) for job in work]
     rows: list[CheckRow] = []
     if on_total:
         on_total(len(work))
@@ -156,11 +179,35 @@ def row_summary(row: CheckRow) -> dict[str, Any]:
     }
 
 
+def row_findings(rows: Sequence[CheckRow]) -> list[Finding]:
+    """Each submission that misses what is asked of it, as an error of part submissions naming its file."""
+    return [Finding.error("submissions", f"submissions/{row.submission}", row.why) for row in rows if not row.ok]
+
+
+def margin_findings(found: Margins) -> list[Finding]:
+    """The margins the spec asks for that the package misses, as errors of part timing."""
+    return [Finding.error("timing", "submissions", problem) for problem in found.problems]
+
+
 def package_margins(problem: Problem, rows: list[CheckRow]) -> Margins:
-    """The time margins of the package's submissions against its limit (spec 2025-09 "Problem timing")."""
+    """The time margins of the package's submissions against its limit (spec 2025-09 "Problem timing"): T_ac and
+    T_tle from the submissions and tests the rules use for the time limit (spec "Timelimit inference";
+    judge.judging.expectations ``time_limit_use``), each test's time in the problem's terms. A submission stopped at
+    its first failure bounds the limit with the tests that ran (--all runs them all)."""
     limits = problem.limits
+    names = [test.name for test in problem.tests]
+    used = [
+        (row.submission, time_limit_use(row.expectation, names), graded_from_result(row.result, limits.time))
+        for row in rows
+        if row.expectation is not None
+    ]
+    found = time_bounds(used)
+    t_ac = None if found.t_low is None else Timed(found.low_by, found.t_low)
+    t_tle = None if found.t_high is None else Timed(found.high_by, found.t_high, found.high_stopped)
     graded = [(row.submission.split("/")[0], replace(row.result, submission=row.submission)) for row in rows]
-    return margins(graded, limits.time, limits.ac_to_time_limit, limits.time_limit_to_tle, limits.time_resolution)
+    return margins(
+        graded, limits.time, limits.ac_to_time_limit, limits.time_limit_to_tle, limits.time_resolution, (t_ac, t_tle)
+    )
 
 
 def write_limit(problem: Problem, seconds: float) -> str:

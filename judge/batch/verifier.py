@@ -7,21 +7,27 @@ as output. Grading the submissions against their expectations is judge.batch.pac
 docs/verifier-plan.md).
 """
 
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from judge.errors import JudgeInputError
-from judge.grading.datarun import InputCase, judge_outputs, run_input_validator
+from judge.grading.datarun import InputCase, Judgement, judge_outputs, run_input_validator, shared_tar
 from judge.grading.validators import INPUT, CompiledValidator, compile_program, compile_validator
 from judge.inputs.findings import Finding
-from judge.inputs.inputvalidators import InputValidator, command_arguments, find_input_validators
-from judge.inputs.outputchecks import output_checks, test_inputs
+from judge.inputs.inputvalidators import (
+    InputValidator,
+    command_arguments,
+    find_answer_validators,
+    find_input_validators,
+)
+from judge.inputs.outputchecks import STRICT, OutputCheck, answer_checks, output_checks, test_inputs
 from judge.inputs.packagelint import case_names, lint
 from judge.inputs.problem import OutputValidator, Problem, load_problem, problem_validator_args, validator_program
 from judge.inputs.settings import Settings
@@ -39,8 +45,8 @@ from judge.judging.expectations import Expectation, expectation_for, static_find
 from judge.sandbox.engine import Engine
 
 # data/ folders whose inputs the input validators judge: every one must be valid but invalid_input/'s
-# (2025-09 "Input validators", "Validation test data")
-INPUT_FOLDERS = ("sample", "secret", "invalid_input", "invalid_output", "valid_output")
+# (2025-09 "Input validators", "Validation test data"; invalid_answer/: BAPCtools' extension)
+INPUT_FOLDERS = ("sample", "secret", "invalid_input", "invalid_output", "valid_output", "invalid_answer")
 INVALID_INPUT = "invalid_input"
 Built = list[tuple[InputValidator, CompiledValidator]]
 T = TypeVar("T")
@@ -118,14 +124,14 @@ def _build_failure(what: str, path: Path, package: Path, exc: JudgeInputError) -
 
 
 def build_input_validators(
-    package: Path, problem: Problem, settings: Settings, client: Engine
+    package: Path, problem: Problem, settings: Settings, client: Engine, *, answers: bool = False
 ) -> tuple[Built, list[Finding]]:
-    """Every supported input validator built once (cached), and findings: those found (judge.inputs.inputvalidators)
-    and each one that does not build."""
-    validators, findings = find_input_validators(package)
+    """Every supported input validator (``answers``: answer validator) built once (cached), and findings: those
+    found (judge.inputs.inputvalidators) and each one that does not build."""
+    validators, findings = find_answer_validators(package) if answers else find_input_validators(package)
     built: Built = []
     for validator in (v for v in validators if v.supported):
-        what = f"input validator {validator.name}"
+        what = f"{'answer' if answers else 'input'} validator {validator.name}"
         try:
             program = (  # a file alone: its folder holds the other validators (OutputValidator.files)
                 OutputValidator(validator.path, validator.path, INPUT)
@@ -148,9 +154,10 @@ def _output_validator_finding(problem: Problem, package: Path, exc: JudgeInputEr
 
 
 def validators_check(package: Path, settings: Settings, client: Engine) -> list[Finding]:
-    """``--only validators``: every validator built (input validators and the output validator), nothing run."""
+    """``--only validators``: every validator built (input, answer and output validators), nothing run."""
     problem = load_problem(str(package), settings)
     findings = build_input_validators(package, problem, settings, client)[1]
+    findings += build_input_validators(package, problem, settings, client, answers=True)[1]
     if problem.validator is not None:
         try:
             compile_validator(problem, settings, client)
@@ -159,14 +166,27 @@ def validators_check(package: Path, settings: Settings, client: Engine) -> list[
     return findings
 
 
-def data_inputs(package: Path) -> list[tuple[Path, bool]]:
-    """(input, must be invalid) for every input the input validators judge."""
+def data_name(path: Path, package: Path) -> str:
+    """A data file's name as ``-d`` matches it (verifyproblem's ``--data_filter``): relative to data/, without its
+    extension (``secret/group1/03``)."""
+    return path.relative_to(package / "data").with_suffix("").as_posix()
+
+
+def wanted(name: str, pattern: re.Pattern[str] | None) -> bool:
+    """Whether ``name`` passes a ``-s``/``-d`` filter: the regex matches somewhere in it (``re.search``, as
+    verifyproblem's "whose name contains this regex"); no filter passes everything."""
+    return pattern is None or pattern.search(name) is not None
+
+
+def data_inputs(package: Path, data_filter: re.Pattern[str] | None = None) -> list[tuple[Path, bool]]:
+    """(input, must be invalid) for every input the input validators judge (those ``data_filter`` passes)."""
     data = package / "data"
     return [
         (path, folder == INVALID_INPUT)
         for folder in INPUT_FOLDERS
         if (data / folder).is_dir()
         for path in test_inputs(data / folder)
+        if wanted(data_name(path, package), data_filter)
     ]
 
 
@@ -193,15 +213,79 @@ def _timed(say: Callable[[str], None] | None, what: str, count: int, work: Calla
     return result
 
 
+def _answer_cases(checks: Sequence[OutputCheck], package: Path) -> tuple[list[InputCase], bytes]:
+    """The answer validators' cases (``tc.in [output_validator_args] < tc.ans``) and the inputs they name, as one
+    tar unpacked beside each answer validator."""
+    names = {check.input: f"tc/{index}.in" for index, check in enumerate(checks)}
+    cases = [InputCase(_relative(c.answer, package), c.answer, (names[c.input], *c.args)) for c in checks]
+    return cases, shared_tar({name: path.read_bytes() for path, name in names.items()})
+
+
+def _answer_findings(
+    checks: Sequence[OutputCheck], runs: Sequence[ValidatorRun], strict: Sequence[Judgement], package: Path
+) -> list[Finding]:
+    """Each answer's findings: every answer validator must accept an answer, and some must reject one of
+    invalid_answer/ -- or the output validator, given it as output with the strict flags (BAPCtools' rule)."""
+    by_answer: defaultdict[str, list[ValidatorRun]] = defaultdict(list)
+    for run in runs:
+        by_answer[run.input].append(run)
+    rejected = {_relative(j.check.answer, package) for j in strict if j.accepted is False}
+    findings = [f for j in strict if j.accepted is None for f in check_findings(j.check, package, accepted=None)]
+    for check in checks:
+        name = _relative(check.answer, package)
+        elsewhere = "the output validator" if name in rejected else ""
+        mine = by_answer[name]
+        if not check.must_pass and not mine and not elsewhere:
+            findings.append(Finding.error("data", name, "not rejected by any answer validator or the output validator"))
+        findings += input_findings(
+            mine, must_be_invalid=not check.must_pass, what="answer validator", rejected_elsewhere=elsewhere
+        )
+    return findings
+
+
+def _answer_validation(
+    package: Path, problem: Problem, settings: Settings, client: Engine, pool: ThreadPoolExecutor,
+    checks: list[OutputCheck], say: Callable[[str], None] | None,
+) -> Callable[[], list[Finding]]:  # fmt: skip
+    """BAPCtools' answer validation (an extension, not the spec), started in ``pool``: every answer validator on
+    every answer of ``checks`` (judge.inputs.outputchecks ``answer_checks``), invalid_answer/'s also given to the
+    output validator with the strict flags; returns what waits for the runs and gives the findings."""
+    built, findings = build_input_validators(package, problem, settings, client, answers=True)
+    invalid = [c for c in checks if not c.must_pass]
+    if not built and not invalid:
+        return lambda: findings
+    cases, shared = _answer_cases(checks, package)
+    runs = []
+    for validator, compiled in built:
+        run_all = partial(run_input_validator, compiled, validator.name, problem, settings, client, cases, shared)
+        runs.append(pool.submit(_timed, say, f"answer validator {validator.name}", len(cases), run_all))
+    strict_checks = [replace(c, args=(*c.args, *STRICT)) for c in invalid]
+    usable = not (problem.interactive or problem.multipass)  # the output validator judges no answer of these
+    strict = pool.submit(judge_outputs, strict_checks if usable else [], package, problem, settings, client)
+
+    def findings_of_runs() -> list[Finding]:
+        done = [run for future in runs for run in future.result()]
+        return findings + _answer_findings(checks, done, strict.result(), package)
+
+    return findings_of_runs
+
+
 def data_check(
-    package: Path, settings: Settings, client: Engine, *, jobs: int = 1, say: Callable[[str], None] | None = None
+    package: Path,
+    settings: Settings,
+    client: Engine,
+    *,
+    jobs: int = 1,
+    say: Callable[[str], None] | None = None,
+    data_filter: re.Pattern[str] | None = None,
 ) -> list[Finding]:
     """``--only data``: every input validator on every input, and the output validator on every output check
     (judge.inputs.outputchecks), validators in parallel up to ``jobs``; findings of parts data and validators.
-    ``say`` is told how long each validator took."""
+    BAPCtools' answer validators (an extension) judge every answer likewise. ``say`` is told how long each
+    validator took; ``data_filter`` (``-d``) keeps the files whose name it matches."""
     problem = load_problem(str(package), settings)
     built, findings = build_input_validators(package, problem, settings, client)
-    inputs = data_inputs(package)
+    inputs = data_inputs(package, data_filter)
     meta = load_mapping(package / "problem.yaml", missing_ok=True)
     args = problem_validator_args(package / "problem.yaml", meta)
     legacy = _kind(package)[0]
@@ -209,6 +293,9 @@ def data_check(
         package, interactive=problem.interactive, multipass=problem.multipass, problem_args=args, legacy=legacy
     )
     findings += notes
+    checks = [check for check in checks if wanted(data_name(check.output, package), data_filter)]
+    answers = answer_checks(package, problem_args=args, legacy=legacy)
+    answers = [check for check in answers if wanted(data_name(check.answer, package), data_filter)]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         judge_all = partial(judge_outputs, checks, package, problem, settings, client)
         outputs = pool.submit(_timed, say if checks else None, "the output validator", len(checks), judge_all)
@@ -217,6 +304,7 @@ def data_check(
             mine = _input_cases(package, validator, inputs)
             run_all = partial(run_input_validator, compiled, validator.name, problem, settings, client, mine)
             runs.append(pool.submit(_timed, say, f"input validator {validator.name}", len(mine), run_all))
+        answer_findings = _answer_validation(package, problem, settings, client, pool, answers, say)
         by_input: defaultdict[str, list[ValidatorRun]] = defaultdict(list)
         for future in runs:
             for run in future.result():
@@ -225,6 +313,7 @@ def data_check(
             findings += input_findings(by_input[_relative(path, package)], must_be_invalid=must_be_invalid)
         try:
             judgements = outputs.result()
+            findings += answer_findings()
         except JudgeInputError as exc:  # the output validator does not compile
             findings.append(_output_validator_finding(problem, package, exc))
             judgements = []

@@ -1,26 +1,47 @@
-"""``judge problem check``: grade a package's own submissions and compare with the verdicts of their folders;
-``--only lint|data|validators`` runs one part of the setter's verifier (judge.batch.verifier) instead: lint runs no
-program, data runs the validators on the package's data, validators only builds them."""
+"""``judge problem check``: the setter's verifier. The full check runs every part -- lint (the files and
+submissions.yaml; judge.batch.verifier), data (the validators on the package's data), submissions (each graded
+against what is asked of it; judge.batch.packagecheck), timing (the margins) -- and prints the submissions' rows,
+the margins, one line per finding grouped by part, and how long each part took. ``--only PART`` runs one part:
+lint runs no program, validators only builds them, timing grades the submissions that bound the time limit."""
 
 import json
 import os
+import re
 import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TypeVar
 
 import click
 from rich.text import Text
 
-from judge.batch.packagecheck import CheckOptions, CheckRow, check_package, package_margins, row_summary
+from judge.batch.packagecheck import (
+    CheckOptions,
+    CheckRow,
+    check_package,
+    margin_findings,
+    package_margins,
+    row_findings,
+    row_summary,
+)
 from judge.batch.packagecheck import write_limit as write_limit_to  # the --write-limit flag takes its name
 from judge.batch.verifier import data_check, static_check, submission_findings, validators_check
 from judge.cli.app import App, pass_app
 from judge.cli.progress import BatchProgress, stderr_console
 from judge.cli.tables import check_row_line, package_header
-from judge.inputs.problem import load_problem, resolve
+from judge.grading.validators import compile_validator
+from judge.inputs.findings import PARTS, Finding
+from judge.inputs.problem import Problem, load_problem, resolve
+from judge.judging.expectations import bounds_time_limit
 from judge.judging.margins import Margins, Timed
 from judge.judging.results import Verdict
 from judge.report.findings import counted_errors, finding_lines, findings_doc, findings_outcome
 from judge.report.outcome import CommandOutcome
 from judge.report.visible import visible
+
+T = TypeVar("T")
 
 
 @click.group("problem")
@@ -28,11 +49,20 @@ def problem() -> None:
     """One problem package."""
 
 
+def _regex(_ctx: click.Context, _param: click.Parameter, value: str | None) -> re.Pattern[str] | None:
+    if value is None:
+        return None
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise click.BadParameter(f"{value!r} is not a valid regex: {exc}") from None
+
+
 @problem.command("check")
 @click.argument("path")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
-    help="Submissions graded at once.",
+    help="Submissions graded at once (validators run at once).",
 )  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option(
@@ -49,17 +79,36 @@ def problem() -> None:
 )
 @click.option(
     "--only",
-    type=click.Choice(["lint", "data", "validators"]),
+    type=click.Choice(PARTS),
     help="One part of the verifier: lint (the files and submissions.yaml; no Docker), data (the input validators on "
-    "every input, the output validator on answers and validation data), validators (build them only).",
+    "every input, the output validator on answers and validation data), validators (build them only), submissions "
+    "(grade them against what is asked of them), timing (grade those that bound the time limit; the margins).",
 )
+@click.option(
+    "-s", "--submission-filter", "submission_filter", metavar="REGEX", callback=_regex,
+    help="Grade only the submissions whose path under submissions/ contains a match (accepted/sum.py).",
+)  # fmt: skip
+@click.option(
+    "-d", "--data-filter", "data_filter", metavar="REGEX", callback=_regex,
+    help="Use only the test files whose name (relative to data/, no extension: secret/03) contains a match.",
+)  # fmt: skip
 @click.option("-e", "--warnings-are-errors", "strict", is_flag=True, help="Findings that are warnings fail too.")
 @pass_app
 def check(
-    app: App, path: str, jobs: int, fmt: str, write_limit: bool, every_test: bool, only: str | None, strict: bool
+    app: App,
+    path: str,
+    jobs: int,
+    fmt: str,
+    write_limit: bool,
+    every_test: bool,
+    only: str | None,
+    submission_filter: re.Pattern[str] | None,
+    data_filter: re.Pattern[str] | None,
+    strict: bool,
 ) -> None:
-    """Grade every submission in PATH's submissions/ folders; exit 1 if any misses what its folder's default,
-    submissions.yaml or its @EXPECTED_RESULTS@ tag asks.
+    """Check the package in PATH as its setter would: its files, its validators on its data, its submissions
+    against what their folder's default, submissions.yaml or @EXPECTED_RESULTS@ tag asks, and the time margins.
+    One line per finding naming the file, grouped by part; exit 1 on an error (-e: on a warning too).
 
     PATH is a package folder or an id under problems/. A package without a time limit gets it derived
     from its accepted submissions first (shown with how). A submission expected to be rejected (of a pass-fail
@@ -67,12 +116,108 @@ def check(
 
     --only lint checks the package's files and submissions.yaml as the spec asks; --only data runs the input
     validators on every input and the output validator on the answers and validation test data; --only validators
-    builds every validator. One line per finding naming the file; exit 1 on an error (-e: on a warning too).
+    builds every validator; --only submissions grades the submissions; --only timing grades those that bound the
+    time limit and checks the margins. -s and -d keep the submissions and test files a regex finds in their names
+    (as verifyproblem's -s and -d).
     """
-    if only is not None:
-        findings_only(app, path, fmt, strict, only, jobs)
-    package = app.with_time_limit(load_problem(path, app.settings))
-    static = submission_findings(package.path)  # what submissions.yaml asks that can never hold, before grading
+    if write_limit and (submission_filter or data_filter or only not in (None, "timing")):
+        raise click.UsageError("--write-limit needs every submission that bounds the time limit on every test")
+    if only in ("lint", "data", "validators"):
+        findings_only(app, path, fmt, strict, only, jobs, data_filter)
+    parts = PARTS if only is None else (only,)
+    timer = PartTimer()
+    folder = resolve(path, app.settings)
+    findings: list[Finding] = []
+    if "lint" in parts:
+        findings += timer.run("lint", lambda: static_check(folder, output_limit=app.settings.output))
+    elif "submissions" in parts:  # what submissions.yaml asks that can never hold, before grading
+        findings += submission_findings(folder)
+    if "data" in parts:
+        problem = load_problem(str(folder), app.settings)
+        if problem.validator is not None:  # an output validator that does not build is a package error (exit 2)
+            compile_validator(problem, app.settings, app.client)
+        say = None if fmt == "json" else lambda line: click.echo(line, err=True)
+        findings += timer.run(
+            "data", lambda: data_check(folder, app.settings, app.client, jobs=jobs, say=say, data_filter=data_filter)
+        )
+    options = CheckOptions(
+        jobs=jobs,
+        every_test=every_test,
+        submission_filter=submission_filter,
+        test_filter=data_filter,
+        select=None if "submissions" in parts else bounds_time_limit,
+    )
+    package, rows, skipped = timer.run("submissions", lambda: _grade(app, folder, options))
+    margins = package_margins(package, rows)
+    if "submissions" in parts:
+        findings += row_findings(rows)
+    if "timing" in parts:
+        findings += margin_findings(margins)
+    if submission_filter or data_filter:
+        margins.notes.append("-s/-d: the margins are of the submissions and tests graded")
+    written = ""
+    if write_limit and margins.computed is not None:
+        written = write_limit_to(package, margins.computed)
+    findings = list(dict.fromkeys(findings))  # lint and data both name the input validators found
+    outcome = CommandOutcome(
+        rejected=counted_errors(findings, warnings_are_errors=strict),
+        judge_errors=sum(row.result.verdict == Verdict.JE for row in rows),
+    )
+    if fmt == "json":
+        doc = {
+            "version": 1,
+            "problem": package.id,
+            "time_limit": package.limits.time,
+            "time_source": package.limits.time_source,
+            "submissions": [row_summary(row) for row in rows],
+            "margins": margins_doc(margins, written) if "timing" in parts else None,
+            "skipped": skipped,
+            **findings_doc(findings, warnings_are_errors=strict),
+            "times": {part: round(seconds, 3) for part, seconds in timer.seconds.items()},
+        }
+        doc["ok"] = not outcome.rejected and not outcome.judge_errors
+        click.echo(json.dumps(doc, indent=2))
+    else:
+        click.echo(package_header(package))
+        for row in rows:
+            click.echo(check_row_line(row, scoring=package.scoring))
+        for line in skipped:
+            click.echo(f"skipped: {line}", err=True)
+        got = sum(row.ok for row in rows)
+        click.echo(f"{got}/{len(rows)} submissions got the verdict of their folder")
+        for line in margin_lines(margins) if "timing" in parts else []:
+            click.echo(line)
+        if written:
+            click.echo(f"time limit {margins.computed:g} s written to {written}")
+        for line in finding_lines(findings, warnings_are_errors=strict):
+            click.echo(line)
+        click.echo(timer.line())
+    if write_limit and margins.computed is None:
+        click.echo("judge problem check: no time limit meets both margins: nothing written", err=True)
+    sys.exit(outcome.return_code)
+
+
+@dataclass
+class PartTimer:
+    """How long each part of the check took (setters ask where a check spends its time)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def run(self, part: str, work: Callable[[], T]) -> T:
+        start = time.monotonic()
+        try:
+            return work()
+        finally:
+            self.seconds[part] = time.monotonic() - start
+
+    def line(self) -> str:
+        spent = ", ".join(f"{part} {seconds:.1f} s" for part, seconds in self.seconds.items())
+        return f"time: {spent}, total {sum(self.seconds.values()):.1f} s"
+
+
+def _grade(app: App, folder: Path, options: CheckOptions) -> tuple[Problem, list[CheckRow], list[str]]:
+    """The package (its time limit derived if it has none) and its submissions graded."""
+    package = app.with_time_limit(load_problem(str(folder), app.settings))
     err = stderr_console()
     graded = 0
     progress: BatchProgress | None = None  # piped: a plain line every few seconds
@@ -91,61 +236,24 @@ def check(
             progress(row, str(row.result.verdict), False)
 
     try:
-        options = CheckOptions(jobs=jobs, every_test=every_test, on_total=on_total, on_row=on_row)
+        options = replace(options, on_total=on_total, on_row=on_row)
         rows, skipped = check_package(package, app.settings, app.client, app.languages, options)
     finally:
         if progress is not None:
             progress.stop()
-    margins = package_margins(package, rows)
-    written = ""
-    if write_limit and margins.computed is not None:
-        written = write_limit_to(package, margins.computed)
-    outcome = CommandOutcome(
-        rejected=sum(not row.ok for row in rows)
-        + len(margins.problems)
-        + counted_errors(static, warnings_are_errors=strict),
-        judge_errors=sum(row.result.verdict == Verdict.JE for row in rows),
-    )
-    if fmt == "json":
-        doc = {
-            "version": 1,
-            "problem": package.id,
-            "time_limit": package.limits.time,
-            "time_source": package.limits.time_source,
-            "submissions": [row_summary(row) for row in rows],
-            "margins": margins_doc(margins, written),
-            "skipped": skipped,
-            "findings": findings_doc(static, warnings_are_errors=strict)["findings"],
-            "ok": not outcome.rejected,
-        }
-        click.echo(json.dumps(doc, indent=2))
-    else:
-        click.echo(package_header(package))
-        for row in rows:
-            click.echo(check_row_line(row, scoring=package.scoring))
-        for line in skipped:
-            click.echo(f"skipped: {line}", err=True)
-        got = sum(row.ok for row in rows)
-        click.echo(f"{got}/{len(rows)} submissions got the verdict of their folder")
-        if static:
-            for line in finding_lines(static, warnings_are_errors=strict):
-                click.echo(line)
-        for line in margin_lines(margins):
-            click.echo(line)
-        if written:
-            click.echo(f"time limit {margins.computed:g} s written to {written}")
-    if write_limit and margins.computed is None:
-        click.echo("judge problem check: no time limit meets both margins: nothing written", err=True)
-    sys.exit(outcome.return_code)
+    return package, rows, skipped
 
 
-def findings_only(app: App, path: str, fmt: str, strict: bool, only: str, jobs: int) -> None:
-    """``--only PART``: the findings of that part of judge.batch.verifier, as lines or JSON; exits."""
+def findings_only(
+    app: App, path: str, fmt: str, strict: bool, only: str, jobs: int, data_filter: re.Pattern[str] | None = None
+) -> None:
+    """``--only lint|data|validators``: the findings of that part of judge.batch.verifier, as lines or JSON; exits."""
     folder = resolve(path, app.settings)
     if only == "lint":
         findings = static_check(folder, output_limit=app.settings.output)
     elif only == "data":
-        findings = data_check(folder, app.settings, app.client, jobs=jobs, say=lambda line: click.echo(line, err=True))
+        say = lambda line: click.echo(line, err=True)  # noqa: E731
+        findings = data_check(folder, app.settings, app.client, jobs=jobs, say=say, data_filter=data_filter)
     else:
         findings = validators_check(folder, app.settings, app.client)
     if fmt == "json":

@@ -4,14 +4,17 @@ Each input validator is built once (judge.grading.validators ``compile_program``
 and runs in one hardened validator container of its own, never a submission's: its inputs stream through the
 container as a submission's tests do (consecutive inputs with the same arguments in one batch); an input with a
 ``.files`` folder runs alone, the folder copied into the working directory and taken away after (spec 2025-09 "Input
-validators": ``<program> [input_validator_args] [test args] < tc.in``). The output validator judges each output
-check (judge.inputs.outputchecks) in one validator session, as it judges a submission's output; without a custom
-validator the default one compares in-process. What the runs mean is in judge.judging.datachecks.
+validators": ``<program> [input_validator_args] [test args] < tc.in``). BAPCtools' answer validators (an extension)
+run the same way on the answers, every input they name unpacked beside them once. The output validator judges each
+output check (judge.inputs.outputchecks) in one validator session, as it judges a submission's output; without a
+custom validator the default one compares in-process. What the runs mean is in judge.judging.datachecks.
 """
 
+import io
+import tarfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from judge.grading.grader import files_tar
 from judge.grading.validators import CompiledValidator, ValidatorSession, compile_validator, validator_spec
@@ -67,11 +70,27 @@ def validator_run(validator: str, case: InputCase, r: ProcessResult) -> Validato
     return ValidatorRun(validator, case.name, input_verdict(code, timed_out=timed_out), code, timed_out, said)
 
 
+def shared_tar(files: dict[str, bytes]) -> bytes:
+    """Files every run of a validator reads (an answer validator's ``tc.in`` arguments), as a tar for the box."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name in sorted({str(PurePosixPath(n).parent) for n in files} - {"."}):
+            info = tarfile.TarInfo(name)
+            info.type, info.mode = tarfile.DIRTYPE, 0o755
+            tar.addfile(info)
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o644
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
 def run_input_validator(
     compiled: CompiledValidator, name: str, problem: Problem, settings: Settings, client: Engine,
-    cases: Sequence[InputCase],
+    cases: Sequence[InputCase], shared: bytes = b"",
 ) -> list[ValidatorRun]:  # fmt: skip
-    """Every case through the validator ``name``, in one container; one run per case, in order."""
+    """Every case through the validator ``name``, in one container; one run per case, in order. ``shared``: a tar
+    unpacked beside the program once, for every case (``shared_tar``; no case then has a ``.files`` folder)."""
     limits = problem.limits
     run = RunSpec(
         time=limits.validation_time,
@@ -82,10 +101,13 @@ def run_input_validator(
     )
     spec = validator_spec(problem, compiled.language, settings)
     largest = max((case.input.stat().st_size for case in cases), default=0)  # validation data: not among the tests
-    spec = replace(spec, private_size=spec.private_size + largest, memory=spec.memory + largest)
+    grown = largest + len(shared)
+    spec = replace(spec, private_size=spec.private_size + grown, memory=spec.memory + grown)
     runs: list[ValidatorRun] = []
     with Sandbox(client, spec) as box:
         box.unpack(compiled.packed_box)
+        if shared:
+            box.unpack(shared)
         for batch in _batches(cases):
             command = [*compiled.command, *batch[0].args]
             files = batch[0].files

@@ -32,7 +32,7 @@ def package_submissions(problem: Problem, languages: dict[str, Language]) -> tup
     folder = problem.path / "submissions"
     if not folder.is_dir():
         return [], []
-    batch = from_folder(folder, str(problem.path), languages)
+    batch = from_folder(folder, str(problem.path), languages, package=True)
     return [s for s in batch.submissions if len(s.id.split("/")) == 2], batch.skipped
 
 

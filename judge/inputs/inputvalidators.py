@@ -23,6 +23,7 @@ from judge.inputs.testdata import GROUP_FILES
 from judge.inputs.yamlfile import load_mapping
 
 FOLDERS = ("input_validators", "input_format_validators")  # the second: legacy, deprecated
+ANSWER_FOLDER = "answer_validators"  # BAPCtools' extension (not the spec): programs that judge each .ans
 UNSUPPORTED = {".viva": "VIVA", ".ctd": "Checktestdata"}
 PART = "validators"
 
@@ -42,12 +43,23 @@ def _name(path: Path) -> str:
     return path.name if path.is_dir() else path.stem
 
 
-def find_input_validators(package: Path) -> tuple[list[InputValidator], list[Finding]]:
+def find_answer_validators(package: Path) -> tuple[list[InputValidator], list[Finding]]:
+    """The package's answer validators (BAPCtools' ``answer_validators/``, an extension: ``<program> tc.in
+    [output_validator_args] < tc.ans``, 42 valid, 43 invalid), found and reported as input validators are; none is
+    no finding."""
+    if not (package / ANSWER_FOLDER).is_dir():
+        return [], []
+    return find_input_validators(package, (ANSWER_FOLDER,), what="answer validator")
+
+
+def find_input_validators(
+    package: Path, folders: tuple[str, ...] = FOLDERS, *, what: str = "input validator"
+) -> tuple[list[InputValidator], list[Finding]]:
     """The package's input validators, and findings about them (a deprecated folder, unsupported formats, two
     validators of one name, none at all)."""
     found: list[InputValidator] = []
     findings: list[Finding] = []
-    for folder_name in FOLDERS:
+    for folder_name in folders:
         folder = package / folder_name
         if not folder.is_dir():
             continue
@@ -70,7 +82,7 @@ def find_input_validators(package: Path) -> tuple[list[InputValidator], list[Fin
                 Finding.error(
                     PART,
                     validator.path.relative_to(package).as_posix(),
-                    f"a second input validator named {validator.name!r} (also {other})",
+                    f"a second {what} named {validator.name!r} (also {other})",
                 )
             )
         names.setdefault(validator.name, validator)

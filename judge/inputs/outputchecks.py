@@ -114,3 +114,29 @@ def output_checks(
                     )
                 )
     return checks, findings
+
+
+ANSWER_FOLDERS = ("sample", "secret", "invalid_output", "valid_output", "invalid_answer")
+INVALID_ANSWER = "invalid_answer"  # BAPCtools' extension: each .ans must fail answer validation
+STRICT = ("case_sensitive", "space_change_sensitive")  # BAPCtools judges answers as output with these flags
+
+
+def answer_checks(package: Path, *, problem_args: tuple[str, ...] = (), legacy: bool = False) -> list[OutputCheck]:
+    """Every answer the answer validators judge (BAPCtools' extension ``answer_validators/``: ``<program> tc.in
+    [output_validator_args] < tc.ans``): each ``.ans`` of sample/, secret/ and the validation data must pass,
+    each of ``invalid_answer/`` must be rejected by some answer validator or, given as output with the ``STRICT``
+    flags, by the output validator. ``output`` is the answer itself."""
+    data = package / "data"
+    checks = []
+    for top in ANSWER_FOLDERS:
+        if not (data / top).is_dir():
+            continue
+        for input_file in test_inputs(data / top):
+            answer = input_file.with_suffix(".ans")
+            if not answer.is_file():
+                continue  # lint reports it
+            valid = top != INVALID_ANSWER
+            why = "an answer must pass every answer validator" if valid else "invalid_answer/ (a BAPCtools extension)"
+            args = _args(input_file, data, problem_args, legacy=legacy)
+            checks.append(OutputCheck(input_file, answer, answer, valid, args, why))
+    return checks

@@ -87,6 +87,7 @@ CASE_SUFFIXES = (
 )  # fmt: skip  # the files of a test case besides its .in (spec "Test cases", legacy "Annotations")
 TEXT_DATA = (".in", ".ans", ".out", ".interaction", ".hint", ".desc")
 TOP_DATA = ("sample", "secret", "invalid_input", "invalid_output", "valid_output")
+EXTENSION_DATA = ("invalid_answer",)  # BAPCtools' extension (not the spec): answers the answer validators reject
 GROUP_FILE_NAMES = ("test_group.yaml", "testdata.yaml")
 CR = b"\r"
 
@@ -371,11 +372,11 @@ def _test_data(state: _Lint) -> None:
     data = state.package / "data"
     if not data.is_dir():
         return
-    for name in TOP_DATA:
+    for name in TOP_DATA + EXTENSION_DATA:
         if (data / name).is_dir():
             _group_tree(state, data / name, top=name)
     for entry in sorted(data.iterdir()):
-        if entry.is_dir() and entry.name not in TOP_DATA and _kept(entry.name):
+        if entry.is_dir() and entry.name not in TOP_DATA + EXTENSION_DATA and _kept(entry.name):
             state.warning(entry, f"data/{entry.name}/ is not one of {', '.join(TOP_DATA)}: judging systems ignore it")
     _group_files(state, data)
     _duplicates(state, data)

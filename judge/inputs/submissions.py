@@ -89,18 +89,23 @@ def _files(root: Path) -> list[Path]:
     return [path for _, path, _ in _scan(root)]
 
 
-def _program_folder(rel: Path) -> Path | None:
+def _program_folder(rel: Path, *, package: bool = False) -> Path | None:
     """The folder submission ``rel`` (a file's path under the root) belongs to, if any: spec 2025-09 "Example
-    Submissions" -- every file *or directory* directly in a verdict folder is one submission."""
+    Submissions" -- every file *or directory* directly in a verdict folder is one submission; in a package's
+    submissions/ (``package``), directly in any folder (brute_force/, the package's own)."""
+    if package:
+        return Path(*rel.parts[:2]) if len(rel.parts) > 2 else None
     for index, part in enumerate(rel.parts[:-2]):
         if part in VERDICT_FOLDERS:
             return Path(*rel.parts[: index + 2])
     return None
 
 
-def from_folder(root: Path, problem: str, languages: dict[str, Language]) -> Batch:
+def from_folder(root: Path, problem: str, languages: dict[str, Language], *, package: bool = False) -> Batch:
     """Every source file under ``root`` for one problem, and every folder directly in a verdict folder (a
-    problem package's ``submissions/accepted/<name>/``) as one submission; the first folder level names the team."""
+    problem package's ``submissions/accepted/<name>/``) as one submission; the first folder level names the team.
+    ``package``: ``root`` is a package's submissions/, whose every folder directly in a folder is one submission
+    and whose first level is the folder a default expectation goes with, never a team."""
     if not root.is_dir():
         raise JudgeInputError(f"{root}: not a folder of submissions")
     label = Path(problem).name if Path(problem).is_dir() else problem
@@ -111,22 +116,22 @@ def from_folder(root: Path, problem: str, languages: dict[str, Language]) -> Bat
         rel = path.relative_to(root)
         if rel.as_posix() == "submissions.yaml":  # a package's metadata about its submissions
             continue
-        folder = _program_folder(rel)
+        folder = _program_folder(rel, package=package)
         if folder is not None:
             folders.setdefault(folder, []).append(path)
             continue
         if not registry.by_extension(path.name):
             skipped.append(f"{rel}: no runner for '{path.suffix or '(no extension)'}'")
             continue
-        team = rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] not in VERDICT_FOLDERS else ""
+        team = rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] not in VERDICT_FOLDERS and not package else ""
         expected = VERDICT_FOLDERS.get(rel.parts[-2]) if len(rel.parts) > 1 else None
         subs.append(Submission(id=rel.as_posix(), path=path, problem=label, team=team, expected=expected))
     for rel, inside in folders.items():
         if not any(registry.by_extension(path.name) for path in inside):
             skipped.append(f"{rel.as_posix()}/: no source file of a known language")
             continue
-        team = rel.parts[0] if len(rel.parts) > 2 else ""
-        expected = VERDICT_FOLDERS[rel.parts[-2]]
+        team = rel.parts[0] if len(rel.parts) > 2 and not package else ""
+        expected = VERDICT_FOLDERS.get(rel.parts[-2])
         subs.append(Submission(id=rel.as_posix(), path=root / rel, problem=label, team=team, expected=expected))
     subs.sort(key=lambda sub: sub.id)
     return Batch(subs, {label: problem}, skipped)

@@ -55,27 +55,31 @@ class ValidatorRun:
         return f"{how}{': ' + said if said else ''}"
 
 
-def input_findings(runs: Sequence[ValidatorRun], *, must_be_invalid: bool) -> list[Finding]:
-    """Findings of one input's runs (every validator's): a rejection of an input that must be valid (part
-    ``data``), an invalid input no validator rejects (``data``), a validator that failed (``validators``)."""
+def input_findings(
+    runs: Sequence[ValidatorRun], *, must_be_invalid: bool, what: str = "input validator", rejected_elsewhere: str = ""
+) -> list[Finding]:
+    """Findings of one input's runs (every validator's; ``what`` names them: answer validators judge answers the
+    same way): a rejection of an input that must be valid (part ``data``), an invalid input no validator rejects
+    (``data``; ``rejected_elsewhere`` names another program whose rejection counts), a validator that failed
+    (``validators``)."""
     found = [
-        Finding.error("validators", run.input, f"input validator {run.validator} failed ({run.why()})")
+        Finding.error("validators", run.input, f"{what} {run.validator} failed ({run.why()})")
         for run in runs
         if run.verdict == InputVerdict.FAILED
     ]
     if must_be_invalid:
-        if runs and not any(run.verdict == InputVerdict.INVALID for run in runs):
+        if runs and not rejected_elsewhere and not any(run.verdict == InputVerdict.INVALID for run in runs):
             accepted = [run.validator for run in runs if run.verdict == InputVerdict.VALID]
             found.append(
                 Finding.error(
                     "data",
                     runs[0].input,
-                    f"not rejected by any input validator (accepted by {', '.join(accepted) or 'none'})",
+                    f"not rejected by any {what} (accepted by {', '.join(accepted) or 'none'})",
                 )
             )
         return found
     found += [
-        Finding.error("data", run.input, f"rejected by input validator {run.validator} ({run.why()})")
+        Finding.error("data", run.input, f"rejected by {what} {run.validator} ({run.why()})")
         for run in runs
         if run.verdict == InputVerdict.INVALID
     ]

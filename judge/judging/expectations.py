@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 
 from judge.inputs.findings import Finding
 from judge.inputs.submissionsyaml import Rule, SubmissionsYaml, with_defaults
-from judge.judging.margins import limit_from
-from judge.judging.results import SubmissionResult
+from judge.judging.margins import counted_seconds, language_factor, limit_from
+from judge.judging.results import SubmissionResult, TestResult
 
 # The judge's finer verdicts as the spec's four: memory and output limits are crashes.
 AS_SPEC = {"MLE": "RTE", "OLE": "RTE"}
@@ -103,8 +103,9 @@ class GradedTest:
 
     name: str  # relative to data/, without .in: "secret/group1/03"
     verdict: str
-    time: float = 0.0  # CPU seconds
+    time: float = 0.0  # seconds as timing counts them (judge.judging.margins ``counted_seconds``)
     message: str = ""  # the output validator's judgemessage
+    stopped: bool = False  # stopped at its hard limit: the real time is at least ``time``
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,11 @@ def _bounds(rule: Rule) -> tuple[bool, bool]:
     return lower, upper
 
 
+def bounds_time_limit(expectation: Expectation) -> bool:
+    """Whether some rule of the submission bounds the time limit, on any test."""
+    return any(any(_bounds(rule)) for rule in expectation.rules)
+
+
 @dataclass(frozen=True)
 class TimeUse:
     """The tests of one submission that bound the time limit: T x ac_to_time_limit <= limit for the slowest of
@@ -291,6 +297,7 @@ class TimeBounds:
     low_by: str = ""
     t_high: float | None = None
     high_by: str = ""
+    high_stopped: bool = False  # t_high's test was stopped at its hard limit: T_tle is at least t_high
 
     def limit(self, ac_to_time_limit: float, time_limit_to_tle: float, resolution: float) -> float | None:
         """The smallest multiple of ``resolution`` both bounds allow (None: none does), as judge.judging.margins
@@ -303,13 +310,13 @@ def time_bounds(used: Sequence[tuple[str, TimeUse, Graded]]) -> TimeBounds:
     rule applies to; the largest such T bounds from below, the smallest from above."""
     bounds = TimeBounds()
     for submission, use, graded in used:
-        times = {t.name: t.time for t in graded.tests}
-        slow_low = max((times[n] for n in use.lower if n in times), default=None)
+        times = {t.name: (t.time, t.stopped) for t in graded.tests}
+        slow_low = max((times[n][0] for n in use.lower if n in times), default=None)
         if slow_low is not None and (bounds.t_low is None or slow_low > bounds.t_low):
             bounds = replace(bounds, t_low=slow_low, low_by=submission)
         slow_high = max((times[n] for n in use.upper if n in times), default=None)
-        if slow_high is not None and (bounds.t_high is None or slow_high < bounds.t_high):
-            bounds = replace(bounds, t_high=slow_high, high_by=submission)
+        if slow_high is not None and (bounds.t_high is None or slow_high[0] < bounds.t_high):
+            bounds = replace(bounds, t_high=slow_high[0], high_by=submission, high_stopped=slow_high[1])
     return bounds
 
 
@@ -344,14 +351,21 @@ def static_findings(
     return found
 
 
-def graded_from_result(result: SubmissionResult) -> Graded:
-    """A grading as the expectation rules read it (for judge.batch.packagecheck): each test's verdict, CPU time and
-    message (the validator's judgemessage as the result keeps it: its first line), the scores of a scoring problem
-    and its groups, and how many tests were not run."""
+def graded_from_result(result: SubmissionResult, problem_limit: float = 0.0) -> Graded:
+    """A grading as the expectation rules read it (for judge.batch.packagecheck): each test's verdict, time (as
+    timing counts it, in terms of ``problem_limit``: the language's time multiplier divided out) and message (the
+    validator's judgemessage as the result keeps it: its first line), the scores of a scoring problem and its
+    groups, and how many tests were not run."""
     scoring = result.problem_max is not None
+    factor = language_factor(result, problem_limit)
+
+    def graded(test: TestResult) -> GradedTest:
+        seconds, stopped = counted_seconds(result, test)
+        return GradedTest(test.name, str(test.verdict), seconds * factor, test.message, stopped)
+
     return Graded(
         str(result.verdict),
-        tuple(GradedTest(t.name, str(t.verdict), t.time, t.message) for t in result.tests),
+        tuple(graded(t) for t in result.tests),
         score=result.score if scoring else None,
         max_score=result.max_score if scoring else None,
         group_scores=tuple((g.name, g.score) for g in result.groups) if scoring else (),

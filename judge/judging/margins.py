@@ -1,17 +1,20 @@
 """Time-limit margins of a package's own submissions (spec 2025-09 "Problem timing"), as pure rules.
 
-T_ac is the slowest accepted submission's time (its slowest test), T_tle the fastest time_limit_exceeded
-submission's time (its slowest TLE test; wall time for a test the wall cap stopped, CPU time otherwise). The spec asks
-``T_ac x ac_to_time_limit <= time_limit`` and ``time_limit x time_limit_to_tle <= T_tle`` (T_tle infinite without a
-TLE submission); a limit left unset is the smallest multiple of ``time_resolution`` meeting both. A TLE test stopped at
-its hard limit only says T_tle is at least that: it is never flagged, it is named as a lower bound.
+T_ac bounds the limit from below, T_tle from above: by default the slowest accepted submission's time (its slowest
+test) and the fastest time_limit_exceeded submission's time (its slowest TLE test); judge.batch.packagecheck gives
+them from the rules that use submissions for the time limit instead (spec "Timelimit inference"). A test's time is
+its CPU time, or its wall time for a TLE test the wall cap stopped, divided by its language's time multiplier.
+The spec asks ``T_ac x ac_to_time_limit <= time_limit`` and ``time_limit x time_limit_to_tle <= T_tle`` (T_tle
+infinite without a TLE submission); a limit left unset is the smallest multiple of ``time_resolution`` meeting both.
+A TLE test stopped at its hard limit only says T_tle is at least that: it is never flagged, it is named as a lower
+bound.
 """
 
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from judge.judging.results import SubmissionResult, Verdict
+from judge.judging.results import SubmissionResult, TestResult, Verdict
 
 STOPPED = 0.995  # a TLE test whose time reached this share of its hard limit was stopped there
 
@@ -47,11 +50,24 @@ class Margins:
     computed: float | None = None  # the limit the spec's rule gives (None: no multiple of the resolution fits)
 
 
-def _language_factor(result: SubmissionResult, limit: float) -> float:
+def language_factor(result: SubmissionResult, limit: float) -> float:
     """What turns a submission's time into the problem's terms: a language with a ``time_multiplier`` ran
     under ``limit`` x that multiplier (DOMjudge's per-language time factor), so its times count divided by it."""
     own = float(result.limits.get("time") or 0)
     return limit / own if own > 0 and limit > 0 else 1.0
+
+
+def counted_seconds(result: SubmissionResult, test: TestResult) -> tuple[float, bool]:
+    """(seconds, stopped): a test's time as timing counts it -- CPU time, or wall time for a TLE test the wall cap
+    stopped under its CPU limit -- and whether it was stopped at the result's ``hard_time`` limit (the overshoot;
+    else its ``time`` limit), so that its real time is at least that. In the submission's own terms: multiply by
+    ``language_factor`` for the problem's."""
+    if test.verdict != Verdict.TLE:
+        return test.time, False
+    limit = float(result.limits.get("time") or 0)
+    hard_limit = float(result.limits.get("hard_time") or limit)
+    seconds = test.time if test.time >= limit else max(test.time, test.wall)  # under the CPU limit: the wall cap
+    return seconds, hard_limit > 0 and seconds >= hard_limit * STOPPED
 
 
 def accepted_time(result: SubmissionResult) -> float:
@@ -60,16 +76,12 @@ def accepted_time(result: SubmissionResult) -> float:
 
 
 def tle_time(result: SubmissionResult) -> Timed:
-    """A TLE submission's time: its slowest TLE test (CPU time, or wall time when the wall cap stopped it). A test
-    is stopped at the result's ``hard_time`` limit (the overshoot), else at its ``time`` limit."""
-    limit = float(result.limits.get("time") or 0)
-    hard_limit = float(result.limits.get("hard_time") or limit)
+    """A TLE submission's time: its slowest TLE test (``counted_seconds``)."""
     best = Timed(result.submission, 0.0)
     for test in result.tests:
         if test.verdict != Verdict.TLE:
             continue
-        seconds = test.time if test.time >= limit else max(test.time, test.wall)  # under the CPU limit: the wall cap
-        stopped = hard_limit > 0 and seconds >= hard_limit * STOPPED
+        seconds, stopped = counted_seconds(result, test)
         if seconds > best.seconds:
             best = Timed(result.submission, seconds, stopped)
     return best
@@ -91,14 +103,17 @@ def margins(
     ac: float,
     tle: float,
     resolution: float,
+    bounds: tuple[Timed | None, Timed | None] | None = None,
 ) -> Margins:
-    """The margins of ``graded`` (each submission's folder and result) against ``limit``."""
+    """The margins of ``graded`` (each submission's folder and result) against ``limit``. T_ac and T_tle are
+    ``bounds`` when given (judge.judging.expectations ``time_bounds``: the submissions and tests the package's
+    rules use for the time limit), else the slowest of accepted/ and the fastest of time_limit_exceeded/."""
     found = Margins(limit, ac, tle, resolution)
     folders: dict[str, FolderTimes] = {}
     for folder, result in graded:
         times = folders.setdefault(folder, FolderTimes(folder))
         times.count += 1
-        factor = _language_factor(result, limit)
+        factor = language_factor(result, limit)
         if result.verdict == Verdict.AC:
             seconds = Timed(result.submission, accepted_time(result) * factor)
             if times.slowest_ac is None or seconds.seconds > times.slowest_ac.seconds:
@@ -109,8 +124,11 @@ def margins(
             if times.fastest_tle is None or seconds.seconds < times.fastest_tle.seconds:
                 times.fastest_tle = seconds
     found.folders = [folders[name] for name in sorted(folders)]
-    found.t_ac = folders["accepted"].slowest_ac if "accepted" in folders else None
-    found.t_tle = folders["time_limit_exceeded"].fastest_tle if "time_limit_exceeded" in folders else None
+    if bounds is not None:
+        found.t_ac, found.t_tle = bounds
+    else:
+        found.t_ac = folders["accepted"].slowest_ac if "accepted" in folders else None
+        found.t_tle = folders["time_limit_exceeded"].fastest_tle if "time_limit_exceeded" in folders else None
     if found.t_ac is not None and found.t_ac.seconds * ac > limit + 1e-9:
         found.problems.append(
             f"{found.t_ac.submission} takes {found.t_ac.seconds:.3f} s: x {ac:g} (ac_to_time_limit) = "

@@ -173,8 +173,13 @@ def test_submissions_yaml_rules_are_checked(tmp_path):
     assert done.returncode == 1 and [s for s, row in rows.items() if not row["ok"]] == ["wrong_answer/small_only.py"]
     why = rows["wrong_answer/small_only.py"]["why"]
     assert "no judgemessage contains 'nope'" in why and "no test in secret/big got TLE" in why, why
-    findings = [(f["severity"], f["message"].split(" (")[0]) for f in json.loads(done.stdout)["findings"]]
+    findings = [
+        (f["severity"], f["path"], f["message"].split(" (")[0])
+        for f in json.loads(done.stdout)["findings"]
+        if f["part"] == "submissions"
+    ]
     assert findings == [
-        ("error", "required TLE is never permitted"),  # wrong_answer/'s default permits AC and WA only
-        ("warning", "'nothing/*.py' matches no submission"),
+        ("error", "submissions/wrong_answer/small_only.py", why.split(" (")[0]),  # the row, as a finding
+        ("error", "submissions/wrong_answer/small_only.py", "required TLE is never permitted"),  # AC and WA only
+        ("warning", "submissions/submissions.yaml", "'nothing/*.py' matches no submission"),
     ]

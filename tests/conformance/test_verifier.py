@@ -37,6 +37,10 @@ DATA_FINDINGS: dict[str, set[tuple[str, str, str, str]]] = {
         ("error", "data", "data/invalid_output/2.in", "rejected by input validator range"),
         ("error", "data", "data/valid_output/1.out", "rejected by the output validator (valid_output/"),
     },
+    "answervalidation": {  # BAPCtools' extension: answer_validators/, data/invalid_answer/
+        ("error", "data", "data/secret/2.ans", "rejected by answer validator single (exit 43: not one integer"),
+        ("error", "data", "data/invalid_answer/2.ans", "not rejected by any answer validator (accepted by single)"),
+    },
     "validationlegacy": {
         ("warning", "validators", "input_format_validators", "deprecated folder name"),
         ("error", "data", "data/secret/2.in", "rejected by input validator range (exit 43: 11 is outside [1, 10])"),
@@ -97,3 +101,17 @@ def test_warnings_are_errors():
     assert check("validationlegacy", "--only", "validators")[0] == 0
     code, doc, _ = check("validationlegacy", "--only", "validators", "-e")
     assert (code, doc["errors"], doc["findings"][0]["severity"]) == (1, 1, "warning")
+
+
+def test_full_check_reports_every_part_next_to_the_rows():
+    """No --only: the rows of the submissions, the findings of every part (here data's), each part's time; exit 1.
+    brute_force/multi/ (two files) is one submission (2025-09 "Example submissions")."""
+    code, doc, stderr = check("answervalidation")
+    assert code == 1 and not doc["ok"], stderr.strip()[-2000:]
+    rows = [(row["submission"], row["verdict"], row["ok"]) for row in doc["submissions"]]
+    assert rows == [("accepted/sum.py", "AC", True), ("brute_force/multi", "RTE", True)]  # a folder: one program
+    assert {(f["part"], f["path"]) for f in doc["findings"]} == {
+        ("data", "data/secret/2.ans"),
+        ("data", "data/invalid_answer/2.ans"),
+    }
+    assert set(doc["times"]) == {"lint", "data", "submissions"} and doc["margins"]["computed_limit"] == 1

@@ -6,7 +6,12 @@ from pathlib import Path
 import pytest
 
 from judge.errors import JudgeInputError
-from judge.inputs.inputvalidators import InputValidator, command_arguments, find_input_validators
+from judge.inputs.inputvalidators import (
+    InputValidator,
+    command_arguments,
+    find_answer_validators,
+    find_input_validators,
+)
 from judge.judging.datachecks import InputVerdict, ValidatorRun, input_findings, input_verdict
 
 
@@ -144,3 +149,12 @@ def test_findings_of_an_invalid_input():
     )
     found = input_findings([run("range", None, path=path)], must_be_invalid=True)  # a crash is no rejection
     assert [f.part for f in found] == ["validators", "data"]
+
+
+def test_answer_validators_are_found_like_input_validators_and_none_is_no_finding(tmp_path):
+    assert find_answer_validators(write(tmp_path / "a", {"data/x": ""})) == ([], [])
+    found, findings = find_answer_validators(
+        write(tmp_path / "b", {"answer_validators/a.py": "", "answer_validators/a.cpp": ""})
+    )
+    assert [v.name for v in found] == ["a", "a"]
+    assert [f.message for f in findings] == ["a second answer validator named 'a' (also answer_validators/a.cpp)"]

@@ -3,7 +3,7 @@
 
 from pathlib import Path
 
-from judge.inputs.outputchecks import OutputCheck, output_checks
+from judge.inputs.outputchecks import OutputCheck, answer_checks, output_checks
 from judge.judging.datachecks import check_findings
 
 
@@ -107,3 +107,21 @@ def test_arguments_are_those_grading_gives(tmp_path):
     assert [c.args for c in legacy] == [("case_sensitive", "float_tolerance", "1e-6")]
     new, _ = output_checks(root, interactive=False, multipass=False, problem_args=("x",))
     assert [c.args for c in new] == [("x", "space_change_sensitive")]
+
+
+def test_answer_checks_every_answer_and_invalid_answer_must_fail(tmp_path):
+    """BAPCtools' answer validation (an extension): every .ans is judged, invalid_answer/'s must be rejected; the
+    arguments are the output validator's."""
+    root = write(tmp_path, {**FILES, "data/invalid_answer/1.in": "1\n", "data/invalid_answer/1.ans": "x\n"})
+    checks = {c.answer.relative_to(root).as_posix(): c for c in answer_checks(root)}
+    assert sorted(checks) == [
+        "data/invalid_answer/1.ans",
+        "data/invalid_output/w.ans",
+        *(f"data/sample/{i}.ans" for i in (1, 2, 3)),
+        "data/secret/1.ans",
+        "data/secret/2.ans",
+        "data/valid_output/v.ans",
+    ]
+    assert [name for name, c in checks.items() if not c.must_pass] == ["data/invalid_answer/1.ans"]
+    assert checks["data/secret/1.ans"].args == ("float_tolerance", "1e-6")
+    assert all(c.output == c.answer for c in checks.values())

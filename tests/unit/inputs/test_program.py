@@ -195,6 +195,23 @@ def test_a_folder_in_a_verdict_folder_is_one_submission(tmp_path, languages):
     assert batch.skipped == ["wrong_answer/docs/: no source file of a known language"]
 
 
+def test_in_a_package_a_folder_outside_the_verdict_folders_is_one_submission(tmp_path, languages):
+    """Spec 2025-09 "Example submissions": every file or folder directly in a folder of submissions/ (brute_force/,
+    the package's own) is one submission; elsewhere the first level names a team and each file is one."""
+    from judge.inputs.submissions import from_folder
+
+    files = {"brute_force/multi/main.py": "", "brute_force/multi/util.py": "", "mine/one.c": "", "accepted/a/m.c": ""}
+    root = folder(tmp_path, "submissions", files)
+    batch = from_folder(root, "p", languages, package=True)
+    assert [(s.id, s.expected, s.team) for s in batch.submissions] == [
+        ("accepted/a", "AC", ""),
+        ("brute_force/multi", None, ""),
+        ("mine/one.c", None, ""),
+    ]
+    teams = from_folder(root, "p", languages)  # a contest's folders: teams
+    assert ("brute_force/multi/main.py", "brute_force") in [(s.id, s.team) for s in teams.submissions]
+
+
 def test_submissions_yaml_names_language_and_entry_point(tmp_path):
     from judge.batch.packagecheck import with_metadata
     from judge.inputs.submissions import Submission

@@ -2,8 +2,11 @@
 
 import pytest
 
-from judge.batch.packagecheck import _with_time_limit
+from judge.batch.packagecheck import CheckRow, _with_time_limit, package_margins
 from judge.errors import JudgeInputError
+from judge.inputs.problem import ProblemLimits
+from judge.inputs.submissionsyaml import Rule
+from judge.judging.expectations import Expectation
 from judge.judging.margins import limit_from, margins, tle_time
 from judge.judging.results import CompileResult, SubmissionResult, Verdict
 from judge.judging.results import TestResult as Test
@@ -117,3 +120,31 @@ def test_a_language_with_a_time_multiplier_counts_in_the_problems_terms():
     assert found.t_ac.seconds == pytest.approx(0.17) and not found.problems
     unscaled = margins([("accepted", result("accepted/sum.exs", Verdict.AC, [0.34], limit=1.0))], 1.0, 5.0, 1.5, 1.0)
     assert unscaled.problems  # the same time under the plain limit misses ac_to_time_limit
+
+
+def _row(submission, verdict, times, rule, *, own_limit=1.0, walls=None, hard=None):
+    graded = result(submission, verdict, times, limit=own_limit, hard=hard, walls=walls)
+    return CheckRow(submission, str(verdict), graded, True, "", Expectation(submission, (rule,)))
+
+
+def test_margins_come_from_the_rules_that_use_submissions_for_the_time_limit(tmp_path):
+    """Spec 2025-09 "Timelimit inference": a wrong_answer/ submission (permitted AC, WA) bounds the limit from below
+    too; ``use_for_time_limit: false`` opts out; a Java-like language's multiplier (own limit 2 s of a 1 s problem) is
+    divided out; a TLE the wall cap stopped under its CPU limit counts its wall time."""
+    accepted = Rule("accepted/", permitted=frozenset({"AC"}))
+    wrong = Rule("wrong_answer/", permitted=frozenset({"AC", "WA"}), required=frozenset({"WA"}))
+    tle = Rule("time_limit_exceeded/", permitted=frozenset({"AC", "TLE"}), required=frozenset({"TLE"}))
+    rows = [
+        _row("accepted/a.java", Verdict.AC, [0.2, 0.8], accepted, own_limit=2.0),  # 0.4 s in the problem's terms
+        _row("wrong_answer/w.py", Verdict.WA, [0.45], wrong),
+        _row("wrong_answer/o.py", Verdict.WA, [0.9], Rule("x", permitted=frozenset({"WA"}), use_for_time_limit=False)),
+        _row("time_limit_exceeded/s.py", Verdict.TLE, [0.3], tle, walls=[2.5], hard=3.0),  # sleeps: wall 2.5 s
+    ]
+    problem = type("P", (), {})()
+    problem.limits = ProblemLimits(1.0, 0, 0, 0, "problem.yaml", time_resolution=0.1)
+    problem.tests = [type("T", (), {"name": "t0"})(), type("T", (), {"name": "t1"})()]
+    found = package_margins(problem, rows)
+    assert (found.t_ac.submission, found.t_ac.seconds) == ("wrong_answer/w.py", 0.45)
+    assert (found.t_tle.submission, found.t_tle.seconds) == ("time_limit_exceeded/s.py", 2.5)
+    assert not found.t_tle.stopped
+    assert found.problems == [] and found.computed == pytest.approx(0.9)

@@ -1,0 +1,3 @@
+from util import add
+
+print(add(*map(int, input().split())))
