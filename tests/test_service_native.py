@@ -229,17 +229,20 @@ def test_metrics_parse_and_count_gradings(server: Server) -> None:
     assert samples["judge_serve_pool_started_total"] >= 2 and 'judge_serve_pool_warm{language="python3"}' in samples
 
 
-def waiting_containers(client: Any, server: Server, count: int) -> set[str]:
-    """The ids of the server's started containers for problem 1 in Python, once exactly ``count`` of them run (the
-    pool's, waiting: a grading's own container is removed once it is answered, in the background)."""
+def running_containers(client: Any, server: Server) -> set[str]:
+    """The ids of the server's started containers for problem 1 in Python."""
     assert server.process is not None
     labels = ["judge=1", f"judge.pid={server.process.pid}", "judge.problem=1", "judge.language=python3"]
+    return {c["Id"] for c in client.api.containers(filters={"label": labels})}
+
+
+def waiting_containers(client: Any, server: Server, count: int) -> set[str]:
+    """``running_containers`` once exactly ``count`` of them run (the pool's, waiting: a grading's own container is
+    removed once it is answered, in the background)."""
     deadline = time.monotonic() + 60
-    while True:
-        found = {c["Id"] for c in client.api.containers(filters={"label": labels})}
-        if len(found) == count or time.monotonic() > deadline:
-            return found
+    while len(found := running_containers(client, server)) != count and time.monotonic() < deadline:
         time.sleep(0.05)
+    return found
 
 
 def test_native_gradings_each_take_a_container_started_ahead_and_used_once(server: Server, client: Any) -> None:
@@ -257,7 +260,7 @@ def test_native_gradings_each_take_a_container_started_ahead_and_used_once(serve
         assert len(ahead) == 2
         assert grade(server, body_for(AC_FILE)).json()["verdict"] == "AC"
         deadline = time.monotonic() + 30
-        while len(ahead - (after := waiting_containers(client, server, 0))) < 1 and time.monotonic() < deadline:
+        while len(ahead - (after := running_containers(client, server))) < 1 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert len(ahead - after) == 1  # the grading's: started before its request, removed after its answer
         counted = metric_samples(server)
