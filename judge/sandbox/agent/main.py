@@ -117,11 +117,17 @@ class Agent:
         outcome.result.box_used = (box.f_blocks - box.f_bfree) * box.f_frsize
         send(outcome.result, output)
 
-    def run(self, request: protocol.Run, size: int) -> None:
-        fsize = request.output_limit + 1  # stdout stops one byte over its limit: that is how it is seen
+    def rlimits(self, output_limit: int, stack: int | None) -> Rlimits:
+        """A program's rlimits: any file it writes (its stdout too) stops one byte over the output limit (that is
+        how the limit is seen), no message queues, and the stack when one is given."""
+        fsize = output_limit + 1
         rlimits = [(resource.RLIMIT_FSIZE, (fsize, fsize)), *self.no_queues]
-        if request.stack:
-            rlimits.append((resource.RLIMIT_STACK, (request.stack, request.stack)))
+        if stack:
+            rlimits.append((resource.RLIMIT_STACK, (stack, stack)))
+        return rlimits
+
+    def run(self, request: protocol.Run, size: int) -> None:
+        rlimits = self.rlimits(request.output_limit, request.stack)
         command = Command(
             cmd=request.cmd,
             time=request.time,
@@ -152,10 +158,7 @@ class Agent:
 
     def live(self, request: protocol.Live, size: int) -> None:
         """Run once with the program's streams relayed as they flow (``LiveSession``); the Result comes last."""
-        fsize = request.output_limit + 1  # any file it writes is capped as a test's stdout is
-        rlimits = [(resource.RLIMIT_FSIZE, (fsize, fsize)), *self.no_queues]
-        if request.stack:
-            rlimits.append((resource.RLIMIT_STACK, (request.stack, request.stack)))
+        rlimits = self.rlimits(request.output_limit, request.stack)
         command = Command(
             cmd=request.cmd,
             time=request.time,
